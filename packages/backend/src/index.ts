@@ -1,0 +1,34 @@
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+
+// auth: guest sign-in for development (app-config.yaml), none in production
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+// catalog
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(
+  import('@proton-platform/plugin-catalog-backend-module-aws-proton'),
+);
+
+// permissions: everyone reads, configured users and groups run Proton mutations
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(import('./permissionPolicy'));
+
+// scaffolder with the AWS Proton actions
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(
+  import('@proton-platform/plugin-scaffolder-backend-module-aws-proton'),
+);
+
+// AWS Proton for the entity pages
+backend.add(import('@proton-platform/plugin-aws-proton-backend'));
+
+backend.start();

@@ -1,0 +1,8 @@
+/**
+ * The `aws-proton` backend plugin: Proton data for catalog entities.
+ *
+ * @packageDocumentation
+ */
+
+export { awsProtonPlugin as default } from './plugin';
+export type { ServiceInstanceView, ServiceOverview } from './services/types';

@@ -1,0 +1,11 @@
+/**
+ * Shared AWS Proton code for Backstage: annotations, ARNs, permissions and status labels.
+ *
+ * @packageDocumentation
+ */
+
+export * from './annotations';
+export * from './arn';
+export * from './permissions';
+export * from './schema';
+export * from './status';

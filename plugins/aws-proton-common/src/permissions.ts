@@ -1,0 +1,44 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/**
+ * Allows redeploying a service instance or upgrading it to another template version.
+ * It is a resource permission on the catalog entity that carries the service annotation.
+ *
+ * @public
+ */
+export const awsProtonServiceInstanceUpdatePermission = createPermission({
+  name: 'aws-proton.service-instance.update',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Allows creating AWS Proton services (the scaffolder actions check it).
+ *
+ * @public
+ */
+export const awsProtonServiceCreatePermission = createPermission({
+  name: 'aws-proton.service.create',
+  attributes: { action: 'create' },
+});
+
+/**
+ * Allows creating AWS Proton environments (the scaffolder action checks it).
+ *
+ * @public
+ */
+export const awsProtonEnvironmentCreatePermission = createPermission({
+  name: 'aws-proton.environment.create',
+  attributes: { action: 'create' },
+});
+
+/**
+ * Every permission this plugin defines.
+ *
+ * @public
+ */
+export const awsProtonPermissions = [
+  awsProtonServiceInstanceUpdatePermission,
+  awsProtonServiceCreatePermission,
+  awsProtonEnvironmentCreatePermission,
+];

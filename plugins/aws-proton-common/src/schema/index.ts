@@ -1,0 +1,47 @@
+export { parseProtonSchema } from './protonSchema';
+export {
+  JSON_SCHEMA_DRAFT_07,
+  toJsonSchema,
+  type ToJsonSchemaOptions,
+} from './jsonSchema';
+export {
+  buildEnvironmentSpec,
+  buildServiceSpec,
+  parseProtonSpec,
+  type BuildServiceSpecOptions,
+  type ProtonEnvironmentSpec,
+  type ProtonServiceInstanceSpec,
+  type ProtonServiceSpec,
+  type ProtonSpec,
+  type ServiceInstanceSpecInput,
+} from './protonSpec';
+export {
+  validateEnvironmentSpec,
+  validateServiceInstanceSpec,
+  validateServiceSpec,
+  type ServiceInstanceSpecValidationOptions,
+  type SpecValidationOptions,
+  type SpecValidationResult,
+} from './specValidation';
+export { PROTON_CURRENT_VALUE, resolveCurrentValues } from './currentValues';
+export {
+  checkBackwardCompatibility,
+  type ProtonIncompatibility,
+  type ProtonIncompatibilityRule,
+} from './compatibility';
+export {
+  formatSpecErrors,
+  ProtonSchemaError,
+  ProtonSpecError,
+  type ProtonValidationIssue,
+} from './issues';
+export {
+  PROTON_SCHEMA_TYPES,
+  type JsonSchema,
+  type ProtonInputs,
+  type ProtonInputsKind,
+  type ProtonSchema,
+  type ProtonSchemaObject,
+  type ProtonSchemaType,
+  type ProtonTemplateKind,
+} from './types';

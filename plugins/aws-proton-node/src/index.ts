@@ -1,0 +1,8 @@
+/**
+ * Node.js library for the AWS Proton backend plugin and modules.
+ *
+ * @packageDocumentation
+ */
+
+export * from './ProtonClientFactory';
+export * from './describeProtonError';

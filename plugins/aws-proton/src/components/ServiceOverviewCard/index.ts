@@ -1,0 +1,1 @@
+export { ServiceOverviewCard } from './ServiceOverviewCard';

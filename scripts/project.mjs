@@ -1,0 +1,242 @@
+#!/usr/bin/env node
+/*
+ * The two commands of the README: `npm start` / `npm test` (or `yarn start` / `yarn test`).
+ *
+ * This file runs on any Node >= 18 with no dependencies, because on a fresh machine it is the first
+ * thing that runs. It makes sure the toolchain is there (Node 22/24 and the committed Yarn release),
+ * installs the workspace when its inputs changed, and then runs the requested command with that
+ * toolchain. Every step that is already done is skipped on the next run.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const toolchainDir = path.join(root, '.toolchain');
+const NODE_PACKAGE = 'node@24';
+const CHROMIUM = '/usr/bin/chromium';
+
+function log(message) {
+  process.stdout.write(`\n[project] ${message}\n`);
+}
+
+function fail(message) {
+  process.stderr.write(`\n[project] ${message}\n`);
+  process.exit(1);
+}
+
+function nodeMajor(version) {
+  return Number(version.replace(/^v/, '').split('.')[0]);
+}
+
+/** Finds a Node 22 or 24: this process's own, or one fetched from the npm registry into .toolchain. */
+function resolveNode() {
+  if ([22, 24].includes(nodeMajor(process.version))) {
+    return { bin: process.execPath, headers: undefined };
+  }
+  const fetched = path.join(toolchainDir, 'node_modules', 'node', 'bin', 'node');
+  const headers = path.join(
+    toolchainDir,
+    'node_modules',
+    'node',
+    'node_modules',
+    `node-${process.platform}-${process.arch}`,
+  );
+  if (!fs.existsSync(fetched)) {
+    log(
+      `Node ${process.version} is too old for Backstage; fetching ${NODE_PACKAGE} from the npm registry into .toolchain/`,
+    );
+    fs.mkdirSync(toolchainDir, { recursive: true });
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const result = spawnSync(
+      npm,
+      [
+        'install',
+        '--prefix',
+        toolchainDir,
+        '--no-save',
+        '--no-package-lock',
+        '--no-audit',
+        '--no-fund',
+        NODE_PACKAGE,
+      ],
+      { stdio: 'inherit' },
+    );
+    if (result.status !== 0 || !fs.existsSync(fetched)) {
+      fail(
+        `Could not fetch ${NODE_PACKAGE} with npm. Install Node 22 or 24 yourself and run this command again.`,
+      );
+    }
+  }
+  return {
+    bin: fetched,
+    headers: fs.existsSync(path.join(headers, 'include', 'node'))
+      ? headers
+      : undefined,
+  };
+}
+
+function yarnRelease() {
+  const rc = fs.readFileSync(path.join(root, '.yarnrc.yml'), 'utf8');
+  const match = rc.match(/^yarnPath:\s*(.+)$/m);
+  if (!match) fail('.yarnrc.yml has no yarnPath');
+  return path.join(root, match[1].trim());
+}
+
+const node = resolveNode();
+const yarn = yarnRelease();
+
+/** The environment every child gets: our Node first on PATH, native addons built against its headers. */
+const env = {
+  ...process.env,
+  PATH: `${path.dirname(node.bin)}${path.delimiter}${process.env.PATH}`,
+  // Where the fetched Node ships its headers, node-gyp builds against them instead of downloading them.
+  ...(node.headers ? { npm_config_nodedir: node.headers } : {}),
+  // Playwright must use Debian's Chromium and never download a browser of its own.
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+};
+
+function run(args, options = {}) {
+  const result = spawnSync(node.bin, [yarn, ...args], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...env, ...options.env },
+  });
+  return result.status ?? 1;
+}
+
+function runOrFail(args, what) {
+  const status = run(args);
+  if (status !== 0) fail(`${what} failed (exit ${status})`);
+}
+
+/** A fingerprint of everything that decides what `yarn install` produces. */
+function installFingerprint() {
+  const hash = createHash('sha256');
+  hash.update(spawnSync(node.bin, ['-v'], { encoding: 'utf8' }).stdout);
+  const manifests = ['package.json', 'yarn.lock', '.yarnrc.yml'];
+  for (const dir of ['packages', 'plugins']) {
+    const base = path.join(root, dir);
+    if (!fs.existsSync(base)) continue;
+    for (const name of fs.readdirSync(base).sort()) {
+      const manifest = path.join(dir, name, 'package.json');
+      if (fs.existsSync(path.join(root, manifest))) manifests.push(manifest);
+    }
+  }
+  for (const file of manifests) {
+    hash.update(file);
+    if (fs.existsSync(path.join(root, file))) {
+      hash.update(fs.readFileSync(path.join(root, file)));
+    }
+  }
+  return hash.digest('hex');
+}
+
+function ensureInstalled() {
+  const stamp = path.join(root, 'node_modules', '.project-install-stamp');
+  const fingerprint = installFingerprint();
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === fingerprint) {
+    return;
+  }
+  log('Installing dependencies (yarn install)');
+  const started = Date.now();
+  const args = ['install'];
+  if (process.env.CI) args.push('--immutable');
+  runOrFail(args, 'yarn install');
+  log(`Installed in ${Math.round((Date.now() - started) / 1000)} s`);
+  fs.writeFileSync(stamp, installFingerprint());
+}
+
+function ensureChromium() {
+  if (fs.existsSync(CHROMIUM)) return;
+  const isRoot = process.getuid?.() === 0;
+  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], {
+    stdio: 'ignore',
+  });
+  if (!isRoot || hasApt.status !== 0) {
+    fail(
+      `The browser tests need Chromium at ${CHROMIUM}. Install it (Debian/Ubuntu: sudo apt-get install chromium) and run again.`,
+    );
+  }
+  log('Installing Chromium from Debian packages for the browser tests');
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'chromium']]) {
+    const result = spawnSync('apt-get', args, {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    if (result.status !== 0) fail(`apt-get ${args.join(' ')} failed`);
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function test() {
+  ensureChromium();
+  const steps = [
+    ['type check', ['tsc']],
+    ['lint', ['backstage-cli', 'repo', 'lint']],
+    ['unit and integration tests', ['backstage-cli', 'repo', 'test'], { CI: 'true' }],
+    [
+      'browser end-to-end tests',
+      ['playwright', 'test'],
+      {
+        CI: 'true',
+        E2E_APP_PORT: String(await freePort()),
+        E2E_BACKEND_PORT: String(await freePort()),
+      },
+    ],
+  ];
+  const results = [];
+  for (const [name, args, stepEnv] of steps) {
+    log(`Step: ${name} (yarn ${args.join(' ')})`);
+    const started = Date.now();
+    const status = run(args, { env: stepEnv });
+    const seconds = Math.round((Date.now() - started) / 1000);
+    results.push({ name, status, seconds });
+    if (status !== 0) break;
+  }
+  log('Summary:');
+  for (const { name, status, seconds } of results) {
+    process.stdout.write(`  ${status === 0 ? 'ok  ' : 'FAIL'} ${name} (${seconds} s)\n`);
+  }
+  const failed = results.filter(r => r.status !== 0).length;
+  const skipped = steps.length - results.length;
+  process.stdout.write(
+    `steps: ${results.length - failed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
+  );
+  process.exit(failed ? 1 : 0);
+}
+
+function start() {
+  log('Starting Backstage: frontend on http://localhost:3000, backend on http://localhost:7007');
+  const child = spawn(node.bin, [yarn, 'backstage-cli', 'repo', 'start'], {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+  });
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => child.kill(signal));
+  }
+  child.on('exit', code => process.exit(code ?? 0));
+}
+
+const command = process.argv[2];
+if (!['start', 'test', 'install'].includes(command)) {
+  fail('usage: node scripts/project.mjs <start|test|install>');
+}
+ensureInstalled();
+if (command === 'start') start();
+if (command === 'test') await test();
