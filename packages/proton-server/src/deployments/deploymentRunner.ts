@@ -1,0 +1,65 @@
+/**
+ * The contract between the control plane and whatever executes template bundles (the `local`,
+ * `simulate` and `codebuild` runners). The control plane records a deployment and hands it to the
+ * runner once the deployment's transaction has committed; the runner reports the outcome through the
+ * reporter, or the bundle does through `NotifyResourceDeploymentStatusChange`, as Proton's CodeBuild
+ * provisioning does. Without a runner, deployments stay IN_PROGRESS until such a notification arrives,
+ * as with Proton's self-managed provisioning.
+ */
+
+/**
+ * An output of a deployed resource, as the Proton API spells it.
+ *
+ * @public
+ */
+export interface DeploymentOutput {
+  key: string;
+  valueString: string;
+}
+
+/**
+ * What a runner is asked to execute.
+ *
+ * @public
+ */
+export interface DeploymentJob {
+  deploymentId: string;
+  /** `provision` runs the manifest's provisioning steps, `deprovision` its deprovisioning steps. */
+  action: 'provision' | 'deprovision';
+  /** The ARN of the environment or service instance, the runner's `RESOURCE_ARN`. */
+  resourceArn: string;
+  targetResourceType: 'ENVIRONMENT' | 'SERVICE_INSTANCE';
+  /** The registered template version's files: `schema/`, `infrastructure/` and so on. */
+  templateDirectory: string;
+  /** The infrastructure folder of the template to run, e.g. `infrastructure`. */
+  infrastructureFolder: string;
+  /** The content of `proton-inputs.json`. */
+  protonInputs: Record<string, unknown>;
+  region: string;
+  accountId: string;
+}
+
+/**
+ * How a runner reports the end of a deployment. A deployment that has already ended (through
+ * `NotifyResourceDeploymentStatusChange`, or cancelled) ignores later reports.
+ *
+ * @public
+ */
+export interface DeploymentReporter {
+  succeeded(outputs: DeploymentOutput[]): Promise<void>;
+  failed(statusMessage: string): Promise<void>;
+  /** The deployment stopped because it was cancelled. */
+  cancelled(): Promise<void>;
+}
+
+/**
+ * Executes deployments.
+ *
+ * @public
+ */
+export interface DeploymentRunner {
+  /** Starts a deployment; resolves once it has started (not when it ends). */
+  start(job: DeploymentJob, reporter: DeploymentReporter): Promise<void>;
+  /** Asks a running deployment to stop; the runner then reports `cancelled()`. */
+  cancel(deploymentId: string): Promise<void>;
+}

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import type { DeploymentJob } from '../deployments/deploymentRunner';
+import { conflictError } from '../protocol/errors';
+import { DeploymentRecord, insertDeployment } from '../store/deploymentStore';
+import type { OperationContext } from './operationContext';
+import { deploymentArn } from './resourceArns';
+
+/** What a new deployment is about. */
+export interface NewDeployment {
+  targetArn: string;
+  targetResourceType: DeploymentRecord['targetResourceType'];
+  targetResourceCreatedAt: Date;
+  action: DeploymentRecord['action'];
+  environmentName: string;
+  serviceName?: string;
+  serviceInstanceName?: string;
+  templateName: string;
+  templateMajor: number;
+  templateMinor: number;
+  initialState?: Record<string, unknown>;
+  targetState: Record<string, unknown>;
+  lastSucceededDeploymentId?: string;
+}
+
+/** Records a deployment IN_PROGRESS (DELETE_IN_PROGRESS for a deprovisioning). */
+export async function recordDeployment(
+  context: OperationContext,
+  deployment: NewDeployment,
+): Promise<DeploymentRecord> {
+  const id = randomUUID();
+  const record: DeploymentRecord = {
+    ...deployment,
+    id,
+    deploymentStatus:
+      deployment.action === 'deprovision'
+        ? 'DELETE_IN_PROGRESS'
+        : 'IN_PROGRESS',
+    lastAttemptedDeploymentId: id,
+    createdAt: context.now,
+    lastModifiedAt: context.now,
+  };
+  await insertDeployment(context.db, record);
+  return record;
+}
+
+/**
+ * Hands a recorded deployment to the runner once the operation has committed. Resources provisioned
+ * by the customer (`provisioningRepository`) are never run here: they wait for notifications.
+ */
+export function dispatchDeployment(
+  context: OperationContext,
+  record: DeploymentRecord,
+  job: Omit<
+    DeploymentJob,
+    | 'deploymentId'
+    | 'action'
+    | 'resourceArn'
+    | 'targetResourceType'
+    | 'region'
+    | 'accountId'
+  >,
+): void {
+  context.afterCommit(() =>
+    context.deployments.start({
+      ...job,
+      deploymentId: record.id,
+      action: record.action,
+      resourceArn: record.targetArn,
+      targetResourceType: record.targetResourceType,
+      region: context.settings.region,
+      accountId: context.settings.accountId,
+    }),
+  );
+}
+
+/** A deployment as GetDeployment returns it, or as ListDeployments summarizes it. */
+export function describeDeployment(
+  context: OperationContext,
+  record: DeploymentRecord,
+  summary: boolean,
+): Record<string, unknown> {
+  return {
+    id: record.id,
+    arn: deploymentArn(context.settings, record.id),
+    targetArn: record.targetArn,
+    targetResourceCreatedAt: record.targetResourceCreatedAt,
+    targetResourceType: record.targetResourceType,
+    environmentName: record.environmentName,
+    serviceName: record.serviceName,
+    serviceInstanceName: record.serviceInstanceName,
+    deploymentStatus: record.deploymentStatus,
+    deploymentStatusMessage: summary ? undefined : record.statusMessage,
+    createdAt: record.createdAt,
+    lastModifiedAt: record.lastModifiedAt,
+    completedAt: record.completedAt,
+    lastAttemptedDeploymentId: record.lastAttemptedDeploymentId,
+    lastSucceededDeploymentId: record.lastSucceededDeploymentId,
+    initialState: summary ? undefined : record.initialState,
+    targetState: summary ? undefined : record.targetState,
+  };
+}
+
+/**
+ * The outputs of an environment or service instance, all of them (the Proton model gives these
+ * listings no pages), optionally only those of one deployment.
+ */
+export async function listResourceOutputs(
+  context: OperationContext,
+  resourceArn: string,
+  deploymentId?: string,
+): Promise<Array<{ key: string; valueString: string }>> {
+  const query = context
+    .db('outputs')
+    .where({ resource_arn: resourceArn })
+    .orderBy('key');
+  if (deploymentId) query.where({ deployment_id: deploymentId });
+  const rows = await query;
+  return rows.map(row => ({ key: row.key, valueString: row.value_string }));
+}
+
+/** What cancelling needs to know about the environment or instance whose deployment is cancelled. */
+export interface CancellableResource {
+  label: string;
+  deploymentStatus: string;
+  lastAttemptedDeploymentId?: string;
+  customerManaged: boolean;
+}
+
+/**
+ * Cancels a resource's deployment in progress: with a runner, marks it CANCELLING (via `markCancelling`)
+ * and asks the runner to stop after commit; without one, cancels it at once.
+ *
+ * @returns the status the resource now has
+ * @throws ProtonApiError ConflictException when no deployment is in progress
+ */
+export async function cancelDeployment(
+  context: OperationContext,
+  resource: CancellableResource,
+  markCancelling: () => Promise<void>,
+): Promise<'CANCELLING' | 'CANCELLED'> {
+  const deploymentId = resource.lastAttemptedDeploymentId;
+  if (resource.deploymentStatus !== 'IN_PROGRESS' || !deploymentId) {
+    throw conflictError(
+      `${resource.label} has no deployment in progress (it is ${resource.deploymentStatus})`,
+    );
+  }
+  if (context.deployments.hasRunner && !resource.customerManaged) {
+    await context.db('deployments').where({ id: deploymentId }).update({
+      deployment_status: 'CANCELLING',
+      last_modified_at: context.now.getTime(),
+    });
+    await markCancelling();
+    context.afterCommit(() => context.deployments.cancel(deploymentId));
+    return 'CANCELLING';
+  }
+  await context.deployments.finish(
+    context.db,
+    deploymentId,
+    { status: 'CANCELLED' },
+    context.now,
+  );
+  return 'CANCELLED';
+}

@@ -1,0 +1,44 @@
+import type { Knex } from 'knex';
+import type { TemplateRegistrar } from '../bundles/templateRegistrar';
+import type { BundleSourceResolver } from '../bundles/bundleSource';
+import type { DeploymentCoordinator } from '../deployments/deploymentCoordinator';
+
+/** Settings every operation may read. */
+export interface OperationSettings {
+  /** The region used in every ARN and accepted in SigV4 scopes. */
+  region: string;
+  /** The account id used in every ARN. */
+  accountId: string;
+}
+
+/** What an operation handler gets besides its input. */
+export interface OperationContext {
+  /** The transaction of a mutating operation, or the database for a read-only one. */
+  db: Knex | Knex.Transaction;
+  settings: OperationSettings;
+  /** The time of the request; use it for every timestamp the operation writes. */
+  now: Date;
+  /** Schedules work to start once the operation's transaction has committed. */
+  afterCommit(task: () => Promise<void>): void;
+  bundleSources: BundleSourceResolver;
+  templateRegistrar: TemplateRegistrar;
+  deployments: DeploymentCoordinator;
+}
+
+/** The input of an operation, already validated against the Proton model. */
+export type OperationInput = Record<string, any>;
+
+/** The output of an operation before wire serialization (Dates become epoch seconds). */
+export type OperationOutput = Record<string, unknown>;
+
+/**
+ * One implemented Proton operation.
+ */
+export interface OperationDefinition {
+  handler(
+    input: OperationInput,
+    context: OperationContext,
+  ): Promise<OperationOutput>;
+  /** Read-only operations run outside of a transaction. */
+  readOnly?: boolean;
+}

@@ -1,0 +1,26 @@
+import type { OperationDefinition } from './operationContext';
+import { deploymentOperations } from './deployments';
+import { environmentOperations } from './environments';
+import { serviceInstanceOperations } from './serviceInstances';
+import { serviceOperations } from './services';
+import { tagOperations } from './tags';
+import { templateOperations } from './templates';
+import { templateVersionOperations } from './templateVersions';
+
+/**
+ * Every Proton operation this control plane implements, by name. Operations of the model that are
+ * not here are answered with an UnknownOperationException saying so.
+ */
+export function createOperationTable(): Record<string, OperationDefinition> {
+  return {
+    ...templateOperations('service'),
+    ...templateOperations('environment'),
+    ...templateVersionOperations('service'),
+    ...templateVersionOperations('environment'),
+    ...environmentOperations,
+    ...serviceOperations,
+    ...serviceInstanceOperations,
+    ...deploymentOperations,
+    ...tagOperations,
+  };
+}

@@ -1,0 +1,214 @@
+import type { ProtonInputs } from '@proton-platform/plugin-aws-proton-common';
+import { resourceNotFound, validationError } from '../protocol/errors';
+import type { DeploymentRecord } from '../store/deploymentStore';
+import { EnvironmentRecord, findEnvironment } from '../store/environmentStore';
+import {
+  insertServiceInstance,
+  ServiceInstanceRecord,
+  ServiceRecord,
+  updateServiceInstance,
+} from '../store/serviceStore';
+import { putTags, ResourceTag } from '../store/tagStore';
+import {
+  findTemplateVersion,
+  TemplateVersionRecord,
+} from '../store/templateStore';
+import { dispatchDeployment, recordDeployment } from './deploymentRecords';
+import type { OperationContext } from './operationContext';
+import { environmentArn, serviceInstanceArn } from './resourceArns';
+import { checkServiceSpec } from './specInputs';
+
+/** The most instances a service can have (AWS Proton's quota). */
+export const MAX_INSTANCES_PER_SERVICE = 20;
+
+/** A service instance as GetServiceInstance returns it, or as ListServiceInstances summarizes it. */
+export function describeServiceInstance(
+  context: OperationContext,
+  record: ServiceInstanceRecord,
+  summary = false,
+): Record<string, unknown> {
+  return {
+    name: record.name,
+    arn: serviceInstanceArn(context.settings, record.serviceName, record.name),
+    createdAt: record.createdAt,
+    lastDeploymentAttemptedAt: record.lastDeploymentAttemptedAt,
+    lastDeploymentSucceededAt: record.lastDeploymentSucceededAt,
+    serviceName: record.serviceName,
+    environmentName: record.environmentName,
+    templateName: record.templateName,
+    templateMajorVersion: String(record.templateMajor),
+    templateMinorVersion: String(record.templateMinor),
+    deploymentStatus: record.deploymentStatus,
+    deploymentStatusMessage: record.deploymentStatusMessage,
+    spec: summary ? undefined : record.spec,
+    lastClientRequestToken: summary ? undefined : record.lastClientRequestToken,
+    lastAttemptedDeploymentId: record.lastAttemptedDeploymentId,
+    lastSucceededDeploymentId: record.lastSucceededDeploymentId,
+  };
+}
+
+/**
+ * The environment an instance deploys to: it must exist, be deployed, and run a template the service
+ * template version declares compatible.
+ */
+export async function requireDeployableEnvironment(
+  context: OperationContext,
+  version: TemplateVersionRecord,
+  environmentName: string,
+): Promise<EnvironmentRecord> {
+  const environment = await findEnvironment(context.db, environmentName);
+  if (!environment)
+    throw resourceNotFound(`The environment ${environmentName}`);
+  const compatible = (version.compatibleEnvironmentTemplates ?? []).some(
+    c =>
+      c.templateName === environment.templateName &&
+      Number(c.majorVersion) === environment.templateMajor,
+  );
+  if (!compatible) {
+    throw validationError(
+      `The environment ${environmentName} runs ${environment.templateName} ${environment.templateMajor}.x, ` +
+        `which version ${version.major}.${version.minor} of ${version.templateName} does not list as compatible`,
+    );
+  }
+  if (environment.deploymentStatus !== 'SUCCEEDED') {
+    throw validationError(
+      `The environment ${environmentName} is not deployed (${environment.deploymentStatus})`,
+    );
+  }
+  return environment;
+}
+
+function serviceInstanceState(
+  record: ServiceInstanceRecord,
+): Record<string, unknown> {
+  return {
+    serviceInstance: {
+      spec: record.spec,
+      templateName: record.templateName,
+      templateMajorVersion: String(record.templateMajor),
+      templateMinorVersion: String(record.templateMinor),
+    },
+  };
+}
+
+/** Records a deployment of a service instance and hands it to the runner after commit. */
+export async function deployServiceInstance(
+  context: OperationContext,
+  service: ServiceRecord,
+  instance: ServiceInstanceRecord,
+  action: 'provision' | 'deprovision',
+  inputs: ProtonInputs,
+  initial?: ServiceInstanceRecord,
+): Promise<DeploymentRecord> {
+  const arn = serviceInstanceArn(context.settings, service.name, instance.name);
+  const deployment = await recordDeployment(context, {
+    targetArn: arn,
+    targetResourceType: 'SERVICE_INSTANCE',
+    targetResourceCreatedAt: instance.createdAt,
+    action,
+    environmentName: instance.environmentName,
+    serviceName: service.name,
+    serviceInstanceName: instance.name,
+    templateName: instance.templateName,
+    templateMajor: instance.templateMajor,
+    templateMinor: instance.templateMinor,
+    initialState: initial ? serviceInstanceState(initial) : undefined,
+    targetState: serviceInstanceState(instance),
+    lastSucceededDeploymentId: instance.lastSucceededDeploymentId,
+  });
+  const outputs = await context
+    .db('outputs')
+    .where({
+      resource_arn: environmentArn(context.settings, instance.environmentName),
+    })
+    .orderBy('key');
+  dispatchDeployment(context, deployment, {
+    templateDirectory: context.templateRegistrar.versionDirectory(
+      'service',
+      instance.templateName,
+      instance.templateMajor,
+      instance.templateMinor,
+    ),
+    infrastructureFolder: 'instance_infrastructure',
+    protonInputs: {
+      service: {
+        name: service.name,
+        branch_name: service.branchName,
+        repository_connection_arn: service.repositoryConnectionArn,
+        repository_id: service.repositoryId,
+      },
+      service_instance: { name: instance.name, inputs },
+      environment: {
+        account_id: context.settings.accountId,
+        name: instance.environmentName,
+        outputs: Object.fromEntries(outputs.map(o => [o.key, o.value_string])),
+      },
+    },
+  });
+  await updateServiceInstance(context.db, service.name, instance.name, {
+    lastAttemptedDeploymentId: deployment.id,
+  });
+  instance.lastAttemptedDeploymentId = deployment.id;
+  return deployment;
+}
+
+/** Creates an instance of a service IN_PROGRESS and starts its first deployment. */
+export async function createServiceInstanceRecord(
+  context: OperationContext,
+  service: ServiceRecord,
+  instance: {
+    name: string;
+    environmentName: string;
+    spec: string;
+    inputs: ProtonInputs;
+    clientToken?: string;
+    tags?: ResourceTag[];
+  },
+  version: TemplateVersionRecord,
+): Promise<ServiceInstanceRecord> {
+  const record: ServiceInstanceRecord = {
+    serviceName: service.name,
+    name: instance.name,
+    environmentName: instance.environmentName,
+    templateName: version.templateName,
+    templateMajor: version.major,
+    templateMinor: version.minor,
+    spec: instance.spec,
+    lastClientRequestToken: instance.clientToken,
+    deploymentStatus: 'IN_PROGRESS',
+    lastDeploymentAttemptedAt: context.now,
+    createdAt: context.now,
+    lastModifiedAt: context.now,
+  };
+  await insertServiceInstance(context.db, record);
+  await deployServiceInstance(
+    context,
+    service,
+    record,
+    'provision',
+    instance.inputs,
+  );
+  await putTags(
+    context.db,
+    serviceInstanceArn(context.settings, service.name, record.name),
+    instance.tags ?? [],
+  );
+  return record;
+}
+
+/** The inputs an instance was last deployed with: its entry in its spec, with defaults filled in. */
+export async function instanceInputs(
+  context: OperationContext,
+  instance: ServiceInstanceRecord,
+): Promise<ProtonInputs> {
+  const version = await findTemplateVersion(
+    context.db,
+    'service',
+    instance.templateName,
+    instance.templateMajor,
+    instance.templateMinor,
+  );
+  if (!version?.schema || !instance.spec) return {};
+  const spec = checkServiceSpec(version.schema, instance.spec);
+  return spec.instances.find(entry => entry.name === instance.name)?.spec ?? {};
+}

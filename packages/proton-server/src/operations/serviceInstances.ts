@@ -1,0 +1,337 @@
+import type { ProtonServiceSpec } from '@proton-platform/plugin-aws-proton-common';
+import {
+  conflictError,
+  quotaExceeded,
+  resourceNotFound,
+  validationError,
+} from '../protocol/errors';
+import {
+  findServiceInstance,
+  ServiceInstanceRecord,
+  toServiceInstanceRecord,
+  updateServiceInstance,
+} from '../store/serviceStore';
+import { findRecommendedVersions } from '../store/templateStore';
+import { cancelDeployment, listResourceOutputs } from './deploymentRecords';
+import type {
+  OperationContext,
+  OperationDefinition,
+  OperationInput,
+} from './operationContext';
+import { fetchPage } from './pagination';
+import { serviceInstanceArn } from './resourceArns';
+import {
+  createServiceInstanceRecord,
+  deployServiceInstance,
+  describeServiceInstance,
+  instanceInputs,
+  MAX_INSTANCES_PER_SERVICE,
+  requireDeployableEnvironment,
+} from './serviceInstanceDeployments';
+import { requireService } from './services';
+import { checkServiceSpec } from './specInputs';
+import {
+  selectPublishedVersion,
+  selectUpdateVersion,
+} from './templateVersionSelection';
+
+async function requireInstance(
+  context: OperationContext,
+  serviceName: string,
+  name: string,
+): Promise<ServiceInstanceRecord> {
+  const record = await findServiceInstance(context.db, serviceName, name);
+  if (!record) {
+    throw resourceNotFound(
+      `The service instance ${name} of the service ${serviceName}`,
+    );
+  }
+  return record;
+}
+
+/** The entry of a service spec that describes one instance. */
+function instanceEntry(spec: ProtonServiceSpec, name: string) {
+  const entry = spec.instances.find(instance => instance.name === name);
+  if (!entry) {
+    throw validationError(
+      `The spec has no entry for the instance ${name} under instances`,
+    );
+  }
+  return entry;
+}
+
+async function createServiceInstance(
+  input: OperationInput,
+  context: OperationContext,
+) {
+  const service = await requireService(context, input.serviceName);
+  if (await findServiceInstance(context.db, service.name, input.name)) {
+    throw conflictError(
+      `The service ${service.name} already has an instance named ${input.name}`,
+    );
+  }
+  const count = await context
+    .db('service_instances')
+    .where({ service_name: service.name })
+    .count({ count: '*' })
+    .first();
+  if (Number(count?.count ?? 0) >= MAX_INSTANCES_PER_SERVICE) {
+    throw quotaExceeded(
+      `A service can have at most ${MAX_INSTANCES_PER_SERVICE} instances; ${service.name} has ${count?.count}`,
+    );
+  }
+  let major: string | undefined = input.templateMajorVersion;
+  if (major === undefined) {
+    const { byTemplate } = await findRecommendedVersions(
+      context.db,
+      'service',
+      [service.templateName],
+    );
+    major = byTemplate.get(service.templateName)?.split('.')[0] ?? '1';
+  }
+  const version = await selectPublishedVersion(
+    context,
+    'service',
+    service.templateName,
+    major,
+    input.templateMinorVersion,
+  );
+  const entry = instanceEntry(
+    checkServiceSpec(version.schema, input.spec),
+    input.name,
+  );
+  await requireDeployableEnvironment(context, version, entry.environment);
+  const record = await createServiceInstanceRecord(
+    context,
+    service,
+    {
+      name: input.name,
+      environmentName: entry.environment,
+      spec: input.spec,
+      inputs: entry.spec,
+      clientToken: input.clientToken,
+      tags: input.tags,
+    },
+    version,
+  );
+  return { serviceInstance: describeServiceInstance(context, record) };
+}
+
+async function getServiceInstance(
+  input: OperationInput,
+  context: OperationContext,
+) {
+  const record = await requireInstance(context, input.serviceName, input.name);
+  return { serviceInstance: describeServiceInstance(context, record) };
+}
+
+const FILTER_COLUMNS: Record<string, string> = {
+  name: 'name',
+  deploymentStatus: 'deployment_status',
+  templateName: 'template_name',
+  serviceName: 'service_name',
+  environmentName: 'environment_name',
+};
+
+const SORT_COLUMNS: Record<string, string[]> = {
+  name: ['name', 'service_name'],
+  serviceName: ['service_name', 'name'],
+  environmentName: ['environment_name', 'service_name', 'name'],
+  createdAt: ['created_at', 'service_name', 'name'],
+};
+
+async function listServiceInstances(
+  input: OperationInput,
+  context: OperationContext,
+) {
+  const query = context.db('service_instances');
+  if (input.serviceName) query.where({ service_name: input.serviceName });
+  for (const filter of (input.filters ?? []) as Array<{
+    key?: string;
+    value?: string;
+  }>) {
+    const column = filter.key ? FILTER_COLUMNS[filter.key] : undefined;
+    if (!column) {
+      throw validationError(
+        `The filter key ${
+          filter.key
+        } is not supported by this control plane; use ${Object.keys(
+          FILTER_COLUMNS,
+        ).join(', ')}`,
+      );
+    }
+    query.where(column, filter.value ?? '');
+  }
+  const keyColumns = SORT_COLUMNS[input.sortBy ?? 'serviceName'];
+  if (!keyColumns) {
+    throw validationError(
+      `Sorting by ${
+        input.sortBy
+      } is not supported by this control plane; use ${Object.keys(
+        SORT_COLUMNS,
+      ).join(', ')}`,
+    );
+  }
+  const page = await fetchPage(query, {
+    listing: `ListServiceInstances/${JSON.stringify([
+      input.serviceName,
+      input.filters,
+      input.sortBy,
+      input.sortOrder,
+    ])}`,
+    keyColumns,
+    descending: input.sortOrder === 'DESCENDING',
+    maxResults: input.maxResults,
+    nextToken: input.nextToken,
+  });
+  return {
+    serviceInstances: page.rows.map(row =>
+      describeServiceInstance(context, toServiceInstanceRecord(row), true),
+    ),
+    nextToken: page.nextToken,
+  };
+}
+
+async function updateServiceInstanceOperation(
+  input: OperationInput,
+  context: OperationContext,
+) {
+  const service = await requireService(context, input.serviceName);
+  const record = await requireInstance(context, service.name, input.name);
+  if (
+    ['IN_PROGRESS', 'CANCELLING', 'DELETE_IN_PROGRESS'].includes(
+      record.deploymentStatus,
+    )
+  ) {
+    throw conflictError(
+      `The service instance ${record.name} is ${record.deploymentStatus}; wait for its deployment to end or cancel it`,
+    );
+  }
+  if (input.deploymentType === 'NONE') {
+    if (
+      input.spec !== undefined ||
+      input.templateMajorVersion ||
+      input.templateMinorVersion
+    ) {
+      throw validationError(
+        'deploymentType NONE changes nothing of a service instance; use CURRENT_VERSION',
+      );
+    }
+    return { serviceInstance: describeServiceInstance(context, record) };
+  }
+  const version = await selectUpdateVersion(
+    context,
+    'service',
+    record,
+    input as { deploymentType: string },
+  );
+  let inputs;
+  if (input.spec !== undefined) {
+    const entry = instanceEntry(
+      checkServiceSpec(version.schema, input.spec),
+      record.name,
+    );
+    if (entry.environment !== record.environmentName) {
+      throw validationError(
+        `The service instance ${record.name} runs in ${record.environmentName}; its environment cannot change`,
+      );
+    }
+    inputs = entry.spec;
+  } else {
+    inputs = await instanceInputs(context, record);
+  }
+  const updated: ServiceInstanceRecord = {
+    ...record,
+    templateMajor: version.major,
+    templateMinor: version.minor,
+    spec: input.spec ?? record.spec,
+    lastClientRequestToken: input.clientToken ?? record.lastClientRequestToken,
+    deploymentStatus: 'IN_PROGRESS',
+    deploymentStatusMessage: undefined,
+    lastDeploymentAttemptedAt: context.now,
+    lastModifiedAt: context.now,
+  };
+  await updateServiceInstance(context.db, service.name, record.name, updated);
+  await deployServiceInstance(
+    context,
+    service,
+    updated,
+    'provision',
+    inputs,
+    record,
+  );
+  return { serviceInstance: describeServiceInstance(context, updated) };
+}
+
+async function cancelServiceInstanceDeployment(
+  input: OperationInput,
+  context: OperationContext,
+) {
+  const record = await requireInstance(
+    context,
+    input.serviceName,
+    input.serviceInstanceName,
+  );
+  const status = await cancelDeployment(
+    context,
+    {
+      label: `The service instance ${record.name}`,
+      deploymentStatus: record.deploymentStatus,
+      lastAttemptedDeploymentId: record.lastAttemptedDeploymentId,
+      customerManaged: false,
+    },
+    () =>
+      updateServiceInstance(context.db, record.serviceName, record.name, {
+        deploymentStatus: 'CANCELLING',
+        lastModifiedAt: context.now,
+      }),
+  );
+  const current =
+    status === 'CANCELLING'
+      ? { ...record, deploymentStatus: status }
+      : await requireInstance(context, record.serviceName, record.name);
+  return { serviceInstance: describeServiceInstance(context, current) };
+}
+
+async function listServiceInstanceOutputs(
+  input: OperationInput,
+  context: OperationContext,
+) {
+  const record = await requireInstance(
+    context,
+    input.serviceName,
+    input.serviceInstanceName,
+  );
+  return {
+    outputs: await listResourceOutputs(
+      context,
+      serviceInstanceArn(context.settings, record.serviceName, record.name),
+      input.deploymentId,
+    ),
+  };
+}
+
+async function listServiceInstanceProvisionedResources(
+  input: OperationInput,
+  context: OperationContext,
+) {
+  await requireInstance(context, input.serviceName, input.serviceInstanceName);
+  return { provisionedResources: [] };
+}
+
+/** The service instance operations. */
+export const serviceInstanceOperations: Record<string, OperationDefinition> = {
+  CreateServiceInstance: { handler: createServiceInstance },
+  GetServiceInstance: { handler: getServiceInstance, readOnly: true },
+  ListServiceInstances: { handler: listServiceInstances, readOnly: true },
+  UpdateServiceInstance: { handler: updateServiceInstanceOperation },
+  CancelServiceInstanceDeployment: { handler: cancelServiceInstanceDeployment },
+  ListServiceInstanceOutputs: {
+    handler: listServiceInstanceOutputs,
+    readOnly: true,
+  },
+  ListServiceInstanceProvisionedResources: {
+    handler: listServiceInstanceProvisionedResources,
+    readOnly: true,
+  },
+};

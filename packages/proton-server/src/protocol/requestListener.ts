@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PROTON_TARGET_PREFIX } from '../model/protonApiModel';
+import { ERROR_TYPE_NAMESPACE, ProtonApiError } from './errors';
+import type { RequestRateLimiter } from './requestRateLimiter';
+import { SigV4Expectations, verifySigV4 } from './sigv4Verification';
+
+/**
+ * Where the control plane reports what clients cannot see: internal errors and background failures.
+ * Backstage's LoggerService fits.
+ *
+ * @public
+ */
+export interface ProtonServerLogger {
+  info(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+  error(message: string, meta?: Record<string, unknown> | Error): void;
+}
+
+/** The operation runner the HTTP layer hands validated requests to. */
+export interface OperationRunner {
+  invoke(operation: string, input: unknown): Promise<unknown>;
+}
+
+/** What the HTTP layer needs. */
+export interface RequestListenerOptions {
+  runner: OperationRunner;
+  sigv4: SigV4Expectations;
+  /** Request bodies larger than this are refused with 413. */
+  maxRequestBytes: number;
+  /** Throttles each access key, when given. */
+  rateLimiter?: RequestRateLimiter;
+  logger: ProtonServerLogger;
+}
+
+const JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
+
+class BodyTooLargeError extends ProtonApiError {
+  constructor(limit: number) {
+    super(
+      'RequestEntityTooLargeException',
+      `The request body is larger than the ${limit} bytes this control plane accepts`,
+    );
+  }
+}
+
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    return Promise.reject(new BodyTooLargeError(limit));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    request.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > limit) {
+        refused = true;
+        chunks.length = 0;
+        reject(new BodyTooLargeError(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => {
+      if (!refused) resolve(Buffer.concat(chunks));
+    });
+    request.on('error', reject);
+  });
+}
+
+function send(
+  response: ServerResponse,
+  requestId: string,
+  statusCode: number,
+  body: unknown,
+  errorName?: string,
+): void {
+  const text = JSON.stringify(body);
+  const headers: Record<string, string | number> = {
+    'content-type': JSON_CONTENT_TYPE,
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': requestId,
+  };
+  if (errorName) headers['x-amzn-errortype'] = errorName;
+  if (statusCode === 413) headers.connection = 'close';
+  response.writeHead(statusCode, headers);
+  response.end(text);
+}
+
+function operationName(request: IncomingMessage): string {
+  const target = request.headers['x-amz-target'];
+  const prefix = `${PROTON_TARGET_PREFIX}.`;
+  if (typeof target !== 'string' || !target.startsWith(prefix)) {
+    throw new ProtonApiError(
+      'UnknownOperationException',
+      `Requests must name an operation in the X-Amz-Target header as ${prefix}<Operation>`,
+    );
+  }
+  return target.slice(prefix.length);
+}
+
+function parseInput(body: Buffer): unknown {
+  if (body.length === 0) return {};
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new ProtonApiError(
+      'SerializationException',
+      'The request body is not valid JSON',
+    );
+  }
+}
+
+async function handle(
+  request: IncomingMessage,
+  options: RequestListenerOptions,
+): Promise<unknown> {
+  if (request.method !== 'POST' || (request.url ?? '/').split('?')[0] !== '/') {
+    throw new ProtonApiError(
+      'UnknownOperationException',
+      'This control plane speaks the AWS Proton API: POST / with an X-Amz-Target header',
+    );
+  }
+  const body = await readBody(request, options.maxRequestBytes);
+  const accessKeyId = await verifySigV4(
+    {
+      method: request.method,
+      url: request.url ?? '/',
+      headers: request.headers,
+      body,
+    },
+    options.sigv4,
+  );
+  options.rateLimiter?.take(accessKeyId);
+  const contentType = (request.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim();
+  if (contentType !== JSON_CONTENT_TYPE) {
+    throw new ProtonApiError(
+      'SerializationException',
+      `The Content-Type must be ${JSON_CONTENT_TYPE}`,
+    );
+  }
+  const operation = operationName(request);
+  return options.runner.invoke(operation, parseInput(body));
+}
+
+/**
+ * Creates the node:http request listener that speaks awsJson1_0 for the Proton API: reads the body
+ * within the size limit, verifies the SigV4 signature, runs the operation named by X-Amz-Target and
+ * writes its output or its error (`{"__type": "com.amazonaws.proton#<Name>", "message"}` with the
+ * `x-amzn-errortype` header). Every response carries an `x-amzn-requestid`.
+ */
+export function createProtonRequestListener(
+  options: RequestListenerOptions,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    const requestId = randomUUID();
+    handle(request, options).then(
+      output => send(response, requestId, 200, output),
+      (error: unknown) => {
+        if (error instanceof ProtonApiError) {
+          send(
+            response,
+            requestId,
+            error.statusCode,
+            {
+              __type: `${ERROR_TYPE_NAMESPACE}#${error.errorName}`,
+              message: error.message,
+            },
+            error.errorName,
+          );
+          if (error instanceof BodyTooLargeError) {
+            // Stop reading what the client still sends; the connection closes after the answer.
+            request.resume();
+          }
+          return;
+        }
+        options.logger.error(`Request ${requestId} failed`, error as Error);
+        send(
+          response,
+          requestId,
+          500,
+          {
+            __type: `${ERROR_TYPE_NAMESPACE}#InternalServerException`,
+            message: `The control plane could not process the request (request id ${requestId})`,
+          },
+          'InternalServerException',
+        );
+      },
+    );
+  };
+}

@@ -1,0 +1,248 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  CreateServiceTemplateCommand,
+  CreateServiceTemplateVersionCommand,
+  CreateEnvironmentTemplateCommand,
+  CreateEnvironmentTemplateVersionCommand,
+  GetServiceTemplateVersionCommand,
+  ListServiceTemplatesCommand,
+  TagResourceCommand,
+  ListTagsForResourceCommand,
+  ConflictException,
+  CreateEnvironmentCommand,
+  GetDeploymentCommand,
+  GetEnvironmentCommand,
+  ListEnvironmentOutputsCommand,
+  NotifyResourceDeploymentStatusChangeCommand,
+  paginateListDeployments,
+  UpdateEnvironmentCommand,
+  UpdateEnvironmentTemplateVersionCommand,
+} from '@aws-sdk/client-proton';
+import knexFactory from 'knex';
+import {
+  environmentBundleFiles,
+  serviceBundleFiles,
+  writeBundle,
+} from '../__testUtils__/templateBundles';
+import { startTestServer, TestServer } from '../__testUtils__/testServer';
+import type { ProtonDatabaseOptions } from './database';
+import { openProtonDatabase } from './database';
+
+/** Where the PostgreSQL test connects; set PROTON_SERVER_TEST_PG=skip where there is no PostgreSQL. */
+const PG_SETTING = process.env.PROTON_SERVER_TEST_PG;
+const PG_CONNECTION =
+  PG_SETTING && PG_SETTING !== 'skip'
+    ? PG_SETTING
+    : 'postgres://postgres@127.0.0.1:5432/test';
+
+function postgresReachable(): Promise<boolean> {
+  const url = new URL(PG_CONNECTION);
+  return new Promise(resolve => {
+    const socket = net.connect(Number(url.port || 5432), url.hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** The same flow on each database: templates, a registered version, tags and a conflict. */
+async function exerciseDatabase(database: ProtonDatabaseOptions) {
+  const test = await startTestServer({ database });
+  try {
+    await test.client.send(
+      new CreateEnvironmentTemplateCommand({ name: 'vpc' }),
+    );
+    const envSource = await writeBundle(
+      test.bundlesDirectory,
+      'bucket1',
+      'vpc.tar.gz',
+      environmentBundleFiles(),
+    );
+    await test.client.send(
+      new CreateEnvironmentTemplateVersionCommand({
+        templateName: 'vpc',
+        source: { s3: envSource },
+      }),
+    );
+    await test.client.send(new CreateServiceTemplateCommand({ name: 'web' }));
+    const source = await writeBundle(
+      test.bundlesDirectory,
+      'bucket1',
+      'web.tar.gz',
+      serviceBundleFiles(),
+    );
+    await test.client.send(
+      new CreateServiceTemplateVersionCommand({
+        templateName: 'web',
+        source: { s3: source },
+        compatibleEnvironmentTemplates: [
+          { templateName: 'vpc', majorVersion: '1' },
+        ],
+      }),
+    );
+    await test.server.settled();
+    const version = await test.client.send(
+      new GetServiceTemplateVersionCommand({
+        templateName: 'web',
+        majorVersion: '1',
+        minorVersion: '0',
+      }),
+    );
+    expect(version.serviceTemplateVersion).toMatchObject({
+      status: 'DRAFT',
+      majorVersion: '1',
+      minorVersion: '0',
+    });
+    expect(
+      version.serviceTemplateVersion!.createdAt!.getTime(),
+    ).toBeGreaterThan(Date.now() - 60_000);
+    const arn = 'arn:aws:proton:us-east-1:000000000000:service-template/web';
+    await test.client.send(
+      new TagResourceCommand({
+        resourceArn: arn,
+        tags: [{ key: 'a', value: '1' }],
+      }),
+    );
+    await test.client.send(
+      new TagResourceCommand({
+        resourceArn: arn,
+        tags: [{ key: 'a', value: '2' }],
+      }),
+    );
+    expect(
+      (
+        await test.client.send(
+          new ListTagsForResourceCommand({ resourceArn: arn }),
+        )
+      ).tags,
+    ).toEqual([{ key: 'a', value: '2' }]);
+    const duplicate = await test.client
+      .send(new CreateServiceTemplateCommand({ name: 'web' }))
+      .catch(e => e);
+    expect(duplicate).toBeInstanceOf(ConflictException);
+    const page = await test.client.send(new ListServiceTemplatesCommand({}));
+    expect(page.templates?.map(t => t.name)).toEqual(['web']);
+    await exerciseDeployments(test);
+  } finally {
+    await test.stop();
+  }
+}
+
+/** Environments and their deployments: JSON columns, outputs and the newest-first deployment pages. */
+async function exerciseDeployments(test: TestServer) {
+  await test.client.send(
+    new UpdateEnvironmentTemplateVersionCommand({
+      templateName: 'vpc',
+      majorVersion: '1',
+      minorVersion: '0',
+      status: 'PUBLISHED',
+    }),
+  );
+  const spec = 'proton: EnvironmentSpec\nspec: {}\n';
+  await test.client.send(
+    new CreateEnvironmentCommand({
+      name: 'dev',
+      templateName: 'vpc',
+      templateMajorVersion: '1',
+      spec,
+    }),
+  );
+  const resourceArn = 'arn:aws:proton:us-east-1:000000000000:environment/dev';
+  await test.client.send(
+    new NotifyResourceDeploymentStatusChangeCommand({
+      resourceArn,
+      status: 'SUCCEEDED',
+      outputs: [{ key: 'vpcId', valueString: 'vpc-1' }],
+    }),
+  );
+  for (let i = 0; i < 2; i++) {
+    await test.client.send(
+      new UpdateEnvironmentCommand({
+        name: 'dev',
+        deploymentType: 'CURRENT_VERSION',
+      }),
+    );
+    await test.client.send(
+      new NotifyResourceDeploymentStatusChangeCommand({
+        resourceArn,
+        status: 'SUCCEEDED',
+      }),
+    );
+  }
+  const ids: string[] = [];
+  for await (const deploymentPage of paginateListDeployments(
+    { client: test.client, pageSize: 1 },
+    { environmentName: 'dev' },
+  )) {
+    ids.push(...deploymentPage.deployments!.map(d => d.id!));
+  }
+  const environment = await test.client.send(
+    new GetEnvironmentCommand({ name: 'dev' }),
+  );
+  expect(ids).toHaveLength(3);
+  expect(ids[0]).toBe(environment.environment?.lastSucceededDeploymentId);
+  const first = await test.client.send(
+    new GetDeploymentCommand({ id: ids[2] }),
+  );
+  expect(first.deployment?.targetState?.environment?.spec).toBe(spec);
+  const outputs = await test.client.send(
+    new ListEnvironmentOutputsCommand({ environmentName: 'dev' }),
+  );
+  expect(outputs.outputs).toEqual([]);
+}
+
+describe('the database', () => {
+  it('runs every operation on in-memory SQLite', async () => {
+    await exerciseDatabase({ client: 'sqlite', directory: ':memory:' });
+  });
+
+  it('migrates a SQLite file once and keeps its data', async () => {
+    const directory = await fs.promises.mkdtemp(
+      path.join(os.tmpdir(), 'proton-db-'),
+    );
+    const first = await openProtonDatabase({ client: 'sqlite', directory });
+    await first('templates').insert({
+      kind: 'service',
+      name: 'kept',
+      created_at: 1,
+      last_modified_at: 1,
+    });
+    await first.destroy();
+    const second = await openProtonDatabase({ client: 'sqlite', directory });
+    expect((await second('templates').select('name')).map(r => r.name)).toEqual(
+      ['kept'],
+    );
+    expect(
+      await second('proton_server_migrations').count({ count: '*' }),
+    ).toEqual([{ count: 1 }]);
+    await second.destroy();
+    await fs.promises.rm(directory, { recursive: true, force: true });
+  });
+
+  it('runs every operation on PostgreSQL, in a schema of its own', async () => {
+    if (PG_SETTING === 'skip') {
+      console.warn(
+        'PROTON_SERVER_TEST_PG=skip: the PostgreSQL test did not run',
+      );
+      return;
+    }
+    expect(await postgresReachable()).toBe(true);
+    const schema = `proton_test_${process.pid}_${Date.now()}`;
+    try {
+      await exerciseDatabase({
+        client: 'pg',
+        connection: PG_CONNECTION,
+        schema,
+      });
+    } finally {
+      const admin = knexFactory({ client: 'pg', connection: PG_CONNECTION });
+      await admin.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
+      await admin.destroy();
+    }
+  }, 30_000);
+});

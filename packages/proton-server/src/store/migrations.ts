@@ -1,0 +1,180 @@
+import type { Knex } from 'knex';
+
+/**
+ * The schema of the control plane's database, as ordered knex migrations kept in code so that the
+ * same list runs from sources, from the bundled dist and inside a Backstage backend.
+ * Every timestamp is stored as epoch milliseconds.
+ */
+interface ProtonMigration {
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+function timestamps(table: Knex.CreateTableBuilder): void {
+  table.bigInteger('created_at').notNullable();
+  table.bigInteger('last_modified_at').notNullable();
+}
+
+function deploymentColumns(table: Knex.CreateTableBuilder): void {
+  table.string('deployment_status', 32).notNullable();
+  table.text('deployment_status_message');
+  table.string('last_attempted_deployment_id', 64);
+  table.string('last_succeeded_deployment_id', 64);
+  table.bigInteger('last_deployment_attempted_at');
+  table.bigInteger('last_deployment_succeeded_at');
+}
+
+const initialSchema: ProtonMigration = {
+  name: '20261126_01_initial_schema',
+  async up(knex) {
+    await knex.schema.createTable('templates', table => {
+      table.string('kind', 16).notNullable();
+      table.string('name', 100).notNullable();
+      table.string('display_name', 100);
+      table.text('description');
+      table.string('encryption_key', 200);
+      table.string('pipeline_provisioning', 32);
+      table.string('provisioning', 32);
+      timestamps(table);
+      table.primary(['kind', 'name']);
+    });
+    await knex.schema.createTable('template_versions', table => {
+      table.string('kind', 16).notNullable();
+      table.string('template_name', 100).notNullable();
+      table.integer('major').notNullable();
+      table.integer('minor').notNullable();
+      table.string('status', 32).notNullable();
+      table.text('status_message');
+      table.text('description');
+      table.text('schema');
+      table.string('source_bucket', 63).notNullable();
+      table.string('source_key', 1024).notNullable();
+      table.text('compatible_environment_templates');
+      table.text('supported_component_sources');
+      timestamps(table);
+      table.primary(['kind', 'template_name', 'major', 'minor']);
+      table
+        .foreign(['kind', 'template_name'])
+        .references(['kind', 'name'])
+        .inTable('templates');
+    });
+    await knex.schema.createTable('environments', table => {
+      table.string('name', 100).primary();
+      table.string('template_name', 100).notNullable();
+      table.integer('template_major').notNullable();
+      table.integer('template_minor').notNullable();
+      table.text('spec');
+      table.text('description');
+      table.string('proton_service_role_arn', 200);
+      table.string('codebuild_role_arn', 200);
+      table.string('component_role_arn', 200);
+      table.string('environment_account_connection_id', 64);
+      table.string('environment_account_id', 12);
+      table.string('provisioning', 32);
+      table.text('provisioning_repository');
+      deploymentColumns(table);
+      timestamps(table);
+    });
+    await knex.schema.createTable('services', table => {
+      table.string('name', 100).primary();
+      table.string('template_name', 100).notNullable();
+      table.text('spec').notNullable();
+      table.text('description');
+      table.string('status', 64).notNullable();
+      table.text('status_message');
+      table.string('repository_connection_arn', 200);
+      table.string('repository_id', 200);
+      table.string('branch_name', 200);
+      table.text('pipeline');
+      timestamps(table);
+    });
+    await knex.schema.createTable('service_instances', table => {
+      table.string('service_name', 100).notNullable();
+      table.string('name', 100).notNullable();
+      table.string('environment_name', 100).notNullable();
+      table.string('template_name', 100).notNullable();
+      table.integer('template_major').notNullable();
+      table.integer('template_minor').notNullable();
+      table.text('spec');
+      table.string('last_client_request_token', 64);
+      deploymentColumns(table);
+      timestamps(table);
+      table.primary(['service_name', 'name']);
+      table.foreign('service_name').references('name').inTable('services');
+    });
+    await knex.schema.createTable('deployments', table => {
+      table.string('id', 64).primary();
+      table.string('target_arn', 200).notNullable();
+      table.string('target_resource_type', 64).notNullable();
+      table.string('action', 16).notNullable();
+      table.bigInteger('target_resource_created_at').notNullable();
+      table.string('environment_name', 100).notNullable();
+      table.string('service_name', 100);
+      table.string('service_instance_name', 100);
+      table.string('template_name', 100).notNullable();
+      table.integer('template_major').notNullable();
+      table.integer('template_minor').notNullable();
+      table.string('deployment_status', 32).notNullable();
+      table.text('status_message');
+      table.text('initial_state');
+      table.text('target_state').notNullable();
+      table.string('last_attempted_deployment_id', 64);
+      table.string('last_succeeded_deployment_id', 64);
+      table.bigInteger('completed_at');
+      timestamps(table);
+      table.index(['target_arn', 'created_at']);
+    });
+    await knex.schema.createTable('outputs', table => {
+      table.string('resource_arn', 200).notNullable();
+      table.string('key', 1024).notNullable();
+      table.text('value_string');
+      table.string('deployment_id', 64);
+      table.primary(['resource_arn', 'key']);
+    });
+    await knex.schema.createTable('tags', table => {
+      table.string('resource_arn', 200).notNullable();
+      table.string('key', 128).notNullable();
+      table.string('value', 256).notNullable();
+      table.primary(['resource_arn', 'key']);
+    });
+    await knex.schema.createTable('idempotency_tokens', table => {
+      table.string('operation', 64).notNullable();
+      table.string('token', 64).notNullable();
+      table.string('request_hash', 64).notNullable();
+      table.text('response').notNullable();
+      table.bigInteger('created_at').notNullable();
+      table.primary(['operation', 'token']);
+    });
+  },
+  async down(knex) {
+    for (const table of [
+      'idempotency_tokens',
+      'tags',
+      'outputs',
+      'deployments',
+      'service_instances',
+      'services',
+      'environments',
+      'template_versions',
+      'templates',
+    ]) {
+      await knex.schema.dropTableIfExists(table);
+    }
+  },
+};
+
+const MIGRATIONS: ProtonMigration[] = [initialSchema];
+
+/** The knex migration source holding every migration of the control plane's schema. */
+export const protonMigrationSource: Knex.MigrationSource<ProtonMigration> = {
+  async getMigrations() {
+    return MIGRATIONS;
+  },
+  getMigrationName(migration) {
+    return migration.name;
+  },
+  async getMigration(migration) {
+    return migration;
+  },
+};
