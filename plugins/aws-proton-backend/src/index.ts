@@ -5,4 +5,3 @@
  */
 
 export { awsProtonPlugin as default } from './plugin';
-export type { ServiceInstanceView, ServiceOverview } from './services/types';

@@ -1,56 +1,121 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { CompoundEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
-import { AWS_PROTON_SERVICE_ANNOTATION } from '@proton-platform/plugin-aws-proton-common';
-import express from 'express';
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AWS_PROTON_ENVIRONMENT_ANNOTATION,
+  AWS_PROTON_SERVICE_ANNOTATION,
+  awsProtonServiceInstanceUpdatePermission,
+  InstanceDeploymentType,
+} from '@proton-platform/plugin-aws-proton-common';
+import express, { Request } from 'express';
 import Router from 'express-promise-router';
+import { DeploymentHistoryService } from './services/DeploymentHistoryService';
 import { EntityArnResolver } from './services/EntityArnResolver';
+import { EnvironmentOverviewService } from './services/EnvironmentOverviewService';
+import { InstanceUpdateService } from './services/InstanceUpdateService';
 import { ServiceOverviewService } from './services/ServiceOverviewService';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
   arns: EntityArnResolver;
   services: ServiceOverviewService;
+  environments: EnvironmentOverviewService;
+  deployments: DeploymentHistoryService;
+  updates: InstanceUpdateService;
 }
 
-const NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,252}$/;
+const ENTITY_PART = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,252}$/;
+const PROTON_NAME = /^[0-9A-Za-z]+[0-9A-Za-z_-]*$/;
+const DEPLOYMENT_TYPES: InstanceDeploymentType[] = [
+  'CURRENT_VERSION',
+  'MINOR_VERSION',
+  'MAJOR_VERSION',
+];
 
 function entityRef(params: Record<string, string>): CompoundEntityRef {
   const { kind, namespace, name } = params;
   for (const [key, value] of Object.entries({ kind, namespace, name })) {
-    if (!NAME.test(value)) {
+    if (!ENTITY_PART.test(value)) {
       throw new InputError(`"${value}" is not a valid entity ${key}`);
     }
   }
   return { kind, namespace, name };
 }
 
+function instanceName(params: Record<string, string>): string {
+  if (!PROTON_NAME.test(params.instance) || params.instance.length > 100) {
+    throw new InputError(`"${params.instance}" is not a valid service instance name`);
+  }
+  return params.instance;
+}
+
 /**
  * The HTTP API of the `aws-proton` backend plugin, under `/api/aws-proton`. Callers name catalog
  * entities, never ARNs.
  */
-export async function createRouter(
-  options: RouterOptions,
-): Promise<express.Router> {
-  const { httpAuth, arns, services } = options;
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { httpAuth, permissions, arns, services, environments, deployments, updates } = options;
   const router = Router();
-  router.use(express.json());
+  router.use(express.json({ limit: '16kb' }));
+
+  const credentialsOf = (req: Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+  const serviceArn = async (req: Request) =>
+    arns.resolve(entityRef(req.params), AWS_PROTON_SERVICE_ANNOTATION, 'service', await credentialsOf(req));
+  const environmentArn = async (req: Request) =>
+    arns.resolve(entityRef(req.params), AWS_PROTON_ENVIRONMENT_ANNOTATION, 'environment', await credentialsOf(req));
+
+  router.get('/v1/entities/:kind/:namespace/:name/service', async (req, res) => {
+    res.json(await services.getServiceOverview(await serviceArn(req)));
+  });
 
   router.get(
-    '/v1/entities/:kind/:namespace/:name/service',
+    '/v1/entities/:kind/:namespace/:name/service/instances/:instance/deployments',
     async (req, res) => {
-      const credentials = await httpAuth.credentials(req, {
-        allow: ['user', 'service'],
-      });
-      const arn = await arns.resolve(
-        entityRef(req.params),
-        AWS_PROTON_SERVICE_ANNOTATION,
-        'service',
-        credentials,
-      );
-      res.json(await services.getServiceOverview(arn));
+      const arn = await serviceArn(req);
+      res.json(await deployments.listServiceInstanceDeployments(arn, instanceName(req.params)));
     },
   );
+
+  router.post(
+    '/v1/entities/:kind/:namespace/:name/service/instances/:instance/deployments',
+    async (req, res) => {
+      const deploymentType = req.body?.deploymentType;
+      if (!DEPLOYMENT_TYPES.includes(deploymentType)) {
+        throw new InputError(
+          `deploymentType must be one of ${DEPLOYMENT_TYPES.join(', ')}`,
+        );
+      }
+      const credentials = await credentialsOf(req);
+      const ref = entityRef(req.params);
+      const arn = await arns.resolve(ref, AWS_PROTON_SERVICE_ANNOTATION, 'service', credentials);
+      const [decision] = await permissions.authorize(
+        [{ permission: awsProtonServiceInstanceUpdatePermission, resourceRef: stringifyEntityRef(ref) }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          `You may not redeploy or upgrade the instances of ${stringifyEntityRef(ref)} (${awsProtonServiceInstanceUpdatePermission.name})`,
+        );
+      }
+      res
+        .status(202)
+        .json(await updates.updateInstance(arn, instanceName(req.params), deploymentType));
+    },
+  );
+
+  router.get('/v1/entities/:kind/:namespace/:name/environment', async (req, res) => {
+    res.json(await environments.getEnvironmentOverview(await environmentArn(req)));
+  });
+
+  router.get('/v1/entities/:kind/:namespace/:name/environment/deployments', async (req, res) => {
+    res.json(await deployments.listEnvironmentDeployments(await environmentArn(req)));
+  });
 
   return router;
 }

@@ -9,3 +9,5 @@ export * from './arn';
 export * from './permissions';
 export * from './schema';
 export * from './status';
+export * from './api/types';
+export * from './api/templateVersions';

@@ -1,14 +1,20 @@
 import {
+  createApiFactory,
   discoveryApiRef,
   fetchApiRef,
-  createApiFactory,
 } from '@backstage/core-plugin-api';
 import {
   ApiBlueprint,
   createFrontendPlugin,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { AWS_PROTON_SERVICE_ANNOTATION } from '@proton-platform/plugin-aws-proton-common';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import {
+  AWS_PROTON_ENVIRONMENT_ANNOTATION,
+  AWS_PROTON_SERVICE_ANNOTATION,
+} from '@proton-platform/plugin-aws-proton-common';
 import { awsProtonApiRef } from './api/AwsProtonApi';
 import { AwsProtonClient } from './api/AwsProtonClient';
 
@@ -25,15 +31,43 @@ const awsProtonApi = ApiBlueprint.make({
 
 /**
  * The service overview card. It shows on components by default; its empty state explains the
- * annotation on entities that do not have it yet.
+ * annotation on components that do not have it yet.
  */
 const serviceOverviewCard = EntityCardBlueprint.make({
   name: 'service-overview',
   params: {
     filter: { kind: 'component' },
     loader: () =>
-      import('./components/ServiceOverviewCard').then(m => (
+      import('./components/ServiceOverviewCard/ServiceOverviewCard').then(m => (
         <m.ServiceOverviewCard />
+      )),
+  },
+});
+
+/** The environment card, on resources that carry the environment annotation. */
+const environmentOverviewCard = EntityCardBlueprint.make({
+  name: 'environment-overview',
+  params: {
+    filter: entity =>
+      Boolean(entity.metadata.annotations?.[AWS_PROTON_ENVIRONMENT_ANNOTATION]),
+    loader: () =>
+      import('./components/EnvironmentOverviewCard/EnvironmentOverviewCard').then(m => (
+        <m.EnvironmentOverviewCard />
+      )),
+  },
+});
+
+/** The "Proton" tab, on entities that carry the service annotation. */
+const protonContent = EntityContentBlueprint.make({
+  name: 'proton',
+  params: {
+    path: 'proton',
+    title: 'Proton',
+    filter: entity =>
+      Boolean(entity.metadata.annotations?.[AWS_PROTON_SERVICE_ANNOTATION]),
+    loader: () =>
+      import('./components/ProtonContent/ProtonContent').then(m => (
+        <m.ProtonContent />
       )),
   },
 });
@@ -41,12 +75,15 @@ const serviceOverviewCard = EntityCardBlueprint.make({
 /**
  * The AWS Proton plugin for the new frontend system.
  *
- * @alpha
+ * @public
  */
 export default createFrontendPlugin({
   pluginId: 'aws-proton',
   info: { packageJson: () => import('../package.json') },
-  extensions: [awsProtonApi, serviceOverviewCard],
+  extensions: [
+    awsProtonApi,
+    serviceOverviewCard,
+    environmentOverviewCard,
+    protonContent,
+  ],
 });
-
-export { AWS_PROTON_SERVICE_ANNOTATION };

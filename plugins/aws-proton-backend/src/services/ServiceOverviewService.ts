@@ -1,42 +1,88 @@
 import {
   GetServiceCommand,
   GetServiceTemplateCommand,
+  GetServiceTemplateVersionCommand,
+  ListServiceInstanceOutputsCommand,
   paginateListServiceInstances,
+  ProtonClient,
   ServiceInstanceSummary,
 } from '@aws-sdk/client-proton';
 import {
+  describeDeploymentStatus,
+  describeServiceStatus,
+  describeTemplateVersionStanding,
+  ProtonArn,
+  ProtonOutput,
+  ServiceOverview,
+} from '@proton-platform/plugin-aws-proton-common';
+import {
   callProton,
+  ProtonCallContext,
   ProtonClientFactory,
   requireField,
 } from '@proton-platform/plugin-aws-proton-node';
-import { ProtonArn } from '@proton-platform/plugin-aws-proton-common';
-import { ServiceInstanceView, ServiceOverview } from './types';
+import pLimit from 'p-limit';
+import { cacheKeys, ProtonReadCache } from './ProtonReadCache';
+
+/** Lists every output of a service instance or environment over all pages. */
+export async function listOutputs(
+  call: (nextToken?: string) => Promise<{
+    outputs?: { key?: string; valueString?: string }[];
+    nextToken?: string;
+  }>,
+): Promise<ProtonOutput[]> {
+  const outputs: ProtonOutput[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await call(nextToken);
+    for (const output of page.outputs ?? []) {
+      outputs.push({ key: output.key ?? '', value: output.valueString ?? '' });
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return outputs.sort((a, b) => a.key.localeCompare(b.key));
+}
 
 /**
- * Reads what the entity page shows about one Proton service: the service, every instance over all
- * pages, and the template's recommended version next to each instance's version.
- *
- * @public
+ * Reads what the entity page shows about one Proton service: the service and its pipeline, every
+ * instance over all pages with its outputs, and each instance's template version against the
+ * recommended ones. Results are cached and identical concurrent requests share one read.
  */
 export class ServiceOverviewService {
-  constructor(private readonly clients: ProtonClientFactory) {}
+  private readonly limit: pLimit.Limit;
+
+  constructor(
+    private readonly clients: ProtonClientFactory,
+    private readonly cache: ProtonReadCache,
+    options: { concurrency?: number } = {},
+  ) {
+    this.limit = pLimit(options.concurrency ?? 10);
+  }
 
   async getServiceOverview(arn: ProtonArn): Promise<ServiceOverview> {
-    const { client } = await this.clients.getClientForArn(arn);
-    const where = { accountId: arn.accountId, region: arn.region };
-    const resource = `service "${arn.name}"`;
-
-    const { service } = await callProton(
-      { operation: 'GetService', resource, ...where },
-      () => client.send(new GetServiceCommand({ name: arn.name })),
+    return this.cache.read(
+      cacheKeys.service(arn.accountId, arn.region, arn.name),
+      () => this.load(arn),
+      overview => overview.inProgress,
     );
-    if (!service) {
-      throw new Error(`AWS Proton returned no service for ${resource}`);
-    }
+  }
 
-    const instances: ServiceInstanceSummary[] = await callProton(
-      { operation: 'ListServiceInstances', resource, ...where },
-      async () => {
+  private async load(arn: ProtonArn): Promise<ServiceOverview> {
+    const { client } = await this.clients.getClientForArn(arn);
+    const context = (operation: string, resource: string): ProtonCallContext => ({
+      operation,
+      resource,
+      accountId: arn.accountId,
+      region: arn.region,
+    });
+    const serviceName = `service "${arn.name}"`;
+
+    // The service, its instances and (once the template is known) its template are independent reads
+    const [service, instances] = await Promise.all([
+      callProton(context('GetService', serviceName), () =>
+        client.send(new GetServiceCommand({ name: arn.name })),
+      ).then(r => requireField(r.service, 'service')),
+      callProton(context('ListServiceInstances', serviceName), async () => {
         const all: ServiceInstanceSummary[] = [];
         for await (const page of paginateListServiceInstances(
           { client, pageSize: 100 },
@@ -45,65 +91,118 @@ export class ServiceOverviewService {
           all.push(...(page.serviceInstances ?? []));
         }
         return all;
-      },
-    );
-
+      }),
+    ]);
     const templateName = requireField(service.templateName, 'service.templateName');
-    const { serviceTemplate } = await callProton(
-      {
-        operation: 'GetServiceTemplate',
-        resource: `service template "${templateName}"`,
-        ...where,
-      },
-      () => client.send(new GetServiceTemplateCommand({ name: templateName })),
-    );
-    const recommendedVersion = serviceTemplate?.recommendedVersion;
+    const templateResource = `service template "${templateName}"`;
 
+    const majors = [
+      ...new Set(instances.map(i => requireField(i.templateMajorVersion, 'serviceInstance.templateMajorVersion'))),
+    ];
+    const [template, recommendedMinors, outputs] = await Promise.all([
+      callProton(context('GetServiceTemplate', templateResource), () =>
+        client.send(new GetServiceTemplateCommand({ name: templateName })),
+      ),
+      this.recommendedMinorVersions(client, templateName, instances, majors, context),
+      Promise.all(
+        instances.map(instance =>
+          this.limit(() =>
+            callProton(
+              context('ListServiceInstanceOutputs', `service instance "${arn.name}/${instance.name}"`),
+              () =>
+                listOutputs(nextToken =>
+                  client.send(
+                    new ListServiceInstanceOutputsCommand({
+                      serviceName: arn.name,
+                      serviceInstanceName: instance.name,
+                      nextToken,
+                    }),
+                  ),
+                ),
+            ),
+          ),
+        ),
+      ),
+    ]);
+    const recommendedVersion = template.serviceTemplate?.recommendedVersion;
+
+    const views = instances.map((instance, index) => {
+      const major = requireField(instance.templateMajorVersion, 'serviceInstance.templateMajorVersion');
+      const version = `${major}.${instance.templateMinorVersion}`;
+      return {
+        name: requireField(instance.name, 'serviceInstance.name'),
+        arn: requireField(instance.arn, 'serviceInstance.arn'),
+        environmentName: requireField(instance.environmentName, 'serviceInstance.environmentName'),
+        deploymentStatus: requireField(instance.deploymentStatus, 'serviceInstance.deploymentStatus'),
+        deploymentStatusMessage: instance.deploymentStatusMessage,
+        template: describeTemplateVersionStanding(
+          version,
+          recommendedVersion,
+          recommendedMinors.get(major),
+        ),
+        lastDeploymentAttemptedAt: instance.lastDeploymentAttemptedAt?.toISOString(),
+        lastDeploymentSucceededAt: instance.lastDeploymentSucceededAt?.toISOString(),
+        outputs: outputs[index],
+      };
+    });
+    views.sort((a, b) => a.name.localeCompare(b.name));
+
+    const status = requireField(service.status, 'service.status');
+    const pipeline = service.pipeline
+      ? {
+          deploymentStatus: requireField(service.pipeline.deploymentStatus, 'pipeline.deploymentStatus'),
+          deploymentStatusMessage: service.pipeline.deploymentStatusMessage,
+          templateVersion: `${service.pipeline.templateMajorVersion}.${service.pipeline.templateMinorVersion}`,
+        }
+      : undefined;
     return {
       arn: requireField(service.arn, 'service.arn'),
       name: requireField(service.name, 'service.name'),
       description: service.description,
-      status: requireField(service.status, 'service.status'),
+      status,
       statusMessage: service.statusMessage,
       templateName,
       recommendedVersion,
       createdAt: service.createdAt?.toISOString(),
       lastModifiedAt: service.lastModifiedAt?.toISOString(),
-      instances: instances
-        .map(instance => toInstanceView(instance, recommendedVersion))
-        .sort((a, b) => a.name.localeCompare(b.name)),
+      pipeline,
+      instances: views,
+      inProgress:
+        describeServiceStatus(status).inProgress ||
+        views.some(v => describeDeploymentStatus(v.deploymentStatus).inProgress) ||
+        (pipeline !== undefined &&
+          describeDeploymentStatus(pipeline.deploymentStatus).inProgress),
     };
   }
-}
 
-function compareVersions(a: string, b: string): number {
-  const [aMajor, aMinor] = a.split('.').map(Number);
-  const [bMajor, bMinor] = b.split('.').map(Number);
-  return aMajor - bMajor || aMinor - bMinor;
-}
-
-function toInstanceView(
-  instance: ServiceInstanceSummary,
-  recommendedVersion: string | undefined,
-): ServiceInstanceView {
-  const version = `${instance.templateMajorVersion}.${instance.templateMinorVersion}`;
-  return {
-    name: requireField(instance.name, 'serviceInstance.name'),
-    arn: requireField(instance.arn, 'serviceInstance.arn'),
-    environmentName: requireField(
-      instance.environmentName,
-      'serviceInstance.environmentName',
-    ),
-    deploymentStatus: requireField(
-      instance.deploymentStatus,
-      'serviceInstance.deploymentStatus',
-    ),
-    deploymentStatusMessage: instance.deploymentStatusMessage,
-    templateVersion: version,
-    upgradeAvailable:
-      recommendedVersion !== undefined &&
-      compareVersions(recommendedVersion, version) > 0,
-    lastDeploymentSucceededAt:
-      instance.lastDeploymentSucceededAt?.toISOString(),
-  };
+  /** The recommended minor version of each major version the instances run: one read per major version. */
+  private async recommendedMinorVersions(
+    client: ProtonClient,
+    templateName: string,
+    instances: ServiceInstanceSummary[],
+    majors: string[],
+    context: (operation: string, resource: string) => ProtonCallContext,
+  ): Promise<Map<string, string | undefined>> {
+    const entries = await Promise.all(
+      majors.map(async major => {
+        const probe = instances.find(i => i.templateMajorVersion === major)!;
+        const { serviceTemplateVersion } = await callProton(
+          context(
+            'GetServiceTemplateVersion',
+            `service template "${templateName}" version ${major}.${probe.templateMinorVersion}`,
+          ),
+          () =>
+            client.send(
+              new GetServiceTemplateVersionCommand({
+                templateName,
+                majorVersion: major,
+                minorVersion: probe.templateMinorVersion,
+              }),
+            ),
+        );
+        return [major, serviceTemplateVersion?.recommendedMinorVersion] as const;
+      }),
+    );
+    return new Map(entries);
+  }
 }

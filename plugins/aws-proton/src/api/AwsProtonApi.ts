@@ -1,38 +1,21 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
+import {
+  DeploymentView,
+  EnvironmentOverview,
+  InstanceDeploymentType,
+  ServiceOverview,
+} from '@proton-platform/plugin-aws-proton-common';
 
 /**
- * One service instance as the `aws-proton` backend returns it.
+ * What a redeploy or upgrade started.
  *
  * @public
  */
-export interface ServiceInstanceView {
+export interface InstanceUpdateResult {
   name: string;
-  arn: string;
-  environmentName: string;
   deploymentStatus: string;
-  deploymentStatusMessage?: string;
-  templateVersion: string;
-  upgradeAvailable: boolean;
-  lastDeploymentSucceededAt?: string;
-}
-
-/**
- * A Proton service with its instances, as the `aws-proton` backend returns it.
- *
- * @public
- */
-export interface ServiceOverview {
-  arn: string;
-  name: string;
-  description?: string;
-  status: string;
-  statusMessage?: string;
-  templateName: string;
-  recommendedVersion?: string;
-  createdAt?: string;
-  lastModifiedAt?: string;
-  instances: ServiceInstanceView[];
+  targetVersion: string;
 }
 
 /**
@@ -42,6 +25,17 @@ export interface ServiceOverview {
  */
 export interface AwsProtonApi {
   getServiceOverview(entity: CompoundEntityRef): Promise<ServiceOverview>;
+  getEnvironmentOverview(entity: CompoundEntityRef): Promise<EnvironmentOverview>;
+  listServiceInstanceDeployments(
+    entity: CompoundEntityRef,
+    instanceName: string,
+  ): Promise<DeploymentView[]>;
+  listEnvironmentDeployments(entity: CompoundEntityRef): Promise<DeploymentView[]>;
+  updateServiceInstance(
+    entity: CompoundEntityRef,
+    instanceName: string,
+    deploymentType: InstanceDeploymentType,
+  ): Promise<InstanceUpdateResult>;
 }
 
 /**

@@ -18,6 +18,7 @@ describe('AwsProtonClient', () => {
     expect(result).toEqual({ name: 'svc' });
     expect(fetch).toHaveBeenCalledWith(
       'http://backend/api/aws-proton/v1/entities/component/default/hello%20nginx/service',
+      undefined,
     );
   });
 

@@ -1,7 +1,13 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { AwsProtonApi, ServiceOverview } from './AwsProtonApi';
+import {
+  DeploymentView,
+  EnvironmentOverview,
+  InstanceDeploymentType,
+  ServiceOverview,
+} from '@proton-platform/plugin-aws-proton-common';
+import { AwsProtonApi, InstanceUpdateResult } from './AwsProtonApi';
 
 /**
  * The {@link AwsProtonApi} over HTTP, against the `aws-proton` backend plugin.
@@ -13,8 +19,40 @@ export class AwsProtonClient implements AwsProtonApi {
     private readonly options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
   ) {}
 
-  async getServiceOverview(entity: CompoundEntityRef): Promise<ServiceOverview> {
-    return this.get(`${this.entityPath(entity)}/service`);
+  getServiceOverview(entity: CompoundEntityRef): Promise<ServiceOverview> {
+    return this.request(`${this.entityPath(entity)}/service`);
+  }
+
+  getEnvironmentOverview(entity: CompoundEntityRef): Promise<EnvironmentOverview> {
+    return this.request(`${this.entityPath(entity)}/environment`);
+  }
+
+  listServiceInstanceDeployments(
+    entity: CompoundEntityRef,
+    instanceName: string,
+  ): Promise<DeploymentView[]> {
+    return this.request(
+      `${this.entityPath(entity)}/service/instances/${encodeURIComponent(instanceName)}/deployments`,
+    );
+  }
+
+  listEnvironmentDeployments(entity: CompoundEntityRef): Promise<DeploymentView[]> {
+    return this.request(`${this.entityPath(entity)}/environment/deployments`);
+  }
+
+  updateServiceInstance(
+    entity: CompoundEntityRef,
+    instanceName: string,
+    deploymentType: InstanceDeploymentType,
+  ): Promise<InstanceUpdateResult> {
+    return this.request(
+      `${this.entityPath(entity)}/service/instances/${encodeURIComponent(instanceName)}/deployments`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ deploymentType }),
+      },
+    );
   }
 
   private entityPath({ kind, namespace, name }: CompoundEntityRef): string {
@@ -23,9 +61,9 @@ export class AwsProtonClient implements AwsProtonApi {
       .join('/')}`;
   }
 
-  private async get<T>(path: string): Promise<T> {
+  private async request<T>(path: string, init?: RequestInit): Promise<T> {
     const base = await this.options.discoveryApi.getBaseUrl('aws-proton');
-    const response = await this.options.fetchApi.fetch(`${base}${path}`);
+    const response = await this.options.fetchApi.fetch(`${base}${path}`, init);
     if (!response.ok) {
       const error = await ResponseError.fromResponse(response);
       // The backend's own message names what is wrong; "Request failed with 404" does not

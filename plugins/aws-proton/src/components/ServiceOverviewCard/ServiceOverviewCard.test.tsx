@@ -1,48 +1,78 @@
 import { Entity } from '@backstage/catalog-model';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { screen } from '@testing-library/react';
-import { AwsProtonApi, awsProtonApiRef, ServiceOverview } from '../../api/AwsProtonApi';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { ServiceOverview } from '@proton-platform/plugin-aws-proton-common';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { AwsProtonApi, awsProtonApiRef } from '../../api/AwsProtonApi';
 import { ServiceOverviewCard } from './ServiceOverviewCard';
 
 const ARN = 'arn:aws:proton:us-east-1:000000000000:service/hello-nginx';
 
-const entity = (annotations: Record<string, string> = {}): Entity => ({
+const entity = (
+  annotations: Record<string, string> = {},
+  name = 'hello-nginx',
+): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name: 'hello-nginx', namespace: 'default', annotations },
+  metadata: { name, namespace: 'default', annotations },
   spec: { type: 'service', owner: 'guests', lifecycle: 'production' },
 });
 
-const overview: ServiceOverview = {
-  arn: ARN,
-  name: 'hello-nginx',
-  status: 'ACTIVE',
-  templateName: 'fargate-service',
-  recommendedVersion: '1.1',
-  instances: [
-    {
-      name: 'dev',
-      arn: `${ARN}/dev`,
-      environmentName: 'dev',
-      deploymentStatus: 'IN_PROGRESS',
-      templateVersion: '1.0',
-      upgradeAvailable: true,
-    },
-    {
-      name: 'prod',
-      arn: `${ARN}/prod`,
-      environmentName: 'prod',
-      deploymentStatus: 'SUCCEEDED',
-      templateVersion: '1.1',
-      upgradeAvailable: false,
-    },
-  ],
-};
+function overview(devStatus = 'SUCCEEDED', devVersion = '1.0'): ServiceOverview {
+  const upgrade = devVersion !== '1.1';
+  return {
+    arn: ARN,
+    name: 'hello-nginx',
+    status: 'ACTIVE',
+    templateName: 'fargate-service',
+    recommendedVersion: '1.1',
+    inProgress: devStatus === 'IN_PROGRESS',
+    instances: [
+      {
+        name: 'dev',
+        arn: `${ARN}/dev`,
+        environmentName: 'dev',
+        deploymentStatus: devStatus,
+        template: {
+          version: devVersion,
+          recommendedVersion: '1.1',
+          recommendedMinorVersion: upgrade ? '1.1' : undefined,
+          minorUpgradeAvailable: upgrade,
+          majorUpgradeAvailable: false,
+        },
+        outputs: [{ key: 'serviceUrl', value: 'http://dev.example/hello' }],
+      },
+      {
+        name: 'prod',
+        arn: `${ARN}/prod`,
+        environmentName: 'prod',
+        deploymentStatus: 'SUCCEEDED',
+        template: {
+          version: '1.1',
+          recommendedVersion: '1.1',
+          minorUpgradeAvailable: false,
+          majorUpgradeAvailable: false,
+        },
+        outputs: [],
+      },
+    ],
+  };
+}
 
-async function render(subject: Entity, api: Partial<AwsProtonApi>) {
+async function render(
+  subject: Entity,
+  api: Partial<AwsProtonApi>,
+  allow: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+) {
   return renderInTestApp(
-    <TestApiProvider apis={[[awsProtonApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [awsProtonApiRef, api],
+        [permissionApiRef, mockApis.permission({ authorize: allow })],
+      ]}
+    >
       <EntityProvider entity={subject}>
         <ServiceOverviewCard />
       </EntityProvider>
@@ -50,59 +80,95 @@ async function render(subject: Entity, api: Partial<AwsProtonApi>) {
   );
 }
 
+const annotated = entity({ 'aws.amazon.com/aws-proton-service': ARN });
+
 describe('ServiceOverviewCard', () => {
+  afterEach(() => jest.useRealTimers());
+
   it('shows the missing-annotation empty state without calling the backend', async () => {
     const getServiceOverview = jest.fn();
     await render(entity(), { getServiceOverview });
     expect(screen.getByText('Missing Annotation')).toBeInTheDocument();
-    expect(
-      screen.getAllByText(/aws\.amazon\.com\/aws-proton-service/).length,
-    ).toBeGreaterThan(0);
     expect(getServiceOverview).not.toHaveBeenCalled();
   });
 
   it('says what is wrong with a malformed ARN without calling the backend', async () => {
     const getServiceOverview = jest.fn();
-    await render(
-      entity({ 'aws.amazon.com/aws-proton-service': 'not-an-arn' }),
-      { getServiceOverview },
-    );
+    await render(entity({ 'aws.amazon.com/aws-proton-service': 'not-an-arn' }), {
+      getServiceOverview,
+    });
     expect(
-      screen.getByText(
-        'The aws.amazon.com/aws-proton-service annotation is not valid',
-      ),
+      screen.getByText('The aws.amazon.com/aws-proton-service annotation is not valid'),
     ).toBeInTheDocument();
     expect(screen.getByText(/"not-an-arn" is not an AWS Proton ARN/)).toBeInTheDocument();
     expect(getServiceOverview).not.toHaveBeenCalled();
   });
 
+  it('shows a placeholder while loading', async () => {
+    await render(annotated, { getServiceOverview: () => new Promise(() => {}) });
+    expect(screen.queryByText('Active')).not.toBeInTheDocument();
+    expect(screen.getByText('AWS Proton service')).toBeInTheDocument();
+  });
+
   it('shows the backend error inside the card', async () => {
-    await render(entity({ 'aws.amazon.com/aws-proton-service': ARN }), {
+    await render(annotated, {
       getServiceOverview: async () => {
         throw new Error('AWS Proton could not be reached for GetService');
       },
     });
-    expect(
-      await screen.findByText('Could not load the Proton service'),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByText('AWS Proton could not be reached for GetService'),
-    ).toBeInTheDocument();
+    expect(await screen.findByText('Could not load the Proton service')).toBeInTheDocument();
+    expect(screen.getByText('AWS Proton could not be reached for GetService')).toBeInTheDocument();
   });
 
-  it('shows the service status and each instance with its status and version', async () => {
-    const getServiceOverview = jest.fn(async () => overview);
-    await render(entity({ 'aws.amazon.com/aws-proton-service': ARN }), {
-      getServiceOverview,
-    });
+  it('shows statuses, outputs and the upgrade-available badge on an outdated instance', async () => {
+    await render(annotated, { getServiceOverview: async () => overview() });
     expect(await screen.findByText('Active')).toBeInTheDocument();
-    expect(screen.getByText('Deploying')).toBeInTheDocument();
-    expect(screen.getByText('Succeeded')).toBeInTheDocument();
+    expect(screen.getAllByText('Succeeded')).toHaveLength(2);
     expect(screen.getByText('upgrade available: 1.1')).toBeInTheDocument();
-    expect(getServiceOverview).toHaveBeenCalledWith({
-      kind: 'Component',
-      namespace: 'default',
-      name: 'hello-nginx',
-    });
+    expect(screen.getByRole('link', { name: 'http://dev.example/hello' })).toHaveAttribute(
+      'href',
+      'http://dev.example/hello',
+    );
   });
+
+  it('shows no upgrade or redeploy button without the permission', async () => {
+    // another entity: the permission hook caches decisions per resource for the page's lifetime
+    const readOnly = entity({ 'aws.amazon.com/aws-proton-service': ARN }, 'read-only-view');
+    await render(readOnly, { getServiceOverview: async () => overview() }, AuthorizeResult.DENY);
+    expect(await screen.findByText('upgrade available: 1.1')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Upgrade to 1.1/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Redeploy/ })).not.toBeInTheDocument();
+  });
+
+  it('upgrades after confirmation, then refreshes while the deployment is in progress until it settles', async () => {
+    const responses = [overview(), overview('IN_PROGRESS'), overview('SUCCEEDED', '1.1')];
+    const getServiceOverview = jest.fn(async () => responses.shift() ?? overview('SUCCEEDED', '1.1'));
+    const updateServiceInstance = jest.fn(async () => ({
+      name: 'dev',
+      deploymentStatus: 'IN_PROGRESS',
+      targetVersion: '1.1',
+    }));
+    await render(annotated, { getServiceOverview, updateServiceInstance });
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Upgrade to 1.1: dev' }));
+    expect(await screen.findByText(/instead of 1.0, keeping its inputs/)).toBeInTheDocument();
+    expect(updateServiceInstance).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Upgrade' }));
+
+    await waitFor(() =>
+      expect(updateServiceInstance).toHaveBeenCalledWith(
+        { kind: 'Component', namespace: 'default', name: 'hello-nginx' },
+        'dev',
+        'MINOR_VERSION',
+      ),
+    );
+    expect(await screen.findByText('Deploying')).toBeInTheDocument();
+    // the next read comes after the backoff delay and finds the deployment settled
+    await act(() => new Promise(resolve => setTimeout(resolve, 2_100)));
+    await waitFor(() => expect(screen.getAllByText('Succeeded')).toHaveLength(2));
+    expect(screen.queryByText('upgrade available: 1.1')).not.toBeInTheDocument();
+    const calls = getServiceOverview.mock.calls.length;
+    await act(() => new Promise(resolve => setTimeout(resolve, 2_100)));
+    expect(getServiceOverview.mock.calls.length).toBe(calls);
+  }, 20_000);
 });

@@ -1,15 +1,8 @@
-import {
-  getCompoundEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import { MissingAnnotationEmptyState } from '@backstage/core-components';
+import { getCompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   Alert,
-  Card,
-  CardBody,
-  CardHeader,
   Cell,
   CellText,
   Column,
@@ -23,27 +16,42 @@ import {
 } from '@backstage/ui';
 import {
   AWS_PROTON_SERVICE_ANNOTATION,
-  parseProtonArn,
+  ServiceOverview,
 } from '@proton-platform/plugin-aws-proton-common';
-import { ReactNode } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { awsProtonApiRef, ServiceOverview } from '../../api/AwsProtonApi';
+import { awsProtonApiRef } from '../../api/AwsProtonApi';
+import { useProtonResource } from '../../hooks/useProtonResource';
+import { AnnotationGate, ProtonCard } from '../AnnotationGate/AnnotationGate';
+import { InstanceActions } from '../InstanceActions/InstanceActions';
+import { OutputList } from '../OutputList/OutputList';
 import { ProtonStatus } from '../ProtonStatus/ProtonStatus';
+import { TemplateVersion } from '../TemplateVersion/TemplateVersion';
 
-function CardFrame(props: { children: ReactNode }) {
-  return (
-    <Card>
-      <CardHeader>
-        <Text as="h3" variant="title-x-small" weight="bold">
-          AWS Proton service
-        </Text>
-      </CardHeader>
-      <CardBody>{props.children}</CardBody>
-    </Card>
+const TITLE = 'AWS Proton service';
+
+/**
+ * The service, read through the backend and refreshed with backoff while anything is in progress.
+ *
+ * @public
+ */
+export function useServiceOverview() {
+  const { entity } = useEntity();
+  const api = useApi(awsProtonApiRef);
+  return useProtonResource<ServiceOverview>(
+    () => api.getServiceOverview(getCompoundEntityRef(entity)),
+    overview => overview.inProgress,
+    [api, stringifyEntityRef(entity)],
   );
 }
 
-function InstancesTable(props: { overview: ServiceOverview }) {
+/**
+ * The service instances with their deployment status, template version, outputs and actions.
+ *
+ * @public
+ */
+export function ServiceInstancesTable(props: {
+  overview: ServiceOverview;
+  onChanged: () => void;
+}) {
   return (
     <TableRoot aria-label="Service instances">
       <TableHeader>
@@ -51,23 +59,33 @@ function InstancesTable(props: { overview: ServiceOverview }) {
         <Column>Environment</Column>
         <Column>Deployment</Column>
         <Column>Template version</Column>
+        <Column>Outputs</Column>
+        <Column>Actions</Column>
       </TableHeader>
-      <TableBody items={props.overview.instances}>
+      <TableBody items={props.overview.instances.map(i => ({ ...i, id: i.name }))}>
         {instance => (
           <Row id={instance.name}>
             <CellText title={instance.name} />
             <CellText title={instance.environmentName} />
             <Cell>
-              <ProtonStatus kind="deployment" status={instance.deploymentStatus} />
+              <Flex direction="column" gap="1">
+                <ProtonStatus kind="deployment" status={instance.deploymentStatus} />
+                {instance.deploymentStatusMessage && (
+                  <Text variant="body-x-small" color="secondary">
+                    {instance.deploymentStatusMessage}
+                  </Text>
+                )}
+              </Flex>
             </Cell>
-            <CellText
-              title={instance.templateVersion}
-              description={
-                instance.upgradeAvailable
-                  ? `upgrade available: ${props.overview.recommendedVersion}`
-                  : undefined
-              }
-            />
+            <Cell>
+              <TemplateVersion standing={instance.template} />
+            </Cell>
+            <Cell>
+              <OutputList outputs={instance.outputs} />
+            </Cell>
+            <Cell>
+              <InstanceActions instance={instance} onStarted={props.onChanged} />
+            </Cell>
           </Row>
         )}
       </TableBody>
@@ -76,16 +94,11 @@ function InstancesTable(props: { overview: ServiceOverview }) {
 }
 
 function ServiceOverviewContent() {
-  const { entity } = useEntity();
-  const api = useApi(awsProtonApiRef);
-  const { value, loading, error } = useAsyncRetry(
-    () => api.getServiceOverview(getCompoundEntityRef(entity)),
-    [api, stringifyEntityRef(entity)],
-  );
-  if (loading) {
+  const { value, error, loading, refresh } = useServiceOverview();
+  if (loading && !value) {
     return <Skeleton width="100%" height={96} />;
   }
-  if (error || !value) {
+  if (!value) {
     return (
       <Alert
         status="danger"
@@ -96,6 +109,9 @@ function ServiceOverviewContent() {
   }
   return (
     <Flex direction="column" gap="3">
+      {error && (
+        <Alert status="warning" title="Could not refresh" description={error.message} />
+      )}
       <Flex gap="2" align="center">
         <Text weight="bold">{value.name}</Text>
         <ProtonStatus kind="service" status={value.status} />
@@ -103,45 +119,28 @@ function ServiceOverviewContent() {
       {value.statusMessage && <Text color="secondary">{value.statusMessage}</Text>}
       <Text variant="body-small" color="secondary">
         Template {value.templateName}
-        {value.recommendedVersion
-          ? `, recommended version ${value.recommendedVersion}`
+        {value.recommendedVersion ? `, recommended version ${value.recommendedVersion}` : ''}
+        {value.pipeline
+          ? `; pipeline ${value.pipeline.templateVersion}`
           : ''}
       </Text>
-      <InstancesTable overview={value} />
+      <ServiceInstancesTable overview={value} onChanged={refresh} />
     </Flex>
   );
 }
 
 /**
  * The entity card for a catalog entity annotated with `aws.amazon.com/aws-proton-service`: the service's
- * status and every instance with its deployment status and template version.
+ * status and every instance with its deployment status, template version, outputs and actions.
  *
  * @public
  */
 export function ServiceOverviewCard() {
-  const { entity } = useEntity();
-  const value = entity.metadata.annotations?.[AWS_PROTON_SERVICE_ANNOTATION];
-  if (!value) {
-    return (
-      <MissingAnnotationEmptyState annotation={AWS_PROTON_SERVICE_ANNOTATION} />
-    );
-  }
-  try {
-    parseProtonArn(value, 'service');
-  } catch (error) {
-    return (
-      <CardFrame>
-        <Alert
-          status="danger"
-          title={`The ${AWS_PROTON_SERVICE_ANNOTATION} annotation is not valid`}
-          description={(error as Error).message}
-        />
-      </CardFrame>
-    );
-  }
   return (
-    <CardFrame>
-      <ServiceOverviewContent />
-    </CardFrame>
+    <AnnotationGate annotation={AWS_PROTON_SERVICE_ANNOTATION} resourceType="service" title={TITLE}>
+      <ProtonCard title={TITLE}>
+        <ServiceOverviewContent />
+      </ProtonCard>
+    </AnnotationGate>
   );
 }

@@ -1,0 +1,13 @@
+export interface Config {
+  awsProton?: {
+    /**
+     * How long Proton reads are cached for the entity pages, in seconds. Reads that show a deployment
+     * in progress are kept for at most 2 seconds. Defaults to 30; 0 turns the cache off.
+     */
+    cacheTtlSeconds?: number;
+    /**
+     * How many service instances' outputs are read at once for one service. Defaults to 10.
+     */
+    outputsConcurrency?: number;
+  };
+}

@@ -1,0 +1,122 @@
+import { getCompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  Alert,
+  CellText,
+  Cell,
+  Column,
+  Flex,
+  Row,
+  Skeleton,
+  TableBody,
+  TableHeader,
+  TableRoot,
+  Text,
+} from '@backstage/ui';
+import {
+  AWS_PROTON_ENVIRONMENT_ANNOTATION,
+  EnvironmentOverview,
+} from '@proton-platform/plugin-aws-proton-common';
+import { awsProtonApiRef } from '../../api/AwsProtonApi';
+import { useProtonResource } from '../../hooks/useProtonResource';
+import { AnnotationGate, ProtonCard } from '../AnnotationGate/AnnotationGate';
+import { OutputList } from '../OutputList/OutputList';
+import { ProtonStatus } from '../ProtonStatus/ProtonStatus';
+import { TemplateVersion } from '../TemplateVersion/TemplateVersion';
+
+const TITLE = 'AWS Proton environment';
+
+function EnvironmentOverviewContent() {
+  const { entity } = useEntity();
+  const api = useApi(awsProtonApiRef);
+  const { value, error, loading } = useProtonResource<EnvironmentOverview>(
+    () => api.getEnvironmentOverview(getCompoundEntityRef(entity)),
+    overview => overview.inProgress,
+    [api, stringifyEntityRef(entity)],
+  );
+  if (loading && !value) {
+    return <Skeleton width="100%" height={96} />;
+  }
+  if (!value) {
+    return (
+      <Alert
+        status="danger"
+        title="Could not load the Proton environment"
+        description={error?.message ?? 'The backend returned nothing'}
+      />
+    );
+  }
+  return (
+    <Flex direction="column" gap="3">
+      <Flex gap="2" align="center">
+        <Text weight="bold">{value.name}</Text>
+        <ProtonStatus kind="deployment" status={value.deploymentStatus} />
+      </Flex>
+      {value.deploymentStatusMessage && (
+        <Text color="secondary">{value.deploymentStatusMessage}</Text>
+      )}
+      <Flex gap="2" align="center">
+        <Text variant="body-small" color="secondary">
+          Template {value.templateName}
+        </Text>
+        <TemplateVersion standing={value.template} />
+      </Flex>
+      <Text variant="body-medium" weight="bold">
+        Outputs
+      </Text>
+      <OutputList outputs={value.outputs} />
+      <Text variant="body-medium" weight="bold">
+        Service instances deployed here
+      </Text>
+      {value.serviceInstances.length === 0 ? (
+        <Text variant="body-small" color="secondary">
+          None
+        </Text>
+      ) : (
+        <TableRoot aria-label="Service instances in this environment">
+          <TableHeader>
+            <Column isRowHeader>Service</Column>
+            <Column>Instance</Column>
+            <Column>Deployment</Column>
+            <Column>Template</Column>
+          </TableHeader>
+          <TableBody
+            items={value.serviceInstances.map(i => ({ ...i, id: `${i.serviceName}/${i.name}` }))}
+          >
+            {instance => (
+              <Row id={instance.id}>
+                <CellText title={instance.serviceName} />
+                <CellText title={instance.name} />
+                <Cell>
+                  <ProtonStatus kind="deployment" status={instance.deploymentStatus} />
+                </Cell>
+                <CellText title={`${instance.templateName} ${instance.templateVersion}`} />
+              </Row>
+            )}
+          </TableBody>
+        </TableRoot>
+      )}
+    </Flex>
+  );
+}
+
+/**
+ * The entity card for a catalog entity annotated with `aws.amazon.com/aws-proton-environment`: the
+ * environment's deployment status, template version, outputs and the service instances deployed into it.
+ *
+ * @public
+ */
+export function EnvironmentOverviewCard() {
+  return (
+    <AnnotationGate
+      annotation={AWS_PROTON_ENVIRONMENT_ANNOTATION}
+      resourceType="environment"
+      title={TITLE}
+    >
+      <ProtonCard title={TITLE}>
+        <EnvironmentOverviewContent />
+      </ProtonCard>
+    </AnnotationGate>
+  );
+}

@@ -1,0 +1,140 @@
+import { getCompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  Alert,
+  Button,
+  Dialog,
+  DialogBody,
+  DialogFooter,
+  DialogHeader,
+  Flex,
+  Text,
+} from '@backstage/ui';
+import {
+  awsProtonServiceInstanceUpdatePermission,
+  describeDeploymentStatus,
+  InstanceDeploymentType,
+  ServiceInstanceView,
+} from '@proton-platform/plugin-aws-proton-common';
+import { useState } from 'react';
+import { awsProtonApiRef } from '../../api/AwsProtonApi';
+
+interface PlannedAction {
+  type: InstanceDeploymentType;
+  label: string;
+  description: string;
+}
+
+function plannedActions(instance: ServiceInstanceView): PlannedAction[] {
+  const { template } = instance;
+  const actions: PlannedAction[] = [];
+  if (template.minorUpgradeAvailable) {
+    actions.push({
+      type: 'MINOR_VERSION',
+      label: `Upgrade to ${template.recommendedMinorVersion}`,
+      description: `Deploy ${instance.name} with template version ${template.recommendedMinorVersion} instead of ${template.version}, keeping its inputs.`,
+    });
+  } else if (template.majorUpgradeAvailable) {
+    actions.push({
+      type: 'MAJOR_VERSION',
+      label: `Upgrade to ${template.recommendedVersion}`,
+      description: `Deploy ${instance.name} with template version ${template.recommendedVersion}, a new major version, instead of ${template.version}. Its inputs must be valid for the new version.`,
+    });
+  }
+  actions.push({
+    type: 'CURRENT_VERSION',
+    label: 'Redeploy',
+    description: `Deploy ${instance.name} again with template version ${template.version} and the same inputs.`,
+  });
+  return actions;
+}
+
+/**
+ * The upgrade and redeploy buttons of a service instance. They show only to those who hold the
+ * `aws-proton.service-instance.update` permission on the entity, ask for confirmation, and show
+ * progress while the request runs.
+ *
+ * @public
+ */
+export function InstanceActions(props: {
+  instance: ServiceInstanceView;
+  onStarted: () => void;
+}) {
+  const { entity } = useEntity();
+  const api = useApi(awsProtonApiRef);
+  const { allowed, loading } = usePermission({
+    permission: awsProtonServiceInstanceUpdatePermission,
+    resourceRef: stringifyEntityRef(entity),
+  });
+  const [planned, setPlanned] = useState<PlannedAction>();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<Error>();
+
+  if (loading || !allowed) {
+    return null;
+  }
+  const busy = describeDeploymentStatus(props.instance.deploymentStatus).inProgress;
+
+  const confirm = async () => {
+    if (!planned) return;
+    setPending(true);
+    setError(undefined);
+    try {
+      await api.updateServiceInstance(
+        getCompoundEntityRef(entity),
+        props.instance.name,
+        planned.type,
+      );
+      setPlanned(undefined);
+      props.onStarted();
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setPending(false);
+    }
+  };
+
+  return (
+    <Flex gap="2" align="center">
+      {plannedActions(props.instance).map(action => (
+        <Button
+          key={action.type}
+          size="small"
+          variant={action.type === 'CURRENT_VERSION' ? 'secondary' : 'primary'}
+          isDisabled={busy}
+          onPress={() => {
+            setError(undefined);
+            setPlanned(action);
+          }}
+          aria-label={`${action.label}: ${props.instance.name}`}
+        >
+          {action.label}
+        </Button>
+      ))}
+      <Dialog
+        isOpen={planned !== undefined}
+        onOpenChange={open => !open && !pending && setPlanned(undefined)}
+      >
+        <DialogHeader>{planned?.label}</DialogHeader>
+        <DialogBody>
+          <Flex direction="column" gap="3">
+            <Text>{planned?.description}</Text>
+            {error && (
+              <Alert status="danger" title="Proton refused the deployment" description={error.message} />
+            )}
+          </Flex>
+        </DialogBody>
+        <DialogFooter>
+          <Button variant="secondary" isDisabled={pending} onPress={() => setPlanned(undefined)}>
+            Cancel
+          </Button>
+          <Button variant="primary" isPending={pending} onPress={confirm}>
+            {planned?.type === 'CURRENT_VERSION' ? 'Redeploy' : 'Upgrade'}
+          </Button>
+        </DialogFooter>
+      </Dialog>
+    </Flex>
+  );
+}

@@ -1,0 +1,130 @@
+import {
+  Alert,
+  Card,
+  CardBody,
+  CardHeader,
+  Flex,
+  Select,
+  Skeleton,
+  Text,
+} from '@backstage/ui';
+import {
+  AWS_PROTON_SERVICE_ANNOTATION,
+  compareTemplateVersions,
+  ServiceOverview,
+} from '@proton-platform/plugin-aws-proton-common';
+import { useState } from 'react';
+import { AnnotationGate } from '../AnnotationGate/AnnotationGate';
+import { ProtonStatus } from '../ProtonStatus/ProtonStatus';
+import {
+  ServiceInstancesTable,
+  useServiceOverview,
+} from '../ServiceOverviewCard/ServiceOverviewCard';
+import { DeploymentHistory } from './DeploymentHistory';
+
+function Section(props: { title: string; children: React.ReactNode }) {
+  return (
+    <Card>
+      <CardHeader>
+        <Text as="h3" variant="title-x-small" weight="bold">
+          {props.title}
+        </Text>
+      </CardHeader>
+      <CardBody>{props.children}</CardBody>
+    </Card>
+  );
+}
+
+/** Which instances run each template version, newest version first; the recommended one marked. */
+function TemplateVersions(props: { overview: ServiceOverview }) {
+  const byVersion = new Map<string, string[]>();
+  for (const instance of props.overview.instances) {
+    const names = byVersion.get(instance.template.version) ?? [];
+    byVersion.set(instance.template.version, [...names, instance.name]);
+  }
+  const versions = [...byVersion.keys()].sort((a, b) => compareTemplateVersions(b, a));
+  return (
+    <Flex direction="column" gap="2">
+      <Text variant="body-small" color="secondary">
+        Template {props.overview.templateName}; recommended version{' '}
+        {props.overview.recommendedVersion ?? 'none published'}
+      </Text>
+      {versions.map(version => (
+        <Flex key={version} gap="2">
+          <Text weight="bold">
+            {version}
+            {version === props.overview.recommendedVersion ? ' (recommended)' : ''}
+          </Text>
+          <Text>{byVersion.get(version)!.join(', ')}</Text>
+        </Flex>
+      ))}
+    </Flex>
+  );
+}
+
+function ServiceProtonContent() {
+  const { value, error, loading, refresh } = useServiceOverview();
+  const [selected, setSelected] = useState<string>();
+  const [changes, setChanges] = useState(0);
+  if (loading && !value) {
+    return <Skeleton width="100%" height={200} />;
+  }
+  if (!value) {
+    return (
+      <Alert status="danger" title="Could not load the Proton service" description={error?.message} />
+    );
+  }
+  const instanceName = selected ?? value.instances[0]?.name;
+  const onChanged = () => {
+    refresh();
+    setChanges(c => c + 1);
+  };
+  return (
+    <Flex direction="column" gap="4">
+      <Section title="Service">
+        <Flex gap="2" align="center">
+          <Text weight="bold">{value.name}</Text>
+          <ProtonStatus kind="service" status={value.status} />
+          {value.description && <Text color="secondary">{value.description}</Text>}
+        </Flex>
+      </Section>
+      <Section title="Instances">
+        <ServiceInstancesTable overview={value} onChanged={onChanged} />
+      </Section>
+      <Section title="Template versions">
+        <TemplateVersions overview={value} />
+      </Section>
+      {instanceName && (
+        <Section title="Deployment history">
+          <Flex direction="column" gap="3">
+            <Select
+              label="Instance"
+              selectedKey={instanceName}
+              onSelectionChange={key => setSelected(String(key))}
+              options={value.instances.map(i => ({ id: i.name, label: i.name }))}
+            />
+            <DeploymentHistory instanceName={instanceName} refreshKey={changes} />
+          </Flex>
+        </Section>
+      )}
+    </Flex>
+  );
+}
+
+/**
+ * The "Proton" entity tab: instances with outputs and actions, the template versions they run, and
+ * each instance's deployment history.
+ *
+ * @public
+ */
+export function ProtonContent() {
+  return (
+    <AnnotationGate
+      annotation={AWS_PROTON_SERVICE_ANNOTATION}
+      resourceType="service"
+      title="AWS Proton"
+    >
+      <ServiceProtonContent />
+    </AnnotationGate>
+  );
+}

@@ -1,1 +1,0 @@
-export { ServiceOverviewCard } from './ServiceOverviewCard';

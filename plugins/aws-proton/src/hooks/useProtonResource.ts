@@ -1,0 +1,74 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+/** The first wait before reading again while work is in progress; it doubles up to the maximum. */
+const FIRST_DELAY_MS = 2_000;
+const MAX_DELAY_MS = 30_000;
+
+/**
+ * The state of a Proton read that refreshes itself with backoff while `isInProgress` says work is
+ * under way, and stops when all is settled.
+ *
+ * @public
+ */
+export interface ProtonResourceState<T> {
+  value?: T;
+  error?: Error;
+  loading: boolean;
+  /** Reads again now and restarts the refresh with a short delay, for example after an upgrade. */
+  refresh: () => void;
+}
+
+/**
+ * Reads a Proton resource, and while it is in progress reads it again after 2, 4, 8… up to 30 seconds.
+ *
+ * @public
+ */
+export function useProtonResource<T>(
+  load: () => Promise<T>,
+  isInProgress: (value: T) => boolean,
+  deps: unknown[],
+): ProtonResourceState<T> {
+  const [state, setState] = useState<{ value?: T; error?: Error; loading: boolean }>({
+    loading: true,
+  });
+  const [generation, setGeneration] = useState(0);
+  const delay = useRef(FIRST_DELAY_MS);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const stableLoad = useCallback(load, deps);
+  const stableInProgress = useRef(isInProgress);
+  stableInProgress.current = isInProgress;
+
+  useEffect(() => {
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const run = async () => {
+      try {
+        const value = await stableLoad();
+        if (cancelled) return;
+        setState({ value, loading: false });
+        if (stableInProgress.current(value)) {
+          timer = setTimeout(run, delay.current);
+          delay.current = Math.min(delay.current * 2, MAX_DELAY_MS);
+        } else {
+          delay.current = FIRST_DELAY_MS;
+        }
+      } catch (error) {
+        if (!cancelled) {
+          setState(previous => ({ ...previous, error: error as Error, loading: false }));
+        }
+      }
+    };
+    run();
+    return () => {
+      cancelled = true;
+      if (timer) clearTimeout(timer);
+    };
+  }, [stableLoad, generation]);
+
+  const refresh = useCallback(() => {
+    delay.current = FIRST_DELAY_MS;
+    setGeneration(g => g + 1);
+  }, []);
+
+  return { ...state, refresh };
+}
