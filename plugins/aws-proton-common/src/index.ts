@@ -11,3 +11,4 @@ export * from './schema';
 export * from './status';
 export * from './api/types';
 export * from './api/templateVersions';
+export * from './events';
