@@ -2,7 +2,11 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
 import { AwsProtonEntityProvider } from './providers/AwsProtonEntityProvider';
 
@@ -17,21 +21,27 @@ export const catalogModuleAwsProton = createBackendModule({
   register(reg) {
     reg.registerInit({
       deps: {
-        catalog: catalogProcessingExtensionPoint,
+        processing: catalogProcessingExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+        events: eventsServiceRef,
       },
-      async init({ catalog, config, logger, scheduler }) {
+      async init({ processing, config, logger, scheduler, auth, catalog, events }) {
         if (!config.has('catalog.providers.awsProton')) {
           return;
         }
         const clients = ProtonClientFactory.fromConfig(config);
-        catalog.addEntityProvider(
+        processing.addEntityProvider(
           AwsProtonEntityProvider.fromConfig(config, {
             clients,
             logger,
             scheduler,
+            auth,
+            catalog,
+            events,
           }),
         );
       },

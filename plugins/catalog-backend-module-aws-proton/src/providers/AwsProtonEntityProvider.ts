@@ -1,30 +1,32 @@
 import {
-  EnvironmentSummary,
-  paginateListEnvironments,
+  GetEnvironmentCommand,
+  GetServiceCommand,
   paginateListServiceInstances,
-  paginateListServices,
+  ProtonClient,
   ServiceInstanceSummary,
-  ServiceSummary,
 } from '@aws-sdk/client-proton';
 import {
+  AuthService,
   LoggerService,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerService,
   SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
-import {
-  ANNOTATION_LOCATION,
-  ANNOTATION_ORIGIN_LOCATION,
-  Entity,
-} from '@backstage/catalog-model';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { ANNOTATION_LOCATION, Entity } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import {
+  CatalogService,
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
+import { EventsService } from '@backstage/plugin-events-node';
 import {
-  AWS_PROTON_ENVIRONMENT_ANNOTATION,
+  AWS_PROTON_EVENTS_TOPIC,
   AWS_PROTON_SERVICE_ANNOTATION,
+  parseProtonArn,
+  ProtonArn,
+  ProtonResourceChangedEvent,
 } from '@proton-platform/plugin-aws-proton-common';
 import {
   callProton,
@@ -32,72 +34,86 @@ import {
   ProtonTarget,
   requireField,
 } from '@proton-platform/plugin-aws-proton-node';
+import {
+  EntityDefaults,
+  environmentEntity,
+  serviceEntity,
+  templateEntity,
+} from './protonEntities';
+import { InventoryScope, ProtonInventoryReader } from './protonInventory';
+import { serviceTemplateWizard } from './templateWizard';
 
 interface ProviderSettings {
   id: string;
   target: ProtonTarget;
-  defaultOwner: string;
-  defaultLifecycle: string;
+  scope: InventoryScope;
+  defaults: Omit<EntityDefaults, 'location'>;
 }
 
-/** Turns a Proton name into a valid catalog entity name. */
-function entityName(name: string): string {
-  return name.toLocaleLowerCase('en-US').replace(/_/g, '-').slice(0, 63);
+/** What the provider needs from the backend. */
+export interface AwsProtonEntityProviderDeps {
+  clients: ProtonClientFactory;
+  logger: LoggerService;
+  scheduler: SchedulerService;
+  catalog: CatalogService;
+  auth: AuthService;
+  events?: EventsService;
 }
 
 /**
- * Ingests AWS Proton environments (as `Resource` entities) and services (as `Component` entities that
- * depend on the environments their instances run in) from one account and region.
+ * Ingests one AWS account and region of Proton: environments (`Resource`), services (`Component`,
+ * depending on the environments their instances run in), service and environment templates
+ * (`Resource`), and a scaffolder `Template` per published service template major version. It reads
+ * on a schedule, and at once when the scaffolder actions announce a change on the `aws-proton` topic.
  *
  * @public
  */
 export class AwsProtonEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
+  private readonly inventory: ProtonInventoryReader;
+  private readonly defaults: EntityDefaults;
 
   /** One provider per key of `catalog.providers.awsProton`. */
-  static fromConfig(
-    config: Config,
-    deps: {
-      clients: ProtonClientFactory;
-      logger: LoggerService;
-      scheduler: SchedulerService;
-    },
-  ): AwsProtonEntityProvider[] {
+  static fromConfig(config: Config, deps: AwsProtonEntityProviderDeps): AwsProtonEntityProvider[] {
     const providers = config.getOptionalConfig('catalog.providers.awsProton');
     return (providers?.keys() ?? []).map(id => {
       const section = providers!.getConfig(id);
+      const ingest = (key: string) => section.getOptionalBoolean(`ingest.${key}`) ?? true;
       const settings: ProviderSettings = {
         id,
         target: deps.clients.resolveTarget({
           accountId: section.getOptionalString('accountId'),
           region: section.getOptionalString('region'),
         }),
-        defaultOwner: section.getOptionalString('defaultOwner') ?? 'unknown',
-        defaultLifecycle:
-          section.getOptionalString('defaultLifecycle') ?? 'production',
+        scope: {
+          environments: ingest('environments'),
+          services: ingest('services'),
+          templates: ingest('templates'),
+          wizards: ingest('wizards'),
+          tags: section.getOptionalBoolean('ownerFromTags') ?? true,
+        },
+        defaults: {
+          owner: section.getOptionalString('defaultOwner') ?? 'unknown',
+          lifecycle: section.getOptionalString('defaultLifecycle') ?? 'production',
+        },
       };
       const runner = deps.scheduler.createScheduledTaskRunner(
         section.has('schedule')
-          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-              section.getConfig('schedule'),
-            )
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(section.getConfig('schedule'))
           : { frequency: { minutes: 5 }, timeout: { minutes: 3 } },
       );
-      return new AwsProtonEntityProvider(
-        settings,
-        deps.clients,
-        deps.logger.child({ provider: `aws-proton:${id}` }),
-        runner,
-      );
+      return new AwsProtonEntityProvider(settings, deps, runner);
     });
   }
 
   constructor(
     private readonly settings: ProviderSettings,
-    private readonly clients: ProtonClientFactory,
-    private readonly logger: LoggerService,
+    private readonly deps: AwsProtonEntityProviderDeps,
     private readonly runner?: SchedulerServiceTaskRunner,
-  ) {}
+  ) {
+    this.inventory = new ProtonInventoryReader(settings.target);
+    this.defaults = { ...settings.defaults, location: `aws-proton:${settings.id}` };
+  }
 
   getProviderName(): string {
     return `aws-proton:${this.settings.id}`;
@@ -105,6 +121,20 @@ export class AwsProtonEntityProvider implements EntityProvider {
 
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.connection = connection;
+    await this.deps.events?.subscribe({
+      id: `${this.getProviderName()}:changes`,
+      topics: [AWS_PROTON_EVENTS_TOPIC],
+      onEvent: async ({ eventPayload }) => {
+        try {
+          await this.applyChange(eventPayload as ProtonResourceChangedEvent);
+        } catch (error) {
+          this.deps.logger.warn(
+            `Could not ingest the AWS Proton change at once; the next scheduled read will`,
+            error as Error,
+          );
+        }
+      },
+    });
     await this.runner?.run({
       id: `${this.getProviderName()}:refresh`,
       fn: async () => {
@@ -112,8 +142,8 @@ export class AwsProtonEntityProvider implements EntityProvider {
           await this.refresh();
         } catch (error) {
           // The entities of the last good read stay in place: nothing is deleted because a call failed.
-          this.logger.error(
-            `AWS Proton read failed; keeping the entities of the last good read`,
+          this.deps.logger.error(
+            `AWS Proton read of account ${this.settings.target.accountId}, region ${this.settings.target.region} failed; keeping the entities of the last good read`,
             error as Error,
           );
         }
@@ -123,107 +153,133 @@ export class AwsProtonEntityProvider implements EntityProvider {
 
   /** Reads Proton once and replaces this provider's entities with what it found. */
   async refresh(): Promise<void> {
-    if (!this.connection) {
-      throw new Error(`${this.getProviderName()} is not connected yet`);
-    }
-    const { target } = this.settings;
-    const client = await this.clients.getClient(target);
-    const list = <T>(operation: string, pages: () => AsyncIterable<T>) =>
-      callProton({ operation, ...target }, async () => {
-        const all: T[] = [];
-        for await (const page of pages()) all.push(page);
-        return all;
-      });
-    const pager = { client, pageSize: 100 };
-    const environments = (
-      await list('ListEnvironments', () => paginateListEnvironments(pager, {}))
-    ).flatMap(page => page.environments ?? []);
-    const services = (
-      await list('ListServices', () => paginateListServices(pager, {}))
-    ).flatMap(page => page.services ?? []);
-    const instances = (
-      await list('ListServiceInstances', () =>
-        paginateListServiceInstances(pager, {}),
-      )
-    ).flatMap(page => page.serviceInstances ?? []);
+    const connection = this.requireConnection();
+    const started = Date.now();
+    const client = await this.deps.clients.getClient(this.settings.target);
+    const found = await this.inventory.read(client, this.settings.scope);
+    const describedElsewhere = await this.servicesDescribedElsewhere();
+    const tagsOf = (arn?: string) => (arn && found.tags.get(arn)) || {};
 
-    const entities = [
-      ...environments.map(e => this.environmentEntity(e)),
-      ...services.map(s =>
-        this.serviceEntity(
-          s,
-          instances.filter(i => i.serviceName === s.name),
+    const entities: Entity[] = [
+      ...found.environments.map(e => environmentEntity(e, tagsOf(e.arn), this.defaults)),
+      ...found.services
+        .filter(s => !describedElsewhere.has(requireField(s.arn, 'service.arn')))
+        .map(s =>
+          serviceEntity(
+            s,
+            found.instances.filter(i => i.serviceName === s.name),
+            tagsOf(s.arn),
+            this.defaults,
+          ),
         ),
-      ),
+      ...(this.settings.scope.templates
+        ? [
+            ...found.serviceTemplates.map(t => templateEntity(t, 'service', this.defaults)),
+            ...found.environmentTemplates.map(t => templateEntity(t, 'environment', this.defaults)),
+          ]
+        : []),
+      ...found.publishedVersions.flatMap(version => {
+        const template = found.serviceTemplates.find(t => t.name === version.templateName);
+        try {
+          return [
+            serviceTemplateWizard(
+              version,
+              requireField(template?.arn, 'serviceTemplate.arn'),
+              this.settings.target,
+              this.defaults,
+            ),
+          ];
+        } catch (error) {
+          this.deps.logger.warn(
+            `No wizard for ${version.templateName} ${version.majorVersion}: ${(error as Error).message}`,
+          );
+          return [];
+        }
+      }),
     ];
-    await this.connection.applyMutation({
+    await connection.applyMutation({
       type: 'full',
-      entities: entities.map(entity => ({
-        entity,
-        locationKey: this.getProviderName(),
-      })),
+      entities: entities.map(entity => ({ entity, locationKey: this.getProviderName() })),
     });
-    this.logger.info(
-      `Read ${environments.length} environments and ${services.length} services from AWS Proton`,
+    this.deps.logger.info(
+      `Read ${found.environments.length} environments, ${found.services.length} services, ` +
+        `${found.serviceTemplates.length + found.environmentTemplates.length} templates and ` +
+        `${found.publishedVersions.length} published service template versions from AWS Proton in ${
+          Date.now() - started
+        } ms`,
     );
   }
 
-  private annotations(arn: string, key: string): Record<string, string> {
-    const location = `url:${arn}`;
-    return {
-      [key]: arn,
-      [ANNOTATION_LOCATION]: location,
-      [ANNOTATION_ORIGIN_LOCATION]: location,
-    };
+  /** Service ARNs that a catalog-info.yaml elsewhere already describes: those are not ingested twice. */
+  private async servicesDescribedElsewhere(): Promise<Set<string>> {
+    const { items } = await this.deps.catalog.getEntities(
+      {
+        filter: { [`metadata.annotations.${AWS_PROTON_SERVICE_ANNOTATION}`]: CATALOG_FILTER_EXISTS },
+        fields: ['metadata.annotations'],
+      },
+      { credentials: await this.deps.auth.getOwnServiceCredentials() },
+    );
+    return new Set(
+      items
+        .filter(e => e.metadata.annotations?.[ANNOTATION_LOCATION] !== this.defaults.location)
+        .map(e => e.metadata.annotations![AWS_PROTON_SERVICE_ANNOTATION]),
+    );
   }
 
-  private environmentEntity(environment: EnvironmentSummary): Entity {
-    const name = requireField(environment.name, 'environment.name');
-    const arn = requireField(environment.arn, 'environment.arn');
-    return {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Resource',
-      metadata: {
-        name: entityName(name),
-        title: name,
-        description: environment.description,
-        annotations: this.annotations(arn, AWS_PROTON_ENVIRONMENT_ANNOTATION),
-      },
-      spec: {
-        type: 'aws-proton-environment',
-        owner: this.settings.defaultOwner,
-      },
-    };
+  /** Ingests one created, updated or deleted service or environment at once. */
+  private async applyChange(event: ProtonResourceChangedEvent): Promise<void> {
+    const connection = this.requireConnection();
+    let arn: ProtonArn;
+    try {
+      arn = parseProtonArn(event.arn);
+    } catch {
+      return;
+    }
+    const { target } = this.settings;
+    if (arn.accountId !== target.accountId || arn.region !== target.region) return;
+    if (!['service', 'environment'].includes(arn.resourceType)) return;
+    this.inventory.forget(event.arn);
+    const client = await this.deps.clients.getClient(target);
+    const entity = await this.readOne(client, arn);
+    if (!entity) return;
+    const deferred = [{ entity, locationKey: this.getProviderName() }];
+    await connection.applyMutation(
+      event.action === 'deleted'
+        ? { type: 'delta', added: [], removed: deferred }
+        : { type: 'delta', added: deferred, removed: [] },
+    );
+    this.deps.logger.info(`Ingested ${event.arn} (${event.action}) from an aws-proton event`);
   }
 
-  private serviceEntity(
-    service: ServiceSummary,
-    instances: ServiceInstanceSummary[],
-  ): Entity {
-    const environments = [
-      ...new Set(
-        instances.map(i =>
-          requireField(i.environmentName, 'serviceInstance.environmentName'),
-        ),
-      ),
-    ];
-    const name = requireField(service.name, 'service.name');
-    const arn = requireField(service.arn, 'service.arn');
-    return {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name: entityName(name),
-        title: name,
-        description: service.description,
-        annotations: this.annotations(arn, AWS_PROTON_SERVICE_ANNOTATION),
-      },
-      spec: {
-        type: 'service',
-        lifecycle: this.settings.defaultLifecycle,
-        owner: this.settings.defaultOwner,
-        dependsOn: environments.map(name => `resource:${entityName(name)}`),
-      },
-    };
+  private async readOne(client: ProtonClient, arn: ProtonArn): Promise<Entity | undefined> {
+    const context = (operation: string) => ({ operation, resource: arn.name, ...this.settings.target });
+    if (arn.resourceType === 'environment') {
+      const { environment } = await callProton(context('GetEnvironment'), () =>
+        client.send(new GetEnvironmentCommand({ name: arn.name })),
+      );
+      return environment && environmentEntity(environment, {}, this.defaults);
+    }
+    if (this.settings.scope.services === false) return undefined;
+    const [{ service }, instances] = await Promise.all([
+      callProton(context('GetService'), () => client.send(new GetServiceCommand({ name: arn.name }))),
+      callProton(context('ListServiceInstances'), async () => {
+        const all: ServiceInstanceSummary[] = [];
+        for await (const page of paginateListServiceInstances(
+          { client, pageSize: 100 },
+          { serviceName: arn.name },
+        )) {
+          all.push(...(page.serviceInstances ?? []));
+        }
+        return all;
+      }),
+    ]);
+    return service && serviceEntity(service, instances, {}, this.defaults);
+  }
+
+  private requireConnection(): EntityProviderConnection {
+    if (!this.connection) {
+      throw new Error(`${this.getProviderName()} is not connected yet`);
+    }
+    return this.connection;
   }
 }

@@ -1,0 +1,234 @@
+import {
+  EnvironmentSummary,
+  EnvironmentTemplateSummary,
+  GetServiceTemplateVersionCommand,
+  ListTagsForResourceCommand,
+  paginateListEnvironments,
+  paginateListEnvironmentTemplates,
+  paginateListServiceInstances,
+  paginateListServices,
+  paginateListServiceTemplates,
+  paginateListServiceTemplateVersions,
+  ProtonClient,
+  ServiceInstanceSummary,
+  ServiceSummary,
+  ServiceTemplateSummary,
+} from '@aws-sdk/client-proton';
+import {
+  callProton,
+  ProtonTarget,
+  requireField,
+} from '@proton-platform/plugin-aws-proton-node';
+
+/** A published major version of a service template, with the schema of its recommended minor version. */
+export interface PublishedServiceTemplateVersion {
+  templateName: string;
+  majorVersion: string;
+  minorVersion: string;
+  schema: string;
+  description?: string;
+  compatibleEnvironmentTemplates: { templateName: string; majorVersion: string }[];
+}
+
+/** What one read of an account and region found. */
+export interface ProtonInventory {
+  environments: EnvironmentSummary[];
+  services: ServiceSummary[];
+  instances: ServiceInstanceSummary[];
+  serviceTemplates: ServiceTemplateSummary[];
+  environmentTemplates: EnvironmentTemplateSummary[];
+  publishedVersions: PublishedServiceTemplateVersion[];
+  /** Tags by resource ARN, for the resources whose tags were read. */
+  tags: Map<string, Record<string, string>>;
+}
+
+/** Which parts of Proton a provider reads. */
+export interface InventoryScope {
+  environments: boolean;
+  services: boolean;
+  templates: boolean;
+  wizards: boolean;
+  tags: boolean;
+}
+
+const PAGE = { pageSize: 100 };
+
+async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => T[] | undefined): Promise<T[]> {
+  const all: T[] = [];
+  for await (const page of pages) all.push(...(pick(page) ?? []));
+  return all;
+}
+
+/**
+ * Reads one account and region of Proton with list calls of 100 items, plus one
+ * `GetServiceTemplateVersion` per published major version (cached by version, so an unchanged version is
+ * read once), and the tags of resources not seen before (cached by ARN).
+ */
+export class ProtonInventoryReader {
+  private readonly versionCache = new Map<string, PublishedServiceTemplateVersion>();
+  private readonly tagCache = new Map<string, Record<string, string>>();
+
+  constructor(private readonly target: ProtonTarget) {}
+
+  async read(client: ProtonClient, scope: InventoryScope): Promise<ProtonInventory> {
+    const list = <T>(operation: string, load: () => Promise<T>) =>
+      callProton({ operation, ...this.target }, load);
+    const pager = { client, ...PAGE };
+    const none = Promise.resolve([]);
+
+    const [environments, services, instances, serviceTemplates, environmentTemplates] =
+      await Promise.all([
+        scope.environments
+          ? list('ListEnvironments', () => collect(paginateListEnvironments(pager, {}), p => p.environments))
+          : none,
+        scope.services
+          ? list('ListServices', () => collect(paginateListServices(pager, {}), p => p.services))
+          : none,
+        scope.services
+          ? list('ListServiceInstances', () =>
+              collect(paginateListServiceInstances(pager, {}), p => p.serviceInstances),
+            )
+          : none,
+        scope.templates || scope.wizards
+          ? list('ListServiceTemplates', () =>
+              collect(paginateListServiceTemplates(pager, {}), p => p.templates),
+            )
+          : none,
+        scope.templates
+          ? list('ListEnvironmentTemplates', () =>
+              collect(paginateListEnvironmentTemplates(pager, {}), p => p.templates),
+            )
+          : none,
+      ]);
+
+    const publishedVersions = scope.wizards
+      ? await this.readPublishedVersions(client, serviceTemplates as ServiceTemplateSummary[])
+      : [];
+    const tags = scope.tags
+      ? await this.readTags(client, [
+          ...(environments as EnvironmentSummary[]).map(e => e.arn),
+          ...(services as ServiceSummary[]).map(s => s.arn),
+        ])
+      : new Map<string, Record<string, string>>();
+
+    return {
+      environments: environments as EnvironmentSummary[],
+      services: services as ServiceSummary[],
+      instances: instances as ServiceInstanceSummary[],
+      serviceTemplates: serviceTemplates as ServiceTemplateSummary[],
+      environmentTemplates: environmentTemplates as EnvironmentTemplateSummary[],
+      publishedVersions,
+      tags,
+    };
+  }
+
+  /** Every published major version's recommended minor version, with its schema. */
+  private async readPublishedVersions(
+    client: ProtonClient,
+    templates: ServiceTemplateSummary[],
+  ): Promise<PublishedServiceTemplateVersion[]> {
+    // Only templates with a recommended version have anything published
+    const published = templates.filter(t => t.recommendedVersion);
+    const perTemplate = await Promise.all(
+      published.map(async template => {
+        const templateName = requireField(template.name, 'serviceTemplate.name');
+        const versions = await callProton(
+          { operation: 'ListServiceTemplateVersions', resource: `service template "${templateName}"`, ...this.target },
+          () =>
+            collect(
+              paginateListServiceTemplateVersions({ client, ...PAGE }, { templateName }),
+              p => p.templateVersions,
+            ),
+        );
+        // the newest published minor version of each major version
+        const newest = new Map<string, string>();
+        for (const v of versions) {
+          if (v.status !== 'PUBLISHED') continue;
+          const major = requireField(v.majorVersion, 'templateVersion.majorVersion');
+          const minor = requireField(v.minorVersion, 'templateVersion.minorVersion');
+          if (!newest.has(major) || Number(minor) > Number(newest.get(major))) {
+            newest.set(major, minor);
+          }
+        }
+        return Promise.all(
+          [...newest].map(([major, minor]) => this.readVersion(client, templateName, major, minor)),
+        );
+      }),
+    );
+    return perTemplate.flat();
+  }
+
+  private async readVersion(
+    client: ProtonClient,
+    templateName: string,
+    majorVersion: string,
+    minorVersion: string,
+  ): Promise<PublishedServiceTemplateVersion> {
+    const key = `${templateName}@${majorVersion}.${minorVersion}`;
+    const cached = this.versionCache.get(key);
+    if (cached) return cached;
+    const { serviceTemplateVersion: version } = await callProton(
+      { operation: 'GetServiceTemplateVersion', resource: `service template "${key}"`, ...this.target },
+      () =>
+        client.send(
+          new GetServiceTemplateVersionCommand({ templateName, majorVersion, minorVersion }),
+        ),
+    );
+    const result: PublishedServiceTemplateVersion = {
+      templateName,
+      majorVersion,
+      minorVersion,
+      schema: requireField(version?.schema, 'serviceTemplateVersion.schema'),
+      description: version?.description,
+      compatibleEnvironmentTemplates: (version?.compatibleEnvironmentTemplates ?? []).map(c => ({
+        templateName: requireField(c.templateName, 'compatibleEnvironmentTemplate.templateName'),
+        majorVersion: requireField(c.majorVersion, 'compatibleEnvironmentTemplate.majorVersion'),
+      })),
+    };
+    this.versionCache.set(key, result);
+    return result;
+  }
+
+  /** Tags of the given resources; each resource's tags are read once and then kept. */
+  private async readTags(
+    client: ProtonClient,
+    arns: (string | undefined)[],
+  ): Promise<Map<string, Record<string, string>>> {
+    const missing = arns.filter((arn): arn is string => !!arn && !this.tagCache.has(arn));
+    for (let i = 0; i < missing.length; i += 10) {
+      await Promise.all(
+        missing.slice(i, i + 10).map(async resourceArn => {
+          const tags = await callProton(
+            { operation: 'ListTagsForResource', resource: resourceArn, ...this.target },
+            () =>
+              collect(
+                (async function* pages() {
+                  let nextToken: string | undefined;
+                  do {
+                    const page = await client.send(
+                      new ListTagsForResourceCommand({ resourceArn, nextToken, maxResults: 50 }),
+                    );
+                    yield page;
+                    nextToken = page.nextToken;
+                  } while (nextToken);
+                })(),
+                p => p.tags,
+              ),
+          );
+          this.tagCache.set(
+            resourceArn,
+            Object.fromEntries(tags.map(t => [t.key ?? '', t.value ?? ''])),
+          );
+        }),
+      );
+    }
+    return new Map(
+      arns.filter((a): a is string => !!a).map(arn => [arn, this.tagCache.get(arn) ?? {}]),
+    );
+  }
+
+  /** Forgets what was cached about a resource, so the next read sees its tags again. */
+  forget(arn: string): void {
+    this.tagCache.delete(arn);
+  }
+}

@@ -1,0 +1,147 @@
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  Entity,
+} from '@backstage/catalog-model';
+import {
+  AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION,
+  parseProtonSchema,
+  toJsonSchema,
+} from '@proton-platform/plugin-aws-proton-common';
+import { ProtonTarget } from '@proton-platform/plugin-aws-proton-node';
+import { JsonObject } from '@backstage/types';
+import { EntityDefaults, protonEntityName } from './protonEntities';
+import { PublishedServiceTemplateVersion } from './protonInventory';
+
+const PROTON_NAME = {
+  type: 'string',
+  pattern: '^[0-9A-Za-z]+[0-9A-Za-z_\\-]*$',
+  maxLength: 100,
+};
+
+/**
+ * A scaffolder Template entity for one published major version of a service template: its form is
+ * built from the version's `schema.yaml` with the same converter the actions validate with, and its
+ * step calls `aws:proton:create-service`.
+ */
+export function serviceTemplateWizard(
+  version: PublishedServiceTemplateVersion,
+  templateArn: string,
+  target: ProtonTarget,
+  defaults: EntityDefaults,
+): Entity {
+  const schema = parseProtonSchema(version.schema);
+  // JSON Schema objects are plain JSON data
+  const instanceInputs = toJsonSchema(schema, 'service') as JsonObject;
+  // A pipeline type that is named but not defined (seen in published samples) declares no inputs
+  const hasPipeline =
+    schema.pipelineInputType !== undefined &&
+    schema.types[schema.pipelineInputType] !== undefined;
+  const label = `${version.templateName} ${version.majorVersion}`;
+  return {
+    apiVersion: 'scaffolder.backstage.io/v1beta3',
+    kind: 'Template',
+    metadata: {
+      name: protonEntityName(`proton-${version.templateName}-v${version.majorVersion}`),
+      title: `Create a service from ${label} (AWS Proton)`,
+      description:
+        version.description ??
+        `Creates an AWS Proton service from the service template ${label}, with one or more instances.`,
+      tags: ['aws-proton', 'generated'],
+      annotations: {
+        [AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION]: templateArn,
+        [ANNOTATION_LOCATION]: defaults.location,
+        [ANNOTATION_ORIGIN_LOCATION]: defaults.location,
+      },
+    },
+    spec: {
+      owner: defaults.owner,
+      type: 'service',
+      parameters: [
+        {
+          title: 'Service',
+          required: ['serviceName', 'owner'],
+          properties: {
+            serviceName: {
+              ...PROTON_NAME,
+              title: 'Name',
+              description: 'The name of the Proton service and of its catalog entity',
+            },
+            description: { type: 'string', title: 'Description' },
+            owner: {
+              type: 'string',
+              title: 'Owner',
+              'ui:field': 'OwnerPicker',
+              'ui:options': { catalogFilter: { kind: ['Group', 'User'] } },
+            },
+          },
+        },
+        {
+          title: 'Instances',
+          required: ['instances'],
+          properties: {
+            instances: {
+              type: 'array',
+              title: 'Instances',
+              description: 'One instance per environment the service runs in',
+              minItems: 1,
+              maxItems: 20,
+              items: {
+                type: 'object',
+                required: ['name', 'environment'],
+                properties: {
+                  name: { ...PROTON_NAME, title: 'Instance name' },
+                  environment: {
+                    type: 'string',
+                    title: 'Environment',
+                    'ui:field': 'ProtonEnvironmentPicker',
+                    'ui:options': {
+                      templateName: version.templateName,
+                      templateMajorVersion: version.majorVersion,
+                    },
+                  },
+                  inputs: { ...instanceInputs, title: 'Inputs' },
+                },
+              },
+            },
+            ...(hasPipeline
+              ? {
+                  pipeline: {
+                    ...(toJsonSchema(schema, 'pipeline') as JsonObject),
+                    title: 'Pipeline inputs',
+                  },
+                }
+              : {}),
+          },
+        },
+      ],
+      steps: [
+        {
+          id: 'create',
+          name: 'Create the Proton service',
+          action: 'aws:proton:create-service',
+          input: {
+            serviceName: '${{ parameters.serviceName }}',
+            description: '${{ parameters.description }}',
+            templateName: version.templateName,
+            templateMajorVersion: version.majorVersion,
+            accountId: target.accountId,
+            region: target.region,
+            instances: '${{ parameters.instances }}',
+            ...(hasPipeline ? { pipeline: '${{ parameters.pipeline }}' } : {}),
+            tags: { 'backstage:owner': '${{ parameters.owner }}' },
+          },
+        },
+      ],
+      output: {
+        links: [
+          {
+            title: 'Open in catalog',
+            icon: 'catalog',
+            entityRef: '${{ steps.create.output.entityRef }}',
+          },
+        ],
+      },
+    },
+  };
+}
