@@ -5,6 +5,10 @@ async function signIn(page: Page) {
   const enter = page.getByRole('button', { name: 'Enter' });
   await expect(enter).toBeVisible();
   await enter.click();
+  // Signed in once the landing page (the catalog) shows; only then is the session kept across page loads
+  await expect(
+    page.getByRole('heading', { name: 'Proton Platform Catalog' }),
+  ).toBeVisible();
 }
 
 test('the catalog lists the example entities', async ({ page }) => {
