@@ -27,7 +27,13 @@ export async function startTemplateTestServer(
     ...options,
   });
   await test.client.send(new CreateEnvironmentTemplateCommand({ name: 'vpc' }));
-  await test.client.send(new CreateServiceTemplateCommand({ name: 'web' }));
+  // CUSTOMER_MANAGED: Proton provides no pipeline, so the bundles need no pipeline_infrastructure/
+  await test.client.send(
+    new CreateServiceTemplateCommand({
+      name: 'web',
+      pipelineProvisioning: 'CUSTOMER_MANAGED',
+    }),
+  );
   return test;
 }
 
@@ -36,12 +42,13 @@ export async function registerEnvironmentVersion(
   test: TestServer,
   key = 'vpc.tar.gz',
   majorVersion?: string,
+  files: Record<string, string> = environmentBundleFiles(),
 ) {
   const source = await writeBundle(
     test.bundlesDirectory,
     'templates',
     key,
-    environmentBundleFiles(),
+    files,
   );
   const created = await test.client.send(
     new CreateEnvironmentTemplateVersionCommand({
@@ -99,8 +106,14 @@ export async function publishEnvironmentVersion(
   test: TestServer,
   key = 'vpc.tar.gz',
   majorVersion?: string,
+  files?: Record<string, string>,
 ) {
-  const version = await registerEnvironmentVersion(test, key, majorVersion);
+  const version = await registerEnvironmentVersion(
+    test,
+    key,
+    majorVersion,
+    files,
+  );
   await test.client.send(
     new UpdateEnvironmentTemplateVersionCommand({
       templateName: 'vpc',

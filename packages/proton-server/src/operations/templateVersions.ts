@@ -199,7 +199,7 @@ function createVersion(kind: TemplateKind) {
         major,
         minor: record.minor,
         bundleFile,
-        requiresPipeline: kind === 'service' && !!template.pipelineProvisioning,
+        requiresPipeline: kind === 'service' && !template.pipelineProvisioning,
         createdAt: record.createdAt,
       }),
     );
