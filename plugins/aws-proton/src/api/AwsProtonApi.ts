@@ -25,12 +25,16 @@ export interface InstanceUpdateResult {
  */
 export interface AwsProtonApi {
   getServiceOverview(entity: CompoundEntityRef): Promise<ServiceOverview>;
-  getEnvironmentOverview(entity: CompoundEntityRef): Promise<EnvironmentOverview>;
+  getEnvironmentOverview(
+    entity: CompoundEntityRef,
+  ): Promise<EnvironmentOverview>;
   listServiceInstanceDeployments(
     entity: CompoundEntityRef,
     instanceName: string,
   ): Promise<DeploymentView[]>;
-  listEnvironmentDeployments(entity: CompoundEntityRef): Promise<DeploymentView[]>;
+  listEnvironmentDeployments(
+    entity: CompoundEntityRef,
+  ): Promise<DeploymentView[]>;
   updateServiceInstance(
     entity: CompoundEntityRef,
     instanceName: string,

@@ -7,7 +7,8 @@ describe('AwsProtonClient', () => {
 
   it('asks the backend by entity ref and returns the overview', async () => {
     const fetch = jest.fn(
-      async () => new Response(JSON.stringify({ name: 'svc' }), { status: 200 }),
+      async () =>
+        new Response(JSON.stringify({ name: 'svc' }), { status: 200 }),
     );
     const client = new AwsProtonClient({ discoveryApi, fetchApi: { fetch } });
     const result = await client.getServiceOverview({
@@ -24,7 +25,10 @@ describe('AwsProtonClient', () => {
 
   it('turns an error response into an error with the backend message', async () => {
     const body = {
-      error: { name: 'NotFoundError', message: 'No entity component:default/x' },
+      error: {
+        name: 'NotFoundError',
+        message: 'No entity component:default/x',
+      },
       request: { method: 'GET', url: '/' },
       response: { statusCode: 404 },
     };
@@ -37,7 +41,11 @@ describe('AwsProtonClient', () => {
     );
     const client = new AwsProtonClient({ discoveryApi, fetchApi: { fetch } });
     await expect(
-      client.getServiceOverview({ kind: 'Component', namespace: 'default', name: 'x' }),
+      client.getServiceOverview({
+        kind: 'Component',
+        namespace: 'default',
+        name: 'x',
+      }),
     ).rejects.toThrow('No entity component:default/x');
   });
 });

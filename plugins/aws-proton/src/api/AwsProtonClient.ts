@@ -16,14 +16,19 @@ import { AwsProtonApi, InstanceUpdateResult } from './AwsProtonApi';
  */
 export class AwsProtonClient implements AwsProtonApi {
   constructor(
-    private readonly options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
+    private readonly options: {
+      discoveryApi: DiscoveryApi;
+      fetchApi: FetchApi;
+    },
   ) {}
 
   getServiceOverview(entity: CompoundEntityRef): Promise<ServiceOverview> {
     return this.request(`${this.entityPath(entity)}/service`);
   }
 
-  getEnvironmentOverview(entity: CompoundEntityRef): Promise<EnvironmentOverview> {
+  getEnvironmentOverview(
+    entity: CompoundEntityRef,
+  ): Promise<EnvironmentOverview> {
     return this.request(`${this.entityPath(entity)}/environment`);
   }
 
@@ -32,11 +37,15 @@ export class AwsProtonClient implements AwsProtonApi {
     instanceName: string,
   ): Promise<DeploymentView[]> {
     return this.request(
-      `${this.entityPath(entity)}/service/instances/${encodeURIComponent(instanceName)}/deployments`,
+      `${this.entityPath(entity)}/service/instances/${encodeURIComponent(
+        instanceName,
+      )}/deployments`,
     );
   }
 
-  listEnvironmentDeployments(entity: CompoundEntityRef): Promise<DeploymentView[]> {
+  listEnvironmentDeployments(
+    entity: CompoundEntityRef,
+  ): Promise<DeploymentView[]> {
     return this.request(`${this.entityPath(entity)}/environment/deployments`);
   }
 
@@ -46,7 +55,9 @@ export class AwsProtonClient implements AwsProtonApi {
     deploymentType: InstanceDeploymentType,
   ): Promise<InstanceUpdateResult> {
     return this.request(
-      `${this.entityPath(entity)}/service/instances/${encodeURIComponent(instanceName)}/deployments`,
+      `${this.entityPath(entity)}/service/instances/${encodeURIComponent(
+        instanceName,
+      )}/deployments`,
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

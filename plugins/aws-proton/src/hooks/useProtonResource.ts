@@ -28,7 +28,11 @@ export function useProtonResource<T>(
   isInProgress: (value: T) => boolean,
   deps: unknown[],
 ): ProtonResourceState<T> {
-  const [state, setState] = useState<{ value?: T; error?: Error; loading: boolean }>({
+  const [state, setState] = useState<{
+    value?: T;
+    error?: Error;
+    loading: boolean;
+  }>({
     loading: true,
   });
   const [generation, setGeneration] = useState(0);
@@ -54,7 +58,11 @@ export function useProtonResource<T>(
         }
       } catch (error) {
         if (!cancelled) {
-          setState(previous => ({ ...previous, error: error as Error, loading: false }));
+          setState(previous => ({
+            ...previous,
+            error: error as Error,
+            loading: false,
+          }));
         }
       }
     };

@@ -1,14 +1,15 @@
-import { getCompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
-  Alert,
   CellText,
   Cell,
   Column,
   Flex,
   Row,
-  Skeleton,
   TableBody,
   TableHeader,
   TableRoot,
@@ -23,6 +24,7 @@ import { useProtonResource } from '../../hooks/useProtonResource';
 import { AnnotationGate, ProtonCard } from '../AnnotationGate/AnnotationGate';
 import { OutputList } from '../OutputList/OutputList';
 import { ProtonStatus } from '../ProtonStatus/ProtonStatus';
+import { ResourceState } from '../ResourceState/ResourceState';
 import { TemplateVersion } from '../TemplateVersion/TemplateVersion';
 
 const TITLE = 'AWS Proton environment';
@@ -30,25 +32,21 @@ const TITLE = 'AWS Proton environment';
 function EnvironmentOverviewContent() {
   const { entity } = useEntity();
   const api = useApi(awsProtonApiRef);
-  const { value, error, loading } = useProtonResource<EnvironmentOverview>(
+  const state = useProtonResource<EnvironmentOverview>(
     () => api.getEnvironmentOverview(getCompoundEntityRef(entity)),
     overview => overview.inProgress,
     [api, stringifyEntityRef(entity)],
   );
-  if (loading && !value) {
-    return <Skeleton width="100%" height={96} />;
-  }
-  if (!value) {
-    return (
-      <Alert
-        status="danger"
-        title="Could not load the Proton environment"
-        description={error?.message ?? 'The backend returned nothing'}
-      />
-    );
-  }
   return (
-    <Flex direction="column" gap="3">
+    <ResourceState state={state} what="the Proton environment">
+      {value => <EnvironmentSummary value={value} />}
+    </ResourceState>
+  );
+}
+
+function EnvironmentSummary({ value }: { value: EnvironmentOverview }) {
+  return (
+    <>
       <Flex gap="2" align="center">
         <Text weight="bold">{value.name}</Text>
         <ProtonStatus kind="deployment" status={value.deploymentStatus} />
@@ -82,22 +80,30 @@ function EnvironmentOverviewContent() {
             <Column>Template</Column>
           </TableHeader>
           <TableBody
-            items={value.serviceInstances.map(i => ({ ...i, id: `${i.serviceName}/${i.name}` }))}
+            items={value.serviceInstances.map(i => ({
+              ...i,
+              id: `${i.serviceName}/${i.name}`,
+            }))}
           >
             {instance => (
               <Row id={instance.id}>
                 <CellText title={instance.serviceName} />
                 <CellText title={instance.name} />
                 <Cell>
-                  <ProtonStatus kind="deployment" status={instance.deploymentStatus} />
+                  <ProtonStatus
+                    kind="deployment"
+                    status={instance.deploymentStatus}
+                  />
                 </Cell>
-                <CellText title={`${instance.templateName} ${instance.templateVersion}`} />
+                <CellText
+                  title={`${instance.templateName} ${instance.templateVersion}`}
+                />
               </Row>
             )}
           </TableBody>
         </TableRoot>
       )}
-    </Flex>
+    </>
   );
 }
 

@@ -1,4 +1,7 @@
-import { getCompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
@@ -75,7 +78,9 @@ export function InstanceActions(props: {
   if (loading || !allowed) {
     return null;
   }
-  const busy = describeDeploymentStatus(props.instance.deploymentStatus).inProgress;
+  const busy = describeDeploymentStatus(
+    props.instance.deploymentStatus,
+  ).inProgress;
 
   const confirm = async () => {
     if (!planned) return;
@@ -122,12 +127,20 @@ export function InstanceActions(props: {
           <Flex direction="column" gap="3">
             <Text>{planned?.description}</Text>
             {error && (
-              <Alert status="danger" title="Proton refused the deployment" description={error.message} />
+              <Alert
+                status="danger"
+                title="Proton refused the deployment"
+                description={error.message}
+              />
             )}
           </Flex>
         </DialogBody>
         <DialogFooter>
-          <Button variant="secondary" isDisabled={pending} onPress={() => setPlanned(undefined)}>
+          <Button
+            variant="secondary"
+            isDisabled={pending}
+            onPress={() => setPlanned(undefined)}
+          >
             Cancel
           </Button>
           <Button variant="primary" isPending={pending} onPress={confirm}>

@@ -25,7 +25,12 @@ export function OutputList(props: { outputs: ProtonOutput[] }) {
             {key}
           </Text>
           {URL.test(value) ? (
-            <Link href={value} target="_blank" rel="noopener noreferrer" variant="body-small">
+            <Link
+              href={value}
+              target="_blank"
+              rel="noopener noreferrer"
+              variant="body-small"
+            >
               {value}
             </Link>
           ) : (
@@ -33,7 +38,9 @@ export function OutputList(props: { outputs: ProtonOutput[] }) {
               {value || '—'}
             </Text>
           )}
-          {value && <CopyTextButton text={value} tooltipText={`Copied ${key}`} />}
+          {value && (
+            <CopyTextButton text={value} tooltipText={`Copied ${key}`} />
+          )}
         </Flex>
       ))}
     </Flex>

@@ -1,13 +1,14 @@
-import { getCompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
-  Alert,
   Cell,
   CellText,
   Column,
   Row,
-  Skeleton,
   TableBody,
   TableHeader,
   TableRoot,
@@ -20,6 +21,7 @@ import {
 import { awsProtonApiRef } from '../../api/AwsProtonApi';
 import { useProtonResource } from '../../hooks/useProtonResource';
 import { ProtonStatus } from '../ProtonStatus/ProtonStatus';
+import { ResourceState } from '../ResourceState/ResourceState';
 
 function formatTime(value?: string) {
   return value ? new Date(value).toLocaleString() : '—';
@@ -30,23 +32,39 @@ function formatTime(value?: string) {
  *
  * @public
  */
-export function DeploymentHistory(props: { instanceName: string; refreshKey?: unknown }) {
+export function DeploymentHistory(props: {
+  instanceName: string;
+  refreshKey?: unknown;
+}) {
   const { entity } = useEntity();
   const api = useApi(awsProtonApiRef);
-  const { value, error, loading } = useProtonResource<DeploymentView[]>(
-    () => api.listServiceInstanceDeployments(getCompoundEntityRef(entity), props.instanceName),
-    deployments => deployments.some(d => describeDeploymentStatus(d.status).inProgress),
+  const state = useProtonResource<DeploymentView[]>(
+    () =>
+      api.listServiceInstanceDeployments(
+        getCompoundEntityRef(entity),
+        props.instanceName,
+      ),
+    deployments =>
+      deployments.some(d => describeDeploymentStatus(d.status).inProgress),
     [api, stringifyEntityRef(entity), props.instanceName, props.refreshKey],
   );
-  if (loading && !value) {
-    return <Skeleton width="100%" height={64} />;
-  }
-  if (!value) {
-    return (
-      <Alert status="danger" title="Could not load the deployments" description={error?.message} />
-    );
-  }
-  if (value.length === 0) {
+  return (
+    <ResourceState state={state} what="the deployments" placeholderHeight={64}>
+      {value => (
+        <DeploymentTable
+          instanceName={props.instanceName}
+          deployments={value}
+        />
+      )}
+    </ResourceState>
+  );
+}
+
+function DeploymentTable(props: {
+  instanceName: string;
+  deployments: DeploymentView[];
+}) {
+  if (props.deployments.length === 0) {
     return <Text color="secondary">No deployments yet</Text>;
   }
   return (
@@ -57,7 +75,7 @@ export function DeploymentHistory(props: { instanceName: string; refreshKey?: un
         <Column>Started</Column>
         <Column>Completed</Column>
       </TableHeader>
-      <TableBody items={value}>
+      <TableBody items={props.deployments}>
         {deployment => (
           <Row id={deployment.id}>
             <CellText title={deployment.id} />

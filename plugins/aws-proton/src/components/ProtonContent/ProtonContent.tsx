@@ -1,13 +1,4 @@
-import {
-  Alert,
-  Card,
-  CardBody,
-  CardHeader,
-  Flex,
-  Select,
-  Skeleton,
-  Text,
-} from '@backstage/ui';
+import { Card, CardBody, CardHeader, Flex, Select, Text } from '@backstage/ui';
 import {
   AWS_PROTON_SERVICE_ANNOTATION,
   compareTemplateVersions,
@@ -16,6 +7,7 @@ import {
 import { useState } from 'react';
 import { AnnotationGate } from '../AnnotationGate/AnnotationGate';
 import { ProtonStatus } from '../ProtonStatus/ProtonStatus';
+import { ResourceState } from '../ResourceState/ResourceState';
 import {
   ServiceInstancesTable,
   useServiceOverview,
@@ -42,7 +34,9 @@ function TemplateVersions(props: { overview: ServiceOverview }) {
     const names = byVersion.get(instance.template.version) ?? [];
     byVersion.set(instance.template.version, [...names, instance.name]);
   }
-  const versions = [...byVersion.keys()].sort((a, b) => compareTemplateVersions(b, a));
+  const versions = [...byVersion.keys()].sort((a, b) =>
+    compareTemplateVersions(b, a),
+  );
   return (
     <Flex direction="column" gap="2">
       <Text variant="body-small" color="secondary">
@@ -53,7 +47,9 @@ function TemplateVersions(props: { overview: ServiceOverview }) {
         <Flex key={version} gap="2">
           <Text weight="bold">
             {version}
-            {version === props.overview.recommendedVersion ? ' (recommended)' : ''}
+            {version === props.overview.recommendedVersion
+              ? ' (recommended)'
+              : ''}
           </Text>
           <Text>{byVersion.get(version)!.join(', ')}</Text>
         </Flex>
@@ -63,17 +59,27 @@ function TemplateVersions(props: { overview: ServiceOverview }) {
 }
 
 function ServiceProtonContent() {
-  const { value, error, loading, refresh } = useServiceOverview();
+  const state = useServiceOverview();
+  return (
+    <ResourceState
+      state={state}
+      what="the Proton service"
+      placeholderHeight={200}
+    >
+      {value => <ServiceSections value={value} refresh={state.refresh} />}
+    </ResourceState>
+  );
+}
+
+function ServiceSections({
+  value,
+  refresh,
+}: {
+  value: ServiceOverview;
+  refresh: () => void;
+}) {
   const [selected, setSelected] = useState<string>();
   const [changes, setChanges] = useState(0);
-  if (loading && !value) {
-    return <Skeleton width="100%" height={200} />;
-  }
-  if (!value) {
-    return (
-      <Alert status="danger" title="Could not load the Proton service" description={error?.message} />
-    );
-  }
   const instanceName = selected ?? value.instances[0]?.name;
   const onChanged = () => {
     refresh();
@@ -85,7 +91,9 @@ function ServiceProtonContent() {
         <Flex gap="2" align="center">
           <Text weight="bold">{value.name}</Text>
           <ProtonStatus kind="service" status={value.status} />
-          {value.description && <Text color="secondary">{value.description}</Text>}
+          {value.description && (
+            <Text color="secondary">{value.description}</Text>
+          )}
         </Flex>
       </Section>
       <Section title="Instances">
@@ -101,9 +109,15 @@ function ServiceProtonContent() {
               label="Instance"
               selectedKey={instanceName}
               onSelectionChange={key => setSelected(String(key))}
-              options={value.instances.map(i => ({ id: i.name, label: i.name }))}
+              options={value.instances.map(i => ({
+                id: i.name,
+                label: i.name,
+              }))}
             />
-            <DeploymentHistory instanceName={instanceName} refreshKey={changes} />
+            <DeploymentHistory
+              instanceName={instanceName}
+              refreshKey={changes}
+            />
           </Flex>
         </Section>
       )}

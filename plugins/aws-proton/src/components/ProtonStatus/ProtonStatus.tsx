@@ -5,7 +5,10 @@ import {
   ProtonStatusTone,
 } from '@proton-platform/plugin-aws-proton-common';
 
-const COLOR: Record<ProtonStatusTone, 'success' | 'info' | 'warning' | 'danger' | 'secondary'> = {
+const COLOR: Record<
+  ProtonStatusTone,
+  'success' | 'info' | 'warning' | 'danger' | 'secondary'
+> = {
   ok: 'success',
   pending: 'info',
   warning: 'warning',

@@ -1,5 +1,9 @@
 import { Entity } from '@backstage/catalog-model';
-import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
@@ -20,7 +24,10 @@ const entity = (
   spec: { type: 'service', owner: 'guests', lifecycle: 'production' },
 });
 
-function overview(devStatus = 'SUCCEEDED', devVersion = '1.0'): ServiceOverview {
+function overview(
+  devStatus = 'SUCCEEDED',
+  devVersion = '1.0',
+): ServiceOverview {
   const upgrade = devVersion !== '1.1';
   return {
     arn: ARN,
@@ -94,18 +101,27 @@ describe('ServiceOverviewCard', () => {
 
   it('says what is wrong with a malformed ARN without calling the backend', async () => {
     const getServiceOverview = jest.fn();
-    await render(entity({ 'aws.amazon.com/aws-proton-service': 'not-an-arn' }), {
-      getServiceOverview,
-    });
+    await render(
+      entity({ 'aws.amazon.com/aws-proton-service': 'not-an-arn' }),
+      {
+        getServiceOverview,
+      },
+    );
     expect(
-      screen.getByText('The aws.amazon.com/aws-proton-service annotation is not valid'),
+      screen.getByText(
+        'The aws.amazon.com/aws-proton-service annotation is not valid',
+      ),
     ).toBeInTheDocument();
-    expect(screen.getByText(/"not-an-arn" is not an AWS Proton ARN/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/"not-an-arn" is not an AWS Proton ARN/),
+    ).toBeInTheDocument();
     expect(getServiceOverview).not.toHaveBeenCalled();
   });
 
   it('shows a placeholder while loading', async () => {
-    await render(annotated, { getServiceOverview: () => new Promise(() => {}) });
+    await render(annotated, {
+      getServiceOverview: () => new Promise(() => {}),
+    });
     expect(screen.queryByText('Active')).not.toBeInTheDocument();
     expect(screen.getByText('AWS Proton service')).toBeInTheDocument();
   });
@@ -116,8 +132,12 @@ describe('ServiceOverviewCard', () => {
         throw new Error('AWS Proton could not be reached for GetService');
       },
     });
-    expect(await screen.findByText('Could not load the Proton service')).toBeInTheDocument();
-    expect(screen.getByText('AWS Proton could not be reached for GetService')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Could not load the Proton service'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('AWS Proton could not be reached for GetService'),
+    ).toBeInTheDocument();
   });
 
   it('shows statuses, outputs and the upgrade-available badge on an outdated instance', async () => {
@@ -125,24 +145,42 @@ describe('ServiceOverviewCard', () => {
     expect(await screen.findByText('Active')).toBeInTheDocument();
     expect(screen.getAllByText('Succeeded')).toHaveLength(2);
     expect(screen.getByText('upgrade available: 1.1')).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'http://dev.example/hello' })).toHaveAttribute(
-      'href',
-      'http://dev.example/hello',
-    );
+    expect(
+      screen.getByRole('link', { name: 'http://dev.example/hello' }),
+    ).toHaveAttribute('href', 'http://dev.example/hello');
   });
 
   it('shows no upgrade or redeploy button without the permission', async () => {
     // another entity: the permission hook caches decisions per resource for the page's lifetime
-    const readOnly = entity({ 'aws.amazon.com/aws-proton-service': ARN }, 'read-only-view');
-    await render(readOnly, { getServiceOverview: async () => overview() }, AuthorizeResult.DENY);
-    expect(await screen.findByText('upgrade available: 1.1')).toBeInTheDocument();
-    expect(screen.queryByRole('button', { name: /Upgrade to 1.1/ })).not.toBeInTheDocument();
-    expect(screen.queryByRole('button', { name: /Redeploy/ })).not.toBeInTheDocument();
+    const readOnly = entity(
+      { 'aws.amazon.com/aws-proton-service': ARN },
+      'read-only-view',
+    );
+    await render(
+      readOnly,
+      { getServiceOverview: async () => overview() },
+      AuthorizeResult.DENY,
+    );
+    expect(
+      await screen.findByText('upgrade available: 1.1'),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: /Upgrade to 1.1/ }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: /Redeploy/ }),
+    ).not.toBeInTheDocument();
   });
 
   it('upgrades after confirmation, then refreshes while the deployment is in progress until it settles', async () => {
-    const responses = [overview(), overview('IN_PROGRESS'), overview('SUCCEEDED', '1.1')];
-    const getServiceOverview = jest.fn(async () => responses.shift() ?? overview('SUCCEEDED', '1.1'));
+    const responses = [
+      overview(),
+      overview('IN_PROGRESS'),
+      overview('SUCCEEDED', '1.1'),
+    ];
+    const getServiceOverview = jest.fn(
+      async () => responses.shift() ?? overview('SUCCEEDED', '1.1'),
+    );
     const updateServiceInstance = jest.fn(async () => ({
       name: 'dev',
       deploymentStatus: 'IN_PROGRESS',
@@ -150,8 +188,12 @@ describe('ServiceOverviewCard', () => {
     }));
     await render(annotated, { getServiceOverview, updateServiceInstance });
 
-    fireEvent.click(await screen.findByRole('button', { name: 'Upgrade to 1.1: dev' }));
-    expect(await screen.findByText(/instead of 1.0, keeping its inputs/)).toBeInTheDocument();
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Upgrade to 1.1: dev' }),
+    );
+    expect(
+      await screen.findByText(/instead of 1.0, keeping its inputs/),
+    ).toBeInTheDocument();
     expect(updateServiceInstance).not.toHaveBeenCalled();
     fireEvent.click(screen.getByRole('button', { name: 'Upgrade' }));
 
@@ -165,8 +207,12 @@ describe('ServiceOverviewCard', () => {
     expect(await screen.findByText('Deploying')).toBeInTheDocument();
     // the next read comes after the backoff delay and finds the deployment settled
     await act(() => new Promise(resolve => setTimeout(resolve, 2_100)));
-    await waitFor(() => expect(screen.getAllByText('Succeeded')).toHaveLength(2));
-    expect(screen.queryByText('upgrade available: 1.1')).not.toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.getAllByText('Succeeded')).toHaveLength(2),
+    );
+    expect(
+      screen.queryByText('upgrade available: 1.1'),
+    ).not.toBeInTheDocument();
     const calls = getServiceOverview.mock.calls.length;
     await act(() => new Promise(resolve => setTimeout(resolve, 2_100)));
     expect(getServiceOverview.mock.calls.length).toBe(calls);

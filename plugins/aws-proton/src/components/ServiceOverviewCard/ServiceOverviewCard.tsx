@@ -1,14 +1,15 @@
-import { getCompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
-  Alert,
   Cell,
   CellText,
   Column,
   Flex,
   Row,
-  Skeleton,
   TableBody,
   TableHeader,
   TableRoot,
@@ -24,6 +25,7 @@ import { AnnotationGate, ProtonCard } from '../AnnotationGate/AnnotationGate';
 import { InstanceActions } from '../InstanceActions/InstanceActions';
 import { OutputList } from '../OutputList/OutputList';
 import { ProtonStatus } from '../ProtonStatus/ProtonStatus';
+import { ResourceState } from '../ResourceState/ResourceState';
 import { TemplateVersion } from '../TemplateVersion/TemplateVersion';
 
 const TITLE = 'AWS Proton service';
@@ -62,14 +64,19 @@ export function ServiceInstancesTable(props: {
         <Column>Outputs</Column>
         <Column>Actions</Column>
       </TableHeader>
-      <TableBody items={props.overview.instances.map(i => ({ ...i, id: i.name }))}>
+      <TableBody
+        items={props.overview.instances.map(i => ({ ...i, id: i.name }))}
+      >
         {instance => (
           <Row id={instance.name}>
             <CellText title={instance.name} />
             <CellText title={instance.environmentName} />
             <Cell>
               <Flex direction="column" gap="1">
-                <ProtonStatus kind="deployment" status={instance.deploymentStatus} />
+                <ProtonStatus
+                  kind="deployment"
+                  status={instance.deploymentStatus}
+                />
                 {instance.deploymentStatusMessage && (
                   <Text variant="body-x-small" color="secondary">
                     {instance.deploymentStatusMessage}
@@ -84,7 +91,10 @@ export function ServiceInstancesTable(props: {
               <OutputList outputs={instance.outputs} />
             </Cell>
             <Cell>
-              <InstanceActions instance={instance} onStarted={props.onChanged} />
+              <InstanceActions
+                instance={instance}
+                onStarted={props.onChanged}
+              />
             </Cell>
           </Row>
         )}
@@ -94,38 +104,39 @@ export function ServiceInstancesTable(props: {
 }
 
 function ServiceOverviewContent() {
-  const { value, error, loading, refresh } = useServiceOverview();
-  if (loading && !value) {
-    return <Skeleton width="100%" height={96} />;
-  }
-  if (!value) {
-    return (
-      <Alert
-        status="danger"
-        title="Could not load the Proton service"
-        description={error?.message ?? 'The backend returned nothing'}
-      />
-    );
-  }
+  const state = useServiceOverview();
   return (
-    <Flex direction="column" gap="3">
-      {error && (
-        <Alert status="warning" title="Could not refresh" description={error.message} />
-      )}
+    <ResourceState state={state} what="the Proton service">
+      {value => <ServiceSummary value={value} onChanged={state.refresh} />}
+    </ResourceState>
+  );
+}
+
+function ServiceSummary({
+  value,
+  onChanged,
+}: {
+  value: ServiceOverview;
+  onChanged: () => void;
+}) {
+  return (
+    <>
       <Flex gap="2" align="center">
         <Text weight="bold">{value.name}</Text>
         <ProtonStatus kind="service" status={value.status} />
       </Flex>
-      {value.statusMessage && <Text color="secondary">{value.statusMessage}</Text>}
+      {value.statusMessage && (
+        <Text color="secondary">{value.statusMessage}</Text>
+      )}
       <Text variant="body-small" color="secondary">
         Template {value.templateName}
-        {value.recommendedVersion ? `, recommended version ${value.recommendedVersion}` : ''}
-        {value.pipeline
-          ? `; pipeline ${value.pipeline.templateVersion}`
+        {value.recommendedVersion
+          ? `, recommended version ${value.recommendedVersion}`
           : ''}
+        {value.pipeline ? `; pipeline ${value.pipeline.templateVersion}` : ''}
       </Text>
-      <ServiceInstancesTable overview={value} onChanged={refresh} />
-    </Flex>
+      <ServiceInstancesTable overview={value} onChanged={onChanged} />
+    </>
   );
 }
 
@@ -137,7 +148,11 @@ function ServiceOverviewContent() {
  */
 export function ServiceOverviewCard() {
   return (
-    <AnnotationGate annotation={AWS_PROTON_SERVICE_ANNOTATION} resourceType="service" title={TITLE}>
+    <AnnotationGate
+      annotation={AWS_PROTON_SERVICE_ANNOTATION}
+      resourceType="service"
+      title={TITLE}
+    >
       <ProtonCard title={TITLE}>
         <ServiceOverviewContent />
       </ProtonCard>

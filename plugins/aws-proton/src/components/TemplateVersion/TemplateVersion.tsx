@@ -8,7 +8,8 @@ import { TemplateVersionStanding } from '@proton-platform/plugin-aws-proton-comm
  * @public
  */
 export function TemplateVersion(props: { standing: TemplateVersionStanding }) {
-  const { version, minorUpgradeAvailable, majorUpgradeAvailable } = props.standing;
+  const { version, minorUpgradeAvailable, majorUpgradeAvailable } =
+    props.standing;
   const target = minorUpgradeAvailable
     ? props.standing.recommendedMinorVersion
     : props.standing.recommendedVersion;
