@@ -80,7 +80,7 @@ describeWithServices('backend with PostgreSQL and Redis', () => {
       await pg.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
     await pg.end();
-  });
+  }, 60_000);
 
   it('starts healthy and keeps its state in PostgreSQL', async () => {
     const port = await freePort();
