@@ -1,0 +1,124 @@
+// The contract between the two templates, end to end without a cloud: the environment program runs
+// against Pulumi's mocks, its outputs go through provision.sh's conversion ([{key, valueString}]),
+// become a service instance's proton-inputs.json the way Proton builds it (environment.outputs, all
+// strings), and the service program runs on that. Each program runs in its own bundle, with the
+// bundle's own dependencies (test/simulate.ts), as the control plane's simulate runner would.
+// Needs the bundles installed (npm ci): test-all.sh does that first.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ENVIRONMENT_BUNDLE = path.join(
+  root,
+  'environment/fargate-env/infrastructure',
+);
+const SERVICE_BUNDLE = path.join(
+  root,
+  'service/fargate-service/instance_infrastructure',
+);
+
+/** Runs a bundle's program on a proton-inputs.json; returns what provision.sh would report to Proton. */
+function simulate(bundle, protonInputs) {
+  const file = path.join(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'contract-')),
+    'proton-inputs.json',
+  );
+  fs.writeFileSync(file, JSON.stringify(protonInputs));
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'test/simulate.ts', file],
+    {
+      cwd: bundle,
+      encoding: 'utf8',
+    },
+  );
+  return {
+    status: result.status,
+    stderr: result.stderr,
+    outputs: result.status === 0 ? JSON.parse(result.stdout) : undefined,
+  };
+}
+
+/** What Proton gives a service instance: its spec, names, and its environment's outputs by key. */
+function serviceInstanceInputs(environment, reported, inputs) {
+  return {
+    service: { name: 'orders' },
+    service_instance: { name: 'main', inputs },
+    environment: {
+      name: environment,
+      account_id: '111111111111',
+      outputs: Object.fromEntries(
+        reported.map(({ key, valueString }) => [key, valueString]),
+      ),
+    },
+  };
+}
+
+describe('fargate-env outputs feed fargate-service', () => {
+  it('deploys a service instance into an environment with a load balancer', () => {
+    const environment = simulate(ENVIRONMENT_BUNDLE, {
+      environment: {
+        name: 'staging',
+        inputs: {
+          vpcCidrBlock: '10.20.0.0/16',
+          natGateways: 'Single',
+          loadBalancer: true,
+          logRetentionDays: 60,
+        },
+      },
+    });
+    assert.equal(environment.status, 0, environment.stderr);
+    for (const output of environment.outputs)
+      assert.equal(typeof output.valueString, 'string', output.key);
+    const dns = environment.outputs.find(
+      output => output.key === 'loadBalancerDnsName',
+    ).valueString;
+    assert.ok(dns.length > 0);
+
+    const service = simulate(
+      SERVICE_BUNDLE,
+      serviceInstanceInputs('staging', environment.outputs, {
+        path: '/orders',
+        port: 8080,
+        cpu: 1024,
+        memory: 2048,
+      }),
+    );
+    assert.equal(service.status, 0, service.stderr);
+    const outputs = Object.fromEntries(
+      service.outputs.map(({ key, valueString }) => [key, valueString]),
+    );
+    assert.deepEqual(Object.keys(outputs).sort(), [
+      'ecsServiceName',
+      'logGroupName',
+      'serviceUrl',
+      'targetGroupArn',
+      'taskDefinitionArn',
+    ]);
+    assert.equal(outputs.serviceUrl, `http://${dns}/orders`);
+    assert.equal(outputs.logGroupName, '/proton/staging/orders/main');
+    for (const [key, value] of Object.entries(outputs))
+      assert.ok(typeof value === 'string' && value.length > 0, key);
+  });
+
+  it('refuses a service instance in an environment without a load balancer', () => {
+    const environment = simulate(ENVIRONMENT_BUNDLE, {
+      environment: { name: 'batch', inputs: { loadBalancer: false } },
+    });
+    assert.equal(environment.status, 0, environment.stderr);
+    const service = simulate(
+      SERVICE_BUNDLE,
+      serviceInstanceInputs('batch', environment.outputs, { path: '/orders' }),
+    );
+    assert.equal(service.status, 1);
+    assert.match(
+      service.stderr,
+      /Environment batch has no load balancer \(it was deployed with loadBalancer: false\)/,
+    );
+  });
+});

@@ -1,0 +1,205 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import {
+  readEnvironmentOutputs,
+  readProtonNames,
+  readServiceInstanceInputs,
+} from './inputs';
+import {
+  chooseRulePriority,
+  pathPatterns,
+  RULE_TAGS,
+  ruleTags,
+} from './routing';
+
+// Inputs: the instance's spec, its names and its environment's outputs, from proton-inputs.json
+// (provision.sh writes them to the stack configuration).
+const config = new pulumi.Config();
+const proton = readProtonNames(config);
+const inputs = readServiceInstanceInputs(config);
+const environment = readEnvironmentOutputs(config, proton.environment);
+
+const name = `${proton.service}-${proton.instance}`;
+const containerName = 'app';
+const tags = {
+  'proton:environment': proton.environment,
+  'proton:service': proton.service,
+  'proton:service-instance': proton.instance,
+  'proton:template': 'fargate-service',
+  'proton:template-version': proton.templateVersion,
+};
+
+const logGroup = new aws.cloudwatch.LogGroup(name, {
+  name: `/proton/${proton.environment}/${proton.service}/${proton.instance}`,
+  retentionInDays: environment.logRetentionDays,
+  tags,
+});
+
+// ECS may assume the roles only for tasks of this account.
+const assumeRolePolicy = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { Service: 'ecs-tasks.amazonaws.com' },
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'aws:SourceAccount': proton.accountId } },
+    },
+  ],
+});
+const executionRole = new aws.iam.Role(`${name}-execution`, {
+  description: `Pulls the image and writes the logs of ${name} (Proton environment ${proton.environment})`,
+  assumeRolePolicy,
+  tags,
+});
+new aws.iam.RolePolicyAttachment(`${name}-execution`, {
+  role: executionRole.name,
+  policyArn: aws.iam.ManagedPolicy.AmazonECSTaskExecutionRolePolicy,
+});
+// The application's own role: no permissions until a platform team adds a policy.
+const taskRole = new aws.iam.Role(`${name}-task`, {
+  description: `Role of the application containers of ${name}`,
+  assumeRolePolicy,
+  tags,
+});
+
+// Tasks accept traffic only from the environment's load balancer, on the container port.
+const securityGroup = new aws.ec2.SecurityGroup(name, {
+  vpcId: environment.vpcId,
+  description: `Tasks of ${name}: port ${inputs.port} from the load balancer only`,
+  ingress: [
+    {
+      description: 'From the environment load balancer',
+      protocol: 'tcp',
+      fromPort: inputs.port,
+      toPort: inputs.port,
+      securityGroups: [environment.loadBalancerSecurityGroupId],
+    },
+  ],
+  egress: [
+    {
+      description: 'Image pulls and outbound calls',
+      protocol: '-1',
+      fromPort: 0,
+      toPort: 0,
+      cidrBlocks: ['0.0.0.0/0'],
+    },
+  ],
+  tags,
+});
+
+const targetGroup = new aws.lb.TargetGroup(name, {
+  vpcId: environment.vpcId,
+  targetType: 'ip',
+  protocol: 'HTTP',
+  port: inputs.port,
+  deregistrationDelay: 30,
+  healthCheck: {
+    path: inputs.healthCheckPath,
+    port: 'traffic-port',
+    matcher: '200-399',
+  },
+  tags,
+});
+
+// The rules already on the shared listener, to pick a priority no other instance holds (routing.ts).
+const identity = ruleTags({
+  listenerArn: environment.listenerArn,
+  service: proton.service,
+  instance: proton.instance,
+  path: inputs.path,
+});
+const priority = aws.resourcegroupstaggingapi
+  .getResourcesOutput({
+    // Only this template's listener rules carry this tag, so no resource type filter is needed.
+    tagFilters: [
+      { key: RULE_TAGS.listener, values: [environment.listenerArn] },
+    ],
+  })
+  .resourceTagMappingLists.apply(found =>
+    chooseRulePriority({
+      service: proton.service,
+      instance: proton.instance,
+      path: inputs.path,
+      rules: found.map(rule => ({ arn: rule.resourceArn, tags: rule.tags })),
+    }),
+  );
+const listenerRule = new aws.lb.ListenerRule(name, {
+  listenerArn: environment.listenerArn,
+  priority,
+  conditions: [{ pathPattern: { values: pathPatterns(inputs.path) } }],
+  actions: [{ type: 'forward', targetGroupArn: targetGroup.arn }],
+  tags: priority.apply(value => ({
+    ...tags,
+    ...identity,
+    [RULE_TAGS.priority]: String(value),
+  })),
+});
+
+const taskDefinition = new aws.ecs.TaskDefinition(name, {
+  family: `${proton.environment}-${name}`,
+  requiresCompatibilities: ['FARGATE'],
+  networkMode: 'awsvpc',
+  cpu: String(inputs.cpu),
+  memory: String(inputs.memory),
+  runtimePlatform: {
+    operatingSystemFamily: 'LINUX',
+    cpuArchitecture: 'X86_64',
+  },
+  executionRoleArn: executionRole.arn,
+  taskRoleArn: taskRole.arn,
+  containerDefinitions: pulumi.jsonStringify([
+    {
+      name: containerName,
+      image: inputs.image,
+      essential: true,
+      portMappings: [{ containerPort: inputs.port, protocol: 'tcp' }],
+      environment: inputs.environmentVariables,
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: {
+          'awslogs-group': logGroup.name,
+          'awslogs-region': aws.getRegionOutput().region,
+          'awslogs-stream-prefix': containerName,
+        },
+      },
+    },
+  ]),
+  tags,
+});
+
+const service = new aws.ecs.Service(
+  name,
+  {
+    cluster: environment.clusterArn,
+    launchType: 'FARGATE',
+    taskDefinition: taskDefinition.arn,
+    desiredCount: inputs.desiredCount,
+    networkConfiguration: {
+      subnets: environment.privateSubnetIds,
+      securityGroups: [securityGroup.id],
+      assignPublicIp: false,
+    },
+    loadBalancers: [
+      {
+        targetGroupArn: targetGroup.arn,
+        containerName,
+        containerPort: inputs.port,
+      },
+    ],
+    healthCheckGracePeriodSeconds: inputs.healthCheckGracePeriodSeconds,
+    deploymentCircuitBreaker: { enable: true, rollback: true },
+    propagateTags: 'SERVICE',
+    waitForSteadyState: true,
+    tags,
+  },
+  // ECS accepts a target group only once a listener rule sends traffic to it.
+  { dependsOn: [listenerRule] },
+);
+
+// Proton outputs, all strings.
+export const serviceUrl = `http://${environment.loadBalancerDnsName}${inputs.path}`;
+export const ecsServiceName = service.name;
+export const taskDefinitionArn = taskDefinition.arn;
+export const targetGroupArn = targetGroup.arn;
+export const logGroupName = logGroup.name;

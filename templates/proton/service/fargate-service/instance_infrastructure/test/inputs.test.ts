@@ -1,0 +1,235 @@
+import * as pulumi from '@pulumi/pulumi';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import {
+  FARGATE_CPU_VALUES,
+  FARGATE_MEMORY_VALUES,
+  FARGATE_TASK_SIZES,
+  taskSizeProblem,
+} from '../fargate';
+import {
+  DEFAULTS,
+  PATTERNS,
+  readEnvironmentOutputs,
+  readServiceInstanceInputs,
+} from '../inputs';
+import { ENVIRONMENT_OUTPUTS } from './fixtures';
+import { readProject } from './pulumiMocks';
+
+const bundle = path.resolve(__dirname, '../..');
+function schemaAt(file: string) {
+  const { schema } = parse(fs.readFileSync(path.join(bundle, file), 'utf8'));
+  return {
+    types: schema.types,
+    inputs: schema.types[schema.service_input_type],
+  };
+}
+const current = schemaAt('schema/schema.yaml');
+const properties = current.inputs.properties;
+
+function config(values: Record<string, unknown>) {
+  const project = readProject();
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(
+      Object.entries({ ...project.defaults, ...values }).map(([key, value]) => [
+        `${project.name}:${key}`,
+        typeof value === 'string' ? value : JSON.stringify(value),
+      ]),
+    ),
+  );
+  return new pulumi.Config(project.name);
+}
+
+describe('service instance inputs', () => {
+  it('keeps the program defaults equal to the schema defaults', () => {
+    for (const [key, value] of Object.entries(DEFAULTS)) {
+      assert.deepEqual(properties[key].default, value, key);
+    }
+    assert.deepEqual(
+      Object.keys(properties).sort(),
+      [...Object.keys(DEFAULTS), 'path'].sort(),
+    );
+    assert.deepEqual(current.inputs.required, ['path']);
+  });
+
+  it('keeps the schema patterns equal to the ones the program checks', () => {
+    assert.equal(properties.image.pattern, PATTERNS.image);
+    assert.equal(properties.path.pattern, PATTERNS.path);
+    assert.equal(properties.healthCheckPath.pattern, PATTERNS.healthCheckPath);
+    assert.equal(
+      current.types.EnvironmentVariable.properties.name.pattern,
+      PATTERNS.environmentVariableName,
+    );
+  });
+
+  it('restricts cpu and memory to Fargate values, and the program to Fargate pairs', () => {
+    assert.deepEqual(properties.cpu.enum, FARGATE_CPU_VALUES);
+    assert.deepEqual(properties.memory.enum, FARGATE_MEMORY_VALUES);
+    for (const [cpu, memories] of Object.entries(FARGATE_TASK_SIZES)) {
+      for (const memory of memories)
+        assert.equal(taskSizeProblem(Number(cpu), memory), undefined);
+    }
+    assert.equal(
+      taskSizeProblem(256, 4096),
+      'memory 4096 does not go with cpu 256: Fargate allows 512, 1024, 2048 MiB for it',
+    );
+    assert.equal(
+      taskSizeProblem(4096, 4096),
+      'memory 4096 does not go with cpu 4096: Fargate allows 8192 to 30720 in steps of 1024 MiB for it',
+    );
+    assert.match(
+      taskSizeProblem(300, 512)!,
+      /cpu 300 is not a Fargate CPU value/,
+    );
+  });
+
+  it('reads typed values and fills defaults', () => {
+    assert.deepEqual(
+      readServiceInstanceInputs(
+        config({
+          path: '/a',
+          port: 8080,
+          environmentVariables: [{ name: 'A', value: '1' }],
+        }),
+      ),
+      {
+        ...DEFAULTS,
+        path: '/a',
+        port: 8080,
+        environmentVariables: [{ name: 'A', value: '1' }],
+      },
+    );
+  });
+
+  it('names the input and the problem when a value is invalid', () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [
+        { path: '/a', cpu: 256, memory: 4096 },
+        /Inputs cpu and memory: memory 4096 does not go with cpu 256/,
+      ],
+      [
+        { path: '/a', port: 0 },
+        /Input port \(0\) must be a whole number from 1 to 65535$/,
+      ],
+      [
+        { path: '/a', port: 80.5 },
+        /Input port \(80.5\) must be a whole number/,
+      ],
+      [
+        { path: '/a', desiredCount: 11 },
+        /Input desiredCount \(11\) must be a whole number from 1 to 10$/,
+      ],
+      [
+        { path: 'orders' },
+        /Input path \("orders"\) is not valid: expected something like \/orders$/,
+      ],
+      [{ path: '/orders/' }, /Input path/],
+      [
+        { path: '/a', image: 'Nginx:latest' },
+        /Input image \("Nginx:latest"\) is not valid/,
+      ],
+      [{ path: '/a', healthCheckPath: 'health' }, /Input healthCheckPath/],
+      [
+        { path: '/a', environmentVariables: [{ name: '1A', value: 'x' }] },
+        /Input environmentVariables\[0\]\.name/,
+      ],
+      [
+        {
+          path: '/a',
+          environmentVariables: [
+            { name: 'A', value: 'x' },
+            { name: 'A', value: 'y' },
+          ],
+        },
+        /Input environmentVariables\[1\] repeats the name A$/,
+      ],
+      [
+        { path: '/a', environmentVariables: [{ name: 'A' }] },
+        /Input environmentVariables\[0\] must have a string name and a string value$/,
+      ],
+      [
+        { path: '/a', healthCheckGracePeriodSeconds: 3600 },
+        /Input healthCheckGracePeriodSeconds \(3600\)/,
+      ],
+      [{}, /path/],
+    ];
+    for (const [values, message] of cases) {
+      assert.throws(
+        () => readServiceInstanceInputs(config(values)),
+        message,
+        JSON.stringify(values),
+      );
+    }
+  });
+
+  it('accepts the image references people use, and the schema pattern agrees', () => {
+    const pattern = new RegExp(properties.image.pattern);
+    const valid = [
+      'nginx',
+      'nginx:1.27',
+      'public.ecr.aws/nginx/nginx:1.27',
+      'localhost:5000/team/app:dev_1',
+      '111111111111.dkr.ecr.eu-west-1.amazonaws.com/orders:1.4.2',
+      `ghcr.io/acme/api@sha256:${'a'.repeat(64)}`,
+      'registry.example.com/a/b/c:v1.0-rc.1',
+    ];
+    const invalid = [
+      '',
+      'Nginx',
+      'nginx:',
+      'nginx:-bad',
+      'a b',
+      '/nginx',
+      'nginx/',
+      'ghcr.io/acme/api@sha256:abc',
+      'x;rm -rf',
+    ];
+    for (const image of valid) assert.ok(pattern.test(image), image);
+    for (const image of invalid) assert.ok(!pattern.test(image), image);
+  });
+});
+
+describe('environment outputs', () => {
+  it('decodes the strings Proton passes', () => {
+    const outputs = readEnvironmentOutputs(
+      config({ environmentOutputs: ENVIRONMENT_OUTPUTS }),
+      'staging',
+    );
+    assert.deepEqual(outputs.privateSubnetIds, [
+      'subnet-private-a',
+      'subnet-private-b',
+    ]);
+    assert.equal(outputs.logRetentionDays, 14);
+  });
+
+  it('fails clearly for an environment that is not a fargate-env one', () => {
+    const { listenerArn: _listener, ...withoutListener } = ENVIRONMENT_OUTPUTS;
+    assert.throws(
+      () =>
+        readEnvironmentOutputs(
+          config({ environmentOutputs: withoutListener }),
+          'legacy',
+        ),
+      {
+        message:
+          'Environment legacy has no output listenerArn: deploy this service into an environment made from the fargate-env template',
+      },
+    );
+    assert.throws(
+      () =>
+        readEnvironmentOutputs(
+          config({
+            environmentOutputs: {
+              ...ENVIRONMENT_OUTPUTS,
+              privateSubnetIds: 'subnet-1',
+            },
+          }),
+          'odd',
+        ),
+      /output privateSubnetIds must be a JSON list of subnet ids, got "subnet-1"/,
+    );
+  });
+});

@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  BAND_SIZE,
+  chooseRulePriority,
+  fnv1a,
+  ListenerRuleRecord,
+  pathDepth,
+  pathPatterns,
+  priorityBand,
+  RULE_TAGS,
+} from '../routing';
+
+function rule(
+  service: string,
+  instance: string,
+  path: string,
+  priority: number,
+): ListenerRuleRecord {
+  return {
+    arn: `arn:aws:elasticloadbalancing:us-east-1:1:listener-rule/app/lb/1/2/${service}-${instance}`,
+    tags: {
+      [RULE_TAGS.service]: service,
+      [RULE_TAGS.instance]: instance,
+      [RULE_TAGS.path]: path,
+      [RULE_TAGS.priority]: String(priority),
+    },
+  };
+}
+
+const base = (path: string, service = 'orders', instance = 'prod') =>
+  priorityBand(path).first + (fnv1a(`${service}/${instance}`) % BAND_SIZE);
+
+describe('path patterns and bands', () => {
+  it('matches the path and what is below it; / matches everything', () => {
+    assert.deepEqual(pathPatterns('/orders'), ['/orders', '/orders/*']);
+    assert.deepEqual(pathPatterns('/api/v2'), ['/api/v2', '/api/v2/*']);
+    assert.deepEqual(pathPatterns('/'), ['/*']);
+  });
+
+  it('puts deeper paths in earlier bands, and / last', () => {
+    assert.equal(pathDepth('/'), 0);
+    assert.equal(pathDepth('/a/b/c'), 3);
+    assert.deepEqual(priorityBand('/'), { first: 45001, last: 50000 });
+    assert.deepEqual(priorityBand('/api'), { first: 40001, last: 45000 });
+    assert.deepEqual(priorityBand('/api/v2'), { first: 35001, last: 40000 });
+    assert.deepEqual(priorityBand('/a/b/c/d/e/f/g/h/i'), {
+      first: 1,
+      last: 5000,
+    });
+    assert.deepEqual(priorityBand('/a/b/c/d/e/f/g/h/i/j/k'), {
+      first: 1,
+      last: 5000,
+    });
+    assert.ok(priorityBand('/api/v2').last < priorityBand('/api').first);
+  });
+
+  it('hashes with FNV-1a (32 bit)', () => {
+    // Reference values of the 32-bit FNV-1a test vectors.
+    assert.equal(fnv1a(''), 0x811c9dc5);
+    assert.equal(fnv1a('a'), 0xe40c292c);
+    assert.equal(fnv1a('foobar'), 0xbf9cf968);
+  });
+});
+
+describe('chooseRulePriority', () => {
+  it('is deterministic: the hash slot in the band when the listener has no rules', () => {
+    const first = chooseRulePriority({
+      service: 'orders',
+      instance: 'prod',
+      path: '/orders',
+      rules: [],
+    });
+    assert.equal(first, base('/orders'));
+    assert.equal(
+      chooseRulePriority({
+        service: 'orders',
+        instance: 'prod',
+        path: '/orders',
+        rules: [],
+      }),
+      first,
+    );
+    assert.ok(first >= 40001 && first <= 45000);
+  });
+
+  it('gives different instances different priorities (spread of 200 names in one band)', () => {
+    const chosen = new Set<number>();
+    const rules: ListenerRuleRecord[] = [];
+    for (let index = 0; index < 200; index++) {
+      const priority = chooseRulePriority({
+        service: `svc${index}`,
+        instance: 'prod',
+        path: `/p${index}`,
+        rules,
+      });
+      assert.ok(!chosen.has(priority), `priority ${priority} chosen twice`);
+      chosen.add(priority);
+      rules.push(rule(`svc${index}`, 'prod', `/p${index}`, priority));
+    }
+    assert.equal(chosen.size, 200);
+  });
+
+  it('probes past priorities other instances hold, wrapping inside the band', () => {
+    const start = base('/orders');
+    const taken = [start, start + 1].map((priority, index) =>
+      rule(
+        'other',
+        `i${index}`,
+        `/other${index}`,
+        priority > 45000 ? priority - BAND_SIZE : priority,
+      ),
+    );
+    const expected = start + 2 > 45000 ? start + 2 - BAND_SIZE : start + 2;
+    assert.equal(
+      chooseRulePriority({
+        service: 'orders',
+        instance: 'prod',
+        path: '/orders',
+        rules: taken,
+      }),
+      expected,
+    );
+    // At the end of the band the probe continues at its start.
+    const band = priorityBand('/orders');
+    assert.notEqual(
+      start,
+      band.first,
+      'the hash slot is not the first of the band',
+    );
+    const fullTail = Array.from({ length: band.last - start + 1 }, (_, index) =>
+      rule('tail', `i${index}`, `/tail${index}`, start + index),
+    );
+    assert.equal(
+      chooseRulePriority({
+        service: 'orders',
+        instance: 'prod',
+        path: '/orders',
+        rules: fullTail,
+      }),
+      band.first,
+    );
+  });
+
+  it('keeps the priority its rule already has, so a redeploy never moves it', () => {
+    const own = rule('orders', 'prod', '/orders', 42424);
+    assert.equal(
+      chooseRulePriority({
+        service: 'orders',
+        instance: 'prod',
+        path: '/orders',
+        rules: [own],
+      }),
+      42424,
+    );
+  });
+
+  it('moves into the new band when the path depth changed', () => {
+    const own = rule('orders', 'prod', '/orders', 42424);
+    assert.equal(
+      chooseRulePriority({
+        service: 'orders',
+        instance: 'prod',
+        path: '/orders/v2',
+        rules: [own],
+      }),
+      base('/orders/v2'),
+    );
+  });
+
+  it('fails with the colliding rule when another instance routes the same path', () => {
+    const other = rule('billing', 'prod', '/orders', 41000);
+    assert.throws(
+      () =>
+        chooseRulePriority({
+          service: 'orders',
+          instance: 'prod',
+          path: '/orders',
+          rules: [other],
+        }),
+      {
+        message:
+          `Path /orders is already routed to service billing instance prod by listener rule ${other.arn}; ` +
+          'give service orders instance prod another path',
+      },
+    );
+  });
+
+  it('fails clearly when the whole band is taken', () => {
+    const band = priorityBand('/');
+    const rules = Array.from({ length: BAND_SIZE }, (_, index) =>
+      rule('s', `i${index}`, `/x${index}`, band.first + index),
+    );
+    assert.throws(
+      () =>
+        chooseRulePriority({
+          service: 'orders',
+          instance: 'prod',
+          path: '/',
+          rules,
+        }),
+      /All 5000 listener rule priorities for paths of depth 0 \(45001-50000\) are taken/,
+    );
+  });
+});
