@@ -37,7 +37,13 @@ function resolveNode() {
   if ([22, 24].includes(nodeMajor(process.version))) {
     return { bin: process.execPath, headers: undefined };
   }
-  const fetched = path.join(toolchainDir, 'node_modules', 'node', 'bin', 'node');
+  const fetched = path.join(
+    toolchainDir,
+    'node_modules',
+    'node',
+    'bin',
+    'node',
+  );
   const headers = path.join(
     toolchainDir,
     'node_modules',
@@ -100,7 +106,10 @@ const env = {
 };
 
 function run(args, options = {}) {
-  const result = spawnSync(node.bin, [yarn, ...args], {
+  const [command, commandArgs] = options.command
+    ? [options.command, args]
+    : [node.bin, [yarn, ...args]];
+  const result = spawnSync(command, commandArgs, {
     cwd: root,
     stdio: 'inherit',
     env: { ...env, ...options.env },
@@ -150,19 +159,46 @@ function ensureInstalled() {
   fs.writeFileSync(stamp, installFingerprint());
 }
 
-function ensureChromium() {
-  if (fs.existsSync(CHROMIUM)) return;
-  const isRoot = process.getuid?.() === 0;
-  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], {
-    stdio: 'ignore',
-  });
-  if (!isRoot || hasApt.status !== 0) {
+function hasCommand(command) {
+  return (
+    spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' })
+      .status === 0
+  );
+}
+
+/**
+ * Installs Debian packages the tests need where they are missing: Chromium for the browser tests, jq for
+ * the template bundles' provisioning script. As root with apt-get it installs them; otherwise it says what
+ * to install.
+ */
+function ensureSystemPackages() {
+  const missing = [
+    !fs.existsSync(CHROMIUM) && {
+      name: 'chromium',
+      why: `the browser tests (${CHROMIUM})`,
+    },
+    !hasCommand('jq') && {
+      name: 'jq',
+      why: "the template bundles' provisioning tests",
+    },
+  ].filter(Boolean);
+  if (missing.length === 0) return;
+  const names = missing.map(m => m.name);
+  if (process.getuid?.() !== 0 || !hasCommand('apt-get')) {
     fail(
-      `The browser tests need Chromium at ${CHROMIUM}. Install it (Debian/Ubuntu: sudo apt-get install chromium) and run again.`,
+      `The tests need ${missing
+        .map(m => `${m.name} for ${m.why}`)
+        .join(' and ')}. ` +
+        `Install them (Debian/Ubuntu: sudo apt-get install ${names.join(
+          ' ',
+        )}) and run again.`,
     );
   }
-  log('Installing Chromium from Debian packages for the browser tests');
-  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'chromium']]) {
+  log(`Installing ${names.join(' and ')} from Debian packages`);
+  for (const args of [
+    ['update'],
+    ['install', '-y', '--no-install-recommends', ...names],
+  ]) {
     const result = spawnSync('apt-get', args, {
       stdio: 'inherit',
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
@@ -184,11 +220,21 @@ function freePort() {
 }
 
 async function test() {
-  ensureChromium();
+  ensureSystemPackages();
   const steps = [
     ['type check', ['tsc']],
     ['lint', ['backstage-cli', 'repo', 'lint']],
-    ['unit and integration tests', ['backstage-cli', 'repo', 'test'], { CI: 'true' }],
+    [
+      'unit and integration tests',
+      ['backstage-cli', 'repo', 'test'],
+      { CI: 'true' },
+    ],
+    [
+      'template bundles (Pulumi mock tests)',
+      ['templates/proton/test-all.sh'],
+      {},
+      'bash',
+    ],
     [
       'browser end-to-end tests',
       ['playwright', 'test'],
@@ -200,28 +246,34 @@ async function test() {
     ],
   ];
   const results = [];
-  for (const [name, args, stepEnv] of steps) {
-    log(`Step: ${name} (yarn ${args.join(' ')})`);
+  for (const [name, args, stepEnv, command] of steps) {
+    log(`Step: ${name} (${command ?? 'yarn'} ${args.join(' ')})`);
     const started = Date.now();
-    const status = run(args, { env: stepEnv });
+    const status = run(args, { env: stepEnv, command });
     const seconds = Math.round((Date.now() - started) / 1000);
     results.push({ name, status, seconds });
     if (status !== 0) break;
   }
   log('Summary:');
   for (const { name, status, seconds } of results) {
-    process.stdout.write(`  ${status === 0 ? 'ok  ' : 'FAIL'} ${name} (${seconds} s)\n`);
+    process.stdout.write(
+      `  ${status === 0 ? 'ok  ' : 'FAIL'} ${name} (${seconds} s)\n`,
+    );
   }
   const failed = results.filter(r => r.status !== 0).length;
   const skipped = steps.length - results.length;
   process.stdout.write(
-    `steps: ${results.length - failed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
+    `steps: ${results.length - failed} passed, ${failed} failed${
+      skipped ? `, ${skipped} skipped` : ''
+    }\n`,
   );
   process.exit(failed ? 1 : 0);
 }
 
 function start() {
-  log('Starting Backstage: frontend on http://localhost:3000, backend on http://localhost:7007');
+  log(
+    'Starting Backstage: frontend on http://localhost:3000, backend on http://localhost:7007',
+  );
   const child = spawn(node.bin, [yarn, 'backstage-cli', 'repo', 'start'], {
     cwd: root,
     stdio: 'inherit',
