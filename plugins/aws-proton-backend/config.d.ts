@@ -6,7 +6,8 @@ export interface Config {
      */
     cacheTtlSeconds?: number;
     /**
-     * How many service instances' outputs are read at once for one service. Defaults to 10.
+     * How many service instances' outputs are read at once for one service. Defaults to 20, Proton's
+     * quota of instances per service, so that one round of calls reads them all.
      */
     outputsConcurrency?: number;
   };

@@ -31,3 +31,9 @@ export type {
   DeploymentRunner,
 } from './deployments/deploymentRunner';
 export { runProtonServerCli } from './cli/runProtonServerCli';
+export { writeTemplateBundle } from './seeding/templateBundleArchive';
+export { seedProtonResources } from './seeding/seedProtonResources';
+export type {
+  ProtonSeedPlan,
+  SeedTemplateVersion,
+} from './seeding/seedProtonResources';

@@ -56,7 +56,7 @@ export class ServiceOverviewService {
     private readonly cache: ProtonReadCache,
     options: { concurrency?: number } = {},
   ) {
-    this.limit = pLimit(options.concurrency ?? 10);
+    this.limit = pLimit(options.concurrency ?? 20);
   }
 
   async getServiceOverview(arn: ProtonArn): Promise<ServiceOverview> {

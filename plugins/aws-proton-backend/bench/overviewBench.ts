@@ -1,0 +1,272 @@
+/*
+ * The entity page's service overview against a control plane that adds 50 ms to every call, with a
+ * service of 20 instances: cold latency (against one upstream call), warm latency, and the upstream
+ * calls of 100 concurrent identical overview requests (against one request).
+ *
+ *   yarn workspace @proton-platform/plugin-aws-proton-backend bench
+ *
+ * It drives the plugin's services (ProtonClientFactory, ServiceOverviewService, ProtonReadCache on
+ * Backstage's memory cache) in-process; the HTTP layer of the backend is not part of the figures.
+ */
+import {
+  GetEnvironmentCommand,
+  ListServiceInstancesCommand,
+  NotifyResourceDeploymentStatusChangeCommand,
+  ProtonClient,
+} from '@aws-sdk/client-proton';
+import { CacheManager } from '@backstage/backend-defaults/cache';
+import { ConfigReader } from '@backstage/config';
+import { parseProtonArn } from '@proton-platform/plugin-aws-proton-common';
+import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
+import {
+  createProtonServer,
+  seedProtonResources,
+  writeTemplateBundle,
+} from '@proton-platform/proton-server';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ProtonReadCache } from '../src/services/ProtonReadCache';
+import { ServiceOverviewService } from '../src/services/ServiceOverviewService';
+
+const DELAY_MS = 50;
+const INSTANCES = 20;
+const CONCURRENT = 100;
+const credentials = {
+  accessKeyId: 'AKIDBENCH',
+  secretAccessKey: 'bench-secret',
+};
+
+const manifest = `infrastructure:
+  templates:
+    - rendering_engine: codebuild
+      settings:
+        provision: [echo provision]
+        deprovision: [echo deprovision]
+`;
+const schema = (kind: 'environment' | 'service') => `schema:
+  format:
+    openapi: "3.0.0"
+  ${kind}_input_type: "Inputs"
+  types:
+    Inputs:
+      type: object
+      properties:
+        size:
+          type: string
+          default: small
+`;
+
+async function main() {
+  const bundlesDirectory = await fs.promises.mkdtemp(
+    path.join(os.tmpdir(), 'overview-bench-'),
+  );
+  const server = createProtonServer({
+    credentials,
+    bundlesDirectory,
+    responseDelayMs: DELAY_MS,
+    logger: {
+      info: () => {},
+      warn: () => {},
+      error: (m: string) => console.error(m),
+    },
+  });
+  await server.start();
+  const admin = new ProtonClient({
+    region: 'us-east-1',
+    endpoint: server.endpoint,
+    credentials,
+  });
+
+  // A service with 20 instances, every deployment reported done with two outputs
+  const bucket = 'bench';
+  await writeTemplateBundle(
+    bundlesDirectory,
+    { bucket, key: 'env.tar.gz' },
+    {
+      files: {
+        'schema/schema.yaml': schema('environment'),
+        'infrastructure/manifest.yaml': manifest,
+      },
+    },
+  );
+  await writeTemplateBundle(
+    bundlesDirectory,
+    { bucket, key: 'svc.tar.gz' },
+    {
+      files: {
+        'schema/schema.yaml': schema('service'),
+        'instance_infrastructure/manifest.yaml': manifest,
+      },
+    },
+  );
+  const environments = Array.from({ length: INSTANCES }, (_, i) => `env${i}`);
+  await seedProtonResources(admin, {
+    environmentTemplates: [
+      {
+        name: 'env',
+        versions: [
+          {
+            version: '1.0',
+            source: { bucket, key: 'env.tar.gz' },
+            publish: true,
+          },
+        ],
+      },
+    ],
+    serviceTemplates: [
+      {
+        name: 'svc',
+        pipelineProvisioning: 'CUSTOMER_MANAGED',
+        compatibleEnvironmentTemplates: [
+          { templateName: 'env', majorVersion: '1' },
+        ],
+        versions: [
+          {
+            version: '1.0',
+            source: { bucket, key: 'svc.tar.gz' },
+            publish: true,
+          },
+        ],
+      },
+    ],
+    environments: environments.map(name => ({
+      name,
+      templateName: 'env',
+      templateMajorVersion: '1',
+      spec: 'proton: EnvironmentSpec\nspec: {}\n',
+    })),
+  });
+  for (const name of environments) {
+    const { environment } = await admin.send(
+      new GetEnvironmentCommand({ name }),
+    );
+    await admin.send(
+      new NotifyResourceDeploymentStatusChangeCommand({
+        resourceArn: environment!.arn!,
+        status: 'SUCCEEDED',
+      }),
+    );
+  }
+  await seedProtonResources(admin, {
+    services: [
+      {
+        name: 'bench',
+        templateName: 'svc',
+        templateMajorVersion: '1',
+        spec: `proton: ServiceSpec\ninstances:\n${environments
+          .map(e => `  - name: ${e}\n    environment: ${e}\n    spec: {}\n`)
+          .join('')}`,
+      },
+    ],
+  });
+  const { serviceInstances = [] } = await admin.send(
+    new ListServiceInstancesCommand({ serviceName: 'bench' }),
+  );
+  for (const instance of serviceInstances) {
+    await admin.send(
+      new NotifyResourceDeploymentStatusChangeCommand({
+        resourceArn: instance.arn!,
+        status: 'SUCCEEDED',
+        outputs: [
+          {
+            key: 'serviceUrl',
+            valueString: `http://lb.example/${instance.name}`,
+          },
+          { key: 'ecsServiceName', valueString: `bench-${instance.name}` },
+        ],
+      }),
+    );
+  }
+
+  // The plugin's own services, against the control plane
+  let upstreamCalls = 0;
+  const config = new ConfigReader({
+    aws: { accounts: [{ accountId: '000000000000', ...credentials }] },
+    awsProton: {
+      regions: ['us-east-1'],
+      accountIds: ['000000000000'],
+      endpoint: server.endpoint,
+    },
+    backend: { cache: { store: 'memory' } },
+  });
+  const clients = ProtonClientFactory.fromConfig(config);
+  const client = await clients.getClient();
+  client.middlewareStack.add(
+    next => async args => {
+      upstreamCalls += 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countUpstreamCalls' },
+  );
+  const newService = () =>
+    new ServiceOverviewService(
+      clients,
+      new ProtonReadCache(
+        CacheManager.fromConfig(config).forPlugin(`bench-${Math.random()}`),
+        30_000,
+      ),
+    );
+  const arn = parseProtonArn(
+    'arn:aws:proton:us-east-1:000000000000:service/bench',
+  );
+  const time = async <T>(work: () => Promise<T>) => {
+    const started = process.hrtime.bigint();
+    const value = await work();
+    return { value, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+  };
+
+  // One upstream call, for reference
+  const single = await time(() =>
+    client.send(new ListServiceInstancesCommand({ serviceName: 'bench' })),
+  );
+
+  const service = newService();
+  upstreamCalls = 0;
+  const cold = await time(() => service.getServiceOverview(arn));
+  const coldCalls = upstreamCalls;
+  const warm = await time(() => service.getServiceOverview(arn));
+
+  const concurrent = newService();
+  upstreamCalls = 0;
+  const burst = await time(() =>
+    Promise.all(
+      Array.from({ length: CONCURRENT }, () =>
+        concurrent.getServiceOverview(arn),
+      ),
+    ),
+  );
+  const burstCalls = upstreamCalls;
+
+  const instances = cold.value.instances.length;
+  const outputs = cold.value.instances.reduce(
+    (n, i) => n + i.outputs.length,
+    0,
+  );
+  console.log(`control plane delay per call        ${DELAY_MS} ms`);
+  console.log(
+    `service instances                   ${instances} (outputs read: ${outputs})`,
+  );
+  console.log(`one upstream call                   ${single.ms.toFixed(1)} ms`);
+  console.log(
+    `cold overview                       ${cold.ms.toFixed(1)} ms  (${(
+      cold.ms / single.ms
+    ).toFixed(2)} x one call; target <= 3) with ${coldCalls} upstream calls`,
+  );
+  console.log(`warm overview (cached)              ${warm.ms.toFixed(2)} ms`);
+  console.log(
+    `${CONCURRENT} concurrent identical overviews  ${burst.ms.toFixed(
+      1,
+    )} ms, ${burstCalls} upstream calls (one request: ${coldCalls}; target: equal)`,
+  );
+
+  client.destroy();
+  admin.destroy();
+  await server.stop();
+  await fs.promises.rm(bundlesDirectory, { recursive: true, force: true });
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
