@@ -128,3 +128,23 @@ export type InstanceDeploymentType =
   | 'CURRENT_VERSION'
   | 'MINOR_VERSION'
   | 'MAJOR_VERSION';
+
+/**
+ * The output the control plane's `simulate` runner adds to every result it computes (value `true`):
+ * the outputs come from the template's Pulumi program run against Pulumi's mock runtime, and nothing
+ * was created. Views show such results as simulated.
+ *
+ * @public
+ */
+export const PROTON_SIMULATED_OUTPUT_KEY = 'protonServerSimulated';
+
+/**
+ * True when outputs were computed by the control plane's `simulate` runner.
+ *
+ * @public
+ */
+export function isSimulated(outputs: ProtonOutput[]): boolean {
+  return outputs.some(
+    o => o.key === PROTON_SIMULATED_OUTPUT_KEY && o.value === 'true',
+  );
+}

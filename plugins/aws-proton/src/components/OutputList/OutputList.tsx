@@ -1,16 +1,24 @@
 import { CopyTextButton } from '@backstage/core-components';
-import { Flex, Link, Text } from '@backstage/ui';
-import { ProtonOutput } from '@proton-platform/plugin-aws-proton-common';
+import { Flex, Link, Tag, TagGroup, Text } from '@backstage/ui';
+import {
+  isSimulated,
+  PROTON_SIMULATED_OUTPUT_KEY,
+  ProtonOutput,
+} from '@proton-platform/plugin-aws-proton-common';
 
 const URL = /^https?:\/\/\S+$/;
 
 /**
- * The outputs of an environment or service instance: each can be copied, and URLs open.
+ * The outputs of an environment or service instance: each can be copied, and URLs open. Outputs the
+ * control plane's `simulate` runner computed are marked as simulated.
  *
  * @public
  */
 export function OutputList(props: { outputs: ProtonOutput[] }) {
-  if (props.outputs.length === 0) {
+  const outputs = props.outputs.filter(
+    o => o.key !== PROTON_SIMULATED_OUTPUT_KEY,
+  );
+  if (outputs.length === 0) {
     return (
       <Text variant="body-small" color="secondary">
         No outputs
@@ -19,7 +27,14 @@ export function OutputList(props: { outputs: ProtonOutput[] }) {
   }
   return (
     <Flex direction="column" gap="1">
-      {props.outputs.map(({ key, value }) => (
+      {isSimulated(props.outputs) && (
+        <TagGroup aria-label="Simulated">
+          <Tag size="small" id="simulated">
+            simulated: nothing was created
+          </Tag>
+        </TagGroup>
+      )}
+      {outputs.map(({ key, value }) => (
         <Flex key={key} gap="2" align="center">
           <Text variant="body-small" weight="bold">
             {key}
