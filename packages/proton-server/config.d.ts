@@ -12,6 +12,29 @@ export interface Config {
     bundlesDirectory: string;
     /** Where registered template versions are unpacked. */
     storageDirectory?: string;
+    /**
+     * Where runners keep working directories and logs. Defaults to `work/` in a SQLite data
+     * directory, or to a temporary directory.
+     */
+    workDirectory?: string;
+    /**
+     * How deployments run: `local` (the default: the bundle's CodeBuild manifest steps as child
+     * processes on this host), `simulate` (the bundle's Pulumi program against Pulumi's mock runtime;
+     * nothing is created) or `none` (deployments wait for NotifyResourceDeploymentStatusChange).
+     */
+    runner?: 'local' | 'simulate' | 'none';
+    /** Settings of the `local` and `simulate` runners. */
+    deployments?: {
+      /** How long a deployment may run, in seconds. Defaults to 3600. */
+      timeoutSeconds?: number;
+      /** How many deployments run at once. Defaults to 4. */
+      concurrency?: number;
+      /**
+       * `simulate`: folders searched for a bundle source with the same package-lock.json and its
+       * node_modules (e.g. the repository's `templates/proton`).
+       */
+      nodeModulesSources?: string[];
+    };
     /** The largest request body accepted, in bytes. Defaults to 1 MiB. */
     maxRequestBytes?: number;
     /** The credentials clients sign requests with. */
@@ -21,7 +44,9 @@ export interface Config {
       secretAccessKey: string;
     }>;
     /**
-     * The database: `sqlite` in `directory` (`:memory:` for an in-memory database, the default), or
+     * The database of `ProtonServer.fromConfig` and the standalone server. The Backstage backend
+     * plugin ignores it and keeps its state in the plugin's own database (`backend.database`).
+     * `sqlite` in `directory` (`:memory:` for an in-memory database, the default), or
      * `pg` with a connection string and an optional schema.
      */
     database?: {

@@ -76,4 +76,27 @@ describe('ProtonServer', () => {
     expect(() => server.port).toThrow('has not been started');
     await new Promise(resolve => blocker.close(resolve));
   });
+
+  it('adds the test-only response delay to every call', async () => {
+    const server = new ProtonServer({
+      credentials: { accessKeyId: 'AKIDDELAY', secretAccessKey: 'delay' },
+      bundlesDirectory: work,
+      responseDelayMs: 60,
+    });
+    await server.start();
+    const client = new ProtonClient({
+      region: 'us-east-1',
+      endpoint: server.endpoint,
+      credentials: { accessKeyId: 'AKIDDELAY', secretAccessKey: 'delay' },
+    });
+    try {
+      const started = Date.now();
+      await client.send(new CreateServiceTemplateCommand({ name: 'slow' }));
+      // A lower bound only: the delay is added, whatever the machine's speed.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(55);
+    } finally {
+      client.destroy();
+      await server.stop();
+    }
+  });
 });

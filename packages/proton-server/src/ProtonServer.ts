@@ -5,75 +5,29 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '@backstage/config';
 import type { Knex } from 'knex';
+import { readProtonServerConfig } from './protonServerConfig';
+import type { ProtonServerOptions } from './protonServerOptions';
 import {
   BundleSourceResolver,
   DirectoryBundleSources,
 } from './bundles/bundleSource';
 import { BundleLimits, PROTON_BUNDLE_LIMITS } from './bundles/extractBundle';
 import { TemplateRegistrar } from './bundles/templateRegistrar';
-import {
-  protonTemplateSchemaCheck,
-  TemplateSchemaCheck,
-} from './bundles/templateSchemaCheck';
+import { protonTemplateSchemaCheck } from './bundles/templateSchemaCheck';
 import { DeploymentCoordinator } from './deployments/deploymentCoordinator';
-import type { DeploymentRunner } from './deployments/deploymentRunner';
 import { PROTON_SIGNING_NAME } from './model/protonApiModel';
 import { OperationInvoker } from './operations/operationInvoker';
 import { createOperationTable } from './operations/operationTable';
+import { ReadResultCache } from './operations/readResultCache';
 import {
   createProtonRequestListener,
   ProtonServerLogger,
 } from './protocol/requestListener';
-import {
-  RequestRateLimit,
-  RequestRateLimiter,
-} from './protocol/requestRateLimiter';
+import { RequestRateLimiter } from './protocol/requestRateLimiter';
 import type { ProtonServerCredentials } from './protocol/sigv4Verification';
 import { openProtonDatabase, ProtonDatabaseOptions } from './store/database';
 
-/**
- * Options of {@link createProtonServer}.
- *
- * @public
- */
-export interface ProtonServerOptions {
-  /** The credentials requests must be signed with (SigV4, signing name `proton`). */
-  credentials: ProtonServerCredentials | ProtonServerCredentials[];
-  /** Where `{s3: {bucket, key}}` template sources are read: `<bundlesDirectory>/<bucket>/<key>`. */
-  bundlesDirectory: string;
-  /** The port to listen on; 0 (the default) picks a free one. */
-  port?: number;
-  /** The address to listen on; defaults to `127.0.0.1`. */
-  host?: string;
-  /** The region in every ARN and accepted in signatures; defaults to `us-east-1`. */
-  region?: string;
-  /** The account id in every ARN; defaults to `000000000000`. */
-  accountId?: string;
-  /** The database; defaults to an in-memory SQLite database. */
-  database?: ProtonDatabaseOptions;
-  /**
-   * Where registered template versions are unpacked. Defaults to `templates/` in the SQLite data
-   * directory, or to a temporary directory (removed on stop) for other databases.
-   */
-  storageDirectory?: string;
-  /** The largest request body accepted, in bytes; defaults to 1 MiB. */
-  maxRequestBytes?: number;
-  /** Throttles each access key to this rate (ThrottlingException, 429); unlimited by default. */
-  rateLimit?: RequestRateLimit;
-  /** The largest accepted clock skew of a signed request, in minutes; defaults to 15 as AWS. */
-  maxClockSkewMinutes?: number;
-  /** Template bundle quotas; default to AWS Proton's (10 MB bundle, 500 files, 2 MB per file). */
-  bundleLimits?: Partial<BundleLimits>;
-  /**
-   * Executes deployments. Without one, deployments stay IN_PROGRESS until
-   * NotifyResourceDeploymentStatusChange reports their outcome, as with self-managed provisioning.
-   */
-  deploymentRunner?: DeploymentRunner;
-  /** Checks template schemas during registration; defaults to {@link protonTemplateSchemaCheck}. */
-  templateSchemaCheck?: TemplateSchemaCheck;
-  /** Where internal errors are reported; defaults to the console. */
-  logger?: ProtonServerLogger;
-}
+export type { ProtonServerOptions } from './protonServerOptions';
 
 /** The default largest request body: 1 MiB, well above the largest Proton input. */
 export const DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
@@ -93,7 +47,9 @@ export class ProtonServer {
   private server?: http.Server;
   private knex?: Knex;
   private invoker?: OperationInvoker;
-  private temporaryStorage?: string;
+  private temporaryDirectories: string[] = [];
+  private deployments?: DeploymentCoordinator;
+  private ownsKnex = false;
   private boundPort?: number;
 
   constructor(private readonly options: ProtonServerOptions) {}
@@ -106,32 +62,8 @@ export class ProtonServer {
     config: Config,
     overrides: Partial<ProtonServerOptions> = {},
   ): ProtonServer {
-    const section = config.getConfig('protonServer');
-    const databaseConfig = section.getOptionalConfig('database');
-    let database: ProtonDatabaseOptions | undefined;
-    if (databaseConfig?.getString('client') === 'pg') {
-      database = {
-        client: 'pg',
-        connection: databaseConfig.getString('connection'),
-        schema: databaseConfig.getOptionalString('schema'),
-      };
-    } else if (databaseConfig) {
-      database = {
-        client: 'sqlite',
-        directory: databaseConfig.getOptionalString('directory') ?? ':memory:',
-      };
-    }
     return new ProtonServer({
-      region: section.getOptionalString('region'),
-      accountId: section.getOptionalString('accountId'),
-      bundlesDirectory: section.getString('bundlesDirectory'),
-      storageDirectory: section.getOptionalString('storageDirectory'),
-      maxRequestBytes: section.getOptionalNumber('maxRequestBytes'),
-      credentials: section.getConfigArray('credentials').map(entry => ({
-        accessKeyId: entry.getString('accessKeyId'),
-        secretAccessKey: entry.getString('secretAccessKey'),
-      })),
-      database,
+      ...readProtonServerConfig(config),
       ...overrides,
     });
   }
@@ -144,8 +76,12 @@ export class ProtonServer {
     return this.boundPort;
   }
 
-  /** The endpoint clients should use, e.g. `http://127.0.0.1:4510`. */
+  /**
+   * The endpoint clients should use, e.g. `http://127.0.0.1:4510`; the `endpoint` option when given
+   * (a server mounted in another one, e.g. Backstage's).
+   */
   get endpoint(): string {
+    if (this.options.endpoint) return this.options.endpoint;
     const host = this.options.host ?? '127.0.0.1';
     return `http://${host.includes(':') ? `[${host}]` : host}:${this.port}`;
   }
@@ -157,6 +93,49 @@ export class ProtonServer {
    */
   async start(): Promise<number> {
     if (this.server) return this.port;
+    const listener = await this.open();
+    const options = this.options;
+    const server = http.createServer(listener);
+    this.server = server;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      this.boundPort = (server.address() as AddressInfo).port;
+      await this.deployments!.startExecution();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+    return this.boundPort;
+  }
+
+  /**
+   * Opens the database and starts executing deployments without listening: the returned node:http
+   * request listener serves the API wherever it is mounted (set the `endpoint` option to where that
+   * is). `stop()` closes it.
+   */
+  async mount(): Promise<
+    (request: http.IncomingMessage, response: http.ServerResponse) => void
+  > {
+    const listener = await this.open();
+    try {
+      await this.deployments!.startExecution();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+    return listener;
+  }
+
+  private async open(): Promise<
+    (request: http.IncomingMessage, response: http.ServerResponse) => void
+  > {
+    if (this.knex) throw new Error('The Proton server is already open');
     const options = this.options;
     const logger = options.logger ?? consoleLogger;
     const database: ProtonDatabaseOptions = options.database ?? {
@@ -165,6 +144,7 @@ export class ProtonServer {
     };
     const knex = await openProtonDatabase(database);
     this.knex = knex;
+    this.ownsKnex = database.client !== 'knex';
     let storage = options.storageDirectory;
     if (
       !storage &&
@@ -173,12 +153,21 @@ export class ProtonServer {
     ) {
       storage = path.join(database.directory, 'templates');
     }
-    if (!storage) {
-      storage = await fs.promises.mkdtemp(
+    const temporary = async () => {
+      const directory = await fs.promises.mkdtemp(
         path.join(os.tmpdir(), 'proton-server-'),
       );
-      this.temporaryStorage = storage;
-    }
+      this.temporaryDirectories.push(directory);
+      return directory;
+    };
+    if (!storage) storage = await temporary();
+    const sqliteFile =
+      database.client === 'sqlite' && database.directory !== ':memory:';
+    const workDirectory =
+      options.workDirectory ??
+      (sqliteFile
+        ? path.join(database.directory as string, 'work')
+        : await temporary());
     const limits: BundleLimits = {
       ...PROTON_BUNDLE_LIMITS,
       ...options.bundleLimits,
@@ -196,6 +185,24 @@ export class ProtonServer {
       region: options.region ?? 'us-east-1',
       accountId: options.accountId ?? '000000000000',
     };
+    const credentials = ([] as ProtonServerCredentials[]).concat(
+      options.credentials,
+    );
+    const runner =
+      typeof options.deploymentRunner === 'function'
+        ? options.deploymentRunner({
+            endpoint: () => this.endpoint,
+            credentials: credentials[0],
+            workDirectory,
+          })
+        : options.deploymentRunner;
+    const deployments = new DeploymentCoordinator(
+      knex,
+      runner,
+      onBackgroundError,
+      { releaseClaimsOnStart: sqliteFile, ...options.deploymentLeases },
+    );
+    this.deployments = deployments;
     this.invoker = new OperationInvoker(
       createOperationTable(),
       knex,
@@ -209,18 +216,16 @@ export class ProtonServer {
           limits,
           onBackgroundError,
         ),
-        deployments: new DeploymentCoordinator(
-          knex,
-          options.deploymentRunner,
-          onBackgroundError,
-        ),
+        deployments,
       },
       onBackgroundError,
+      undefined,
+      // SQLite has one writer, this server: reads can be remembered until the next write.
+      database.client === 'sqlite' && options.readCache !== false
+        ? new ReadResultCache(knex)
+        : undefined,
     );
-    const credentials = ([] as ProtonServerCredentials[]).concat(
-      options.credentials,
-    );
-    const listener = createProtonRequestListener({
+    return createProtonRequestListener({
       runner: this.invoker,
       sigv4: {
         credentials,
@@ -234,23 +239,21 @@ export class ProtonServer {
         ? new RequestRateLimiter(options.rateLimit)
         : undefined,
       logger,
+      readDeploymentLog: id => deployments.readLog(id),
+      responseDelayMs: options.responseDelayMs,
+      signedUrl: options.signedUrl,
     });
-    const server = http.createServer(listener);
-    this.server = server;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-    } catch (error) {
-      await this.stop();
-      throw error;
+  }
+
+  /**
+   * The log of a deployment (what `GET /deployments/<id>/log` serves): kept in the database once the
+   * deployment ended, the runner's while it runs; undefined when there is none.
+   */
+  async deploymentLog(deploymentId: string): Promise<string | undefined> {
+    if (!this.deployments) {
+      throw new Error('The Proton server has not been started');
     }
-    this.boundPort = (server.address() as AddressInfo).port;
-    return this.boundPort;
+    return this.deployments.readLog(deploymentId);
   }
 
   /** Resolves once every background task started so far (template registrations) has finished. */
@@ -268,13 +271,14 @@ export class ProtonServer {
       });
     }
     await this.settled();
-    await this.knex?.destroy();
-    if (this.temporaryStorage) {
-      await fs.promises.rm(this.temporaryStorage, {
-        recursive: true,
-        force: true,
-      });
+    await this.deployments?.stopExecution();
+    await this.settled();
+    if (this.ownsKnex) await this.knex?.destroy();
+    for (const directory of this.temporaryDirectories) {
+      await fs.promises.rm(directory, { recursive: true, force: true });
     }
+    this.temporaryDirectories = [];
+    this.deployments = undefined;
     this.server = undefined;
     this.knex = undefined;
     this.invoker = undefined;

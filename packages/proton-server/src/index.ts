@@ -29,8 +29,29 @@ export type {
   DeploymentOutput,
   DeploymentReporter,
   DeploymentRunner,
+  DeploymentRunnerContext,
+  DeploymentRunnerFactory,
 } from './deployments/deploymentRunner';
+export type {
+  DeploymentPlan,
+  DeploymentPlanner,
+} from './deployments/deploymentPlan';
+export type { LeaseOptions } from './deployments/deploymentLeases';
+export {
+  createLocalRunner,
+  DEFAULT_LOCAL_TIMEOUT_MS,
+  LocalDeploymentRunner,
+} from './deployments/localRunner';
+export type { LocalDeploymentRunnerOptions } from './deployments/localRunner';
+export {
+  createSimulateRunner,
+  SIMULATED_OUTPUT,
+} from './deployments/simulateRunner';
+export type { SimulateRunnerOptions } from './deployments/simulateRunner';
 export { runProtonServerCli } from './cli/runProtonServerCli';
+export { readProtonServerConfig } from './protonServerConfig';
+export { protonServerPlugin } from './plugin';
+export { protonServerPlugin as default } from './plugin';
 export { writeTemplateBundle } from './seeding/templateBundleArchive';
 export { seedProtonResources } from './seeding/seedProtonResources';
 export type {

@@ -181,6 +181,9 @@ print(json.dumps({'names': names, 'errors': errors}))
       '--account-id',
       '--database-url',
       '--rate-limit',
+      '--deployment-timeout',
+      '--max-concurrent-deployments',
+      '--delay-ms',
     ]) {
       expect(stdout).toContain(flag);
     }
@@ -204,6 +207,21 @@ print(json.dumps({'names': names, 'errors': errors}))
     expect(runner.code).toBe(1);
     expect(runner.stderr).toContain(
       'Allowed choices are local, simulate, codebuild',
+    );
+    const codebuild = await run(
+      process.execPath,
+      [BIN, '--runner', 'codebuild', '--data', ':memory:'],
+      {
+        env: {
+          ...env,
+          PROTON_SERVER_ACCESS_KEY_ID: 'a',
+          PROTON_SERVER_SECRET_ACCESS_KEY: 'b',
+        },
+      },
+    ).catch(e => e);
+    expect(codebuild.code).toBe(1);
+    expect(codebuild.stderr).toContain(
+      'the codebuild runner is not available in this build',
     );
     const account = await run(process.execPath, [BIN, '--account-id', '12'], {
       env,

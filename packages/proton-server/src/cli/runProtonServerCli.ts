@@ -1,5 +1,8 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { DeploymentRunnerFactory } from '../deployments/deploymentRunner';
+import { createLocalRunner } from '../deployments/localRunner';
+import { createSimulateRunner } from '../deployments/simulateRunner';
 import { createProtonServer, ProtonServer } from '../ProtonServer';
 import type { ProtonDatabaseOptions } from '../store/database';
 
@@ -47,6 +50,27 @@ interface CliOptions {
   accountId: string;
   maxRequestBytes: number;
   rateLimit?: number;
+  deploymentTimeout: number;
+  maxConcurrentDeployments: number;
+  leaseSeconds: number;
+  nodeModulesFrom?: string[];
+  delayMs?: number;
+}
+
+function createRunner(options: CliOptions, base: string): DeploymentRunnerFactory {
+  const common = {
+    timeoutMs: options.deploymentTimeout * 1000,
+    concurrency: options.maxConcurrentDeployments,
+  };
+  if (options.runner === 'simulate') {
+    return createSimulateRunner({
+      ...common,
+      nodeModulesSources: (options.nodeModulesFrom ?? []).map(dir =>
+        path.resolve(base, dir),
+      ),
+    });
+  }
+  return createLocalRunner(common);
 }
 
 function createCommand(): Command {
@@ -65,7 +89,7 @@ function createCommand(): Command {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option(
       '--data <dir|:memory:>',
-      'directory of the SQLite database and registered templates, or :memory:',
+      "directory of the SQLite database, registered templates and runners' work, or :memory:",
       '.proton-server',
     )
     .addOption(
@@ -107,6 +131,34 @@ function createCommand(): Command {
       'throttle each access key to this many requests a second (default: unlimited)',
       parsePositiveInteger,
     )
+    .option(
+      '--deployment-timeout <seconds>',
+      'how long a deployment may run before it fails',
+      parsePositiveInteger,
+      3600,
+    )
+    .option(
+      '--max-concurrent-deployments <n>',
+      'how many deployments run at once; more wait in order',
+      parsePositiveInteger,
+      4,
+    )
+    .option(
+      '--lease-seconds <seconds>',
+      'how long a claim on a running deployment holds without renewal (servers sharing a database)',
+      parsePositiveInteger,
+      30,
+    )
+    .option(
+      '--node-modules-from <dirs...>',
+      'simulate: reuse the node_modules of bundle sources under these folders whose package-lock.json matches (e.g. templates/proton)',
+    )
+    .addOption(
+      new Option(
+        '--delay-ms <ms>',
+        'for tests and benchmarks only: wait this long before answering every request',
+      ).argParser(parsePositiveInteger),
+    )
     .showHelpAfterError();
 }
 
@@ -134,16 +186,21 @@ export async function runProtonServerCli(
   }
   // `yarn proton-server` runs in the package's folder; relative paths are meant from where yarn was run.
   const base = env.INIT_CWD ?? process.cwd();
+  if (options.runner === 'codebuild') {
+    command.error(
+      'error: the codebuild runner is not available in this build (it needs @aws-sdk/client-codebuild and @aws-sdk/client-s3); use local or simulate',
+    );
+  }
+  const dataDirectory =
+    options.data === ':memory:' ? undefined : path.resolve(base, options.data);
   const database: ProtonDatabaseOptions = options.databaseUrl
     ? { client: 'pg', connection: options.databaseUrl }
-    : {
-        client: 'sqlite',
-        directory:
-          options.data === ':memory:'
-            ? ':memory:'
-            : path.resolve(base, options.data),
-      };
+    : { client: 'sqlite', directory: dataDirectory ?? ':memory:' };
   const server = createProtonServer({
+    // With PostgreSQL too, registered templates and runners' work live in --data, which servers
+    // sharing the database share.
+    storageDirectory: dataDirectory && path.join(dataDirectory, 'templates'),
+    workDirectory: dataDirectory && path.join(dataDirectory, 'work'),
     credentials: {
       accessKeyId: accessKeyId!,
       secretAccessKey: secretAccessKey!,
@@ -158,6 +215,9 @@ export async function runProtonServerCli(
     rateLimit: options.rateLimit
       ? { requestsPerSecond: options.rateLimit, burst: options.rateLimit }
       : undefined,
+    deploymentRunner: createRunner(options, base),
+    responseDelayMs: options.delayMs,
+    deploymentLeases: { leaseMs: options.leaseSeconds * 1000 },
   });
   await server.start();
   console.log(

@@ -4,9 +4,13 @@ import {
   DeploymentRecord,
   DeploymentStatus,
   findDeployment,
+  findDeploymentLog,
+  findNotifiedOutputs,
   forgetResource,
   replaceOutputs,
+  saveDeploymentLog,
 } from '../store/deploymentStore';
+import { DeploymentLeases, LeaseOptions } from './deploymentLeases';
 import { refreshServiceStatus } from '../store/serviceStore';
 import type {
   DeploymentJob,
@@ -65,22 +69,62 @@ function endStatus(
  * environment or service instance it deploys.
  */
 export class DeploymentCoordinator {
+  private readonly leases?: DeploymentLeases;
+
   constructor(
     private readonly knex: Knex,
     private readonly runner: DeploymentRunner | undefined,
     private readonly onInternalError: (error: unknown) => void,
-  ) {}
+    leaseOptions?: Partial<LeaseOptions>,
+  ) {
+    if (runner) {
+      this.leases = new DeploymentLeases(
+        knex,
+        {
+          launch: job => this.launch(job),
+          cancel: id => runner.cancel(id),
+          report: (id, outcome) => this.report(id, outcome).then(() => {}),
+        },
+        onInternalError,
+        leaseOptions,
+      );
+    }
+  }
 
   /** Whether deployments are executed here; without a runner they wait for notifications. */
   get hasRunner(): boolean {
     return this.runner !== undefined;
   }
 
-  /** Starts a job with the runner, if there is one; call it after the transaction has committed. */
+  /**
+   * Starts executing: resumes (or fails) the deployments no live server holds, and keeps the leases
+   * of those this server runs.
+   */
+  async startExecution(): Promise<void> {
+    await this.leases?.start();
+  }
+
+  /** Stops the runner without reporting and releases this server's claims, for the next start. */
+  async stopExecution(): Promise<void> {
+    await this.leases?.stop(async () => {
+      await this.runner?.stop?.();
+    });
+  }
+
+  /**
+   * Runs a recorded job, if there is a runner and no other server has claimed it; call it after the
+   * transaction has committed.
+   */
   async start(job: DeploymentJob): Promise<void> {
-    if (!this.runner) return;
+    if (!this.runner || !this.leases) return;
+    if (await this.leases.claim(job.deploymentId)) {
+      await this.launch(job);
+    }
+  }
+
+  private async launch(job: DeploymentJob): Promise<void> {
     try {
-      await this.runner.start(job, this.reporterFor(job.deploymentId));
+      await this.runner!.start(job, this.reporterFor(job.deploymentId));
     } catch (error) {
       this.onInternalError(error);
       await this.report(job.deploymentId, {
@@ -95,14 +139,28 @@ export class DeploymentCoordinator {
     await this.runner?.cancel(deploymentId);
   }
 
-  /** Applies an outcome in a transaction of its own. */
+  /** The log of a deployment: kept in the database once it ended, or the runner's while it runs. */
+  async readLog(deploymentId: string): Promise<string | undefined> {
+    return (
+      (await findDeploymentLog(this.knex, deploymentId)) ??
+      (await this.runner?.readLog?.(deploymentId))
+    );
+  }
+
+  /** Applies an outcome in a transaction of its own, and keeps the deployment's log. */
   async report(
     deploymentId: string,
     outcome: DeploymentOutcome,
+    log?: string,
   ): Promise<boolean> {
-    return this.knex.transaction(trx =>
-      this.finish(trx, deploymentId, outcome, new Date()),
-    );
+    const applied = await this.knex.transaction(async trx => {
+      if (log !== undefined && (await findDeployment(trx, deploymentId))) {
+        await saveDeploymentLog(trx, deploymentId, log);
+      }
+      return this.finish(trx, deploymentId, outcome, new Date());
+    });
+    this.leases?.release(deploymentId);
+    return applied;
   }
 
   /**
@@ -163,24 +221,23 @@ export class DeploymentCoordinator {
     if (status === 'SUCCEEDED') {
       changes.last_succeeded_deployment_id = deployment.id;
       changes.last_deployment_succeeded_at = now.getTime();
-      await replaceOutputs(
-        db,
-        deployment.targetArn,
-        deployment.id,
-        outcome.outputs ?? [],
-      );
+      await replaceOutputs(db, deployment.targetArn, deployment.id, [
+        ...(await findNotifiedOutputs(db, deployment.id)),
+        ...(outcome.outputs ?? []),
+      ]);
     }
     await db(target.table).where(target.key).update(changes);
   }
 
   private reporterFor(deploymentId: string): DeploymentReporter {
-    const report = async (outcome: DeploymentOutcome) => {
-      await this.report(deploymentId, outcome);
+    const report = async (outcome: DeploymentOutcome, log?: string) => {
+      await this.report(deploymentId, outcome, log);
     };
     return {
-      succeeded: outputs => report({ status: 'SUCCEEDED', outputs }),
-      failed: statusMessage => report({ status: 'FAILED', statusMessage }),
-      cancelled: () => report({ status: 'CANCELLED' }),
+      succeeded: (outputs, log) => report({ status: 'SUCCEEDED', outputs }, log),
+      failed: (statusMessage, log) =>
+        report({ status: 'FAILED', statusMessage }, log),
+      cancelled: log => report({ status: 'CANCELLED' }, log),
     };
   }
 }

@@ -46,10 +46,15 @@ export interface DeploymentJob {
  * @public
  */
 export interface DeploymentReporter {
-  succeeded(outputs: DeploymentOutput[]): Promise<void>;
-  failed(statusMessage: string): Promise<void>;
+  /**
+   * The deployment succeeded. Its outputs are those notified with
+   * `NotifyResourceDeploymentStatusChange` while it ran, overridden by `outputs`.
+   * `log` (optional everywhere) is kept as the deployment's log.
+   */
+  succeeded(outputs: DeploymentOutput[], log?: string): Promise<void>;
+  failed(statusMessage: string, log?: string): Promise<void>;
   /** The deployment stopped because it was cancelled. */
-  cancelled(): Promise<void>;
+  cancelled(log?: string): Promise<void>;
 }
 
 /**
@@ -62,4 +67,34 @@ export interface DeploymentRunner {
   start(job: DeploymentJob, reporter: DeploymentReporter): Promise<void>;
   /** Asks a running deployment to stop; the runner then reports `cancelled()`. */
   cancel(deploymentId: string): Promise<void>;
+  /** The log of a deployment this runner is running (or ran), if it has one. */
+  readLog?(deploymentId: string): Promise<string | undefined>;
+  /**
+   * Stops every deployment without reporting their outcome, when the control plane shuts down;
+   * another start of the control plane resumes them.
+   */
+  stop?(): Promise<void>;
 }
+
+/**
+ * What the control plane tells a runner it creates once it knows its endpoint.
+ *
+ * @public
+ */
+export interface DeploymentRunnerContext {
+  /** The control plane's endpoint (for the `aws` CLI in a bundle's steps); known once started. */
+  endpoint(): string;
+  /** The credentials a bundle's steps sign their calls to the control plane with. */
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** A directory the runner may use for working directories and logs. */
+  workDirectory: string;
+}
+
+/**
+ * Creates a runner when the control plane starts; see `createLocalRunner`.
+ *
+ * @public
+ */
+export type DeploymentRunnerFactory = (
+  context: DeploymentRunnerContext,
+) => DeploymentRunner;

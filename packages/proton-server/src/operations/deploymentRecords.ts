@@ -44,10 +44,11 @@ export async function recordDeployment(
 }
 
 /**
- * Hands a recorded deployment to the runner once the operation has committed. Resources provisioned
- * by the customer (`provisioningRepository`) are never run here: they wait for notifications.
+ * Keeps the job of a recorded deployment with it (so that a restarted control plane can resume it)
+ * and hands it to the runner once the operation has committed. Resources provisioned by the
+ * customer (`provisioningRepository`) are never run here: they wait for notifications.
  */
-export function dispatchDeployment(
+export async function dispatchDeployment(
   context: OperationContext,
   record: DeploymentRecord,
   job: Omit<
@@ -59,18 +60,21 @@ export function dispatchDeployment(
     | 'region'
     | 'accountId'
   >,
-): void {
-  context.afterCommit(() =>
-    context.deployments.start({
-      ...job,
-      deploymentId: record.id,
-      action: record.action,
-      resourceArn: record.targetArn,
-      targetResourceType: record.targetResourceType,
-      region: context.settings.region,
-      accountId: context.settings.accountId,
-    }),
-  );
+): Promise<void> {
+  const fullJob: DeploymentJob = {
+    ...job,
+    deploymentId: record.id,
+    action: record.action,
+    resourceArn: record.targetArn,
+    targetResourceType: record.targetResourceType,
+    region: context.settings.region,
+    accountId: context.settings.accountId,
+  };
+  await context
+    .db('deployments')
+    .where({ id: record.id })
+    .update({ job: JSON.stringify(fullJob) });
+  context.afterCommit(() => context.deployments.start(fullJob));
 }
 
 /** A deployment as GetDeployment returns it, or as ListDeployments summarizes it. */

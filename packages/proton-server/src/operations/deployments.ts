@@ -7,7 +7,11 @@ import {
   resourceNotFound,
   validationError,
 } from '../protocol/errors';
-import { findDeployment, toDeploymentRecord } from '../store/deploymentStore';
+import {
+  addNotifiedOutputs,
+  findDeployment,
+  toDeploymentRecord,
+} from '../store/deploymentStore';
 import { updateEnvironment } from '../store/environmentStore';
 import {
   cancelDeployment,
@@ -118,6 +122,10 @@ async function notifyResourceDeploymentStatusChange(
   if (status === 'IN_PROGRESS') {
     if (deployment.completedAt) {
       throw conflictError(`The deployment ${deployment.id} has already ended`);
+    }
+    // As with Proton's CodeBuild provisioning: these become the outputs if the deployment succeeds.
+    if (input.outputs?.length) {
+      await addNotifiedOutputs(context.db, deployment.id, input.outputs);
     }
     return {};
   }

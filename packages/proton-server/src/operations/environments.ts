@@ -102,7 +102,7 @@ async function deployEnvironment(
     lastSucceededDeploymentId: record.lastSucceededDeploymentId,
   });
   if (record.provisioning !== 'CUSTOMER_MANAGED') {
-    dispatchDeployment(context, deployment, {
+    await dispatchDeployment(context, deployment, {
       templateDirectory: context.templateRegistrar.versionDirectory(
         'environment',
         record.templateName,

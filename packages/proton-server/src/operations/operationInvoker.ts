@@ -21,6 +21,7 @@ import type {
   OperationDefinition,
   OperationInput,
 } from './operationContext';
+import type { ReadResultCache } from './readResultCache';
 
 /** A JSON text with sorted keys, so that equal inputs hash equally. */
 function canonicalJson(value: unknown): string {
@@ -63,6 +64,7 @@ export class OperationInvoker {
     private readonly services: InvocationServices,
     private readonly onTaskError: (error: unknown) => void,
     private readonly clock: () => Date = () => new Date(),
+    private readonly readCache?: ReadResultCache,
   ) {}
 
   /** Whether this control plane implements the operation. */
@@ -90,15 +92,22 @@ export class OperationInvoker {
     const validInput = input as OperationInput;
     const now = this.clock();
     if (definition.readOnly) {
-      const output = await definition.handler(validInput, {
-        ...this.services,
-        db: this.knex,
-        now,
-        afterCommit: () => {
-          throw new Error(`${operation} is read-only and cannot schedule work`);
-        },
-      });
-      return toWireJson(output);
+      const read = async () =>
+        toWireJson(
+          await definition.handler(validInput, {
+            ...this.services,
+            db: this.knex,
+            now,
+            afterCommit: () => {
+              throw new Error(
+                `${operation} is read-only and cannot schedule work`,
+              );
+            },
+          }),
+        );
+      return this.readCache
+        ? this.readCache.read(`${operation}\n${JSON.stringify(input)}`, read)
+        : read();
     }
 
     const tokenMember = getIdempotencyTokenMember(operation);

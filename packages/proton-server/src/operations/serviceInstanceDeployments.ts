@@ -122,7 +122,7 @@ export async function deployServiceInstance(
       resource_arn: environmentArn(context.settings, instance.environmentName),
     })
     .orderBy('key');
-  dispatchDeployment(context, deployment, {
+  await dispatchDeployment(context, deployment, {
     templateDirectory: context.templateRegistrar.versionDirectory(
       'service',
       instance.templateName,

@@ -31,7 +31,16 @@ export interface RequestListenerOptions {
   /** Throttles each access key, when given. */
   rateLimiter?: RequestRateLimiter;
   logger: ProtonServerLogger;
+  /** Reads a deployment's log for `GET /deployments/<id>/log`; undefined when there is none. */
+  readDeploymentLog?(deploymentId: string): Promise<string | undefined>;
+  /** The URL the request was signed for, when mounted below a path; defaults to `request.url`. */
+  signedUrl?: (request: IncomingMessage) => string;
+  /** For tests and benchmarks only: waits this long before handling every request. */
+  responseDelayMs?: number;
 }
+
+/** The extension route serving deployment logs (signed like any request). */
+const LOG_ROUTE = /^\/deployments\/([A-Za-z0-9-]{1,64})\/log$/;
 
 const JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
 
@@ -114,6 +123,38 @@ function parseInput(body: Buffer): unknown {
   }
 }
 
+/** Answers `GET /deployments/<id>/log` with the log as text/plain, after verifying the signature. */
+async function serveLog(
+  request: IncomingMessage,
+  response: ServerResponse,
+  deploymentId: string,
+  options: RequestListenerOptions,
+): Promise<void> {
+  const body = await readBody(request, options.maxRequestBytes);
+  const accessKeyId = await verifySigV4(
+    {
+      method: request.method ?? 'GET',
+      url: options.signedUrl?.(request) ?? request.url ?? '/',
+      headers: request.headers,
+      body,
+    },
+    options.sigv4,
+  );
+  options.rateLimiter?.take(accessKeyId);
+  const log = await options.readDeploymentLog?.(deploymentId);
+  if (log === undefined) {
+    throw new ProtonApiError(
+      'ResourceNotFoundException',
+      `The deployment ${deploymentId} has no log`,
+    );
+  }
+  response.writeHead(200, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(log),
+  });
+  response.end(log);
+}
+
 async function handle(
   request: IncomingMessage,
   options: RequestListenerOptions,
@@ -128,7 +169,7 @@ async function handle(
   const accessKeyId = await verifySigV4(
     {
       method: request.method,
-      url: request.url ?? '/',
+      url: options.signedUrl?.(request) ?? request.url ?? '/',
       headers: request.headers,
       body,
     },
@@ -159,8 +200,26 @@ export function createProtonRequestListener(
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     const requestId = randomUUID();
-    handle(request, options).then(
-      output => send(response, requestId, 200, output),
+    const delay = options.responseDelayMs;
+    const waited =
+      delay && delay > 0
+        ? new Promise(resolve => setTimeout(resolve, delay))
+        : Promise.resolve();
+    const logRoute =
+      request.method === 'GET'
+        ? LOG_ROUTE.exec((request.url ?? '/').split('?')[0])
+        : null;
+    const handled = waited.then(() =>
+      logRoute
+        ? serveLog(request, response, logRoute[1], options).then(
+            () => undefined,
+          )
+        : handle(request, options),
+    );
+    handled.then(
+      output => {
+        if (!logRoute) send(response, requestId, 200, output);
+      },
       (error: unknown) => {
         if (error instanceof ProtonApiError) {
           send(

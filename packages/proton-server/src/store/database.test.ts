@@ -222,9 +222,15 @@ describe('the database', () => {
     expect((await second('templates').select('name')).map(r => r.name)).toEqual(
       ['kept'],
     );
+    // Each migration ran once.
     expect(
-      await second('proton_server_migrations').count({ count: '*' }),
-    ).toEqual([{ count: 1 }]);
+      (await second('proton_server_migrations').select('name')).map(
+        r => r.name,
+      ),
+    ).toEqual([
+      '20261126_01_initial_schema',
+      '20261126_02_deployment_execution',
+    ]);
     await second.destroy();
     await fs.promises.rm(directory, { recursive: true, force: true });
   });

@@ -11,6 +11,8 @@ import { protonMigrationSource } from './migrations';
  */
 export type ProtonDatabaseOptions =
   | { client: 'sqlite'; directory: string | ':memory:' }
+  /** A knex client someone else owns (e.g. a Backstage plugin's database); not closed on stop. */
+  | { client: 'knex'; knex: Knex }
   | {
       client: 'pg';
       /** A connection string or knex connection object. */
@@ -21,6 +23,34 @@ export type ProtonDatabaseOptions =
 
 /** The file name of the SQLite database inside the data directory. */
 export const SQLITE_FILE_NAME = 'proton-server.sqlite';
+
+interface SqliteConnection {
+  pragma(sql: string): unknown;
+  prepare(sql: string): unknown;
+}
+
+/** How many prepared statements a SQLite connection keeps. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Makes a better-sqlite3 connection reuse prepared statements: knex prepares every query anew, which
+ * is most of the cost of a simple read. Safe because knex runs statements to completion at once
+ * (`all`/`run`), never leaving one iterating; SQLite re-prepares a cached statement itself after a
+ * schema change.
+ */
+function cachePreparedStatements(connection: SqliteConnection): void {
+  const prepare = connection.prepare.bind(connection);
+  const cache = new Map<string, unknown>();
+  connection.prepare = (sql: string) => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+      statement = prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+}
 
 function sqliteConfig(directory: string): Knex.Config {
   let filename = ':memory:';
@@ -37,11 +67,12 @@ function sqliteConfig(directory: string): Knex.Config {
       min: 1,
       max: 1,
       afterCreate(
-        connection: { pragma(sql: string): unknown },
+        connection: SqliteConnection,
         done: (error: Error | null, connection: unknown) => void,
       ) {
         connection.pragma('foreign_keys = ON');
         connection.pragma('journal_mode = WAL');
+        cachePreparedStatements(connection);
         done(null, connection);
       },
     },
@@ -55,6 +86,13 @@ export async function openProtonDatabase(
   options: ProtonDatabaseOptions,
 ): Promise<Knex> {
   let knex: Knex;
+  if (options.client === 'knex') {
+    await options.knex.migrate.latest({
+      migrationSource: protonMigrationSource,
+      tableName: 'proton_server_migrations',
+    });
+    return options.knex;
+  }
   if (options.client === 'sqlite') {
     knex = knexFactory(sqliteConfig(options.directory));
   } else {

@@ -162,3 +162,62 @@ export async function forgetResource(
   await db('outputs').where({ resource_arn: resourceArn }).delete();
   await db('tags').where({ resource_arn: resourceArn }).delete();
 }
+
+/** Remembers outputs a running deployment notified (status IN_PROGRESS), merged with earlier ones. */
+export async function addNotifiedOutputs(
+  db: Db,
+  id: string,
+  outputs: Array<{ key: string; valueString: string }>,
+): Promise<void> {
+  const row = await db('deployments')
+    .where({ id })
+    .first('notified_outputs');
+  const merged = new Map<string, string>(
+    (row?.notified_outputs ? JSON.parse(row.notified_outputs) : []).map(
+      (output: { key: string; valueString: string }) => [
+        output.key,
+        output.valueString,
+      ],
+    ),
+  );
+  for (const output of outputs) merged.set(output.key, output.valueString);
+  await db('deployments')
+    .where({ id })
+    .update({
+      notified_outputs: JSON.stringify(
+        [...merged].map(([key, valueString]) => ({ key, valueString })),
+      ),
+    });
+}
+
+/** The outputs a deployment notified while it ran. */
+export async function findNotifiedOutputs(
+  db: Db,
+  id: string,
+): Promise<Array<{ key: string; valueString: string }>> {
+  const row = await db('deployments')
+    .where({ id })
+    .first('notified_outputs');
+  return row?.notified_outputs ? JSON.parse(row.notified_outputs) : [];
+}
+
+/** Keeps the log of an ended deployment. */
+export async function saveDeploymentLog(
+  db: Db,
+  id: string,
+  log: string,
+): Promise<void> {
+  await db('deployment_logs')
+    .insert({ deployment_id: id, log })
+    .onConflict('deployment_id')
+    .merge();
+}
+
+/** The kept log of a deployment, or undefined. */
+export async function findDeploymentLog(
+  db: Db,
+  id: string,
+): Promise<string | undefined> {
+  const row = await db('deployment_logs').where({ deployment_id: id }).first();
+  return row?.log;
+}

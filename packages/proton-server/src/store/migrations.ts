@@ -164,7 +164,41 @@ const initialSchema: ProtonMigration = {
   },
 };
 
-const MIGRATIONS: ProtonMigration[] = [initialSchema];
+/**
+ * What running deployments need to survive a crash and to be shared by servers on one database:
+ * the job itself, the server that claimed it until when (a lease), how often it was started, the
+ * outputs notified while it ran, and the logs of ended deployments.
+ */
+const deploymentExecution: ProtonMigration = {
+  name: '20261126_02_deployment_execution',
+  async up(knex) {
+    await knex.schema.alterTable('deployments', table => {
+      table.text('job');
+      table.string('claimed_by', 64);
+      table.bigInteger('lease_expires_at');
+      table.integer('attempts').notNullable().defaultTo(0);
+      table.text('notified_outputs');
+    });
+    await knex.schema.createTable('deployment_logs', table => {
+      table.string('deployment_id', 64).primary();
+      table.text('log').notNullable();
+    });
+  },
+  async down(knex) {
+    await knex.schema.dropTableIfExists('deployment_logs');
+    await knex.schema.alterTable('deployments', table => {
+      table.dropColumns(
+        'job',
+        'claimed_by',
+        'lease_expires_at',
+        'attempts',
+        'notified_outputs',
+      );
+    });
+  },
+};
+
+const MIGRATIONS: ProtonMigration[] = [initialSchema, deploymentExecution];
 
 /** The knex migration source holding every migration of the control plane's schema. */
 export const protonMigrationSource: Knex.MigrationSource<ProtonMigration> = {

@@ -1,0 +1,97 @@
+/**
+ * The script the `simulate` runner runs with node in a deployment's working directory: it loads the
+ * bundle's own `@pulumi/pulumi`, installs Pulumi's mock runtime (`pulumi.runtime.setMocks`), runs the
+ * program and writes its outputs. It is CommonJS text so that it runs the same from sources and from
+ * the built package.
+ */
+
+/** What the runner hands the script (a JSON file named by its first argument). */
+export interface PulumiMockPlan {
+  project: string;
+  stack: string;
+  /** The program's entry point, relative to the working directory. */
+  main: string;
+  /** Fully qualified configuration (`<project>:<key>`) to string values. */
+  config: Record<string, string>;
+  region: string;
+  accountId: string;
+  /** Where the script writes `{outputs, resources}`. */
+  resultFile: string;
+}
+
+/** Exit status of the script when `@pulumi/pulumi` cannot be loaded. */
+export const PULUMI_MISSING_EXIT_CODE = 3;
+
+/** The script's source. */
+export const PULUMI_MOCK_PROGRAM = `'use strict';
+const fs = require('fs');
+const path = require('path');
+const plan = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+const cwd = process.cwd();
+const fromBundle = id => require(require.resolve(id, { paths: [cwd] }));
+function fail(code, message) {
+  process.stderr.write(message + '\\n');
+  process.exit(code);
+}
+let pulumi;
+try {
+  pulumi = fromBundle('@pulumi/pulumi');
+} catch (error) {
+  fail(${PULUMI_MISSING_EXIT_CODE}, '@pulumi/pulumi cannot be loaded from the bundle (' + String(error.message).split('\\n')[0] + ')');
+}
+function registerTypeScript() {
+  try { fromBundle('tsx/cjs/api').register(); return 'tsx'; } catch {}
+  try {
+    fromBundle('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
+    return 'ts-node';
+  } catch {}
+  return 'node type stripping';
+}
+const region = plan.region;
+const account = plan.accountId;
+const invokes = {
+  'aws:index/getAvailabilityZones:getAvailabilityZones': () => ({
+    id: region,
+    names: ['a', 'b', 'c'].map(zone => region + zone),
+    zoneIds: [1, 2, 3].map(n => region.replace(/-/g, '').slice(0, 4) + '-az' + n),
+  }),
+  'aws:index/getRegion:getRegion': () => ({ id: region, name: region, region, description: region }),
+  'aws:index/getCallerIdentity:getCallerIdentity': () => ({
+    id: account, accountId: account, arn: 'arn:aws:iam::' + account + ':user/simulated', userId: 'SIMULATED',
+  }),
+  'aws:index/getPartition:getPartition': () => ({ id: 'aws', partition: 'aws', dnsSuffix: 'amazonaws.com' }),
+};
+const settle = value => new Promise(resolve => pulumi.output(value).apply(v => { resolve(v); return v; }));
+async function main() {
+  let resources = 0;
+  await pulumi.runtime.setMocks({
+    newResource: args => {
+      resources += 1;
+      return {
+        id: args.name + '-simulated',
+        state: { arn: 'arn:aws:simulated:' + region + ':' + account + ':' + args.type + '/' + args.name, ...args.inputs },
+      };
+    },
+    call: args => (invokes[args.token] ? invokes[args.token](args.inputs) : {}),
+  }, plan.project, plan.stack, false);
+  pulumi.runtime.setAllConfig(plan.config);
+  const main = path.resolve(cwd, plan.main);
+  if (/\\.[cm]?tsx?$/.test(main)) {
+    process.stdout.write('[proton-server] TypeScript through ' + registerTypeScript() + '\\n');
+  }
+  let program = require(main);
+  if (program && typeof program.default === 'function') program = program.default;
+  let exported = typeof program === 'function' ? await program() : program;
+  const outputs = [];
+  for (const [key, value] of Object.entries(exported || {})) {
+    if (key === 'default' || key === '__esModule') continue;
+    const resolved = await settle(value);
+    if (resolved === undefined) continue;
+    outputs.push({ key, valueString: typeof resolved === 'string' ? resolved : JSON.stringify(resolved) });
+  }
+  await pulumi.runtime.disconnect();
+  fs.writeFileSync(plan.resultFile, JSON.stringify({ outputs, resources }));
+  process.stdout.write('[proton-server] SIMULATED: ' + resources + ' resources registered with the mock runtime, nothing was created\\n');
+}
+main().catch(error => fail(1, 'The Pulumi program failed under the mock runtime: ' + (error && error.stack ? error.stack.split('\\n').slice(0, 4).join('\\n') : String(error))));
+`;

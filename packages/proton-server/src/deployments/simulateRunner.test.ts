@@ -1,0 +1,195 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import {
+  DeleteEnvironmentCommand,
+  GetDeploymentCommand,
+  ListEnvironmentOutputsCommand,
+  waitUntilEnvironmentDeployed,
+} from '@aws-sdk/client-proton';
+import {
+  codebuildManifest,
+  createEnvironment,
+  waitForEnvironmentStatus,
+} from '../__testUtils__/shellBundles';
+import { ENVIRONMENT_SCHEMA } from '../__testUtils__/templateBundles';
+import {
+  fastWaiter,
+  publishEnvironmentVersion,
+  startTemplateTestServer,
+} from '../__testUtils__/templateFixtures';
+import type { TestServer } from '../__testUtils__/testServer';
+import { createSimulateRunner, protonStackConfig } from './simulateRunner';
+
+const run = promisify(execFile);
+const FIXTURE = path.resolve(__dirname, '../../fixtures/pulumi-program');
+
+jest.setTimeout(120_000);
+
+/** Installs the fixture's lockfile once; false when the npm registry cannot be reached. */
+async function installFixture(): Promise<boolean> {
+  if (fs.existsSync(path.join(FIXTURE, 'node_modules', '@pulumi', 'pulumi'))) {
+    return true;
+  }
+  try {
+    await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
+      cwd: FIXTURE,
+      env: {
+        ...process.env,
+        PATH: `${path.dirname(process.execPath)}:${process.env.PATH}`,
+      },
+    });
+    return true;
+  } catch (error) {
+    console.warn(
+      `The simulate runner tests did not run: npm ci failed in ${FIXTURE} (is the registry reachable?): ${
+        (error as Error).message
+      }`,
+    );
+    return false;
+  }
+}
+
+function fixtureBundle(): Record<string, string> {
+  const files: Record<string, string> = {
+    'schema/schema.yaml': ENVIRONMENT_SCHEMA,
+    'infrastructure/manifest.yaml': codebuildManifest(['exit 1']),
+  };
+  for (const name of [
+    'package.json',
+    'package-lock.json',
+    'Pulumi.yaml',
+    'index.ts',
+  ]) {
+    files[`infrastructure/${name}`] = fs.readFileSync(
+      path.join(FIXTURE, name),
+      'utf8',
+    );
+  }
+  return files;
+}
+
+describe('the simulate runner', () => {
+  let test: TestServer | undefined;
+  afterEach(async () => {
+    await test?.stop();
+    test = undefined;
+  });
+
+  it('maps proton-inputs.json to stack configuration as provision.sh does', () => {
+    expect(
+      protonStackConfig({
+        service: { name: 'api' },
+        service_instance: {
+          name: 'api-dev',
+          inputs: { port: 80, image: 'nginx', extra: null },
+        },
+        environment: {
+          account_id: '000000000000',
+          name: 'dev',
+          outputs: { vpcId: 'vpc-1' },
+        },
+      }),
+    ).toEqual({
+      port: '80',
+      image: 'nginx',
+      protonEnvironmentName: 'dev',
+      protonEnvironmentAccountId: '000000000000',
+      protonServiceName: 'api',
+      protonServiceInstanceName: 'api-dev',
+      environmentOutputs: '{"vpcId":"vpc-1"}',
+    });
+  });
+
+  it('computes outputs with the mock runtime, says so, and creates nothing', async () => {
+    if (!(await installFixture())) return;
+    test = await startTemplateTestServer({
+      deploymentRunner: createSimulateRunner({
+        nodeModulesSources: [path.dirname(FIXTURE)],
+        install: false,
+      }),
+    });
+    await publishEnvironmentVersion(
+      test,
+      'vpc.tar.gz',
+      undefined,
+      fixtureBundle(),
+    );
+    const created = await createEnvironment(test, 'dev');
+    await waitUntilEnvironmentDeployed(
+      { ...fastWaiter(test), maxWaitTime: 60 },
+      { name: 'dev' },
+    );
+    const { outputs } = await test.client.send(
+      new ListEnvironmentOutputsCommand({ environmentName: 'dev' }),
+    );
+    expect(outputs).toEqual([
+      { key: 'bucketName', valueString: 'fixture-dev-simulated' },
+      { key: 'cidr', valueString: '10.1.0.0/16' },
+      { key: 'protonServerSimulated', valueString: 'true' },
+      { key: 'settings', valueString: '{"environment":"dev","size":3}' },
+    ]);
+    const deleting = await test.client.send(
+      new DeleteEnvironmentCommand({ name: 'dev' }),
+    );
+    await test.server.settled();
+    const deadline = Date.now() + 20_000;
+    let status: string | undefined;
+    while (Date.now() < deadline) {
+      status = (
+        await test.client.send(
+          new GetDeploymentCommand({
+            id: deleting.environment!.lastAttemptedDeploymentId!,
+          }),
+        )
+      ).deployment?.deploymentStatus;
+      if (status === 'DELETE_COMPLETE') break;
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    expect(status).toBe('DELETE_COMPLETE');
+    const log = await test.server
+      .deploymentLog(created.lastAttemptedDeploymentId!)
+      .then(text => text ?? '');
+    expect(log).toContain('SIMULATED: 1 resources registered');
+  });
+
+  it('fails with a clear message when the bundle has no @pulumi/pulumi', async () => {
+    test = await startTemplateTestServer({
+      deploymentRunner: createSimulateRunner(),
+    });
+    const files = fixtureBundle();
+    files['infrastructure/package.json'] = JSON.stringify({
+      name: 'no-pulumi',
+      version: '1.0.0',
+      main: 'index.ts',
+    });
+    files['infrastructure/package-lock.json'] = JSON.stringify({
+      name: 'no-pulumi',
+      version: '1.0.0',
+      lockfileVersion: 3,
+      requires: true,
+      packages: { '': { name: 'no-pulumi', version: '1.0.0' } },
+    });
+    await publishEnvironmentVersion(test, 'vpc.tar.gz', undefined, files);
+    await createEnvironment(test, 'dev');
+    const failed = await waitForEnvironmentStatus(test, 'dev', ['FAILED']);
+    expect(failed.deploymentStatusMessage).toMatch(
+      /^Simulation failed: @pulumi\/pulumi cannot be loaded from the bundle \(Cannot find module '@pulumi\/pulumi'.*\)\. The bundle's package.json and package-lock.json must depend on @pulumi\/pulumi$/,
+    );
+  });
+
+  it('fails when the bundle has no package.json', async () => {
+    test = await startTemplateTestServer({
+      deploymentRunner: createSimulateRunner(),
+    });
+    const files = fixtureBundle();
+    delete files['infrastructure/package.json'];
+    await publishEnvironmentVersion(test, 'vpc.tar.gz', undefined, files);
+    await createEnvironment(test, 'dev');
+    const failed = await waitForEnvironmentStatus(test, 'dev', ['FAILED']);
+    expect(failed.deploymentStatusMessage).toBe(
+      'The simulate runner runs a Pulumi program: infrastructure/package.json is missing',
+    );
+  });
+});

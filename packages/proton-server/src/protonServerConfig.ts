@@ -1,0 +1,78 @@
+import type { Config } from '@backstage/config';
+import type { DeploymentRunnerFactory } from './deployments/deploymentRunner';
+import { createLocalRunner } from './deployments/localRunner';
+import { createSimulateRunner } from './deployments/simulateRunner';
+import type { ProtonServerOptions } from './protonServerOptions';
+import type { ProtonDatabaseOptions } from './store/database';
+
+/** The runner named by `protonServer.runner`, with the `protonServer.deployments` settings. */
+function runnerFromConfig(
+  section: Config,
+): DeploymentRunnerFactory | undefined {
+  const name = section.getOptionalString('runner') ?? 'local';
+  const deployments = section.getOptionalConfig('deployments');
+  const timeoutSeconds = deployments?.getOptionalNumber('timeoutSeconds');
+  const common = {
+    timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
+    concurrency: deployments?.getOptionalNumber('concurrency'),
+  };
+  switch (name) {
+    case 'none':
+      return undefined;
+    case 'local':
+      return createLocalRunner(common);
+    case 'simulate':
+      return createSimulateRunner({
+        ...common,
+        nodeModulesSources: deployments?.getOptionalStringArray(
+          'nodeModulesSources',
+        ),
+      });
+    default: {
+      const hint =
+        name === 'codebuild'
+          ? ' (the codebuild runner needs @aws-sdk/client-codebuild and @aws-sdk/client-s3, not installed yet)'
+          : '';
+      throw new Error(
+        `protonServer.runner must be local, simulate or none, not ${name}${hint}`,
+      );
+    }
+  }
+}
+
+/**
+ * Reads the `protonServer` section of Backstage configuration (see config.d.ts) into server options.
+ *
+ * @public
+ */
+export function readProtonServerConfig(config: Config): ProtonServerOptions {
+  const section = config.getConfig('protonServer');
+  const databaseConfig = section.getOptionalConfig('database');
+  let database: ProtonDatabaseOptions | undefined;
+  if (databaseConfig?.getString('client') === 'pg') {
+    database = {
+      client: 'pg',
+      connection: databaseConfig.getString('connection'),
+      schema: databaseConfig.getOptionalString('schema'),
+    };
+  } else if (databaseConfig) {
+    database = {
+      client: 'sqlite',
+      directory: databaseConfig.getOptionalString('directory') ?? ':memory:',
+    };
+  }
+  return {
+    region: section.getOptionalString('region'),
+    accountId: section.getOptionalString('accountId'),
+    bundlesDirectory: section.getString('bundlesDirectory'),
+    storageDirectory: section.getOptionalString('storageDirectory'),
+    workDirectory: section.getOptionalString('workDirectory'),
+    maxRequestBytes: section.getOptionalNumber('maxRequestBytes'),
+    credentials: section.getConfigArray('credentials').map(entry => ({
+      accessKeyId: entry.getString('accessKeyId'),
+      secretAccessKey: entry.getString('secretAccessKey'),
+    })),
+    database,
+    deploymentRunner: runnerFromConfig(section),
+  };
+}
