@@ -12,6 +12,7 @@ import { EnvironmentOverviewService } from './services/EnvironmentOverviewServic
 import { InstanceUpdateService } from './services/InstanceUpdateService';
 import { ProtonReadCache } from './services/ProtonReadCache';
 import { ServiceOverviewService } from './services/ServiceOverviewService';
+import { TemplateCatalogService } from './services/TemplateCatalogService';
 
 /**
  * The `aws-proton` backend plugin: Proton data for catalog entities, under `/api/aws-proton`.
@@ -49,6 +50,8 @@ export const awsProtonPlugin = createBackendPlugin({
             environments: new EnvironmentOverviewService(clients, reads),
             deployments: new DeploymentHistoryService(clients, reads),
             updates: new InstanceUpdateService(clients, reads),
+            templates: new TemplateCatalogService(clients, reads),
+            resolveTarget: target => clients.resolveTarget(target),
           }),
         );
       },

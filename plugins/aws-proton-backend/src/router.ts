@@ -18,6 +18,7 @@ import { EntityArnResolver } from './services/EntityArnResolver';
 import { EnvironmentOverviewService } from './services/EnvironmentOverviewService';
 import { InstanceUpdateService } from './services/InstanceUpdateService';
 import { ServiceOverviewService } from './services/ServiceOverviewService';
+import { TemplateCatalogService, TemplateKind } from './services/TemplateCatalogService';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -27,6 +28,13 @@ export interface RouterOptions {
   environments: EnvironmentOverviewService;
   deployments: DeploymentHistoryService;
   updates: InstanceUpdateService;
+  /** Serves the scaffolder form fields; their routes are absent without it. */
+  templates?: TemplateCatalogService;
+  /** Resolves the account and region the form-field routes read (defaults, or an allowed one). */
+  resolveTarget?: (target: { accountId?: string; region?: string }) => {
+    accountId: string;
+    region: string;
+  };
 }
 
 const ENTITY_PART = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,252}$/;
@@ -117,5 +125,88 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json(await deployments.listEnvironmentDeployments(await environmentArn(req)));
   });
 
+  if (options.templates && options.resolveTarget) {
+    addTemplateCatalogRoutes(router, httpAuth, options.templates, options.resolveTarget);
+  }
+
   return router;
+}
+
+const VERSION = /^\d+(\.\d+)?$/;
+const MAJOR = /^\d+$/;
+
+function queryString(req: Request, name: string, pattern?: RegExp): string | undefined {
+  const value = req.query[name];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || (pattern && !pattern.test(value))) {
+    throw new InputError(`The query parameter ${name} is not valid`);
+  }
+  return value;
+}
+
+function protonName(value: string, what: string): string {
+  if (!PROTON_NAME.test(value) || value.length > 100) {
+    throw new InputError(`"${value}" is not a valid ${what}`);
+  }
+  return value;
+}
+
+/**
+ * The routes behind the scaffolder form fields: published templates, their versions and schemas,
+ * and the environments a service template can deploy into. Only user callers; only the configured
+ * default account and region, or an allowed one named by `accountId` and `region`.
+ */
+function addTemplateCatalogRoutes(
+  router: express.Router,
+  httpAuth: HttpAuthService,
+  templates: TemplateCatalogService,
+  resolveTarget: NonNullable<RouterOptions['resolveTarget']>,
+) {
+  const targetOf = async (req: Request) => {
+    await httpAuth.credentials(req, { allow: ['user'] });
+    return resolveTarget({
+      accountId: queryString(req, 'accountId', /^\d{12}$/),
+      region: queryString(req, 'region', /^[a-z]{2}(-[a-z]+)+-\d$/),
+    });
+  };
+  for (const kind of ['service', 'environment'] as TemplateKind[]) {
+    router.get(`/v1/${kind}-templates`, async (req, res) => {
+      res.json(await templates.listTemplates(await targetOf(req), kind));
+    });
+    router.get(`/v1/${kind}-templates/:name/versions`, async (req, res) => {
+      const target = await targetOf(req);
+      res.json(
+        await templates.listVersions(target, kind, protonName(req.params.name, `${kind} template name`)),
+      );
+    });
+    router.get(`/v1/${kind}-templates/:name/versions/:version`, async (req, res) => {
+      const target = await targetOf(req);
+      if (!VERSION.test(req.params.version)) {
+        throw new InputError(`"${req.params.version}" is not a template version such as 1 or 1.2`);
+      }
+      res.json(
+        await templates.getVersion(
+          target,
+          kind,
+          protonName(req.params.name, `${kind} template name`),
+          req.params.version,
+        ),
+      );
+    });
+  }
+  router.get('/v1/environments', async (req, res) => {
+    const target = await targetOf(req);
+    const template = queryString(req, 'template');
+    const major = queryString(req, 'major', MAJOR);
+    if (!template || !major) {
+      throw new InputError('Give the service template as template=<name>&major=<major version>');
+    }
+    res.json(
+      await templates.listCompatibleEnvironments(
+        target,
+        protonName(template, 'service template name'),
+        major,
+      ),
+    );
+  });
 }

@@ -11,6 +11,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import {
   AWS_PROTON_ENVIRONMENT_ANNOTATION,
   AWS_PROTON_SERVICE_ANNOTATION,
@@ -51,9 +52,9 @@ const environmentOverviewCard = EntityCardBlueprint.make({
     filter: entity =>
       Boolean(entity.metadata.annotations?.[AWS_PROTON_ENVIRONMENT_ANNOTATION]),
     loader: () =>
-      import('./components/EnvironmentOverviewCard/EnvironmentOverviewCard').then(m => (
-        <m.EnvironmentOverviewCard />
-      )),
+      import(
+        './components/EnvironmentOverviewCard/EnvironmentOverviewCard'
+      ).then(m => <m.EnvironmentOverviewCard />),
   },
 });
 
@@ -72,6 +73,35 @@ const protonContent = EntityContentBlueprint.make({
   },
 });
 
+/** The scaffolder form fields: template picker, environment picker and template inputs. */
+const serviceTemplatePickerField = FormFieldBlueprint.make({
+  name: 'proton-service-template-picker',
+  params: {
+    field: () =>
+      import('./components/scaffolder/formFields').then(
+        m => m.protonServiceTemplatePickerFormField,
+      ),
+  },
+});
+const environmentPickerField = FormFieldBlueprint.make({
+  name: 'proton-environment-picker',
+  params: {
+    field: () =>
+      import('./components/scaffolder/formFields').then(
+        m => m.protonEnvironmentPickerFormField,
+      ),
+  },
+});
+const templateInputsField = FormFieldBlueprint.make({
+  name: 'proton-template-inputs',
+  params: {
+    field: () =>
+      import('./components/scaffolder/formFields').then(
+        m => m.protonTemplateInputsFormField,
+      ),
+  },
+});
+
 /**
  * The AWS Proton plugin for the new frontend system.
  *
@@ -85,5 +115,8 @@ export default createFrontendPlugin({
     serviceOverviewCard,
     environmentOverviewCard,
     protonContent,
+    serviceTemplatePickerField,
+    environmentPickerField,
+    templateInputsField,
   ],
 });

@@ -11,6 +11,9 @@ export {
   EntityAwsProtonContent,
   EntityAwsProtonEnvironmentOverviewCard,
   EntityAwsProtonServiceOverviewCard,
+  ProtonEnvironmentPickerFieldExtension,
+  ProtonServiceTemplatePickerFieldExtension,
+  ProtonTemplateInputsFieldExtension,
 } from './plugin';
 export { ServiceOverviewCard } from './components/ServiceOverviewCard/ServiceOverviewCard';
 export { EnvironmentOverviewCard } from './components/EnvironmentOverviewCard/EnvironmentOverviewCard';
@@ -18,3 +21,12 @@ export { ProtonContent } from './components/ProtonContent/ProtonContent';
 export { ProtonStatus } from './components/ProtonStatus/ProtonStatus';
 export * from './api/AwsProtonApi';
 export { AwsProtonClient } from './api/AwsProtonClient';
+export { ProtonServiceTemplatePicker } from './components/scaffolder/ProtonServiceTemplatePicker';
+export { ProtonEnvironmentPicker } from './components/scaffolder/ProtonEnvironmentPicker';
+export { ProtonTemplateInputs } from './components/scaffolder/ProtonTemplateInputs';
+export { protonFieldExtensionOptions } from './components/scaffolder/fieldExtensions';
+export type {
+  ProtonTemplateChoice,
+  ProtonTemplateOptions,
+} from './components/scaffolder/templateChoice';
+export type { ProtonTemplateInputsOptions } from './components/scaffolder/templateInputsValidation';

@@ -7,8 +7,10 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { awsProtonApiRef } from './api/AwsProtonApi';
 import { AwsProtonClient } from './api/AwsProtonClient';
+import { protonFieldExtensionOptions } from './components/scaffolder/fieldExtensions';
 
 const protonContentRouteRef = createRouteRef({ id: 'aws-proton:content' });
 
@@ -56,9 +58,9 @@ export const EntityAwsProtonEnvironmentOverviewCard = awsProtonPlugin.provide(
     name: 'EntityAwsProtonEnvironmentOverviewCard',
     component: {
       lazy: () =>
-        import('./components/EnvironmentOverviewCard/EnvironmentOverviewCard').then(
-          m => m.EnvironmentOverviewCard,
-        ),
+        import(
+          './components/EnvironmentOverviewCard/EnvironmentOverviewCard'
+        ).then(m => m.EnvironmentOverviewCard),
     },
   }),
 );
@@ -73,6 +75,41 @@ export const EntityAwsProtonContent = awsProtonPlugin.provide(
     name: 'EntityAwsProtonContent',
     mountPoint: protonContentRouteRef,
     component: () =>
-      import('./components/ProtonContent/ProtonContent').then(m => m.ProtonContent),
+      import('./components/ProtonContent/ProtonContent').then(
+        m => m.ProtonContent,
+      ),
   }),
+);
+
+/**
+ * The `ProtonServiceTemplatePicker` scaffolder field, for `ScaffolderFieldExtensions` in the legacy
+ * frontend system: published templates with their description and recommended version.
+ *
+ * @public
+ */
+export const ProtonServiceTemplatePickerFieldExtension =
+  awsProtonPlugin.provide(
+    createScaffolderFieldExtension(
+      protonFieldExtensionOptions.serviceTemplatePicker,
+    ),
+  );
+
+/**
+ * The `ProtonEnvironmentPicker` scaffolder field, for the legacy frontend system: environments
+ * compatible with the chosen service template, with their status.
+ *
+ * @public
+ */
+export const ProtonEnvironmentPickerFieldExtension = awsProtonPlugin.provide(
+  createScaffolderFieldExtension(protonFieldExtensionOptions.environmentPicker),
+);
+
+/**
+ * The `ProtonTemplateInputs` scaffolder field, for the legacy frontend system: the chosen template
+ * version's inputs as form fields, validated like the actions validate them.
+ *
+ * @public
+ */
+export const ProtonTemplateInputsFieldExtension = awsProtonPlugin.provide(
+  createScaffolderFieldExtension(protonFieldExtensionOptions.templateInputs),
 );

@@ -6,3 +6,8 @@
 
 export { scaffolderModuleAwsProton as default } from './module';
 export { createAwsProtonServiceAction } from './actions/createService';
+export { createAwsProtonServiceInstanceAction } from './actions/createServiceInstance';
+export { createAwsProtonEnvironmentAction } from './actions/createEnvironment';
+export { createAwsProtonUpdateServiceInstanceAction } from './actions/updateServiceInstance';
+export type { ProtonActionOptions } from './services/actionOptions';
+export type { PollIntervals } from './services/deploymentWaiter';

@@ -2,12 +2,18 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
+import { createAwsProtonEnvironmentAction } from './actions/createEnvironment';
 import { createAwsProtonServiceAction } from './actions/createService';
+import { createAwsProtonServiceInstanceAction } from './actions/createServiceInstance';
+import { createAwsProtonUpdateServiceInstanceAction } from './actions/updateServiceInstance';
 
 /**
- * Adds the AWS Proton actions to the scaffolder.
+ * Adds the AWS Proton actions to the scaffolder: `aws:proton:create-service`,
+ * `aws:proton:create-service-instance`, `aws:proton:create-environment` and
+ * `aws:proton:update-service-instance`.
  *
  * @public
  */
@@ -19,10 +25,21 @@ export const scaffolderModuleAwsProton = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
+        permissions: coreServices.permissions,
+        events: eventsServiceRef,
       },
-      async init({ scaffolder, config }) {
-        const clients = ProtonClientFactory.fromConfig(config);
-        scaffolder.addActions(createAwsProtonServiceAction({ clients }));
+      async init({ scaffolder, config, permissions, events }) {
+        const options = {
+          clients: ProtonClientFactory.fromConfig(config),
+          permissions,
+          events,
+        };
+        scaffolder.addActions(
+          createAwsProtonServiceAction(options),
+          createAwsProtonServiceInstanceAction(options),
+          createAwsProtonEnvironmentAction(options),
+          createAwsProtonUpdateServiceInstanceAction(options),
+        );
       },
     });
   },

@@ -1,0 +1,89 @@
+import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
+import { Stepper } from '@backstage/plugin-scaffolder-react/alpha';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { protonFieldExtensionOptions } from './fieldExtensions';
+import { catalogApis } from './testFixtures';
+
+// generous: the wizard renders slowly when the machine is busy
+const SLOW = { timeout: 5000 };
+jest.setTimeout(30_000);
+
+describe('ProtonServiceTemplatePicker', () => {
+  beforeAll(() => {
+    window.scrollTo = jest.fn();
+  });
+
+  it('lists published templates with description and recommended version, and picks a version', async () => {
+    const apis = catalogApis();
+    const onCreate = jest.fn(async () => {});
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [discoveryApiRef, apis.discoveryApi],
+          [fetchApiRef, apis.fetchApi],
+        ]}
+      >
+        <Stepper
+          manifest={{
+            title: 'Create',
+            steps: [
+              {
+                title: 'Template',
+                schema: {
+                  properties: {
+                    serviceTemplate: {
+                      type: 'object',
+                      title: 'Service template',
+                      'ui:field': 'ProtonServiceTemplatePicker',
+                    },
+                  },
+                },
+              },
+            ],
+          }}
+          extensions={Object.values(protonFieldExtensionOptions) as any}
+          onCreate={onCreate}
+        />
+      </TestApiProvider>,
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: /Service template/ }, SLOW),
+    );
+    const listbox = within(await screen.findByRole('listbox', {}, SLOW));
+    expect(
+      listbox.getByText(
+        'A container behind the shared load balancer · recommended 1.1',
+      ),
+    ).toBeInTheDocument();
+    expect(listbox.getByText('recommended 2.0')).toBeInTheDocument();
+    await userEvent.click(listbox.getByText('Fargate service'));
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: /Version/ }, SLOW),
+    );
+    const versions = within(await screen.findByRole('listbox', {}, SLOW));
+    expect(versions.getByText('1.1 (recommended)')).toBeInTheDocument();
+    await userEvent.click(versions.getByText('1.0 - first'));
+
+    await userEvent.click(screen.getByRole('button', { name: 'Review' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Create' }, SLOW),
+    );
+    await waitFor(
+      () =>
+        expect(onCreate).toHaveBeenCalledWith({
+          serviceTemplate: {
+            name: 'fargate-service',
+            majorVersion: '1',
+            minorVersion: '0',
+          },
+        }),
+      SLOW,
+    );
+    expect(apis.urls).toContain(
+      'http://backend/api/aws-proton/v1/service-templates',
+    );
+  });
+});

@@ -1,0 +1,127 @@
+import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
+import { Stepper } from '@backstage/plugin-scaffolder-react/alpha';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { protonFieldExtensionOptions } from './fieldExtensions';
+import { catalogApis } from './testFixtures';
+
+// generous: the wizard renders slowly when the machine is busy
+const SLOW = { timeout: 5000 };
+jest.setTimeout(30_000);
+
+// The instances step of templates/scaffolder/proton-fargate-service/template.yaml
+const instancesStep = {
+  title: 'Instances',
+  schema: {
+    required: ['instances'],
+    properties: {
+      instances: {
+        title: 'Instances',
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          required: ['name', 'environment'],
+          properties: {
+            name: { title: 'Instance name', type: 'string' },
+            environment: {
+              title: 'Environment',
+              type: 'string',
+              'ui:field': 'ProtonEnvironmentPicker',
+              'ui:options': { templateField: 'serviceTemplate' },
+            },
+            inputs: {
+              title: 'Inputs',
+              type: 'object',
+              'ui:field': 'ProtonTemplateInputs',
+              'ui:options': { templateField: 'serviceTemplate' },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+describe('ProtonTemplateInputs', () => {
+  beforeAll(() => {
+    window.scrollTo = jest.fn();
+  });
+
+  it("renders the template's inputs with their defaults, and validates them like the action before moving on", async () => {
+    const apis = catalogApis();
+    const onCreate = jest.fn(async () => {});
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [discoveryApiRef, apis.discoveryApi],
+          [fetchApiRef, apis.fetchApi],
+        ]}
+      >
+        <Stepper
+          manifest={{ title: 'Create', steps: [instancesStep] }}
+          initialState={{
+            serviceTemplate: {
+              name: 'fargate-service',
+              majorVersion: '1',
+              minorVersion: '1',
+            },
+            instances: [{ name: 'web-prod', environment: 'prod' }],
+          }}
+          extensions={Object.values(protonFieldExtensionOptions) as any}
+          // the browser's own checks (max, pattern) would stop the submit before the field's validation
+          formProps={{ noHtml5Validate: true }}
+          onCreate={onCreate}
+        />
+      </TestApiProvider>,
+    );
+    const port = await screen.findByLabelText(/Container port/, {}, SLOW);
+    expect(port).toHaveValue(80);
+    expect(
+      screen.getByText('The port the container listens on'),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText(/URL path/)).toBeRequired();
+    expect(screen.getByRole('button', { name: /CPU units/ })).toHaveTextContent(
+      '256',
+    );
+
+    await userEvent.clear(port);
+    await userEvent.type(port, '70000');
+    await userEvent.type(screen.getByLabelText(/URL path/), 'web');
+    await userEvent.click(screen.getByRole('button', { name: 'Review' }));
+    expect(
+      await screen.findByText('[0].inputs.port: must be <= 65535', {}, SLOW),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        "'Instances' [0].inputs.path: must match the pattern ^(/|(/[A-Za-z0-9._~-]+)+)$",
+      ),
+    ).toBeInTheDocument();
+    expect(onCreate).not.toHaveBeenCalled();
+
+    await userEvent.clear(port);
+    await userEvent.type(port, '8080');
+    await userEvent.clear(screen.getByLabelText(/URL path/));
+    await userEvent.type(screen.getByLabelText(/URL path/), '/web');
+    await userEvent.click(screen.getByRole('button', { name: 'Review' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Create' }, SLOW),
+    );
+    await waitFor(
+      () =>
+        expect(onCreate).toHaveBeenCalledWith(
+          expect.objectContaining({
+            instances: [
+              {
+                name: 'web-prod',
+                environment: 'prod',
+                inputs: { port: 8080, path: '/web', cpu: 256 },
+              },
+            ],
+          }),
+        ),
+      SLOW,
+    );
+  });
+});

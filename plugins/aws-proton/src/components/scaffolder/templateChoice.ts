@@ -1,0 +1,62 @@
+/**
+ * The value of `ProtonServiceTemplatePicker`: a template and one of its published versions.
+ *
+ * @public
+ */
+export interface ProtonTemplateChoice {
+  name: string;
+  majorVersion: string;
+  minorVersion?: string;
+}
+
+/**
+ * The `ui:options` by which `ProtonEnvironmentPicker` and `ProtonTemplateInputs` know the template:
+ * either fixed (`templateName`, `templateMajorVersion`, optional `templateMinorVersion`), or the
+ * value of a `ProtonServiceTemplatePicker` field named by `templateField` (default `serviceTemplate`).
+ *
+ * @public
+ */
+export interface ProtonTemplateOptions {
+  templateName?: string;
+  templateMajorVersion?: string;
+  templateMinorVersion?: string;
+  templateField?: string;
+  /** `service` (default) or `environment` templates. */
+  templateKind?: 'service' | 'environment';
+  accountId?: string;
+  region?: string;
+}
+
+function isChoice(value: unknown): value is ProtonTemplateChoice {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ProtonTemplateChoice).name === 'string' &&
+    typeof (value as ProtonTemplateChoice).majorVersion === 'string'
+  );
+}
+
+/** The template the options name, or the one picked in the form; undefined until one is picked. */
+export function resolveTemplateChoice(
+  options: ProtonTemplateOptions | undefined,
+  formData: Record<string, unknown> | undefined,
+): ProtonTemplateChoice | undefined {
+  if (options?.templateName && options.templateMajorVersion) {
+    return {
+      name: options.templateName,
+      majorVersion: String(options.templateMajorVersion),
+      minorVersion: options.templateMinorVersion
+        ? String(options.templateMinorVersion)
+        : undefined,
+    };
+  }
+  const picked = formData?.[options?.templateField ?? 'serviceTemplate'];
+  return isChoice(picked) ? picked : undefined;
+}
+
+/** `major.minor` of a choice, or `major` for the recommended minor version of that major. */
+export function choiceVersion(choice: ProtonTemplateChoice): string {
+  return choice.minorVersion
+    ? `${choice.majorVersion}.${choice.minorVersion}`
+    : choice.majorVersion;
+}

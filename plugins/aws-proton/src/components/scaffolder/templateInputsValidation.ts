@@ -1,0 +1,172 @@
+import {
+  ApiHolder,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import {
+  JsonSchema,
+  parseProtonSchema,
+  ProtonInputs,
+  ProtonInputsKind,
+  ProtonSchema,
+  ProtonValidationIssue,
+  toJsonSchema,
+  validateEnvironmentSpec,
+  validateServiceInstanceSpec,
+  validateServiceSpec,
+} from '@proton-platform/plugin-aws-proton-common';
+import { ProtonTemplateCatalogClient } from './ProtonTemplateCatalogClient';
+import {
+  choiceVersion,
+  ProtonTemplateChoice,
+  ProtonTemplateOptions,
+  resolveTemplateChoice,
+} from './templateChoice';
+
+/**
+ * The `ui:options` of `ProtonTemplateInputs`: which template (see {@link ProtonTemplateOptions}) and
+ * which of its inputs: `service` (an instance's, the default for service templates), `pipeline`,
+ * or `environment` (the default for environment templates).
+ *
+ * @public
+ */
+export interface ProtonTemplateInputsOptions extends ProtonTemplateOptions {
+  inputs?: ProtonInputsKind;
+}
+
+/** The inputs kind the options ask for. */
+export function inputsKindOf(
+  options: ProtonTemplateInputsOptions,
+): ProtonInputsKind {
+  return (
+    options.inputs ??
+    (options.templateKind === 'environment' ? 'environment' : 'service')
+  );
+}
+
+const parsed = new Map<string, ProtonSchema>();
+
+/** Fetches and parses the schema of the chosen template version (parsed once per text). */
+export async function loadTemplateSchema(
+  client: ProtonTemplateCatalogClient,
+  options: ProtonTemplateInputsOptions,
+  choice: ProtonTemplateChoice,
+): Promise<ProtonSchema> {
+  const version = await client.getVersion(
+    options.templateKind ?? 'service',
+    choice.name,
+    choiceVersion(choice),
+    { accountId: options.accountId, region: options.region },
+  );
+  let schema = parsed.get(version.schema);
+  if (!schema) {
+    schema = parseProtonSchema(version.schema);
+    parsed.set(version.schema, schema);
+  }
+  return schema;
+}
+
+/** The JSON Schema of the inputs, for the form (without `$schema`, which rjsf does not need). */
+export function inputsJsonSchema(
+  schema: ProtonSchema,
+  kind: ProtonInputsKind,
+): JsonSchema {
+  const { $schema: _draft, ...rest } = toJsonSchema(schema, kind);
+  return rest;
+}
+
+/**
+ * Validates input values with the same rules as the scaffolder actions: the common package's
+ * validators over the schema the actions fetch. Paths are prefixed with `prefix`.
+ */
+export function validateInputs(
+  schema: ProtonSchema,
+  kind: ProtonInputsKind,
+  inputs: ProtonInputs,
+  prefix: string,
+): ProtonValidationIssue[] {
+  const values = inputs ?? {};
+  if (kind === 'environment') {
+    return validateEnvironmentSpec(schema, {
+      proton: 'EnvironmentSpec',
+      spec: values,
+    }).errors.map(e => ({ ...e, path: e.path.replace(/^spec/, prefix) }));
+  }
+  if (kind === 'pipeline') {
+    return validateServiceSpec(schema, {
+      proton: 'ServiceSpec',
+      pipeline: values,
+      instances: [],
+    }).errors.map(e => ({ ...e, path: e.path.replace(/^pipeline/, prefix) }));
+  }
+  return validateServiceInstanceSpec(schema, values, { pathPrefix: prefix })
+    .errors;
+}
+
+type UiSchema = Record<string, any> | undefined;
+
+/** Where the validated values are: the field itself, or (in a list of objects) a property of each item. */
+function locate(data: unknown, uiSchema: UiSchema) {
+  if (uiSchema?.['ui:field'] === 'ProtonTemplateInputs') {
+    return {
+      options: uiSchema['ui:options'] ?? {},
+      values: [{ prefix: '', inputs: data }],
+    };
+  }
+  const key = Object.keys(uiSchema ?? {}).find(
+    k => uiSchema?.[k]?.['ui:field'] === 'ProtonTemplateInputs',
+  );
+  if (!key) return undefined;
+  const options = uiSchema?.[key]['ui:options'] ?? {};
+  if (!Array.isArray(data))
+    return { options, values: [{ prefix: '', inputs: data }] };
+  return {
+    options,
+    values: data.map((item, index) => ({
+      prefix: `[${index}].${key}`,
+      inputs: (item as Record<string, unknown> | undefined)?.[key],
+    })),
+  };
+}
+
+/**
+ * The validation of `ProtonTemplateInputs`, run by the wizard before it moves on: every bad field
+ * is reported with its path. In a list of instances the scaffolder hands it the whole list, so each
+ * item's inputs are checked.
+ */
+export async function validateTemplateInputs(
+  data: unknown,
+  field: { addError(message: string): void },
+  context: {
+    apiHolder: ApiHolder;
+    formData: Record<string, unknown>;
+    uiSchema?: UiSchema;
+  },
+): Promise<void> {
+  const found = locate(data, context.uiSchema);
+  if (!found) return;
+  const options = found.options as ProtonTemplateInputsOptions;
+  const choice = resolveTemplateChoice(options, context.formData);
+  if (!choice) return;
+  const discoveryApi = context.apiHolder.get(discoveryApiRef);
+  const fetchApi = context.apiHolder.get(fetchApiRef);
+  if (!discoveryApi || !fetchApi) return;
+  const schema = await loadTemplateSchema(
+    new ProtonTemplateCatalogClient({ discoveryApi, fetchApi }),
+    options,
+    choice,
+  );
+  const kind = inputsKindOf(options);
+  for (const { prefix, inputs } of found.values) {
+    for (const issue of validateInputs(
+      schema,
+      kind,
+      (inputs ?? {}) as ProtonInputs,
+      prefix,
+    )) {
+      field.addError(
+        issue.path ? `${issue.path}: ${issue.message}` : issue.message,
+      );
+    }
+  }
+}

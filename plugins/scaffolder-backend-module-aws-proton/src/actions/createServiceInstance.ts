@@ -1,0 +1,230 @@
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  awsProtonServiceCreatePermission,
+  buildServiceSpec,
+  formatProtonArn,
+  formatSpecErrors,
+  ProtonSpecError,
+} from '@proton-platform/plugin-aws-proton-common';
+import {
+  announceChange,
+  authorizeInitiator,
+  DEFAULT_MAX_WAIT_SECONDS,
+  pollIntervalsOf,
+  ProtonActionOptions,
+} from '../services/actionOptions';
+import { stepClientToken } from '../services/clientTokens';
+import {
+  collectInstanceResults,
+  failOnUnsuccessful,
+  findServiceUrl,
+  waitForServiceInstances,
+} from '../services/deploymentWaiter';
+import { serviceEntityRef } from '../services/entityNames';
+import {
+  createOrAdoptServiceInstance,
+  serviceTemplateName,
+} from '../services/instanceCreation';
+import { ProtonSession } from '../services/ProtonSession';
+import { checkServiceSpec } from '../services/specChecks';
+import { fetchTemplateVersionSchema } from '../services/templateVersions';
+import { commonInputs, inputValues, tagsInput } from './commonInputs';
+import { examples } from './createServiceInstance.examples';
+
+/** Builds the one-instance service spec that CreateServiceInstance and UpdateServiceInstance take. */
+export function instanceSpecText(
+  name: string,
+  environment: string,
+  inputs: Record<string, unknown> | undefined,
+): string {
+  try {
+    return buildServiceSpec({ instances: [{ name, environment, inputs }] });
+  } catch (error) {
+    if (error instanceof ProtonSpecError) {
+      throw new InputError(formatSpecErrors(error.issues, 'the instance'));
+    }
+    throw error;
+  }
+}
+
+/**
+ * The `aws:proton:create-service-instance` action: adds an instance to an existing AWS Proton
+ * service, in one environment, and waits for its deployment.
+ *
+ * @public
+ */
+export function createAwsProtonServiceInstanceAction(
+  options: ProtonActionOptions,
+) {
+  const { clients } = options;
+  return createTemplateAction({
+    id: 'aws:proton:create-service-instance',
+    description:
+      'Adds an instance to an existing AWS Proton service, in one environment, and waits for its deployment',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        serviceName: z => z.string().describe('The name of the Proton service'),
+        instanceName: z => z.string().describe('The name of the new instance'),
+        environment: z =>
+          z.string().describe('The environment the instance is deployed to'),
+        inputs: z =>
+          inputValues(z)
+            .optional()
+            .describe(
+              "The instance's inputs, as the template's schema declares them",
+            ),
+        templateMajorVersion: z =>
+          z
+            .string()
+            .regex(/^(\d+)?$/, 'must be a version number such as "1"')
+            .optional()
+            .describe(
+              "The major version; defaults to the template's recommended one",
+            ),
+        templateMinorVersion: z =>
+          z
+            .string()
+            .regex(/^(\d+)?$/, 'must be a version number such as "1"')
+            .optional()
+            .describe('The minor version; defaults to the recommended one'),
+        tags: tagsInput,
+        ...commonInputs,
+      },
+      output: {
+        arn: z => z.string().describe('The ARN of the service instance'),
+        serviceName: z => z.string(),
+        instanceName: z => z.string(),
+        entityRef: z =>
+          z.string().describe("The ref of the service's catalog entity"),
+        deploymentStatus: z => z.string(),
+        statusMessage: z => z.string().optional(),
+        outputs: z => z.record(z.string()).describe("The instance's outputs"),
+        serviceUrl: z => z.string().optional(),
+      },
+    },
+    async handler(ctx) {
+      const { input, logger } = ctx;
+      await authorizeInitiator(
+        options,
+        () => ctx.getInitiatorCredentials(),
+        awsProtonServiceCreatePermission,
+        'create AWS Proton service instances',
+      );
+      const session = await ProtonSession.open(clients, input);
+      const label = `${input.serviceName}/${input.instanceName}`;
+      const templateName = await serviceTemplateName(
+        session,
+        input.serviceName,
+      );
+      const version = await fetchTemplateVersionSchema(
+        session,
+        'service',
+        templateName,
+        input.templateMajorVersion,
+        input.templateMinorVersion,
+      );
+      const specText = instanceSpecText(
+        input.instanceName,
+        input.environment,
+        input.inputs,
+      );
+      const spec = checkServiceSpec(
+        version,
+        specText,
+        `the inputs of the instance ${label}`,
+      );
+      const arn = formatProtonArn({
+        resourceType: 'service-instance',
+        name: input.serviceName,
+        instanceName: input.instanceName,
+        ...session.target,
+      });
+      ctx.output('serviceName', input.serviceName);
+      ctx.output('instanceName', input.instanceName);
+      ctx.output('entityRef', serviceEntityRef(input.serviceName));
+      if (ctx.isDryRun) {
+        logger.info(
+          `Dry run: would create the AWS Proton service instance ${label} in the environment ${input.environment} from ${templateName} ${version.majorVersion}.${version.minorVersion}; the inputs are valid`,
+        );
+        ctx.output('arn', arn);
+        ctx.output('deploymentStatus', 'NOT_CREATED');
+        ctx.output('outputs', {});
+        return;
+      }
+      const created = await ctx.checkpoint({
+        key: `aws-proton.create-service-instance.${session.target.accountId}.${session.target.region}.${label}`,
+        fn: async () => ({
+          ...(await createOrAdoptServiceInstance(
+            session,
+            version,
+            {
+              serviceName: input.serviceName,
+              name: input.instanceName,
+              environment: input.environment,
+              specText,
+              inputs: spec.instances[0].spec,
+              tags: input.tags,
+              clientToken: stepClientToken(
+                ctx.task.id,
+                ctx.step?.id,
+                label,
+                specText,
+              ),
+            },
+            logger,
+          )),
+        }),
+      });
+      ctx.output('arn', created.arn);
+      const serviceArn = formatProtonArn({
+        resourceType: 'service',
+        name: input.serviceName,
+        ...session.target,
+      });
+      await announceChange(options, logger, {
+        action: 'updated',
+        arn: serviceArn,
+      });
+      if (input.wait === false) {
+        ctx.output('deploymentStatus', 'IN_PROGRESS');
+        ctx.output('outputs', {});
+        return;
+      }
+      const settled = await waitForServiceInstances(
+        session,
+        input.serviceName,
+        [input.instanceName],
+        {
+          logger,
+          signal: ctx.signal,
+          intervals: pollIntervalsOf(options),
+          maxWaitMs: (input.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
+        },
+      );
+      const [result] = await collectInstanceResults(
+        session,
+        input.serviceName,
+        settled,
+      );
+      ctx.output('deploymentStatus', result.deploymentStatus);
+      if (result.statusMessage)
+        ctx.output('statusMessage', result.statusMessage);
+      ctx.output('outputs', result.outputs);
+      const serviceUrl = findServiceUrl([result]);
+      if (serviceUrl) ctx.output('serviceUrl', serviceUrl);
+      await announceChange(options, logger, {
+        action: 'updated',
+        arn: serviceArn,
+      });
+      failOnUnsuccessful(
+        [result],
+        `instances of ${input.serviceName}`,
+        false,
+        logger,
+      );
+    },
+  });
+}

@@ -1,0 +1,94 @@
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import { EventsService } from '@backstage/plugin-events-node';
+import {
+  AWS_PROTON_EVENTS_TOPIC,
+  ProtonResourceChangedEvent,
+} from '@proton-platform/plugin-aws-proton-common';
+import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { DEFAULT_POLL_INTERVALS, PollIntervals } from './deploymentWaiter';
+
+/**
+ * What the AWS Proton actions need.
+ *
+ * @public
+ */
+export interface ProtonActionOptions {
+  /** Proton clients for the configured accounts and regions. */
+  clients: ProtonClientFactory;
+  /** Checks the initiator's permission before anything is created; no check when omitted. */
+  permissions?: PermissionsService;
+  /** Announces created resources on the `aws-proton` topic, so the catalog ingests them at once. */
+  events?: EventsService;
+  /** How deployments are polled; 1 s growing to 10 s by default. */
+  pollIntervals?: PollIntervals;
+}
+
+/** The default longest wait for a deployment: 30 minutes. */
+export const DEFAULT_MAX_WAIT_SECONDS = 1800;
+
+/** The poll intervals to use. */
+export function pollIntervalsOf(options: ProtonActionOptions): PollIntervals {
+  return options.pollIntervals ?? DEFAULT_POLL_INTERVALS;
+}
+
+/**
+ * Refuses the task's initiator unless the permission policy allows `permission`.
+ *
+ * @param what - what the permission allows, to say in the message (`create AWS Proton services`)
+ * @param resourceRef - for a resource permission, the catalog entity it is checked on
+ */
+export async function authorizeInitiator(
+  options: ProtonActionOptions,
+  getCredentials: () => Promise<BackstageCredentials>,
+  permission: Parameters<PermissionsService['authorize']>[0][0]['permission'],
+  what: string,
+  resourceRef?: string,
+): Promise<void> {
+  if (!options.permissions) return;
+  const credentials = await getCredentials();
+  const request = (
+    resourceRef ? { permission, resourceRef } : { permission }
+  ) as Parameters<PermissionsService['authorize']>[0][0];
+  const [decision] = await options.permissions.authorize([request], {
+    credentials,
+  });
+  if (decision.result !== AuthorizeResult.ALLOW) {
+    const who =
+      credentials.principal &&
+      'userEntityRef' in (credentials.principal as object)
+        ? (credentials.principal as { userEntityRef: string }).userEntityRef
+        : 'The initiator of this task';
+    throw new NotAllowedError(
+      `${who} may not ${what}: the permission policy denies ${permission.name}`,
+    );
+  }
+}
+
+/** Publishes a change on the `aws-proton` events topic; a failure is logged, never fatal. */
+export async function announceChange(
+  options: ProtonActionOptions,
+  logger: LoggerService,
+  payload: ProtonResourceChangedEvent,
+): Promise<void> {
+  if (!options.events) return;
+  try {
+    await options.events.publish({
+      topic: AWS_PROTON_EVENTS_TOPIC,
+      eventPayload: payload,
+    });
+  } catch (error) {
+    logger.warn(
+      `Could not announce ${
+        payload.arn
+      } on the ${AWS_PROTON_EVENTS_TOPIC} events topic; the catalog will see it at its next read: ${
+        (error as Error).message
+      }`,
+    );
+  }
+}
