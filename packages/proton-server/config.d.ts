@@ -20,10 +20,39 @@ export interface Config {
     /**
      * How deployments run: `local` (the default: the bundle's CodeBuild manifest steps as child
      * processes on this host), `simulate` (the bundle's Pulumi program against Pulumi's mock runtime;
-     * nothing is created) or `none` (deployments wait for NotifyResourceDeploymentStatusChange).
+     * nothing is created), `codebuild` (builds of an AWS CodeBuild project, see `codebuild`) or
+     * `none` (deployments wait for NotifyResourceDeploymentStatusChange).
      */
-    runner?: 'local' | 'simulate' | 'none';
-    /** Settings of the `local` and `simulate` runners. */
+    runner?: 'local' | 'simulate' | 'codebuild' | 'none';
+    /**
+     * Settings of the `codebuild` runner (required with it). CodeBuild and S3 are called with
+     * credentials from the default AWS chain.
+     */
+    codebuild?: {
+      /** The CodeBuild project that runs the builds; its service role deploys the bundles. */
+      projectName: string;
+      /** The S3 bucket that receives each deployment's source, `<sourcePrefix><deployment id>/source.zip`. */
+      sourceBucket: string;
+      /** Prefix of the source keys. Defaults to `proton-server/`. */
+      sourcePrefix?: string;
+      /**
+       * This server's endpoint as CodeBuild reaches it (`AWS_ENDPOINT_URL_PROTON` in the build), e.g.
+       * `https://backstage.example.com/api/proton-server`. Without it deployments fail before any
+       * build starts, since a build could not report its status and outputs.
+       */
+      callbackEndpoint?: string;
+      /**
+       * A Systems Manager parameter (SecureString) holding the secret key of the first
+       * `credentials` entry, passed to builds as a PARAMETER_STORE variable instead of a plaintext
+       * one.
+       */
+      callbackSecretParameter?: string;
+      /** Region of CodeBuild and S3. Defaults to the AWS SDK's (AWS_REGION, profile). */
+      region?: string;
+      /** `computeTypeOverride` of each build, e.g. `BUILD_GENERAL1_MEDIUM`. Defaults to the project's. */
+      computeType?: string;
+    };
+    /** Settings of the `local`, `simulate` and `codebuild` runners. */
     deployments?: {
       /** How long a deployment may run, in seconds. Defaults to 3600. */
       timeoutSeconds?: number;

@@ -48,6 +48,15 @@ export {
   SIMULATED_OUTPUT,
 } from './deployments/simulateRunner';
 export type { SimulateRunnerOptions } from './deployments/simulateRunner';
+export {
+  CodeBuildDeploymentRunner,
+  createCodeBuildRunner,
+} from './deployments/codebuildRunner';
+export type { CodeBuildRunnerOptions } from './deployments/codebuildRunner';
+export type {
+  CodeBuildLogLocation,
+  CodeBuildLogReader,
+} from './deployments/codebuildBuilds';
 export { runProtonServerCli } from './cli/runProtonServerCli';
 export { readProtonServerConfig } from './protonServerConfig';
 export { protonServerPlugin } from './plugin';

@@ -1,5 +1,6 @@
 import type { Config } from '@backstage/config';
 import type { DeploymentRunnerFactory } from './deployments/deploymentRunner';
+import { createCodeBuildRunner } from './deployments/codebuildRunner';
 import { createLocalRunner } from './deployments/localRunner';
 import { createSimulateRunner } from './deployments/simulateRunner';
 import type { ProtonServerOptions } from './protonServerOptions';
@@ -28,15 +29,25 @@ function runnerFromConfig(
           'nodeModulesSources',
         ),
       });
-    default: {
-      const hint =
-        name === 'codebuild'
-          ? ' (the codebuild runner needs @aws-sdk/client-codebuild and @aws-sdk/client-s3, not installed yet)'
-          : '';
-      throw new Error(
-        `protonServer.runner must be local, simulate or none, not ${name}${hint}`,
-      );
+    case 'codebuild': {
+      const codebuild = section.getConfig('codebuild');
+      return createCodeBuildRunner({
+        ...common,
+        projectName: codebuild.getString('projectName'),
+        sourceBucket: codebuild.getString('sourceBucket'),
+        sourcePrefix: codebuild.getOptionalString('sourcePrefix'),
+        callbackEndpoint: codebuild.getOptionalString('callbackEndpoint'),
+        callbackSecretParameter: codebuild.getOptionalString(
+          'callbackSecretParameter',
+        ),
+        region: codebuild.getOptionalString('region'),
+        computeType: codebuild.getOptionalString('computeType'),
+      });
     }
+    default:
+      throw new Error(
+        `protonServer.runner must be local, simulate, codebuild or none, not ${name}`,
+      );
   }
 }
 

@@ -221,7 +221,7 @@ print(json.dumps({'names': names, 'errors': errors}))
     ).catch(e => e);
     expect(codebuild.code).toBe(1);
     expect(codebuild.stderr).toContain(
-      'the codebuild runner is not available in this build',
+      '--runner codebuild needs --codebuild-project and --codebuild-bucket',
     );
     const account = await run(process.execPath, [BIN, '--account-id', '12'], {
       env,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { DeploymentRunnerFactory } from '../deployments/deploymentRunner';
+import { createCodeBuildRunner } from '../deployments/codebuildRunner';
 import { createLocalRunner } from '../deployments/localRunner';
 import { createSimulateRunner } from '../deployments/simulateRunner';
 import { createProtonServer, ProtonServer } from '../ProtonServer';
@@ -54,6 +55,11 @@ interface CliOptions {
   maxConcurrentDeployments: number;
   leaseSeconds: number;
   nodeModulesFrom?: string[];
+  codebuildProject?: string;
+  codebuildBucket?: string;
+  codebuildPrefix?: string;
+  codebuildCallbackEndpoint?: string;
+  codebuildRegion?: string;
   delayMs?: number;
 }
 
@@ -68,6 +74,16 @@ function createRunner(options: CliOptions, base: string): DeploymentRunnerFactor
       nodeModulesSources: (options.nodeModulesFrom ?? []).map(dir =>
         path.resolve(base, dir),
       ),
+    });
+  }
+  if (options.runner === 'codebuild') {
+    return createCodeBuildRunner({
+      ...common,
+      projectName: options.codebuildProject!,
+      sourceBucket: options.codebuildBucket!,
+      sourcePrefix: options.codebuildPrefix,
+      callbackEndpoint: options.codebuildCallbackEndpoint,
+      region: options.codebuildRegion,
     });
   }
   return createLocalRunner(common);
@@ -153,6 +169,26 @@ function createCommand(): Command {
       '--node-modules-from <dirs...>',
       'simulate: reuse the node_modules of bundle sources under these folders whose package-lock.json matches (e.g. templates/proton)',
     )
+    .option(
+      '--codebuild-project <name>',
+      'codebuild: the CodeBuild project that runs the builds (required with --runner codebuild)',
+    )
+    .option(
+      '--codebuild-bucket <bucket>',
+      "codebuild: the S3 bucket that receives the builds' sources (required with --runner codebuild)",
+    )
+    .option(
+      '--codebuild-prefix <prefix>',
+      'codebuild: prefix of the source keys (default: proton-server/)',
+    )
+    .option(
+      '--codebuild-callback-endpoint <url>',
+      'codebuild: the URL of this server that builds reach to report status and outputs (without it, deployments fail)',
+    )
+    .option(
+      '--codebuild-region <region>',
+      "codebuild: region of CodeBuild and S3 (default: the AWS SDK's, e.g. AWS_REGION)",
+    )
     .addOption(
       new Option(
         '--delay-ms <ms>',
@@ -186,9 +222,17 @@ export async function runProtonServerCli(
   }
   // `yarn proton-server` runs in the package's folder; relative paths are meant from where yarn was run.
   const base = env.INIT_CWD ?? process.cwd();
-  if (options.runner === 'codebuild') {
+  if (
+    options.runner === 'codebuild' &&
+    (!options.codebuildProject || !options.codebuildBucket)
+  ) {
     command.error(
-      'error: the codebuild runner is not available in this build (it needs @aws-sdk/client-codebuild and @aws-sdk/client-s3); use local or simulate',
+      'error: --runner codebuild needs --codebuild-project and --codebuild-bucket',
+    );
+  }
+  if (options.runner === 'codebuild' && !options.codebuildCallbackEndpoint) {
+    console.warn(
+      'warning: without --codebuild-callback-endpoint, codebuild deployments fail: builds could not report to this server',
     );
   }
   const dataDirectory =

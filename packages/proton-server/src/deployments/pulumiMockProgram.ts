@@ -60,6 +60,25 @@ const invokes = {
     id: account, accountId: account, arn: 'arn:aws:iam::' + account + ':user/simulated', userId: 'SIMULATED',
   }),
   'aws:index/getPartition:getPartition': () => ({ id: 'aws', partition: 'aws', dnsSuffix: 'amazonaws.com' }),
+  // Nothing exists in a simulation, so a search for tagged resources finds none
+  'aws:resourcegroupstaggingapi/getResources:getResources': () => ({ id: region, resourceTagMappingLists: [] }),
+};
+// What providers compute and programs commonly export, which the mock runtime cannot know: plausible,
+// clearly simulated values, so that a service's program can run on a simulated environment's outputs.
+const providerComputed = {
+  'awsx:ec2:Vpc': name => ({
+    vpcId: 'vpc-' + name + '-simulated',
+    privateSubnetIds: ['a', 'b'].map(zone => 'subnet-' + name + '-private-' + zone + '-simulated'),
+    publicSubnetIds: ['a', 'b'].map(zone => 'subnet-' + name + '-public-' + zone + '-simulated'),
+  }),
+  'aws:ec2/vpc:Vpc': name => ({ id: 'vpc-' + name + '-simulated' }),
+  'aws:ecs/cluster:Cluster': name => ({ name }),
+  'aws:lb/loadBalancer:LoadBalancer': name => ({
+    dnsName: name + '-simulated.' + region + '.elb.amazonaws.com',
+  }),
+  'aws:lb/targetGroup:TargetGroup': name => ({ name }),
+  'aws:cloudwatch/logGroup:LogGroup': name => ({ name }),
+  'aws:ecs/service:Service': name => ({ name }),
 };
 const settle = value => new Promise(resolve => pulumi.output(value).apply(v => { resolve(v); return v; }));
 async function main() {
@@ -67,9 +86,14 @@ async function main() {
   await pulumi.runtime.setMocks({
     newResource: args => {
       resources += 1;
+      const computed = providerComputed[args.type] ? providerComputed[args.type](args.name, args.inputs) : {};
       return {
         id: args.name + '-simulated',
-        state: { arn: 'arn:aws:simulated:' + region + ':' + account + ':' + args.type + '/' + args.name, ...args.inputs },
+        state: {
+          arn: 'arn:aws:simulated:' + region + ':' + account + ':' + args.type + '/' + args.name,
+          ...computed,
+          ...args.inputs,
+        },
       };
     },
     call: args => (invokes[args.token] ? invokes[args.token](args.inputs) : {}),

@@ -83,7 +83,8 @@ async function findNodeModules(
     return undefined;
   };
   for (const root of roots) {
-    const found = await visit(root, 5);
+    // absolute, so that the link made in the working directory points at the same place
+    const found = await visit(path.resolve(root), 5);
     if (found) return found;
   }
   return undefined;

@@ -1,0 +1,374 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import {
+  BatchGetBuildsCommand,
+  Build,
+  CodeBuildClient,
+  StartBuildCommand,
+  StopBuildCommand,
+} from '@aws-sdk/client-codebuild';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CancelEnvironmentDeploymentCommand,
+  ListEnvironmentOutputsCommand,
+  NotifyResourceDeploymentStatusChangeCommand,
+} from '@aws-sdk/client-proton';
+import { ConfigReader } from '@backstage/config';
+import { mockClient } from 'aws-sdk-client-mock';
+import { parse } from 'yaml';
+import {
+  createEnvironment,
+  shellEnvironmentBundle,
+  waitForEnvironmentStatus,
+} from '../__testUtils__/shellBundles';
+import {
+  publishEnvironmentVersion,
+  startTemplateTestServer,
+} from '../__testUtils__/templateFixtures';
+import { TEST_CREDENTIALS, TestServer } from '../__testUtils__/testServer';
+import { readProtonServerConfig } from '../protonServerConfig';
+import {
+  CodeBuildRunnerOptions,
+  createCodeBuildRunner,
+} from './codebuildRunner';
+
+const run = promisify(execFile);
+const codeBuild = mockClient(CodeBuildClient);
+const s3 = mockClient(S3Client);
+
+const STEPS = ['export GREETING=hello', './provision.sh'];
+const BUILD_ID = 'proton-deploy:0b9c2c6e-1111-2222-3333-444455556666';
+const DEEP_LINK =
+  'https://console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logEvent:group=/aws/codebuild/proton-deploy;stream=0b9c';
+
+function build(status: string, extra: Partial<Build> = {}): Build {
+  return {
+    id: BUILD_ID,
+    buildStatus: status as Build['buildStatus'],
+    logs: {
+      groupName: '/aws/codebuild/proton-deploy',
+      streamName: '0b9c',
+      deepLink: DEEP_LINK,
+    },
+    ...extra,
+  };
+}
+
+describe('the codebuild runner', () => {
+  let test: TestServer | undefined;
+
+  async function start(
+    options: Partial<CodeBuildRunnerOptions> = {},
+    runner = createCodeBuildRunner({
+      projectName: 'proton-deploy',
+      sourceBucket: 'proton-sources',
+      sourcePrefix: 'builds/',
+      callbackEndpoint: 'https://proton.example.com',
+      region: 'eu-west-1',
+      pollIntervalMs: { initial: 20, max: 50 },
+      ...options,
+    }),
+  ): Promise<TestServer> {
+    test = await startTemplateTestServer({ deploymentRunner: runner });
+    await publishEnvironmentVersion(
+      test,
+      'vpc.tar.gz',
+      undefined,
+      shellEnvironmentBundle(STEPS),
+    );
+    return test;
+  }
+
+  beforeEach(() => {
+    codeBuild.reset();
+    s3.reset();
+    s3.on(PutObjectCommand).resolves({});
+    codeBuild.on(StartBuildCommand).resolves({ build: build('IN_PROGRESS') });
+    codeBuild.on(StopBuildCommand).resolves({ build: build('IN_PROGRESS') });
+  });
+  afterEach(async () => {
+    await test?.stop();
+    test = undefined;
+  });
+
+  it('uploads the source, starts the build and succeeds with the outputs the build notified', async () => {
+    const server = await start();
+    let polls = 0;
+    codeBuild.on(BatchGetBuildsCommand).callsFake(async () => {
+      polls += 1;
+      if (polls === 1) {
+        // What the build's `aws proton notify-resource-deployment-status-change` does.
+        await server.client.send(
+          new NotifyResourceDeploymentStatusChangeCommand({
+            resourceArn:
+              'arn:aws:proton:us-east-1:000000000000:environment/dev',
+            status: 'IN_PROGRESS',
+            outputs: [{ key: 'vpcId', valueString: 'vpc-123' }],
+          }),
+        );
+        return { builds: [build('IN_PROGRESS')] };
+      }
+      return { builds: [build('SUCCEEDED')] };
+    });
+    const created = await createEnvironment(server, 'dev');
+    const environment = await waitForEnvironmentStatus(server, 'dev', [
+      'SUCCEEDED',
+      'FAILED',
+    ]);
+    expect(environment.deploymentStatusMessage).toBeUndefined();
+    expect(environment.deploymentStatus).toBe('SUCCEEDED');
+    const outputs = await server.client.send(
+      new ListEnvironmentOutputsCommand({ environmentName: 'dev' }),
+    );
+    expect(outputs.outputs).toEqual([{ key: 'vpcId', valueString: 'vpc-123' }]);
+
+    const deploymentId = created.lastAttemptedDeploymentId!;
+    const key = `builds/${deploymentId}/source.zip`;
+    const puts = s3.commandCalls(PutObjectCommand);
+    expect(puts).toHaveLength(1);
+    expect(puts[0].args[0].input).toMatchObject({
+      Bucket: 'proton-sources',
+      Key: key,
+      ContentType: 'application/zip',
+    });
+    const scratch = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'cb-'));
+    try {
+      const zip = path.join(scratch, 'source.zip');
+      await fs.promises.writeFile(zip, puts[0].args[0].input.Body as Buffer);
+      await run('unzip', ['-q', zip, '-d', path.join(scratch, 'src')]);
+      expect(
+        (await fs.promises.readdir(path.join(scratch, 'src'))).sort(),
+      ).toEqual(['manifest.yaml', 'proton-inputs.json']);
+      const inputs = JSON.parse(
+        await fs.promises.readFile(
+          path.join(scratch, 'src', 'proton-inputs.json'),
+          'utf8',
+        ),
+      );
+      expect(inputs.environment.name).toBe('dev');
+      expect(inputs.environment.inputs.vpc_cidr).toBe('10.1.0.0/16');
+    } finally {
+      await fs.promises.rm(scratch, { recursive: true, force: true });
+    }
+
+    const starts = codeBuild.commandCalls(StartBuildCommand);
+    expect(starts).toHaveLength(1);
+    const input = starts[0].args[0].input;
+    expect(input).toMatchObject({
+      projectName: 'proton-deploy',
+      sourceTypeOverride: 'S3',
+      sourceLocationOverride: `proton-sources/${key}`,
+      imageOverride: 'aws/codebuild/amazonlinux2-x86_64-standard:4.0',
+      timeoutInMinutesOverride: 60,
+    });
+    expect(
+      parse(input.buildspecOverride!).phases.build.commands.slice(1),
+    ).toEqual(STEPS);
+    const variables = Object.fromEntries(
+      input.environmentVariablesOverride!.map(v => [v.name, v.value]),
+    );
+    expect(variables).toMatchObject({
+      RESOURCE_ARN: 'arn:aws:proton:us-east-1:000000000000:environment/dev',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_PROTON: 'https://proton.example.com',
+      PROTON_DEPLOYMENT_ID: deploymentId,
+      PROTON_CALLBACK_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+      PROTON_CALLBACK_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    });
+    // The build's role deploys: the control plane's credentials are not the build's.
+    expect(variables.AWS_ACCESS_KEY_ID).toBeUndefined();
+    expect(await server.server.deploymentLog(deploymentId)).toContain(
+      `The build's output is in CloudWatch Logs: ${DEEP_LINK} (the runner has no CloudWatch Logs reader`,
+    );
+  });
+
+  it('fails with the failing phase’s message and keeps the log it read', async () => {
+    const server = await start({
+      readBuildLog: async location =>
+        `[Container] Running command ./provision.sh\nno credentials for ${location.groupName}\n`,
+    });
+    codeBuild.on(BatchGetBuildsCommand).resolves({
+      builds: [
+        build('FAILED', {
+          phases: [
+            { phaseType: 'INSTALL', phaseStatus: 'SUCCEEDED' },
+            {
+              phaseType: 'BUILD',
+              phaseStatus: 'FAILED',
+              contexts: [
+                {
+                  statusCode: 'COMMAND_EXECUTION_ERROR',
+                  message:
+                    'Error while executing command: ./provision.sh. Reason: exit status 3',
+                },
+              ],
+            },
+          ],
+        }),
+      ],
+    });
+    const created = await createEnvironment(server, 'dev');
+    const environment = await waitForEnvironmentStatus(server, 'dev', [
+      'SUCCEEDED',
+      'FAILED',
+    ]);
+    expect(environment.deploymentStatus).toBe('FAILED');
+    expect(environment.deploymentStatusMessage).toBe(
+      `The CodeBuild build ${BUILD_ID} ended FAILED in phase BUILD (step 2/2): ` +
+        'Error while executing command: ./provision.sh. Reason: exit status 3\n' +
+        '[Container] Running command ./provision.sh\nno credentials for /aws/codebuild/proton-deploy',
+    );
+    expect(
+      await server.server.deploymentLog(created.lastAttemptedDeploymentId!),
+    ).toContain('no credentials for /aws/codebuild/proton-deploy');
+  });
+
+  it('stops the build when the deployment is cancelled', async () => {
+    const server = await start();
+    let stopped = false;
+    codeBuild.on(StopBuildCommand).callsFake(async () => {
+      stopped = true;
+      return { build: build('STOPPED') };
+    });
+    codeBuild.on(BatchGetBuildsCommand).callsFake(async () => ({
+      builds: [build(stopped ? 'STOPPED' : 'IN_PROGRESS')],
+    }));
+    await createEnvironment(server, 'dev');
+    while (codeBuild.commandCalls(BatchGetBuildsCommand).length === 0) {
+      await new Promise(resolve => setTimeout(resolve, 10));
+    }
+    await server.client.send(
+      new CancelEnvironmentDeploymentCommand({ environmentName: 'dev' }),
+    );
+    const environment = await waitForEnvironmentStatus(server, 'dev', [
+      'CANCELLED',
+      'FAILED',
+      'SUCCEEDED',
+    ]);
+    expect(environment.deploymentStatus).toBe('CANCELLED');
+    const stops = codeBuild.commandCalls(StopBuildCommand);
+    expect(stops).toHaveLength(1);
+    expect(stops[0].args[0].input).toEqual({ id: BUILD_ID });
+  });
+
+  it('stops a build that runs longer than the timeout and says so', async () => {
+    const server = await start({ timeoutMs: 150 });
+    let stopped = false;
+    codeBuild.on(StopBuildCommand).callsFake(async () => {
+      stopped = true;
+      return {};
+    });
+    codeBuild.on(BatchGetBuildsCommand).callsFake(async () => ({
+      builds: [build(stopped ? 'STOPPED' : 'IN_PROGRESS')],
+    }));
+    await createEnvironment(server, 'dev');
+    const environment = await waitForEnvironmentStatus(server, 'dev', [
+      'CANCELLED',
+      'FAILED',
+      'SUCCEEDED',
+    ]);
+    expect(environment.deploymentStatus).toBe('FAILED');
+    expect(environment.deploymentStatusMessage).toMatch(
+      /^The deployment timed out after 0 s: The CodeBuild build .* ended STOPPED/,
+    );
+    expect(
+      codeBuild.commandCalls(StartBuildCommand)[0].args[0].input,
+    ).toMatchObject({ timeoutInMinutesOverride: 5 });
+  });
+
+  it('fails clearly when CodeBuild refuses StartBuild', async () => {
+    const server = await start();
+    codeBuild
+      .on(StartBuildCommand)
+      .rejects(
+        Object.assign(
+          new Error(
+            'User: arn:aws:iam::123456789012:user/proton is not authorized to perform: codebuild:StartBuild',
+          ),
+          { name: 'AccessDeniedException' },
+        ),
+      );
+    await createEnvironment(server, 'dev');
+    const environment = await waitForEnvironmentStatus(server, 'dev', [
+      'FAILED',
+      'SUCCEEDED',
+    ]);
+    expect(environment.deploymentStatus).toBe('FAILED');
+    expect(environment.deploymentStatusMessage).toBe(
+      'CodeBuild could not start a build of project proton-deploy: AccessDeniedException: ' +
+        'User: arn:aws:iam::123456789012:user/proton is not authorized to perform: codebuild:StartBuild',
+    );
+    expect(codeBuild.commandCalls(BatchGetBuildsCommand)).toHaveLength(0);
+  });
+
+  it('starts no build without a callback endpoint, and says why', async () => {
+    const server = await start({ callbackEndpoint: undefined });
+    await createEnvironment(server, 'dev');
+    const environment = await waitForEnvironmentStatus(server, 'dev', [
+      'FAILED',
+      'SUCCEEDED',
+    ]);
+    expect(environment.deploymentStatus).toBe('FAILED');
+    expect(environment.deploymentStatusMessage).toContain(
+      'The codebuild runner has no callback endpoint',
+    );
+    expect(environment.deploymentStatusMessage).toContain(
+      'protonServer.codebuild.callbackEndpoint',
+    );
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(codeBuild.commandCalls(StartBuildCommand)).toHaveLength(0);
+  });
+
+  it('runs at most `concurrency` builds at once, and is configured from protonServer.codebuild', async () => {
+    const { deploymentRunner } = readProtonServerConfig(
+      new ConfigReader({
+        protonServer: {
+          runner: 'codebuild',
+          bundlesDirectory: '/unused',
+          credentials: [TEST_CREDENTIALS],
+          deployments: { timeoutSeconds: 600, concurrency: 1 },
+          codebuild: {
+            projectName: 'from-config',
+            sourceBucket: 'config-bucket',
+            callbackEndpoint: 'https://proton.example.com',
+            region: 'eu-west-1',
+            computeType: 'BUILD_GENERAL1_MEDIUM',
+          },
+        },
+      }),
+    );
+    let finish = false;
+    codeBuild.on(BatchGetBuildsCommand).callsFake(async () => ({
+      builds: [build(finish ? 'SUCCEEDED' : 'IN_PROGRESS')],
+    }));
+    const server = await start({}, deploymentRunner as any);
+    await createEnvironment(server, 'dev');
+    await createEnvironment(server, 'prod');
+    while (codeBuild.commandCalls(BatchGetBuildsCommand).length < 1) {
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+    // The first build is running (polled after the default 2 s): the second waits.
+    expect(codeBuild.commandCalls(StartBuildCommand)).toHaveLength(1);
+    finish = true;
+    for (const name of ['dev', 'prod']) {
+      const environment = await waitForEnvironmentStatus(server, name, [
+        'SUCCEEDED',
+        'FAILED',
+      ]);
+      expect(environment.deploymentStatus).toBe('SUCCEEDED');
+    }
+    const starts = codeBuild.commandCalls(StartBuildCommand);
+    expect(starts).toHaveLength(2);
+    expect(starts[0].args[0].input).toMatchObject({
+      projectName: 'from-config',
+      sourceLocationOverride: expect.stringMatching(
+        /^config-bucket\/proton-server\/.+\/source\.zip$/,
+      ),
+      computeTypeOverride: 'BUILD_GENERAL1_MEDIUM',
+      timeoutInMinutesOverride: 10,
+    });
+  }, 30_000);
+});
