@@ -159,6 +159,40 @@ function ensureInstalled() {
   fs.writeFileSync(stamp, installFingerprint());
 }
 
+/** The template bundles' npm projects: folders under templates/proton with a package-lock.json. */
+function templateBundleProjects(dir = path.join(root, 'templates', 'proton'), depth = 0) {
+  if (depth > 4 || !fs.existsSync(dir)) return [];
+  const entries = fs.readdirSync(dir, { withFileTypes: true });
+  const here = entries.some(e => e.name === 'package-lock.json') ? [dir] : [];
+  return here.concat(
+    entries
+      .filter(e => e.isDirectory() && e.name !== 'node_modules')
+      .flatMap(e => templateBundleProjects(path.join(dir, e.name), depth + 1)),
+  );
+}
+
+/**
+ * Installs each template bundle's dependencies from its lockfile when they changed: the embedded control
+ * plane's `simulate` runner runs the bundles' Pulumi programs with them.
+ */
+function ensureTemplateBundlesInstalled() {
+  for (const project of templateBundleProjects()) {
+    const lock = fs.readFileSync(path.join(project, 'package-lock.json'));
+    const stamp = path.join(project, 'node_modules', '.project-install-stamp');
+    const fingerprint = createHash('sha256').update(lock).digest('hex');
+    if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === fingerprint) continue;
+    log(`Installing the template bundle ${path.relative(root, project)} (npm ci)`);
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const result = spawnSync(npm, ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
+      cwd: project,
+      stdio: 'inherit',
+      env,
+    });
+    if (result.status !== 0) fail(`npm ci in ${path.relative(root, project)} failed`);
+    fs.writeFileSync(stamp, fingerprint);
+  }
+}
+
 function hasCommand(command) {
   return (
     spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' })
@@ -271,6 +305,7 @@ async function test() {
 }
 
 function start() {
+  ensureTemplateBundlesInstalled();
   log(
     'Starting Backstage: frontend on http://localhost:3000, backend on http://localhost:7007',
   );

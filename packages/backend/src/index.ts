@@ -31,4 +31,8 @@ backend.add(
 // AWS Proton for the entity pages
 backend.add(import('@proton-platform/plugin-aws-proton-backend'));
 
+// The Proton-compatible control plane, under /api/proton-server, and the demo it is seeded with
+backend.add(import('@proton-platform/proton-server'));
+backend.add(import('./demo/demoSeed'));
+
 backend.start();

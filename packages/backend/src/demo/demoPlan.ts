@@ -1,0 +1,90 @@
+import { ProtonSeedPlan } from '@proton-platform/proton-server';
+
+/** A template version rendered from templates/proton, packaged as `<template>/<version>.tar.gz`. */
+export const bundleKey = (template: string, version: string) =>
+  `${template}/${version}.tar.gz`;
+
+export const DEMO_BUCKET = 'demo';
+
+const version = (template: string, v: string) => ({
+  version: v,
+  source: { bucket: DEMO_BUCKET, key: bundleKey(template, v) },
+  publish: true,
+});
+
+const environmentSpec = (cidr: string) =>
+  `proton: EnvironmentSpec\nspec:\n  vpcCidrBlock: ${cidr}\n  natGateways: Single\n  loadBalancer: true\n  logRetentionDays: 30\n`;
+
+/**
+ * The demo: fargate-env 1.0 with the environments dev and prod, fargate-service 1.0 and 1.1, and the
+ * service hello-nginx with an instance in each environment (prod is then upgraded to 1.1, so that dev
+ * shows "upgrade available").
+ */
+export const demoPlan: ProtonSeedPlan = {
+  environmentTemplates: [
+    {
+      name: 'fargate-env',
+      displayName: 'Fargate environment',
+      description: 'A VPC, an ECS cluster and a shared load balancer',
+      versions: [version('fargate-env', '1.0')],
+    },
+  ],
+  serviceTemplates: [
+    {
+      name: 'fargate-service',
+      displayName: 'Fargate service',
+      description: 'A container on Fargate behind the environment load balancer',
+      pipelineProvisioning: 'CUSTOMER_MANAGED',
+      compatibleEnvironmentTemplates: [
+        { templateName: 'fargate-env', majorVersion: '1' },
+      ],
+      versions: [
+        version('fargate-service', '1.0'),
+        version('fargate-service', '1.1'),
+      ],
+    },
+  ],
+  environments: [
+    {
+      name: 'dev',
+      templateName: 'fargate-env',
+      templateMajorVersion: '1',
+      spec: environmentSpec('10.10.0.0/16'),
+      tags: { 'backstage:owner': 'group:default/guests' },
+    },
+    {
+      name: 'prod',
+      templateName: 'fargate-env',
+      templateMajorVersion: '1',
+      spec: environmentSpec('10.20.0.0/16'),
+      tags: { 'backstage:owner': 'group:default/guests' },
+    },
+  ],
+  services: [
+    {
+      name: 'hello-nginx',
+      description: 'nginx saying hello, on Fargate',
+      templateName: 'fargate-service',
+      templateMajorVersion: '1',
+      templateMinorVersion: '0',
+      spec: [
+        'proton: ServiceSpec',
+        'instances:',
+        '  - name: dev',
+        '    environment: dev',
+        '    spec:',
+        '      path: /hello',
+        '  - name: prod',
+        '    environment: prod',
+        '    spec:',
+        '      path: /hello',
+        '      desiredCount: 2',
+        '',
+      ].join('\n'),
+      tags: {
+        'backstage:owner': 'group:default/guests',
+        'backstage:lifecycle': 'production',
+      },
+    },
+  ],
+};
