@@ -13,6 +13,7 @@ const backendUrl = `http://localhost:${backendPort}`;
 
 const env = {
   APP_CONFIG_app_baseUrl: appUrl,
+  APP_CONFIG_awsProton_endpoint: `${backendUrl}/api/proton-server`,
   APP_CONFIG_backend_baseUrl: backendUrl,
   APP_CONFIG_backend_listen_port: String(backendPort),
   APP_CONFIG_backend_cors_origin: appUrl,
@@ -22,6 +23,7 @@ const env = {
 
 export default defineConfig({
   testDir: 'packages/app/e2e-tests',
+  testMatch: '*.test.ts',
   timeout: 60_000,
   expect: { timeout: 30_000 },
   forbidOnly: !!process.env.CI,

@@ -1,15 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
-  // Signed in once the landing page (the catalog) shows; only then is the session kept across page loads
-  await expect(
-    page.getByRole('heading', { name: 'Proton Platform Catalog' }),
-  ).toBeVisible();
-}
+import { expect, test } from '@playwright/test';
+import { signIn } from './signIn';
 
 test('the catalog lists the example entities', async ({ page }) => {
   await signIn(page);

@@ -31,8 +31,8 @@ describe('describeTemplateVersionStanding', () => {
 
   it('offers nothing when the resource runs the recommended version', () => {
     const standing = describeTemplateVersionStanding('1.1', '1.1', '1');
-    expect(standing.minorUpgradeAvailable || standing.majorUpgradeAvailable).toBe(
-      false,
-    );
+    expect(
+      standing.minorUpgradeAvailable || standing.majorUpgradeAvailable,
+    ).toBe(false);
   });
 });

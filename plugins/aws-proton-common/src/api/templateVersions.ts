@@ -40,7 +40,9 @@ export function describeTemplateVersionStanding(
   return {
     version,
     recommendedVersion,
-    recommendedMinorVersion: minorUpgradeAvailable ? recommendedMinor : undefined,
+    recommendedMinorVersion: minorUpgradeAvailable
+      ? recommendedMinor
+      : undefined,
     minorUpgradeAvailable,
     majorUpgradeAvailable,
   };

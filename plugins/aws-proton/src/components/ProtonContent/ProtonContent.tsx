@@ -6,6 +6,7 @@ import {
 } from '@proton-platform/plugin-aws-proton-common';
 import { useState } from 'react';
 import { AnnotationGate } from '../AnnotationGate/AnnotationGate';
+import { OutputList } from '../OutputList/OutputList';
 import { ProtonStatus } from '../ProtonStatus/ProtonStatus';
 import { ResourceState } from '../ResourceState/ResourceState';
 import {
@@ -98,6 +99,16 @@ function ServiceSections({
       </Section>
       <Section title="Instances">
         <ServiceInstancesTable overview={value} onChanged={onChanged} />
+      </Section>
+      <Section title="Outputs">
+        <Flex direction="column" gap="4">
+          {value.instances.map(instance => (
+            <Flex key={instance.name} direction="column" gap="1">
+              <Text weight="bold">{instance.name}</Text>
+              <OutputList outputs={instance.outputs} />
+            </Flex>
+          ))}
+        </Flex>
       </Section>
       <Section title="Template versions">
         <TemplateVersions overview={value} />

@@ -9,6 +9,7 @@ import {
   CellText,
   Column,
   Flex,
+  Link,
   Row,
   TableBody,
   TableHeader,
@@ -17,13 +18,14 @@ import {
 } from '@backstage/ui';
 import {
   AWS_PROTON_SERVICE_ANNOTATION,
+  isSimulated,
+  ProtonOutput,
   ServiceOverview,
 } from '@proton-platform/plugin-aws-proton-common';
 import { awsProtonApiRef } from '../../api/AwsProtonApi';
 import { useProtonResource } from '../../hooks/useProtonResource';
 import { AnnotationGate, ProtonCard } from '../AnnotationGate/AnnotationGate';
 import { InstanceActions } from '../InstanceActions/InstanceActions';
-import { OutputList } from '../OutputList/OutputList';
 import { ProtonStatus } from '../ProtonStatus/ProtonStatus';
 import { ResourceState } from '../ResourceState/ResourceState';
 import { TemplateVersion } from '../TemplateVersion/TemplateVersion';
@@ -45,8 +47,27 @@ export function useServiceOverview() {
   );
 }
 
+/** The instance's service URL, when its template reports one. */
+function ServiceUrl(props: { outputs: ProtonOutput[] }) {
+  const url = props.outputs.find(o => o.key === 'serviceUrl')?.value;
+  if (!url) {
+    return <Text color="secondary">—</Text>;
+  }
+  return (
+    <Link
+      href={url}
+      target="_blank"
+      rel="noopener noreferrer"
+      variant="body-small"
+    >
+      {url}
+    </Link>
+  );
+}
+
 /**
- * The service instances with their deployment status, template version, outputs and actions.
+ * The service instances with their deployment status, template version, service URL and actions. The
+ * full outputs are in the Proton tab.
  *
  * @public
  */
@@ -61,7 +82,7 @@ export function ServiceInstancesTable(props: {
         <Column>Environment</Column>
         <Column>Deployment</Column>
         <Column>Template version</Column>
-        <Column>Outputs</Column>
+        <Column>Service URL</Column>
         <Column>Actions</Column>
       </TableHeader>
       <TableBody
@@ -82,13 +103,18 @@ export function ServiceInstancesTable(props: {
                     {instance.deploymentStatusMessage}
                   </Text>
                 )}
+                {isSimulated(instance.outputs) && (
+                  <Text variant="body-x-small" color="secondary">
+                    simulated: nothing was created
+                  </Text>
+                )}
               </Flex>
             </Cell>
             <Cell>
               <TemplateVersion standing={instance.template} />
             </Cell>
             <Cell>
-              <OutputList outputs={instance.outputs} />
+              <ServiceUrl outputs={instance.outputs} />
             </Cell>
             <Cell>
               <InstanceActions

@@ -1,0 +1,62 @@
+import { expect, Page, test } from '@playwright/test';
+import { signIn } from './signIn';
+
+/**
+ * The seeded demo (templates, environments dev and prod, the service hello-nginx with dev on 1.0 and
+ * prod on 1.1), as a newcomer walks through it: the entity page, an upgrade, the environment page.
+ */
+const SERVICE_PAGE = '/catalog/default/component/hello-nginx';
+
+/** The catalog provider ingests the seeded service once the control plane has deployed it. */
+async function openSeededService(page: Page) {
+  await expect(async () => {
+    await page.goto(SERVICE_PAGE);
+    await expect(page.getByText('AWS Proton service')).toBeVisible({ timeout: 10_000 });
+  }).toPass({ timeout: 240_000, intervals: [5_000] });
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('the entity page shows the service, its instances, outputs and versions', async ({ page }) => {
+  test.setTimeout(300_000);
+  await signIn(page);
+  await openSeededService(page);
+  const instances = page.getByRole('grid', { name: 'Service instances' });
+  await expect(page.getByText('Active')).toBeVisible({ timeout: 120_000 });
+  await expect(instances.getByRole('row', { name: /^dev/ })).toContainText('Succeeded', { timeout: 120_000 });
+  await expect(instances.getByRole('row', { name: /^prod/ })).toContainText('Succeeded', { timeout: 120_000 });
+  await expect(instances.getByRole('row', { name: /^prod/ })).toContainText('1.1');
+  const dev = instances.getByRole('row', { name: /^dev/ });
+  await expect(dev).toContainText('1.0');
+  await expect(dev).toContainText('upgrade available: 1.1');
+  await expect(dev.getByRole('link', { name: /\/hello$/ })).toBeVisible();
+  await expect(dev).toContainText('simulated: nothing was created');
+});
+
+test('upgrading dev to 1.1 deploys it and the badge goes away', async ({ page }) => {
+  test.setTimeout(300_000);
+  await signIn(page);
+  await openSeededService(page);
+  const dev = page.getByRole('grid', { name: 'Service instances' }).getByRole('row', { name: /^dev/ });
+  await dev.getByRole('button', { name: 'Upgrade to 1.1: dev' }).click();
+  await expect(page.getByText(/instead of 1.0, keeping its inputs/)).toBeVisible();
+  await page.getByRole('button', { name: 'Upgrade', exact: true }).click();
+  await expect(dev).toContainText('Deploying', { timeout: 30_000 });
+  await expect(dev).toContainText('Succeeded', { timeout: 180_000 });
+  await expect(dev).not.toContainText('upgrade available');
+  await expect(dev).toContainText('1.1');
+
+  // The Proton tab's deployment history shows the new deployment
+  await page.goto(`${SERVICE_PAGE}/proton`);
+  const history = page.getByRole('grid', { name: 'Deployments of dev' });
+  await expect(history.getByRole('row')).toHaveCount(3, { timeout: 30_000 }); // header + two deployments
+});
+
+test('the environment page lists its outputs and the service instances deployed into it', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/catalog/default/resource/dev');
+  await expect(page.getByText('AWS Proton environment')).toBeVisible();
+  await expect(page.getByText('vpcId')).toBeVisible({ timeout: 60_000 });
+  const instances = page.getByRole('grid', { name: 'Service instances in this environment' });
+  await expect(instances.getByRole('row', { name: /hello-nginx/ })).toBeVisible();
+});
