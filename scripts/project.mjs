@@ -160,7 +160,10 @@ function ensureInstalled() {
 }
 
 /** The template bundles' npm projects: folders under templates/proton with a package-lock.json. */
-function templateBundleProjects(dir = path.join(root, 'templates', 'proton'), depth = 0) {
+function templateBundleProjects(
+  dir = path.join(root, 'templates', 'proton'),
+  depth = 0,
+) {
   if (depth > 4 || !fs.existsSync(dir)) return [];
   const entries = fs.readdirSync(dir, { withFileTypes: true });
   const here = entries.some(e => e.name === 'package-lock.json') ? [dir] : [];
@@ -180,15 +183,23 @@ function ensureTemplateBundlesInstalled() {
     const lock = fs.readFileSync(path.join(project, 'package-lock.json'));
     const stamp = path.join(project, 'node_modules', '.project-install-stamp');
     const fingerprint = createHash('sha256').update(lock).digest('hex');
-    if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === fingerprint) continue;
-    log(`Installing the template bundle ${path.relative(root, project)} (npm ci)`);
+    if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === fingerprint)
+      continue;
+    log(
+      `Installing the template bundle ${path.relative(root, project)} (npm ci)`,
+    );
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const result = spawnSync(npm, ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
-      cwd: project,
-      stdio: 'inherit',
-      env,
-    });
-    if (result.status !== 0) fail(`npm ci in ${path.relative(root, project)} failed`);
+    const result = spawnSync(
+      npm,
+      ['ci', '--ignore-scripts', '--no-audit', '--no-fund'],
+      {
+        cwd: project,
+        stdio: 'inherit',
+        env,
+      },
+    );
+    if (result.status !== 0)
+      fail(`npm ci in ${path.relative(root, project)} failed`);
     fs.writeFileSync(stamp, fingerprint);
   }
 }
@@ -253,6 +264,24 @@ function freePort() {
   });
 }
 
+/** The environment of the browser tests: free ports for the app and the backend they start. */
+async function browserTestEnv() {
+  return {
+    CI: 'true',
+    E2E_APP_PORT: String(await freePort()),
+    E2E_BACKEND_PORT: String(await freePort()),
+  };
+}
+
+/** Regenerates the README's screenshots in docs/images from the browser tests of the demo. */
+async function screenshots() {
+  ensureSystemPackages();
+  const status = run(['playwright', 'test', 'demo.test.ts'], {
+    env: { ...(await browserTestEnv()), DOCS_SCREENSHOTS: '1' },
+  });
+  process.exit(status);
+}
+
 async function test() {
   ensureSystemPackages();
   const steps = [
@@ -272,11 +301,7 @@ async function test() {
     [
       'browser end-to-end tests',
       ['playwright', 'test'],
-      {
-        CI: 'true',
-        E2E_APP_PORT: String(await freePort()),
-        E2E_BACKEND_PORT: String(await freePort()),
-      },
+      await browserTestEnv(),
     ],
   ];
   const results = [];
@@ -321,9 +346,10 @@ function start() {
 }
 
 const command = process.argv[2];
-if (!['start', 'test', 'install'].includes(command)) {
-  fail('usage: node scripts/project.mjs <start|test|install>');
+if (!['start', 'test', 'install', 'screenshots'].includes(command)) {
+  fail('usage: node scripts/project.mjs <start|test|install|screenshots>');
 }
 ensureInstalled();
 if (command === 'start') start();
 if (command === 'test') await test();
+if (command === 'screenshots') await screenshots();

@@ -1,4 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
+import { docsScreenshot } from './docsScreenshot';
 import { signIn } from './signIn';
 
 /**
@@ -11,35 +12,54 @@ const SERVICE_PAGE = '/catalog/default/component/hello-nginx';
 async function openSeededService(page: Page) {
   await expect(async () => {
     await page.goto(SERVICE_PAGE);
-    await expect(page.getByText('AWS Proton service')).toBeVisible({ timeout: 10_000 });
+    await expect(page.getByText('AWS Proton service')).toBeVisible({
+      timeout: 10_000,
+    });
   }).toPass({ timeout: 240_000, intervals: [5_000] });
 }
 
 test.describe.configure({ mode: 'serial' });
 
-test('the entity page shows the service, its instances, outputs and versions', async ({ page }) => {
+test('the entity page shows the service, its instances, outputs and versions', async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   await signIn(page);
   await openSeededService(page);
   const instances = page.getByRole('grid', { name: 'Service instances' });
   await expect(page.getByText('Active')).toBeVisible({ timeout: 120_000 });
-  await expect(instances.getByRole('row', { name: /^dev/ })).toContainText('Succeeded', { timeout: 120_000 });
-  await expect(instances.getByRole('row', { name: /^prod/ })).toContainText('Succeeded', { timeout: 120_000 });
-  await expect(instances.getByRole('row', { name: /^prod/ })).toContainText('1.1');
+  await expect(instances.getByRole('row', { name: /^dev/ })).toContainText(
+    'Succeeded',
+    { timeout: 120_000 },
+  );
+  await expect(instances.getByRole('row', { name: /^prod/ })).toContainText(
+    'Succeeded',
+    { timeout: 120_000 },
+  );
+  await expect(instances.getByRole('row', { name: /^prod/ })).toContainText(
+    '1.1',
+  );
   const dev = instances.getByRole('row', { name: /^dev/ });
   await expect(dev).toContainText('1.0');
   await expect(dev).toContainText('upgrade available: 1.1');
   await expect(dev.getByRole('link', { name: /\/hello$/ })).toBeVisible();
   await expect(dev).toContainText('simulated: nothing was created');
+  await docsScreenshot(page, 'service-entity-page');
 });
 
-test('upgrading dev to 1.1 deploys it and the badge goes away', async ({ page }) => {
+test('upgrading dev to 1.1 deploys it and the badge goes away', async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   await signIn(page);
   await openSeededService(page);
-  const dev = page.getByRole('grid', { name: 'Service instances' }).getByRole('row', { name: /^dev/ });
+  const dev = page
+    .getByRole('grid', { name: 'Service instances' })
+    .getByRole('row', { name: /^dev/ });
   await dev.getByRole('button', { name: 'Upgrade to 1.1: dev' }).click();
-  await expect(page.getByText(/instead of 1.0, keeping its inputs/)).toBeVisible();
+  await expect(
+    page.getByText(/instead of 1.0, keeping its inputs/),
+  ).toBeVisible();
   await page.getByRole('button', { name: 'Upgrade', exact: true }).click();
   await expect(dev).toContainText('Deploying', { timeout: 30_000 });
   await expect(dev).toContainText('Succeeded', { timeout: 180_000 });
@@ -50,13 +70,21 @@ test('upgrading dev to 1.1 deploys it and the badge goes away', async ({ page })
   await page.goto(`${SERVICE_PAGE}/proton`);
   const history = page.getByRole('grid', { name: 'Deployments of dev' });
   await expect(history.getByRole('row')).toHaveCount(3, { timeout: 30_000 }); // header + two deployments
+  await docsScreenshot(page, 'proton-tab');
 });
 
-test('the environment page lists its outputs and the service instances deployed into it', async ({ page }) => {
+test('the environment page lists its outputs and the service instances deployed into it', async ({
+  page,
+}) => {
   await signIn(page);
   await page.goto('/catalog/default/resource/dev');
   await expect(page.getByText('AWS Proton environment')).toBeVisible();
   await expect(page.getByText('vpcId')).toBeVisible({ timeout: 60_000 });
-  const instances = page.getByRole('grid', { name: 'Service instances in this environment' });
-  await expect(instances.getByRole('row', { name: /hello-nginx/ })).toBeVisible();
+  const instances = page.getByRole('grid', {
+    name: 'Service instances in this environment',
+  });
+  await expect(
+    instances.getByRole('row', { name: /hello-nginx/ }),
+  ).toBeVisible();
+  await docsScreenshot(page, 'environment-entity-page');
 });

@@ -1,0 +1,14 @@
+import { Page } from '@playwright/test';
+import path from 'node:path';
+
+/**
+ * With DOCS_SCREENSHOTS set (`npm run docs:screenshots`), saves what the page shows as
+ * docs/images/<name>.png, the screenshots the README uses; otherwise does nothing.
+ */
+export async function docsScreenshot(page: Page, name: string) {
+  if (!process.env.DOCS_SCREENSHOTS) return;
+  await page.screenshot({
+    path: path.resolve(__dirname, '../../../docs/images', `${name}.png`),
+    fullPage: true,
+  });
+}

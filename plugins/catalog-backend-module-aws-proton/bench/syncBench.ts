@@ -1,0 +1,259 @@
+/*
+ * One full sync of the AWS Proton entity provider against a control plane holding 1,000 services,
+ * 200 environments and 50 templates: upstream calls and wall time.
+ *
+ *   yarn workspace @proton-platform/plugin-catalog-backend-module-aws-proton bench
+ *
+ * Target: at most one call per 100 listed items plus one per published version, under 10 s.
+ */
+import {
+  CreateServiceCommand,
+  ListEnvironmentsCommand,
+  NotifyResourceDeploymentStatusChangeCommand,
+  paginateListEnvironments,
+  ProtonClient,
+} from '@aws-sdk/client-proton';
+import { ConfigReader } from '@backstage/config';
+import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
+import {
+  createProtonServer,
+  seedProtonResources,
+  writeTemplateBundle,
+} from '@proton-platform/proton-server';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AwsProtonEntityProvider } from '../src/providers/AwsProtonEntityProvider';
+
+const SERVICES = 1000;
+const ENVIRONMENTS = 200;
+const SERVICE_TEMPLATES = 40;
+const ENVIRONMENT_TEMPLATES = 10;
+const credentials = {
+  accessKeyId: 'AKIDBENCH',
+  secretAccessKey: 'bench-secret',
+};
+
+const manifest = `infrastructure:
+  templates:
+    - rendering_engine: codebuild
+      settings:
+        provision: [echo provision]
+`;
+const schema = (kind: 'environment' | 'service') => `schema:
+  format:
+    openapi: "3.0.0"
+  ${kind}_input_type: "Inputs"
+  types:
+    Inputs:
+      type: object
+      properties:
+        port:
+          type: integer
+          default: 80
+          minimum: 1
+          maximum: 65535
+`;
+
+async function inBatches<T>(
+  items: T[],
+  size: number,
+  work: (item: T) => Promise<unknown>,
+) {
+  for (let i = 0; i < items.length; i += size) {
+    await Promise.all(items.slice(i, i + size).map(work));
+  }
+}
+
+async function main() {
+  const bundlesDirectory = await fs.promises.mkdtemp(
+    path.join(os.tmpdir(), 'sync-bench-'),
+  );
+  const server = createProtonServer({
+    credentials,
+    bundlesDirectory,
+    logger: {
+      info: () => {},
+      warn: () => {},
+      error: (m: string) => console.error(m),
+    },
+  });
+  await server.start();
+  const admin = new ProtonClient({
+    region: 'us-east-1',
+    endpoint: server.endpoint,
+    credentials,
+  });
+
+  const bucket = 'bench';
+  await writeTemplateBundle(
+    bundlesDirectory,
+    { bucket, key: 'env.tar.gz' },
+    {
+      files: {
+        'schema/schema.yaml': schema('environment'),
+        'infrastructure/manifest.yaml': manifest,
+      },
+    },
+  );
+  await writeTemplateBundle(
+    bundlesDirectory,
+    { bucket, key: 'svc.tar.gz' },
+    {
+      files: {
+        'schema/schema.yaml': schema('service'),
+        'instance_infrastructure/manifest.yaml': manifest,
+      },
+    },
+  );
+  const started = Date.now();
+  const published = (key: string) => [
+    { version: '1.0', source: { bucket, key }, publish: true },
+  ];
+  await seedProtonResources(admin, {
+    environmentTemplates: Array.from(
+      { length: ENVIRONMENT_TEMPLATES },
+      (_, i) => ({
+        name: `env-template-${i}`,
+        versions: published('env.tar.gz'),
+      }),
+    ),
+    serviceTemplates: Array.from({ length: SERVICE_TEMPLATES }, (_, i) => ({
+      name: `service-template-${i}`,
+      pipelineProvisioning: 'CUSTOMER_MANAGED' as const,
+      compatibleEnvironmentTemplates: [
+        { templateName: 'env-template-0', majorVersion: '1' },
+      ],
+      versions: published('svc.tar.gz'),
+    })),
+    environments: Array.from({ length: ENVIRONMENTS }, (_, i) => ({
+      name: `env-${i}`,
+      templateName: 'env-template-0',
+      templateMajorVersion: '1',
+      spec: 'proton: EnvironmentSpec\nspec: {}\n',
+    })),
+  });
+  const environments = [];
+  for await (const page of paginateListEnvironments(
+    { client: admin, pageSize: 100 },
+    {},
+  )) {
+    environments.push(...(page.environments ?? []));
+  }
+  await inBatches(environments, 20, e =>
+    admin.send(
+      new NotifyResourceDeploymentStatusChangeCommand({
+        resourceArn: e.arn!,
+        status: 'SUCCEEDED',
+      }),
+    ),
+  );
+  await inBatches(
+    Array.from({ length: SERVICES }, (_, i) => i),
+    20,
+    i =>
+      admin.send(
+        new CreateServiceCommand({
+          name: `service-${i}`,
+          templateName: `service-template-${i % SERVICE_TEMPLATES}`,
+          templateMajorVersion: '1',
+          spec: `proton: ServiceSpec\ninstances:\n  - name: main\n    environment: env-${
+            i % ENVIRONMENTS
+          }\n    spec: {}\n`,
+        }),
+      ),
+  );
+  const { environments: check = [] } = await admin.send(
+    new ListEnvironmentsCommand({ maxResults: 1 }),
+  );
+  if (check.length === 0) throw new Error('seeding failed');
+  console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const config = new ConfigReader({
+    aws: { accounts: [{ accountId: '000000000000', ...credentials }] },
+    awsProton: {
+      regions: ['us-east-1'],
+      accountIds: ['000000000000'],
+      endpoint: server.endpoint,
+    },
+    catalog: {
+      providers: {
+        awsProton: {
+          withoutTags: { ownerFromTags: false },
+          withTags: { ownerFromTags: true },
+        },
+      },
+    },
+  });
+  const clients = ProtonClientFactory.fromConfig(config);
+  const client = await clients.getClient();
+  const calls = new Map<string, number>();
+  client.middlewareStack.add(
+    (next, context) => async args => {
+      calls.set(
+        context.commandName!,
+        (calls.get(context.commandName!) ?? 0) + 1,
+      );
+      return next(args);
+    },
+    { step: 'initialize', name: 'countUpstreamCalls' },
+  );
+  const quiet = {
+    info() {},
+    warn() {},
+    error() {},
+    debug() {},
+    child: () => quiet,
+  } as any;
+  const providers = AwsProtonEntityProvider.fromConfig(config, {
+    clients,
+    logger: quiet,
+    scheduler: { createScheduledTaskRunner: () => undefined } as any,
+    auth: { getOwnServiceCredentials: async () => ({}) } as any,
+    catalog: { getEntities: async () => ({ items: [] }) } as any,
+  });
+
+  const listed =
+    SERVICES +
+    SERVICES /* instances */ +
+    ENVIRONMENTS +
+    SERVICE_TEMPLATES +
+    ENVIRONMENT_TEMPLATES;
+  // the target: one call per 100 listed items, plus one per published version
+  const budget = Math.ceil(listed / 100) + SERVICE_TEMPLATES;
+  for (const [name, provider] of [
+    ['owner from defaults', providers[0]],
+    ['owner from tags', providers[1]],
+  ] as const) {
+    for (const round of ['first sync', 'second sync']) {
+      let entities = 0;
+      await provider.connect({
+        applyMutation: async (m: any) => {
+          entities = m.entities.length;
+        },
+        refresh: async () => {},
+      });
+      calls.clear();
+      const t = Date.now();
+      await provider.refresh();
+      const total = [...calls.values()].reduce((a, b) => a + b, 0);
+      console.log(
+        `${name}, ${round}: ${entities} entities in ${(
+          (Date.now() - t) /
+          1000
+        ).toFixed(2)} s, ${total} upstream calls ` +
+          `(budget ${budget}: ${listed} listed items / 100 + ${SERVICE_TEMPLATES} published versions) ` +
+          JSON.stringify(Object.fromEntries(calls)),
+      );
+    }
+  }
+  client.destroy();
+  admin.destroy();
+  await server.stop();
+  await fs.promises.rm(bundlesDirectory, { recursive: true, force: true });
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
