@@ -6,6 +6,8 @@ export interface Config {
      * dev on 1.0 and prod on 1.1. What exists is left as it is.
      */
     seed?: boolean;
+    /** The repository's templates/proton folder, whose registered versions the demo publishes. */
+    templatesDirectory?: string;
   };
   permission?: {
     awsProton?: {

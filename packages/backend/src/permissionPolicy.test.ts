@@ -43,10 +43,7 @@ describe('ProtonMutatorsPolicy', () => {
       awsProtonServiceCreatePermission,
     ]) {
       expect(
-        await policy.handle(
-          { permission },
-          user('user:default/ann'),
-        ),
+        await policy.handle({ permission }, user('user:default/ann')),
       ).toEqual({ result: AuthorizeResult.ALLOW });
       expect(
         await policy.handle({ permission }, user('user:default/bob')),

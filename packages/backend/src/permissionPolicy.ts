@@ -36,7 +36,9 @@ export class ProtonMutatorsPolicy implements PermissionPolicy {
   private readonly mutators: Set<string>;
 
   constructor(mutators: string[], private readonly userInfo: UserInfoService) {
-    this.mutators = new Set(mutators.map(ref => ref.toLocaleLowerCase('en-US')));
+    this.mutators = new Set(
+      mutators.map(ref => ref.toLocaleLowerCase('en-US')),
+    );
   }
 
   async handle(

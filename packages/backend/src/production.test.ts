@@ -9,7 +9,12 @@ import { Client } from 'pg';
  * not reachable, the test is skipped and says so.
  */
 const ROOT = path.resolve(__dirname, '../../..');
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
+const PG = {
+  host: '127.0.0.1',
+  port: 5432,
+  user: 'postgres',
+  database: 'test',
+};
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
 function reachable(port: number): boolean {
@@ -31,7 +36,9 @@ const missing = Object.entries(services)
 if (missing.length) {
   // eslint-disable-next-line no-console
   console.warn(
-    `Skipping the production-shaped backend test: ${missing.join(' and ')} not reachable on 127.0.0.1`,
+    `Skipping the production-shaped backend test: ${missing.join(
+      ' and ',
+    )} not reachable on 127.0.0.1`,
   );
 }
 const describeWithServices = missing.length ? describe.skip : describe;
@@ -45,11 +52,17 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForReadiness(url: string, child: ChildProcess, output: () => string) {
+async function waitForReadiness(
+  url: string,
+  child: ChildProcess,
+  output: () => string,
+) {
   const deadline = Date.now() + 150_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`The backend exited with ${child.exitCode}:\n${output()}`);
+      throw new Error(
+        `The backend exited with ${child.exitCode}:\n${output()}`,
+      );
     }
     const status = await fetch(url).then(
       r => r.status,

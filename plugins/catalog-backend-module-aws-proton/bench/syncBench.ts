@@ -237,13 +237,11 @@ async function main() {
       const t = Date.now();
       await provider.refresh();
       const total = [...calls.values()].reduce((a, b) => a + b, 0);
+      const seconds = ((Date.now() - t) / 1000).toFixed(2);
+      const byOperation = JSON.stringify(Object.fromEntries(calls));
       console.log(
-        `${name}, ${round}: ${entities} entities in ${(
-          (Date.now() - t) /
-          1000
-        ).toFixed(2)} s, ${total} upstream calls ` +
-          `(budget ${budget}: ${listed} listed items / 100 + ${SERVICE_TEMPLATES} published versions) ` +
-          JSON.stringify(Object.fromEntries(calls)),
+        `${name}, ${round}: ${entities} entities in ${seconds} s, ${total} upstream calls ` +
+          `(budget ${budget}: ${listed} listed items / 100 + ${SERVICE_TEMPLATES} published versions) ${byOperation}`,
       );
     }
   }

@@ -33,7 +33,8 @@ export const demoPlan: ProtonSeedPlan = {
     {
       name: 'fargate-service',
       displayName: 'Fargate service',
-      description: 'A container on Fargate behind the environment load balancer',
+      description:
+        'A container on Fargate behind the environment load balancer',
       pipelineProvisioning: 'CUSTOMER_MANAGED',
       compatibleEnvironmentTemplates: [
         { templateName: 'fargate-env', majorVersion: '1' },

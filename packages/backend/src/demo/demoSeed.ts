@@ -26,23 +26,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleKey, DEMO_BUCKET, demoPlan } from './demoPlan';
 
-const ROOT = path.resolve(__dirname, '../../../..');
 const WAIT = { maxWaitTime: 900, minDelay: 2, maxDelay: 5 };
 
 /** Renders every registered version of templates/proton and packages it where the control plane reads bundles. */
-async function packageTemplateBundles(bundlesDirectory: string): Promise<void> {
-  const rendered = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'proton-demo-bundles-'));
+async function packageTemplateBundles(
+  templatesDirectory: string,
+  bundlesDirectory: string,
+): Promise<void> {
+  const rendered = await fs.promises.mkdtemp(
+    path.join(os.tmpdir(), 'proton-demo-bundles-'),
+  );
   try {
     const result = spawnSync(
       process.execPath,
-      [path.join(ROOT, 'templates/proton/render-bundles.mjs'), rendered],
+      [path.join(templatesDirectory, 'render-bundles.mjs'), rendered],
       { encoding: 'utf8' },
     );
     if (result.status !== 0) {
       throw new Error(`render-bundles.mjs failed: ${result.stderr}`);
     }
     for (const template of await fs.promises.readdir(rendered)) {
-      for (const version of await fs.promises.readdir(path.join(rendered, template))) {
+      for (const version of await fs.promises.readdir(
+        path.join(rendered, template),
+      )) {
         await writeTemplateBundle(
           bundlesDirectory,
           { bucket: DEMO_BUCKET, key: bundleKey(template, version) },
@@ -58,6 +64,7 @@ async function packageTemplateBundles(bundlesDirectory: string): Promise<void> {
 /** Seeds the demo once: whatever exists is left as it is. */
 export async function seedDemo(options: {
   client: ProtonClient;
+  templatesDirectory: string;
   bundlesDirectory: string;
   logger: LoggerService;
   events?: EventsService;
@@ -72,7 +79,10 @@ export async function seedDemo(options: {
     }
   };
 
-  await packageTemplateBundles(options.bundlesDirectory);
+  await packageTemplateBundles(
+    options.templatesDirectory,
+    options.bundlesDirectory,
+  );
   const { services, ...templatesAndEnvironments } = demoPlan;
   const created = await seedProtonResources(client, templatesAndEnvironments);
   for (const environment of demoPlan.environments ?? []) {
@@ -81,7 +91,9 @@ export async function seedDemo(options: {
       { name: environment.name },
     );
     if (state.state !== 'SUCCESS') {
-      throw new Error(`Demo environment ${environment.name} did not deploy: ${state.reason}`);
+      throw new Error(
+        `Demo environment ${environment.name} did not deploy: ${state.reason}`,
+      );
     }
     const { environment: deployed } = await client.send(
       new GetEnvironmentCommand({ name: environment.name }),
@@ -99,9 +111,15 @@ export async function seedDemo(options: {
     }
     // prod runs 1.1 and dev stays on 1.0, so that the entity page offers an upgrade
     const { serviceInstance: prod } = await client.send(
-      new GetServiceInstanceCommand({ serviceName: service.name, name: 'prod' }),
+      new GetServiceInstanceCommand({
+        serviceName: service.name,
+        name: 'prod',
+      }),
     );
-    if (prod?.templateMinorVersion === '0' && prod.deploymentStatus === 'SUCCEEDED') {
+    if (
+      prod?.templateMinorVersion === '0' &&
+      prod.deploymentStatus === 'SUCCEEDED'
+    ) {
       await client.send(
         new UpdateServiceInstanceCommand({
           serviceName: service.name,
@@ -114,7 +132,9 @@ export async function seedDemo(options: {
       );
       created.push(`upgrade of ${service.name}/prod to 1.1`);
     }
-    const { service: seeded } = await client.send(new GetServiceCommand({ name: service.name }));
+    const { service: seeded } = await client.send(
+      new GetServiceCommand({ name: service.name }),
+    );
     await announce(seeded?.arn);
   }
   logger.info(
@@ -149,10 +169,27 @@ export default createBackendModule({
   },
 });
 
-function startSeeding(config: Config, logger: LoggerService, events: EventsService) {
-  const bundlesDirectory = path.resolve(config.getString('protonServer.bundlesDirectory'));
+function startSeeding(
+  config: Config,
+  logger: LoggerService,
+  events: EventsService,
+) {
+  const bundlesDirectory = path.resolve(
+    config.getString('protonServer.bundlesDirectory'),
+  );
+  const templatesDirectory = path.resolve(
+    config.getString('protonDemo.templatesDirectory'),
+  );
   ProtonClientFactory.fromConfig(config)
     .getClient()
-    .then(client => seedDemo({ client, bundlesDirectory, logger, events }))
+    .then(client =>
+      seedDemo({
+        client,
+        templatesDirectory,
+        bundlesDirectory,
+        logger,
+        events,
+      }),
+    )
     .catch(error => logger.error(`Could not seed the demo: ${error}`));
 }
