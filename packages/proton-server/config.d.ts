@@ -8,8 +8,19 @@ export interface Config {
     region?: string;
     /** The account id used in every ARN. Defaults to `000000000000`. */
     accountId?: string;
-    /** Template sources `{s3: {bucket, key}}` resolve to `<bundlesDirectory>/<bucket>/<key>`. */
+    /**
+     * Template sources `{s3: {bucket, key}}` resolve to `<bundlesDirectory>/<bucket>/<key>`; with `s3`,
+     * they are read from Amazon S3 and cached in `<bundlesDirectory>/.s3-cache`.
+     */
     bundlesDirectory: string;
+    /**
+     * Read template sources from real Amazon S3 (credentials from the AWS SDK's default chain), as AWS
+     * Proton does, instead of from `bundlesDirectory`.
+     */
+    s3?: {
+      /** The region of the buckets; defaults to the SDK's. */
+      region?: string;
+    };
     /** Where registered template versions are unpacked. */
     storageDirectory?: string;
     /**

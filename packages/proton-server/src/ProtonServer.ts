@@ -177,10 +177,12 @@ export class ProtonServer {
         'A background task of the Proton server failed',
         error as Error,
       );
-    const bundleSources: BundleSourceResolver = new DirectoryBundleSources(
-      options.bundlesDirectory,
-      limits.maxBundleBytes,
-    );
+    const bundleSources: BundleSourceResolver =
+      options.bundleSources ??
+      new DirectoryBundleSources(
+        options.bundlesDirectory,
+        limits.maxBundleBytes,
+      );
     const settings = {
       region: options.region ?? 'us-east-1',
       accountId: options.accountId ?? '000000000000',

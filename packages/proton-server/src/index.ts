@@ -67,3 +67,4 @@ export type {
   ProtonSeedPlan,
   SeedTemplateVersion,
 } from './seeding/seedProtonResources';
+export { S3BundleSources } from './bundles/s3BundleSources';

@@ -28,7 +28,14 @@ export const protonServerPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         logger: coreServices.logger,
       },
-      async init({ config, database, discovery, httpRouter, lifecycle, logger }) {
+      async init({
+        config,
+        database,
+        discovery,
+        httpRouter,
+        lifecycle,
+        logger,
+      }) {
         const options = readProtonServerConfig(config);
         const server = new ProtonServer({
           ...options,

@@ -1,3 +1,6 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import path from 'node:path';
+import { S3BundleSources } from './bundles/s3BundleSources';
 import type { Config } from '@backstage/config';
 import type { DeploymentRunnerFactory } from './deployments/deploymentRunner';
 import { createCodeBuildRunner } from './deployments/codebuildRunner';
@@ -25,9 +28,8 @@ function runnerFromConfig(
     case 'simulate':
       return createSimulateRunner({
         ...common,
-        nodeModulesSources: deployments?.getOptionalStringArray(
-          'nodeModulesSources',
-        ),
+        nodeModulesSources:
+          deployments?.getOptionalStringArray('nodeModulesSources'),
       });
     case 'codebuild': {
       const codebuild = section.getConfig('codebuild');
@@ -76,6 +78,13 @@ export function readProtonServerConfig(config: Config): ProtonServerOptions {
     region: section.getOptionalString('region'),
     accountId: section.getOptionalString('accountId'),
     bundlesDirectory: section.getString('bundlesDirectory'),
+    // With `s3`, template sources are read from real Amazon S3 (credentials from the default chain)
+    bundleSources: section.has('s3')
+      ? new S3BundleSources(
+          new S3Client({ region: section.getOptionalString('s3.region') }),
+          path.join(section.getString('bundlesDirectory'), '.s3-cache'),
+        )
+      : undefined,
     storageDirectory: section.getOptionalString('storageDirectory'),
     workDirectory: section.getOptionalString('workDirectory'),
     maxRequestBytes: section.getOptionalNumber('maxRequestBytes'),

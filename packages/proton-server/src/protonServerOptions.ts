@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import type { BundleSourceResolver } from './bundles/bundleSource';
 import type { BundleLimits } from './bundles/extractBundle';
 import type { TemplateSchemaCheck } from './bundles/templateSchemaCheck';
 import type { LeaseOptions } from './deployments/deploymentLeases';
@@ -21,6 +22,11 @@ export interface ProtonServerOptions {
   credentials: ProtonServerCredentials | ProtonServerCredentials[];
   /** Where `{s3: {bucket, key}}` template sources are read: `<bundlesDirectory>/<bucket>/<key>`. */
   bundlesDirectory: string;
+  /**
+   * Where `{s3: {bucket, key}}` template sources are read from; defaults to `<bundlesDirectory>/<bucket>/<key>`.
+   * `S3BundleSources` reads them from real Amazon S3.
+   */
+  bundleSources?: BundleSourceResolver;
   /** The port to listen on; 0 (the default) picks a free one. */
   port?: number;
   /** The address to listen on; defaults to `127.0.0.1`. */
@@ -79,4 +85,3 @@ export interface ProtonServerOptions {
    */
   readCache?: boolean;
 }
-

@@ -63,7 +63,10 @@ interface CliOptions {
   delayMs?: number;
 }
 
-function createRunner(options: CliOptions, base: string): DeploymentRunnerFactory {
+function createRunner(
+  options: CliOptions,
+  base: string,
+): DeploymentRunnerFactory {
   const common = {
     timeoutMs: options.deploymentTimeout * 1000,
     concurrency: options.maxConcurrentDeployments,

@@ -234,7 +234,8 @@ export class DeploymentCoordinator {
       await this.report(deploymentId, outcome, log);
     };
     return {
-      succeeded: (outputs, log) => report({ status: 'SUCCEEDED', outputs }, log),
+      succeeded: (outputs, log) =>
+        report({ status: 'SUCCEEDED', outputs }, log),
       failed: (statusMessage, log) =>
         report({ status: 'FAILED', statusMessage }, log),
       cancelled: log => report({ status: 'CANCELLED' }, log),

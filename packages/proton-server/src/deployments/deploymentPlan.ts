@@ -35,4 +35,3 @@ export type DeploymentPlanner = (
 export const manifestPlanner: DeploymentPlanner = async job => ({
   commands: (await readProvisioningSteps(job)).commands,
 });
-

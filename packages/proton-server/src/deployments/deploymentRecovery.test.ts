@@ -178,7 +178,9 @@ describe('deployments across restarts', () => {
 
   it('shares one PostgreSQL database between two servers without running a deployment twice', async () => {
     if (PG_SETTING === 'skip') {
-      console.warn('PROTON_SERVER_TEST_PG=skip: the PostgreSQL test did not run');
+      console.warn(
+        'PROTON_SERVER_TEST_PG=skip: the PostgreSQL test did not run',
+      );
       return;
     }
     expect(await postgresReachable()).toBe(true);
@@ -260,7 +262,9 @@ describe('deployments across restarts', () => {
 
   it('runs two standalone server processes on one PostgreSQL database', async () => {
     if (PG_SETTING === 'skip') {
-      console.warn('PROTON_SERVER_TEST_PG=skip: the PostgreSQL test did not run');
+      console.warn(
+        'PROTON_SERVER_TEST_PG=skip: the PostgreSQL test did not run',
+      );
       return;
     }
     expect(await postgresReachable()).toBe(true);

@@ -31,10 +31,7 @@ import {
 } from '../__testUtils__/templateFixtures';
 import type { TestServer } from '../__testUtils__/testServer';
 import { TEST_CREDENTIALS } from '../__testUtils__/testServer';
-import {
-  createLocalRunner,
-  LocalDeploymentRunnerOptions,
-} from './localRunner';
+import { createLocalRunner, LocalDeploymentRunnerOptions } from './localRunner';
 
 const run = promisify(execFile);
 

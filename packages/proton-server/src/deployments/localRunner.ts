@@ -203,9 +203,9 @@ export class LocalDeploymentRunner implements DeploymentRunner {
     const note = (text: string) =>
       fs.promises.appendFile(logFile, `[proton-server] ${text}\n`);
     await note(
-      `${new Date().toISOString()} ${job.action} ${job.resourceArn} (deployment ${
-        job.deploymentId
-      })`,
+      `${new Date().toISOString()} ${job.action} ${
+        job.resourceArn
+      } (deployment ${job.deploymentId})`,
     );
     const runs = path.join(this.options.workDirectory, 'runs');
     await fs.promises.mkdir(runs, { recursive: true });
@@ -265,7 +265,11 @@ export class LocalDeploymentRunner implements DeploymentRunner {
       );
       const command = commands[step - 1]?.split('\n')[0] ?? '';
       const tail = stepOutputTail(log ?? '', step, commands.length);
-      if (result.code !== 0 && stopReason !== 'timeout' && plan.failureMessage) {
+      if (
+        result.code !== 0 &&
+        stopReason !== 'timeout' &&
+        plan.failureMessage
+      ) {
         const message = await plan.failureMessage(result.code, tail);
         if (message) {
           await reporter.failed(boundedMessage(message), log);

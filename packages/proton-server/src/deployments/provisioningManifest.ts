@@ -129,7 +129,10 @@ export function stepOutputTail(
   const marker = `Running command (step ${step}/${total})`;
   const start = log.lastIndexOf(marker);
   let output = start < 0 ? log : log.slice(log.indexOf('\n', start) + 1);
-  output = output.replace(/\n?\[Container\] Command did not exit[^\n]*\n?$/, '');
+  output = output.replace(
+    /\n?\[Container\] Command did not exit[^\n]*\n?$/,
+    '',
+  );
   const lines = output.trimEnd().split('\n');
   const tail = lines.slice(-maxLines).join('\n');
   return tail.length > MAX_STATUS_MESSAGE_CHARS / 2

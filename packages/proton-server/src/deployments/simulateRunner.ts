@@ -239,19 +239,22 @@ export function simulatePlanner(
     const scriptFile = path.join(runDirectory, 'simulate.cjs');
     await fs.promises.writeFile(planFile, JSON.stringify(plan, null, 2));
     await fs.promises.writeFile(scriptFile, PULUMI_MOCK_PROGRAM);
-    commands.push(
-      `node ${shellQuote(scriptFile)} ${shellQuote(planFile)}`,
-    );
+    commands.push(`node ${shellQuote(scriptFile)} ${shellQuote(planFile)}`);
     return {
       commands,
       note: `SIMULATED: ${folder}/${main} runs against Pulumi's mock runtime; nothing is created`,
       async outputs() {
-        const result = JSON.parse(await fs.promises.readFile(resultFile, 'utf8'));
+        const result = JSON.parse(
+          await fs.promises.readFile(resultFile, 'utf8'),
+        );
         return [...result.outputs, SIMULATED_OUTPUT];
       },
       async failureMessage(exitCode, tail) {
         if (exitCode === PULUMI_MISSING_EXIT_CODE) {
-          return `Simulation failed: ${tail.trim().split('\n').pop()}. The bundle's package.json and package-lock.json must depend on @pulumi/pulumi`;
+          return `Simulation failed: ${tail
+            .trim()
+            .split('\n')
+            .pop()}. The bundle's package.json and package-lock.json must depend on @pulumi/pulumi`;
         }
         return `Simulation failed (nothing was created): ${tail}`;
       },

@@ -15,10 +15,7 @@ export class ReadResultCache {
     { generation: number; output: unknown }
   >();
 
-  constructor(
-    knex: Knex,
-    private readonly maxEntries = 1000,
-  ) {
+  constructor(knex: Knex, private readonly maxEntries = 1000) {
     knex.on('query', (query: { sql?: string }) => {
       if (!/^\s*select\s/i.test(query.sql ?? '')) this.generation += 1;
     });

@@ -169,9 +169,7 @@ export async function addNotifiedOutputs(
   id: string,
   outputs: Array<{ key: string; valueString: string }>,
 ): Promise<void> {
-  const row = await db('deployments')
-    .where({ id })
-    .first('notified_outputs');
+  const row = await db('deployments').where({ id }).first('notified_outputs');
   const merged = new Map<string, string>(
     (row?.notified_outputs ? JSON.parse(row.notified_outputs) : []).map(
       (output: { key: string; valueString: string }) => [
@@ -195,9 +193,7 @@ export async function findNotifiedOutputs(
   db: Db,
   id: string,
 ): Promise<Array<{ key: string; valueString: string }>> {
-  const row = await db('deployments')
-    .where({ id })
-    .first('notified_outputs');
+  const row = await db('deployments').where({ id }).first('notified_outputs');
   return row?.notified_outputs ? JSON.parse(row.notified_outputs) : [];
 }
 
