@@ -1,25 +1,81 @@
 import { defineConfig } from '@playwright/test';
 
 /**
- * The browser end-to-end suite. It starts the backend and the frontend itself, on the ports given by
- * E2E_BACKEND_PORT and E2E_APP_PORT (scripts/project.mjs picks free ones), waits until both answer,
- * and stops them when the suite ends, also when it fails. It drives Debian's Chromium: Playwright
- * never downloads a browser here.
+ * The browser end-to-end suite. It starts two Backstage instances itself, on the ports scripts/project.mjs
+ * picks (E2E_APP_PORT, E2E_BACKEND_PORT, E2E_READONLY_APP_PORT, E2E_READONLY_BACKEND_PORT), waits until they
+ * answer, and stops them when the suite ends, also when it fails:
+ *
+ * - the demo, as `npm start` runs it: the embedded control plane seeded with the demo, and the guest
+ *   user allowed to run Proton mutations;
+ * - a read-only Backstage on the same control plane, whose policy lets nobody run Proton mutations.
+ *
+ * It drives Debian's Chromium: Playwright never downloads a browser here.
  */
-const appPort = Number(process.env.E2E_APP_PORT ?? 3000);
-const backendPort = Number(process.env.E2E_BACKEND_PORT ?? 7007);
-const appUrl = `http://localhost:${appPort}`;
-const backendUrl = `http://localhost:${backendPort}`;
+const port = (name: string, fallback: number) =>
+  Number(process.env[name] ?? fallback);
 
-const env = {
-  APP_CONFIG_app_baseUrl: appUrl,
-  APP_CONFIG_awsProton_endpoint: `${backendUrl}/api/proton-server`,
-  APP_CONFIG_backend_baseUrl: backendUrl,
-  APP_CONFIG_backend_listen_port: String(backendPort),
-  APP_CONFIG_backend_cors_origin: appUrl,
-  // The dev server must not open a browser window of its own
-  BROWSER: 'none',
-};
+/** The backend without a file watcher, so that nothing restarts it during the suite. */
+const BACKEND =
+  'yarn workspace backend exec node --require @backstage/cli/config/nodeTransform.cjs src/index.ts';
+
+function instance(options: {
+  appPort: number;
+  backendPort: number;
+  env?: Record<string, string>;
+}) {
+  const appUrl = `http://localhost:${options.appPort}`;
+  const backendUrl = `http://localhost:${options.backendPort}`;
+  const env = {
+    APP_CONFIG_app_baseUrl: appUrl,
+    APP_CONFIG_backend_baseUrl: backendUrl,
+    APP_CONFIG_backend_listen_port: String(options.backendPort),
+    APP_CONFIG_backend_cors_origin: appUrl,
+    // The dev server must not open a browser window of its own
+    BROWSER: 'none',
+    ...options.env,
+  };
+  return {
+    appUrl,
+    backendUrl,
+    servers: [
+      {
+        command: BACKEND,
+        url: `${backendUrl}/.backstage/health/v1/readiness`,
+        // development mode, as `npm start` runs it: the guest sign-in is for development only
+        env: { ...env, NODE_ENV: 'development' },
+        timeout: 300_000,
+        reuseExistingServer: false,
+        stdout: 'pipe' as const,
+        gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 10_000 },
+      },
+      {
+        command: 'yarn workspace app start',
+        url: appUrl,
+        env,
+        timeout: 300_000,
+        reuseExistingServer: false,
+        gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 10_000 },
+      },
+    ],
+  };
+}
+
+const demoBackendPort = port('E2E_BACKEND_PORT', 7007);
+const controlPlane = `http://localhost:${demoBackendPort}/api/proton-server`;
+const demo = instance({
+  appPort: port('E2E_APP_PORT', 3000),
+  backendPort: demoBackendPort,
+  env: { APP_CONFIG_awsProton_endpoint: controlPlane },
+});
+const readOnly = instance({
+  appPort: port('E2E_READONLY_APP_PORT', 3001),
+  backendPort: port('E2E_READONLY_BACKEND_PORT', 7008),
+  env: {
+    APP_CONFIG_awsProton_endpoint: controlPlane,
+    APP_CONFIG_protonDemo_seed: 'false',
+    APP_CONFIG_permission_awsProton_mutators: '[]',
+  },
+});
 
 export default defineConfig({
   testDir: 'packages/app/e2e-tests',
@@ -29,38 +85,36 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers: 1,
-  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
-  outputDir: 'test-results',
-  webServer: [
-    {
-      // The backend without a file watcher, so that nothing restarts it during the suite
-      command:
-        'yarn workspace backend exec node --require @backstage/cli/config/nodeTransform.cjs src/index.ts',
-      url: `${backendUrl}/.backstage/health/v1/readiness`,
-      // development mode, as `yarn start` runs it: the guest sign-in is for development only
-      env: { ...env, NODE_ENV: 'development' },
-      timeout: 300_000,
-      reuseExistingServer: false,
-      stdout: 'pipe',
-      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
-    },
-    {
-      command: 'yarn workspace app start',
-      url: appUrl,
-      env,
-      timeout: 300_000,
-      reuseExistingServer: false,
-      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
-    },
+  reporter: [
+    ['list'],
+    ['html', { open: 'never', outputFolder: 'playwright-report' }],
   ],
+  outputDir: 'test-results',
+  webServer: [...demo.servers, ...readOnly.servers],
   use: {
-    baseURL: appUrl,
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+      ],
     },
   },
-  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  projects: [
+    {
+      name: 'demo',
+      testIgnore: /readOnly\.test\.ts/,
+      use: { browserName: 'chromium', baseURL: demo.appUrl },
+    },
+    {
+      name: 'read-only',
+      testMatch: /readOnly\.test\.ts/,
+      // after the demo's tests, which wait for the seeded service
+      dependencies: ['demo'],
+      use: { browserName: 'chromium', baseURL: readOnly.appUrl },
+    },
+  ],
 });

@@ -270,6 +270,8 @@ async function browserTestEnv() {
     CI: 'true',
     E2E_APP_PORT: String(await freePort()),
     E2E_BACKEND_PORT: String(await freePort()),
+    E2E_READONLY_APP_PORT: String(await freePort()),
+    E2E_READONLY_BACKEND_PORT: String(await freePort()),
   };
 }
 
