@@ -7,6 +7,9 @@ import path from 'node:path';
  */
 export async function docsScreenshot(page: Page, name: string) {
   if (!process.env.DOCS_SCREENSHOTS) return;
+  // wide enough for the entity page's two columns and the instances table
+  await page.setViewportSize({ width: 1680, height: 1050 });
+  await page.waitForTimeout(500);
   await page.screenshot({
     path: path.resolve(__dirname, '../../../docs/images', `${name}.png`),
     fullPage: true,
