@@ -78,10 +78,18 @@ describe('aws-proton backend plugin', () => {
     });
     proton
       .on(ListServiceInstancesCommand)
-      .resolvesOnce({ serviceInstances: [instance('prod', '1')], nextToken: 'p2' })
+      .resolvesOnce({
+        serviceInstances: [instance('prod', '1')],
+        nextToken: 'p2',
+      })
       .resolvesOnce({ serviceInstances: [instance('dev', '0')] });
     proton.on(ListServiceInstanceOutputsCommand).callsFake(input => ({
-      outputs: [{ key: 'serviceUrl', valueString: `http://${input.serviceInstanceName}.example` }],
+      outputs: [
+        {
+          key: 'serviceUrl',
+          valueString: `http://${input.serviceInstanceName}.example`,
+        },
+      ],
     }));
   });
 
@@ -91,28 +99,45 @@ describe('aws-proton backend plugin', () => {
         awsProtonPlugin,
         catalogServiceMock.factory({
           entities: [
-            entity('checkout', { 'aws.amazon.com/aws-proton-service': SERVICE_ARN }),
+            entity('checkout', {
+              'aws.amazon.com/aws-proton-service': SERVICE_ARN,
+            }),
             entity('plain'),
-            entity('broken', { 'aws.amazon.com/aws-proton-service': 'arn:aws:proton:nowhere' }),
+            entity('broken', {
+              'aws.amazon.com/aws-proton-service': 'arn:aws:proton:nowhere',
+            }),
             entity('foreign', {
               'aws.amazon.com/aws-proton-service':
                 'arn:aws:proton:us-east-1:999999999999:service/checkout',
             }),
             {
-              ...entity('dev', { 'aws.amazon.com/aws-proton-environment': `${PREFIX}:environment/dev` }),
+              ...entity('dev', {
+                'aws.amazon.com/aws-proton-environment': `${PREFIX}:environment/dev`,
+              }),
               kind: 'Resource',
             },
           ],
         }),
         mockServices.permissions.factory({
-          result: options.allowUpdates === false ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+          result:
+            options.allowUpdates === false
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
         }),
         mockServices.rootConfig.factory({
           data: {
             aws: {
               accounts: [
-                { accountId: '000000000000', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-                { accountId: '999999999999', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+                {
+                  accountId: '000000000000',
+                  accessKeyId: 'AKIDEXAMPLE',
+                  secretAccessKey: 'secret',
+                },
+                {
+                  accountId: '999999999999',
+                  accessKeyId: 'AKIDEXAMPLE',
+                  secretAccessKey: 'secret',
+                },
               ],
             },
             awsProton: { regions: ['us-east-1'], accountIds: ['000000000000'] },
@@ -123,18 +148,29 @@ describe('aws-proton backend plugin', () => {
     return server;
   }
 
-  const SERVICE = '/api/aws-proton/v1/entities/component/default/checkout/service';
+  const SERVICE =
+    '/api/aws-proton/v1/entities/component/default/checkout/service';
 
   it('refuses callers without credentials', async () => {
     const server = await start();
-    const res = await request(server).get(SERVICE).set('authorization', mockCredentials.none.header());
+    const res = await request(server)
+      .get(SERVICE)
+      .set('authorization', mockCredentials.none.header());
     expect(res.status).toBe(401);
   });
 
   it('answers 404 for an unknown or unannotated entity', async () => {
     const server = await start();
-    expect((await request(server).get('/api/aws-proton/v1/entities/component/default/nothing/service')).status).toBe(404);
-    const plain = await request(server).get('/api/aws-proton/v1/entities/component/default/plain/service');
+    expect(
+      (
+        await request(server).get(
+          '/api/aws-proton/v1/entities/component/default/nothing/service',
+        )
+      ).status,
+    ).toBe(404);
+    const plain = await request(server).get(
+      '/api/aws-proton/v1/entities/component/default/plain/service',
+    );
     expect(plain.status).toBe(404);
     expect(plain.body.error.message).toBe(
       'Entity component:default/plain has no aws.amazon.com/aws-proton-service annotation',
@@ -144,7 +180,9 @@ describe('aws-proton backend plugin', () => {
 
   it('answers 400 naming the annotation when the ARN is malformed', async () => {
     const server = await start();
-    const res = await request(server).get('/api/aws-proton/v1/entities/component/default/broken/service');
+    const res = await request(server).get(
+      '/api/aws-proton/v1/entities/component/default/broken/service',
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain(
       'The aws.amazon.com/aws-proton-service annotation of component:default/broken is not valid',
@@ -154,9 +192,13 @@ describe('aws-proton backend plugin', () => {
 
   it('refuses an ARN in an account that is not configured, before any AWS call', async () => {
     const server = await start();
-    const res = await request(server).get('/api/aws-proton/v1/entities/component/default/foreign/service');
+    const res = await request(server).get(
+      '/api/aws-proton/v1/entities/component/default/foreign/service',
+    );
     expect(res.status).toBe(403);
-    expect(res.body.error.message).toContain('AWS account 999999999999 is not one of the accounts');
+    expect(res.body.error.message).toContain(
+      'AWS account 999999999999 is not one of the accounts',
+    );
     expect(proton.calls()).toHaveLength(0);
   });
 
@@ -167,13 +209,30 @@ describe('aws-proton backend plugin', () => {
     expect(res.body.status).toBe('ACTIVE');
     expect(res.body.inProgress).toBe(false);
     expect(
-      res.body.instances.map((i: any) => [i.name, i.template.version, i.template.minorUpgradeAvailable, i.outputs]),
+      res.body.instances.map((i: any) => [
+        i.name,
+        i.template.version,
+        i.template.minorUpgradeAvailable,
+        i.outputs,
+      ]),
     ).toEqual([
-      ['dev', '1.0', true, [{ key: 'serviceUrl', value: 'http://dev.example' }]],
-      ['prod', '1.1', false, [{ key: 'serviceUrl', value: 'http://prod.example' }]],
+      [
+        'dev',
+        '1.0',
+        true,
+        [{ key: 'serviceUrl', value: 'http://dev.example' }],
+      ],
+      [
+        'prod',
+        '1.1',
+        false,
+        [{ key: 'serviceUrl', value: 'http://prod.example' }],
+      ],
     ]);
     // one template version read for the one major version the instances run
-    expect(proton.commandCalls(GetServiceTemplateVersionCommand)).toHaveLength(1);
+    expect(proton.commandCalls(GetServiceTemplateVersionCommand)).toHaveLength(
+      1,
+    );
   });
 
   it('serves a second request from the cache', async () => {
@@ -186,7 +245,14 @@ describe('aws-proton backend plugin', () => {
   });
 
   it('upgrades an instance to the recommended minor version with permission, and says 403 without', async () => {
-    proton.on(GetServiceInstanceCommand).resolves({ serviceInstance: { ...instance('dev', '0'), spec: 'proton: ServiceSpec' } });
+    proton
+      .on(GetServiceInstanceCommand)
+      .resolves({
+        serviceInstance: {
+          ...instance('dev', '0'),
+          spec: 'proton: ServiceSpec',
+        },
+      });
     proton.on(UpdateServiceInstanceCommand).resolves({
       serviceInstance: { ...instance('dev', '0', 'IN_PROGRESS') },
     });
@@ -202,8 +268,14 @@ describe('aws-proton backend plugin', () => {
       .post(`${SERVICE}/instances/dev/deployments`)
       .send({ deploymentType: 'MINOR_VERSION' });
     expect(res.status).toBe(202);
-    expect(res.body).toEqual({ name: 'dev', deploymentStatus: 'IN_PROGRESS', targetVersion: '1.1' });
-    expect(proton.commandCalls(UpdateServiceInstanceCommand)[0].args[0].input).toEqual({
+    expect(res.body).toEqual({
+      name: 'dev',
+      deploymentStatus: 'IN_PROGRESS',
+      targetVersion: '1.1',
+    });
+    expect(
+      proton.commandCalls(UpdateServiceInstanceCommand)[0].args[0].input,
+    ).toEqual({
       serviceName: 'checkout',
       name: 'dev',
       deploymentType: 'MINOR_VERSION',
@@ -215,7 +287,9 @@ describe('aws-proton backend plugin', () => {
 
   it('refuses an unknown deployment type', async () => {
     const server = await start();
-    const res = await request(server).post(`${SERVICE}/instances/dev/deployments`).send({ deploymentType: 'LATEST' });
+    const res = await request(server)
+      .post(`${SERVICE}/instances/dev/deployments`)
+      .send({ deploymentType: 'LATEST' });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toBe(
       'deploymentType must be one of CURRENT_VERSION, MINOR_VERSION, MAJOR_VERSION',
@@ -236,23 +310,38 @@ describe('aws-proton backend plugin', () => {
         lastDeploymentSucceededAt: date,
       },
     });
-    proton.on(ListEnvironmentOutputsCommand).resolves({ outputs: [{ key: 'vpcId', valueString: 'vpc-1' }] });
+    proton
+      .on(ListEnvironmentOutputsCommand)
+      .resolves({ outputs: [{ key: 'vpcId', valueString: 'vpc-1' }] });
     proton.on(GetEnvironmentTemplateCommand).resolves({
-      environmentTemplate: { name: 'fargate-env', recommendedVersion: '1.0' } as any,
+      environmentTemplate: {
+        name: 'fargate-env',
+        recommendedVersion: '1.0',
+      } as any,
     });
     proton.on(GetEnvironmentTemplateVersionCommand).resolves({
       environmentTemplateVersion: { recommendedMinorVersion: '0' } as any,
     });
-    proton.on(ListServiceInstancesCommand).resolves({ serviceInstances: [instance('dev', '0')] });
+    proton
+      .on(ListServiceInstancesCommand)
+      .resolves({ serviceInstances: [instance('dev', '0')] });
     const server = await start();
-    const res = await request(server).get('/api/aws-proton/v1/entities/resource/default/dev/environment');
+    const res = await request(server).get(
+      '/api/aws-proton/v1/entities/resource/default/dev/environment',
+    );
     expect(res.status).toBe(200);
     expect(res.body.outputs).toEqual([{ key: 'vpcId', value: 'vpc-1' }]);
     expect(res.body.serviceInstances).toEqual([
-      { serviceName: 'checkout', name: 'dev', deploymentStatus: 'SUCCEEDED', templateName: 'fargate-service', templateVersion: '1.0' },
+      {
+        serviceName: 'checkout',
+        name: 'dev',
+        deploymentStatus: 'SUCCEEDED',
+        templateName: 'fargate-service',
+        templateVersion: '1.0',
+      },
     ]);
-    expect(proton.commandCalls(ListServiceInstancesCommand)[0].args[0].input.filters).toEqual([
-      { key: 'environmentName', value: 'dev' },
-    ]);
+    expect(
+      proton.commandCalls(ListServiceInstancesCommand)[0].args[0].input.filters,
+    ).toEqual([{ key: 'environmentName', value: 'dev' }]);
   });
 });

@@ -32,7 +32,15 @@ export const awsProtonPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
       },
-      async init({ config, cache, httpAuth, httpRouter, permissions, permissionsRegistry, catalog }) {
+      async init({
+        config,
+        cache,
+        httpAuth,
+        httpRouter,
+        permissions,
+        permissionsRegistry,
+        catalog,
+      }) {
         permissionsRegistry.addPermissions(awsProtonPermissions);
         const clients = ProtonClientFactory.fromConfig(config);
         const reads = new ProtonReadCache(
@@ -45,7 +53,9 @@ export const awsProtonPlugin = createBackendPlugin({
             permissions,
             arns: new EntityArnResolver(catalog),
             services: new ServiceOverviewService(clients, reads, {
-              concurrency: config.getOptionalNumber('awsProton.outputsConcurrency'),
+              concurrency: config.getOptionalNumber(
+                'awsProton.outputsConcurrency',
+              ),
             }),
             environments: new EnvironmentOverviewService(clients, reads),
             deployments: new DeploymentHistoryService(clients, reads),

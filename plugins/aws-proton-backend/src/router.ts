@@ -2,7 +2,10 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -18,7 +21,10 @@ import { EntityArnResolver } from './services/EntityArnResolver';
 import { EnvironmentOverviewService } from './services/EnvironmentOverviewService';
 import { InstanceUpdateService } from './services/InstanceUpdateService';
 import { ServiceOverviewService } from './services/ServiceOverviewService';
-import { TemplateCatalogService, TemplateKind } from './services/TemplateCatalogService';
+import {
+  TemplateCatalogService,
+  TemplateKind,
+} from './services/TemplateCatalogService';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -57,7 +63,9 @@ function entityRef(params: Record<string, string>): CompoundEntityRef {
 
 function instanceName(params: Record<string, string>): string {
   if (!PROTON_NAME.test(params.instance) || params.instance.length > 100) {
-    throw new InputError(`"${params.instance}" is not a valid service instance name`);
+    throw new InputError(
+      `"${params.instance}" is not a valid service instance name`,
+    );
   }
   return params.instance;
 }
@@ -66,27 +74,55 @@ function instanceName(params: Record<string, string>): string {
  * The HTTP API of the `aws-proton` backend plugin, under `/api/aws-proton`. Callers name catalog
  * entities, never ARNs.
  */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, arns, services, environments, deployments, updates } = options;
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const {
+    httpAuth,
+    permissions,
+    arns,
+    services,
+    environments,
+    deployments,
+    updates,
+  } = options;
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
 
   const credentialsOf = (req: Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
   const serviceArn = async (req: Request) =>
-    arns.resolve(entityRef(req.params), AWS_PROTON_SERVICE_ANNOTATION, 'service', await credentialsOf(req));
+    arns.resolve(
+      entityRef(req.params),
+      AWS_PROTON_SERVICE_ANNOTATION,
+      'service',
+      await credentialsOf(req),
+    );
   const environmentArn = async (req: Request) =>
-    arns.resolve(entityRef(req.params), AWS_PROTON_ENVIRONMENT_ANNOTATION, 'environment', await credentialsOf(req));
+    arns.resolve(
+      entityRef(req.params),
+      AWS_PROTON_ENVIRONMENT_ANNOTATION,
+      'environment',
+      await credentialsOf(req),
+    );
 
-  router.get('/v1/entities/:kind/:namespace/:name/service', async (req, res) => {
-    res.json(await services.getServiceOverview(await serviceArn(req)));
-  });
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/service',
+    async (req, res) => {
+      res.json(await services.getServiceOverview(await serviceArn(req)));
+    },
+  );
 
   router.get(
     '/v1/entities/:kind/:namespace/:name/service/instances/:instance/deployments',
     async (req, res) => {
       const arn = await serviceArn(req);
-      res.json(await deployments.listServiceInstanceDeployments(arn, instanceName(req.params)));
+      res.json(
+        await deployments.listServiceInstanceDeployments(
+          arn,
+          instanceName(req.params),
+        ),
+      );
     },
   );
 
@@ -101,32 +137,65 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       }
       const credentials = await credentialsOf(req);
       const ref = entityRef(req.params);
-      const arn = await arns.resolve(ref, AWS_PROTON_SERVICE_ANNOTATION, 'service', credentials);
+      const arn = await arns.resolve(
+        ref,
+        AWS_PROTON_SERVICE_ANNOTATION,
+        'service',
+        credentials,
+      );
       const [decision] = await permissions.authorize(
-        [{ permission: awsProtonServiceInstanceUpdatePermission, resourceRef: stringifyEntityRef(ref) }],
+        [
+          {
+            permission: awsProtonServiceInstanceUpdatePermission,
+            resourceRef: stringifyEntityRef(ref),
+          },
+        ],
         { credentials },
       );
       if (decision.result !== AuthorizeResult.ALLOW) {
         throw new NotAllowedError(
-          `You may not redeploy or upgrade the instances of ${stringifyEntityRef(ref)} (${awsProtonServiceInstanceUpdatePermission.name})`,
+          `You may not redeploy or upgrade the instances of ${stringifyEntityRef(
+            ref,
+          )} (${awsProtonServiceInstanceUpdatePermission.name})`,
         );
       }
       res
         .status(202)
-        .json(await updates.updateInstance(arn, instanceName(req.params), deploymentType));
+        .json(
+          await updates.updateInstance(
+            arn,
+            instanceName(req.params),
+            deploymentType,
+          ),
+        );
     },
   );
 
-  router.get('/v1/entities/:kind/:namespace/:name/environment', async (req, res) => {
-    res.json(await environments.getEnvironmentOverview(await environmentArn(req)));
-  });
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/environment',
+    async (req, res) => {
+      res.json(
+        await environments.getEnvironmentOverview(await environmentArn(req)),
+      );
+    },
+  );
 
-  router.get('/v1/entities/:kind/:namespace/:name/environment/deployments', async (req, res) => {
-    res.json(await deployments.listEnvironmentDeployments(await environmentArn(req)));
-  });
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/environment/deployments',
+    async (req, res) => {
+      res.json(
+        await deployments.listEnvironmentDeployments(await environmentArn(req)),
+      );
+    },
+  );
 
   if (options.templates && options.resolveTarget) {
-    addTemplateCatalogRoutes(router, httpAuth, options.templates, options.resolveTarget);
+    addTemplateCatalogRoutes(
+      router,
+      httpAuth,
+      options.templates,
+      options.resolveTarget,
+    );
   }
 
   return router;
@@ -135,7 +204,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 const VERSION = /^\d+(\.\d+)?$/;
 const MAJOR = /^\d+$/;
 
-function queryString(req: Request, name: string, pattern?: RegExp): string | undefined {
+function queryString(
+  req: Request,
+  name: string,
+  pattern?: RegExp,
+): string | undefined {
   const value = req.query[name];
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string' || (pattern && !pattern.test(value))) {
@@ -176,30 +249,41 @@ function addTemplateCatalogRoutes(
     router.get(`/v1/${kind}-templates/:name/versions`, async (req, res) => {
       const target = await targetOf(req);
       res.json(
-        await templates.listVersions(target, kind, protonName(req.params.name, `${kind} template name`)),
-      );
-    });
-    router.get(`/v1/${kind}-templates/:name/versions/:version`, async (req, res) => {
-      const target = await targetOf(req);
-      if (!VERSION.test(req.params.version)) {
-        throw new InputError(`"${req.params.version}" is not a template version such as 1 or 1.2`);
-      }
-      res.json(
-        await templates.getVersion(
+        await templates.listVersions(
           target,
           kind,
           protonName(req.params.name, `${kind} template name`),
-          req.params.version,
         ),
       );
     });
+    router.get(
+      `/v1/${kind}-templates/:name/versions/:version`,
+      async (req, res) => {
+        const target = await targetOf(req);
+        if (!VERSION.test(req.params.version)) {
+          throw new InputError(
+            `"${req.params.version}" is not a template version such as 1 or 1.2`,
+          );
+        }
+        res.json(
+          await templates.getVersion(
+            target,
+            kind,
+            protonName(req.params.name, `${kind} template name`),
+            req.params.version,
+          ),
+        );
+      },
+    );
   }
   router.get('/v1/environments', async (req, res) => {
     const target = await targetOf(req);
     const template = queryString(req, 'template');
     const major = queryString(req, 'major', MAJOR);
     if (!template || !major) {
-      throw new InputError('Give the service template as template=<name>&major=<major version>');
+      throw new InputError(
+        'Give the service template as template=<name>&major=<major version>',
+      );
     }
     res.json(
       await templates.listCompatibleEnvironments(

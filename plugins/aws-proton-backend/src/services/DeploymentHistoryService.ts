@@ -1,4 +1,7 @@
-import { DeploymentSummary, paginateListDeployments } from '@aws-sdk/client-proton';
+import {
+  DeploymentSummary,
+  paginateListDeployments,
+} from '@aws-sdk/client-proton';
 import {
   DeploymentView,
   ProtonArn,
@@ -27,35 +30,65 @@ export class DeploymentHistoryService {
     instanceName: string,
   ): Promise<DeploymentView[]> {
     return this.cache.read(
-      cacheKeys.serviceInstanceDeployments(service.accountId, service.region, service.name, instanceName),
+      cacheKeys.serviceInstanceDeployments(
+        service.accountId,
+        service.region,
+        service.name,
+        instanceName,
+      ),
       () =>
-        this.list(service, `service instance "${service.name}/${instanceName}"`, {
-          serviceName: service.name,
-          serviceInstanceName: instanceName,
-        }),
-      views => views.some(v => v.status === 'IN_PROGRESS' || v.status === 'CANCELLING'),
+        this.list(
+          service,
+          `service instance "${service.name}/${instanceName}"`,
+          {
+            serviceName: service.name,
+            serviceInstanceName: instanceName,
+          },
+        ),
+      views =>
+        views.some(
+          v => v.status === 'IN_PROGRESS' || v.status === 'CANCELLING',
+        ),
     );
   }
 
-  async listEnvironmentDeployments(environment: ProtonArn): Promise<DeploymentView[]> {
+  async listEnvironmentDeployments(
+    environment: ProtonArn,
+  ): Promise<DeploymentView[]> {
     return this.cache.read(
-      cacheKeys.environmentDeployments(environment.accountId, environment.region, environment.name),
+      cacheKeys.environmentDeployments(
+        environment.accountId,
+        environment.region,
+        environment.name,
+      ),
       () =>
         this.list(environment, `environment "${environment.name}"`, {
           environmentName: environment.name,
         }),
-      views => views.some(v => v.status === 'IN_PROGRESS' || v.status === 'CANCELLING'),
+      views =>
+        views.some(
+          v => v.status === 'IN_PROGRESS' || v.status === 'CANCELLING',
+        ),
     );
   }
 
   private async list(
     arn: ProtonArn,
     resource: string,
-    filter: { serviceName?: string; serviceInstanceName?: string; environmentName?: string },
+    filter: {
+      serviceName?: string;
+      serviceInstanceName?: string;
+      environmentName?: string;
+    },
   ): Promise<DeploymentView[]> {
     const { client } = await this.clients.getClientForArn(arn);
     const deployments = await callProton(
-      { operation: 'ListDeployments', resource, accountId: arn.accountId, region: arn.region },
+      {
+        operation: 'ListDeployments',
+        resource,
+        accountId: arn.accountId,
+        region: arn.region,
+      },
       async () => {
         const all: DeploymentSummary[] = [];
         for await (const page of paginateListDeployments(

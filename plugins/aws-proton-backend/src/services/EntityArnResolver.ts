@@ -1,7 +1,8 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
-  BackstageCredentials,
-} from '@backstage/backend-plugin-api';
-import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+  CompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -33,9 +34,7 @@ export class EntityArnResolver {
     }
     const value = entity.metadata.annotations?.[annotation];
     if (!value) {
-      throw new NotFoundError(
-        `Entity ${name} has no ${annotation} annotation`,
-      );
+      throw new NotFoundError(`Entity ${name} has no ${annotation} annotation`);
     }
     try {
       return parseProtonArn(value, resourceType);

@@ -41,7 +41,10 @@ export class EnvironmentOverviewService {
 
   private async load(arn: ProtonArn): Promise<EnvironmentOverview> {
     const { client } = await this.clients.getClientForArn(arn);
-    const context = (operation: string, resource: string): ProtonCallContext => ({
+    const context = (
+      operation: string,
+      resource: string,
+    ): ProtonCallContext => ({
       operation,
       resource,
       accountId: arn.accountId,
@@ -56,7 +59,10 @@ export class EnvironmentOverviewService {
       callProton(context('ListEnvironmentOutputs', resource), () =>
         listOutputs(nextToken =>
           client.send(
-            new ListEnvironmentOutputsCommand({ environmentName: arn.name, nextToken }),
+            new ListEnvironmentOutputsCommand({
+              environmentName: arn.name,
+              nextToken,
+            }),
           ),
         ),
       ),
@@ -71,26 +77,43 @@ export class EnvironmentOverviewService {
         return all;
       }),
     ]);
-    const templateName = requireField(environment.templateName, 'environment.templateName');
-    const major = requireField(environment.templateMajorVersion, 'environment.templateMajorVersion');
-    const minor = requireField(environment.templateMinorVersion, 'environment.templateMinorVersion');
+    const templateName = requireField(
+      environment.templateName,
+      'environment.templateName',
+    );
+    const major = requireField(
+      environment.templateMajorVersion,
+      'environment.templateMajorVersion',
+    );
+    const minor = requireField(
+      environment.templateMinorVersion,
+      'environment.templateMinorVersion',
+    );
     const templateResource = `environment template "${templateName}"`;
     const [template, version] = await Promise.all([
       callProton(context('GetEnvironmentTemplate', templateResource), () =>
         client.send(new GetEnvironmentTemplateCommand({ name: templateName })),
       ),
-      callProton(context('GetEnvironmentTemplateVersion', `${templateResource} version ${major}.${minor}`), () =>
-        client.send(
-          new GetEnvironmentTemplateVersionCommand({
-            templateName,
-            majorVersion: major,
-            minorVersion: minor,
-          }),
+      callProton(
+        context(
+          'GetEnvironmentTemplateVersion',
+          `${templateResource} version ${major}.${minor}`,
         ),
+        () =>
+          client.send(
+            new GetEnvironmentTemplateVersionCommand({
+              templateName,
+              majorVersion: major,
+              minorVersion: minor,
+            }),
+          ),
       ),
     ]);
 
-    const deploymentStatus = requireField(environment.deploymentStatus, 'environment.deploymentStatus');
+    const deploymentStatus = requireField(
+      environment.deploymentStatus,
+      'environment.deploymentStatus',
+    );
     return {
       arn: requireField(environment.arn, 'environment.arn'),
       name: requireField(environment.name, 'environment.name'),
@@ -103,18 +126,30 @@ export class EnvironmentOverviewService {
         template.environmentTemplate?.recommendedVersion,
         version.environmentTemplateVersion?.recommendedMinorVersion,
       ),
-      lastDeploymentSucceededAt: environment.lastDeploymentSucceededAt?.toISOString(),
+      lastDeploymentSucceededAt:
+        environment.lastDeploymentSucceededAt?.toISOString(),
       outputs,
       serviceInstances: instances
         .map(instance => ({
-          serviceName: requireField(instance.serviceName, 'serviceInstance.serviceName'),
+          serviceName: requireField(
+            instance.serviceName,
+            'serviceInstance.serviceName',
+          ),
           name: requireField(instance.name, 'serviceInstance.name'),
-          deploymentStatus: requireField(instance.deploymentStatus, 'serviceInstance.deploymentStatus'),
-          templateName: requireField(instance.templateName, 'serviceInstance.templateName'),
+          deploymentStatus: requireField(
+            instance.deploymentStatus,
+            'serviceInstance.deploymentStatus',
+          ),
+          templateName: requireField(
+            instance.templateName,
+            'serviceInstance.templateName',
+          ),
           templateVersion: `${instance.templateMajorVersion}.${instance.templateMinorVersion}`,
         }))
         .sort((a, b) =>
-          `${a.serviceName}/${a.name}`.localeCompare(`${b.serviceName}/${b.name}`),
+          `${a.serviceName}/${a.name}`.localeCompare(
+            `${b.serviceName}/${b.name}`,
+          ),
         ),
       inProgress: describeDeploymentStatus(deploymentStatus).inProgress,
     };

@@ -54,7 +54,10 @@ export class InstanceUpdateService {
       (
         await callProton(context('GetServiceInstance'), () =>
           client.send(
-            new GetServiceInstanceCommand({ serviceName: service.name, name: instanceName }),
+            new GetServiceInstanceCommand({
+              serviceName: service.name,
+              name: instanceName,
+            }),
           ),
         )
       ).serviceInstance,
@@ -65,16 +68,31 @@ export class InstanceUpdateService {
         `${resource} is being deployed (${instance.deploymentStatus}); wait for that deployment to end`,
       );
     }
-    const templateName = requireField(instance.templateName, 'serviceInstance.templateName');
-    const major = requireField(instance.templateMajorVersion, 'serviceInstance.templateMajorVersion');
-    const minor = requireField(instance.templateMinorVersion, 'serviceInstance.templateMinorVersion');
+    const templateName = requireField(
+      instance.templateName,
+      'serviceInstance.templateName',
+    );
+    const major = requireField(
+      instance.templateMajorVersion,
+      'serviceInstance.templateMajorVersion',
+    );
+    const minor = requireField(
+      instance.templateMinorVersion,
+      'serviceInstance.templateMinorVersion',
+    );
     let target = { major, minor };
 
     if (deploymentType === 'MINOR_VERSION') {
-      const { serviceTemplateVersion } = await callProton(context('GetServiceTemplateVersion'), () =>
-        client.send(
-          new GetServiceTemplateVersionCommand({ templateName, majorVersion: major, minorVersion: minor }),
-        ),
+      const { serviceTemplateVersion } = await callProton(
+        context('GetServiceTemplateVersion'),
+        () =>
+          client.send(
+            new GetServiceTemplateVersionCommand({
+              templateName,
+              majorVersion: major,
+              minorVersion: minor,
+            }),
+          ),
       );
       const recommended = serviceTemplateVersion?.recommendedMinorVersion;
       if (!recommended || Number(recommended) <= Number(minor)) {
@@ -84,10 +102,14 @@ export class InstanceUpdateService {
       }
       target = { major, minor: recommended };
     } else if (deploymentType === 'MAJOR_VERSION') {
-      const { serviceTemplate } = await callProton(context('GetServiceTemplate'), () =>
-        client.send(new GetServiceTemplateCommand({ name: templateName })),
+      const { serviceTemplate } = await callProton(
+        context('GetServiceTemplate'),
+        () =>
+          client.send(new GetServiceTemplateCommand({ name: templateName })),
       );
-      const [recommendedMajor, recommendedMinor] = (serviceTemplate?.recommendedVersion ?? '').split('.');
+      const [recommendedMajor, recommendedMinor] = (
+        serviceTemplate?.recommendedVersion ?? ''
+      ).split('.');
       if (!recommendedMajor || Number(recommendedMajor) <= Number(major)) {
         throw new InputError(
           `${resource} runs ${major}.${minor}; ${templateName} has no newer major version to upgrade to`,
@@ -96,25 +118,38 @@ export class InstanceUpdateService {
       target = { major: recommendedMajor, minor: recommendedMinor };
     }
 
-    const { serviceInstance } = await callProton(context('UpdateServiceInstance'), () =>
-      client.send(
-        new UpdateServiceInstanceCommand({
-          serviceName: service.name,
-          name: instanceName,
-          deploymentType,
-          spec: instance.spec,
-          ...(deploymentType === 'CURRENT_VERSION'
-            ? {}
-            : { templateMajorVersion: target.major, templateMinorVersion: target.minor }),
-        }),
-      ),
+    const { serviceInstance } = await callProton(
+      context('UpdateServiceInstance'),
+      () =>
+        client.send(
+          new UpdateServiceInstanceCommand({
+            serviceName: service.name,
+            name: instanceName,
+            deploymentType,
+            spec: instance.spec,
+            ...(deploymentType === 'CURRENT_VERSION'
+              ? {}
+              : {
+                  templateMajorVersion: target.major,
+                  templateMinorVersion: target.minor,
+                }),
+          }),
+        ),
     );
 
-    const environmentName = requireField(instance.environmentName, 'serviceInstance.environmentName');
+    const environmentName = requireField(
+      instance.environmentName,
+      'serviceInstance.environmentName',
+    );
     await this.cache.invalidate([
       cacheKeys.service(service.accountId, service.region, service.name),
       cacheKeys.environment(service.accountId, service.region, environmentName),
-      cacheKeys.serviceInstanceDeployments(service.accountId, service.region, service.name, instanceName),
+      cacheKeys.serviceInstanceDeployments(
+        service.accountId,
+        service.region,
+        service.name,
+        instanceName,
+      ),
     ]);
     return {
       name: instanceName,

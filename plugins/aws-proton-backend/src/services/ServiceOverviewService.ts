@@ -69,7 +69,10 @@ export class ServiceOverviewService {
 
   private async load(arn: ProtonArn): Promise<ServiceOverview> {
     const { client } = await this.clients.getClientForArn(arn);
-    const context = (operation: string, resource: string): ProtonCallContext => ({
+    const context = (
+      operation: string,
+      resource: string,
+    ): ProtonCallContext => ({
       operation,
       resource,
       accountId: arn.accountId,
@@ -77,12 +80,14 @@ export class ServiceOverviewService {
     });
     const serviceName = `service "${arn.name}"`;
 
-    // The service, its instances and (once the template is known) its template are independent reads
-    const [service, instances] = await Promise.all([
-      callProton(context('GetService', serviceName), () =>
-        client.send(new GetServiceCommand({ name: arn.name })),
-      ).then(r => requireField(r.service, 'service')),
-      callProton(context('ListServiceInstances', serviceName), async () => {
+    // Two rounds of calls: the service and its instances; then, each as soon as what it needs is
+    // there, the template (from the service), the instances' outputs and versions (from the list).
+    const servicePromise = callProton(context('GetService', serviceName), () =>
+      client.send(new GetServiceCommand({ name: arn.name })),
+    ).then(r => requireField(r.service, 'service'));
+    const instancesPromise = callProton(
+      context('ListServiceInstances', serviceName),
+      async () => {
         const all: ServiceInstanceSummary[] = [];
         for await (const page of paginateListServiceInstances(
           { client, pageSize: 100 },
@@ -91,24 +96,50 @@ export class ServiceOverviewService {
           all.push(...(page.serviceInstances ?? []));
         }
         return all;
-      }),
-    ]);
-    const templateName = requireField(service.templateName, 'service.templateName');
-    const templateResource = `service template "${templateName}"`;
-
-    const majors = [
-      ...new Set(instances.map(i => requireField(i.templateMajorVersion, 'serviceInstance.templateMajorVersion'))),
-    ];
-    const [template, recommendedMinors, outputs] = await Promise.all([
-      callProton(context('GetServiceTemplate', templateResource), () =>
-        client.send(new GetServiceTemplateCommand({ name: templateName })),
+      },
+    );
+    const templateNameOf = (service: { templateName?: string }) =>
+      requireField(service.templateName, 'service.templateName');
+    const templatePromise = servicePromise.then(service =>
+      callProton(
+        context(
+          'GetServiceTemplate',
+          `service template "${templateNameOf(service)}"`,
+        ),
+        () =>
+          client.send(
+            new GetServiceTemplateCommand({ name: templateNameOf(service) }),
+          ),
       ),
-      this.recommendedMinorVersions(client, templateName, instances, majors, context),
+    );
+    const minorsPromise = Promise.all([servicePromise, instancesPromise]).then(
+      ([service, instances]) =>
+        this.recommendedMinorVersions(
+          client,
+          templateNameOf(service),
+          instances,
+          [
+            ...new Set(
+              instances.map(i =>
+                requireField(
+                  i.templateMajorVersion,
+                  'serviceInstance.templateMajorVersion',
+                ),
+              ),
+            ),
+          ],
+          context,
+        ),
+    );
+    const outputsPromise = instancesPromise.then(instances =>
       Promise.all(
         instances.map(instance =>
           this.limit(() =>
             callProton(
-              context('ListServiceInstanceOutputs', `service instance "${arn.name}/${instance.name}"`),
+              context(
+                'ListServiceInstanceOutputs',
+                `service instance "${arn.name}/${instance.name}"`,
+              ),
               () =>
                 listOutputs(nextToken =>
                   client.send(
@@ -123,25 +154,45 @@ export class ServiceOverviewService {
           ),
         ),
       ),
-    ]);
+    );
+    const [service, instances, template, recommendedMinors, outputs] =
+      await Promise.all([
+        servicePromise,
+        instancesPromise,
+        templatePromise,
+        minorsPromise,
+        outputsPromise,
+      ]);
+    const templateName = templateNameOf(service);
     const recommendedVersion = template.serviceTemplate?.recommendedVersion;
 
     const views = instances.map((instance, index) => {
-      const major = requireField(instance.templateMajorVersion, 'serviceInstance.templateMajorVersion');
+      const major = requireField(
+        instance.templateMajorVersion,
+        'serviceInstance.templateMajorVersion',
+      );
       const version = `${major}.${instance.templateMinorVersion}`;
       return {
         name: requireField(instance.name, 'serviceInstance.name'),
         arn: requireField(instance.arn, 'serviceInstance.arn'),
-        environmentName: requireField(instance.environmentName, 'serviceInstance.environmentName'),
-        deploymentStatus: requireField(instance.deploymentStatus, 'serviceInstance.deploymentStatus'),
+        environmentName: requireField(
+          instance.environmentName,
+          'serviceInstance.environmentName',
+        ),
+        deploymentStatus: requireField(
+          instance.deploymentStatus,
+          'serviceInstance.deploymentStatus',
+        ),
         deploymentStatusMessage: instance.deploymentStatusMessage,
         template: describeTemplateVersionStanding(
           version,
           recommendedVersion,
           recommendedMinors.get(major),
         ),
-        lastDeploymentAttemptedAt: instance.lastDeploymentAttemptedAt?.toISOString(),
-        lastDeploymentSucceededAt: instance.lastDeploymentSucceededAt?.toISOString(),
+        lastDeploymentAttemptedAt:
+          instance.lastDeploymentAttemptedAt?.toISOString(),
+        lastDeploymentSucceededAt:
+          instance.lastDeploymentSucceededAt?.toISOString(),
         outputs: outputs[index],
       };
     });
@@ -150,7 +201,10 @@ export class ServiceOverviewService {
     const status = requireField(service.status, 'service.status');
     const pipeline = service.pipeline
       ? {
-          deploymentStatus: requireField(service.pipeline.deploymentStatus, 'pipeline.deploymentStatus'),
+          deploymentStatus: requireField(
+            service.pipeline.deploymentStatus,
+            'pipeline.deploymentStatus',
+          ),
           deploymentStatusMessage: service.pipeline.deploymentStatusMessage,
           templateVersion: `${service.pipeline.templateMajorVersion}.${service.pipeline.templateMinorVersion}`,
         }
@@ -169,7 +223,9 @@ export class ServiceOverviewService {
       instances: views,
       inProgress:
         describeServiceStatus(status).inProgress ||
-        views.some(v => describeDeploymentStatus(v.deploymentStatus).inProgress) ||
+        views.some(
+          v => describeDeploymentStatus(v.deploymentStatus).inProgress,
+        ) ||
         (pipeline !== undefined &&
           describeDeploymentStatus(pipeline.deploymentStatus).inProgress),
     };
@@ -200,7 +256,10 @@ export class ServiceOverviewService {
               }),
             ),
         );
-        return [major, serviceTemplateVersion?.recommendedMinorVersion] as const;
+        return [
+          major,
+          serviceTemplateVersion?.recommendedMinorVersion,
+        ] as const;
       }),
     );
     return new Map(entries);
