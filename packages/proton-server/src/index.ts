@@ -61,7 +61,10 @@ export { runProtonServerCli } from './cli/runProtonServerCli';
 export { readProtonServerConfig } from './protonServerConfig';
 export { protonServerPlugin } from './plugin';
 export { protonServerPlugin as default } from './plugin';
-export { writeTemplateBundle } from './seeding/templateBundleArchive';
+export {
+  noopTemplateBundleFiles,
+  writeTemplateBundle,
+} from './seeding/templateBundleArchive';
 export { seedProtonResources } from './seeding/seedProtonResources';
 export type {
   ProtonSeedPlan,

@@ -20,6 +20,7 @@ import { parseProtonArn } from '@proton-platform/plugin-aws-proton-common';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
 import {
   createProtonServer,
+  noopTemplateBundleFiles,
   seedProtonResources,
   writeTemplateBundle,
 } from '@proton-platform/proton-server';
@@ -36,26 +37,6 @@ const credentials = {
   accessKeyId: 'AKIDBENCH',
   secretAccessKey: 'bench-secret',
 };
-
-const manifest = `infrastructure:
-  templates:
-    - rendering_engine: codebuild
-      settings:
-        provision: [echo provision]
-        deprovision: [echo deprovision]
-`;
-const schema = (kind: 'environment' | 'service') => `schema:
-  format:
-    openapi: "3.0.0"
-  ${kind}_input_type: "Inputs"
-  types:
-    Inputs:
-      type: object
-      properties:
-        size:
-          type: string
-          default: small
-`;
 
 async function main() {
   const bundlesDirectory = await fs.promises.mkdtemp(
@@ -83,22 +64,12 @@ async function main() {
   await writeTemplateBundle(
     bundlesDirectory,
     { bucket, key: 'env.tar.gz' },
-    {
-      files: {
-        'schema/schema.yaml': schema('environment'),
-        'infrastructure/manifest.yaml': manifest,
-      },
-    },
+    { files: noopTemplateBundleFiles('environment') },
   );
   await writeTemplateBundle(
     bundlesDirectory,
     { bucket, key: 'svc.tar.gz' },
-    {
-      files: {
-        'schema/schema.yaml': schema('service'),
-        'instance_infrastructure/manifest.yaml': manifest,
-      },
-    },
+    { files: noopTemplateBundleFiles('service') },
   );
   const environments = Array.from({ length: INSTANCES }, (_, i) => `env${i}`);
   await seedProtonResources(admin, {

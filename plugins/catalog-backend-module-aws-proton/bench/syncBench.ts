@@ -17,6 +17,7 @@ import { ConfigReader } from '@backstage/config';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
 import {
   createProtonServer,
+  noopTemplateBundleFiles,
   seedProtonResources,
   writeTemplateBundle,
 } from '@proton-platform/proton-server';
@@ -33,27 +34,6 @@ const credentials = {
   accessKeyId: 'AKIDBENCH',
   secretAccessKey: 'bench-secret',
 };
-
-const manifest = `infrastructure:
-  templates:
-    - rendering_engine: codebuild
-      settings:
-        provision: [echo provision]
-`;
-const schema = (kind: 'environment' | 'service') => `schema:
-  format:
-    openapi: "3.0.0"
-  ${kind}_input_type: "Inputs"
-  types:
-    Inputs:
-      type: object
-      properties:
-        port:
-          type: integer
-          default: 80
-          minimum: 1
-          maximum: 65535
-`;
 
 async function inBatches<T>(
   items: T[],
@@ -89,22 +69,12 @@ async function main() {
   await writeTemplateBundle(
     bundlesDirectory,
     { bucket, key: 'env.tar.gz' },
-    {
-      files: {
-        'schema/schema.yaml': schema('environment'),
-        'infrastructure/manifest.yaml': manifest,
-      },
-    },
+    { files: noopTemplateBundleFiles('environment') },
   );
   await writeTemplateBundle(
     bundlesDirectory,
     { bucket, key: 'svc.tar.gz' },
-    {
-      files: {
-        'schema/schema.yaml': schema('service'),
-        'instance_infrastructure/manifest.yaml': manifest,
-      },
-    },
+    { files: noopTemplateBundleFiles('service') },
   );
   const started = Date.now();
   const published = (key: string) => [

@@ -8,24 +8,16 @@ import {
   ProtonSpecError,
 } from '@proton-platform/plugin-aws-proton-common';
 import {
-  announceChange,
   authorizeInitiator,
-  DEFAULT_MAX_WAIT_SECONDS,
-  pollIntervalsOf,
   ProtonActionOptions,
 } from '../services/actionOptions';
 import { stepClientToken } from '../services/clientTokens';
-import {
-  collectInstanceResults,
-  failOnUnsuccessful,
-  findServiceUrl,
-  waitForServiceInstances,
-} from '../services/deploymentWaiter';
 import { serviceEntityRef } from '../services/entityNames';
 import {
   createOrAdoptServiceInstance,
   serviceTemplateName,
 } from '../services/instanceCreation';
+import { finishInstanceDeployment } from '../services/instanceDeployment';
 import { ProtonSession } from '../services/ProtonSession';
 import { checkServiceSpec } from '../services/specChecks';
 import { fetchTemplateVersionSchema } from '../services/templateVersions';
@@ -179,52 +171,7 @@ export function createAwsProtonServiceInstanceAction(
         }),
       });
       ctx.output('arn', created.arn);
-      const serviceArn = formatProtonArn({
-        resourceType: 'service',
-        name: input.serviceName,
-        ...session.target,
-      });
-      await announceChange(options, logger, {
-        action: 'updated',
-        arn: serviceArn,
-      });
-      if (input.wait === false) {
-        ctx.output('deploymentStatus', 'IN_PROGRESS');
-        ctx.output('outputs', {});
-        return;
-      }
-      const settled = await waitForServiceInstances(
-        session,
-        input.serviceName,
-        [input.instanceName],
-        {
-          logger,
-          signal: ctx.signal,
-          intervals: pollIntervalsOf(options),
-          maxWaitMs: (input.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
-        },
-      );
-      const [result] = await collectInstanceResults(
-        session,
-        input.serviceName,
-        settled,
-      );
-      ctx.output('deploymentStatus', result.deploymentStatus);
-      if (result.statusMessage)
-        ctx.output('statusMessage', result.statusMessage);
-      ctx.output('outputs', result.outputs);
-      const serviceUrl = findServiceUrl([result]);
-      if (serviceUrl) ctx.output('serviceUrl', serviceUrl);
-      await announceChange(options, logger, {
-        action: 'updated',
-        arn: serviceArn,
-      });
-      failOnUnsuccessful(
-        [result],
-        `instances of ${input.serviceName}`,
-        false,
-        logger,
-      );
+      await finishInstanceDeployment(ctx, options, session, logger, input);
     },
   });
 }

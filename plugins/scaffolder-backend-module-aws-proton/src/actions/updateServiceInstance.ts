@@ -3,28 +3,19 @@ import { NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   awsProtonServiceInstanceUpdatePermission,
-  formatProtonArn,
   InstanceDeploymentType,
 } from '@proton-platform/plugin-aws-proton-common';
 import {
-  announceChange,
   authorizeInitiator,
-  DEFAULT_MAX_WAIT_SECONDS,
-  pollIntervalsOf,
   ProtonActionOptions,
 } from '../services/actionOptions';
 import { stepClientToken } from '../services/clientTokens';
-import {
-  collectInstanceResults,
-  failOnUnsuccessful,
-  findServiceUrl,
-  waitForServiceInstances,
-} from '../services/deploymentWaiter';
 import { serviceEntityRef } from '../services/entityNames';
 import {
   findServiceInstance,
   instanceInputsOf,
 } from '../services/instanceCreation';
+import { finishInstanceDeployment } from '../services/instanceDeployment';
 import { ProtonSession } from '../services/ProtonSession';
 import { checkServiceSpec, sameSpec } from '../services/specChecks';
 import { fetchTemplateVersionSchema } from '../services/templateVersions';
@@ -210,52 +201,7 @@ export function createAwsProtonUpdateServiceInstanceAction(
           );
         },
       });
-      const serviceArn = formatProtonArn({
-        resourceType: 'service',
-        name: input.serviceName,
-        ...session.target,
-      });
-      await announceChange(options, logger, {
-        action: 'updated',
-        arn: serviceArn,
-      });
-      if (input.wait === false) {
-        ctx.output('deploymentStatus', 'IN_PROGRESS');
-        ctx.output('outputs', {});
-        return;
-      }
-      const settled = await waitForServiceInstances(
-        session,
-        input.serviceName,
-        [input.instanceName],
-        {
-          logger,
-          signal: ctx.signal,
-          intervals: pollIntervalsOf(options),
-          maxWaitMs: (input.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
-        },
-      );
-      const [result] = await collectInstanceResults(
-        session,
-        input.serviceName,
-        settled,
-      );
-      ctx.output('deploymentStatus', result.deploymentStatus);
-      if (result.statusMessage)
-        ctx.output('statusMessage', result.statusMessage);
-      ctx.output('outputs', result.outputs);
-      const serviceUrl = findServiceUrl([result]);
-      if (serviceUrl) ctx.output('serviceUrl', serviceUrl);
-      await announceChange(options, logger, {
-        action: 'updated',
-        arn: serviceArn,
-      });
-      failOnUnsuccessful(
-        [result],
-        `instances of ${input.serviceName}`,
-        false,
-        logger,
-      );
+      await finishInstanceDeployment(ctx, options, session, logger, input);
     },
   });
 }
