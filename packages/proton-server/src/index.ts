@@ -71,3 +71,5 @@ export type {
   SeedTemplateVersion,
 } from './seeding/seedProtonResources';
 export { S3BundleSources } from './bundles/s3BundleSources';
+export { startScratchControlPlane } from './seeding/scratchControlPlane';
+export type { ScratchControlPlane } from './seeding/scratchControlPlane';

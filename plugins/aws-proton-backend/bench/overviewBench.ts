@@ -12,65 +12,25 @@ import {
   GetEnvironmentCommand,
   ListServiceInstancesCommand,
   NotifyResourceDeploymentStatusChangeCommand,
-  ProtonClient,
 } from '@aws-sdk/client-proton';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { ConfigReader } from '@backstage/config';
 import { parseProtonArn } from '@proton-platform/plugin-aws-proton-common';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
 import {
-  createProtonServer,
-  noopTemplateBundleFiles,
   seedProtonResources,
-  writeTemplateBundle,
+  startScratchControlPlane,
 } from '@proton-platform/proton-server';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { ProtonReadCache } from '../src/services/ProtonReadCache';
 import { ServiceOverviewService } from '../src/services/ServiceOverviewService';
 
 const DELAY_MS = 50;
 const INSTANCES = 20;
 const CONCURRENT = 100;
-const credentials = {
-  accessKeyId: 'AKIDBENCH',
-  secretAccessKey: 'bench-secret',
-};
 
 async function main() {
-  const bundlesDirectory = await fs.promises.mkdtemp(
-    path.join(os.tmpdir(), 'overview-bench-'),
-  );
-  const server = createProtonServer({
-    credentials,
-    bundlesDirectory,
-    responseDelayMs: DELAY_MS,
-    logger: {
-      info: () => {},
-      warn: () => {},
-      error: (m: string) => console.error(m),
-    },
-  });
-  await server.start();
-  const admin = new ProtonClient({
-    region: 'us-east-1',
-    endpoint: server.endpoint,
-    credentials,
-  });
-
-  // A service with 20 instances, every deployment reported done with two outputs
-  const bucket = 'bench';
-  await writeTemplateBundle(
-    bundlesDirectory,
-    { bucket, key: 'env.tar.gz' },
-    { files: noopTemplateBundleFiles('environment') },
-  );
-  await writeTemplateBundle(
-    bundlesDirectory,
-    { bucket, key: 'svc.tar.gz' },
-    { files: noopTemplateBundleFiles('service') },
-  );
+  const scratch = await startScratchControlPlane({ responseDelayMs: DELAY_MS });
+  const { server, client: admin, credentials, noopBundles } = scratch;
   const environments = Array.from({ length: INSTANCES }, (_, i) => `env${i}`);
   await seedProtonResources(admin, {
     environmentTemplates: [
@@ -79,7 +39,7 @@ async function main() {
         versions: [
           {
             version: '1.0',
-            source: { bucket, key: 'env.tar.gz' },
+            source: noopBundles.environment,
             publish: true,
           },
         ],
@@ -95,7 +55,7 @@ async function main() {
         versions: [
           {
             version: '1.0',
-            source: { bucket, key: 'svc.tar.gz' },
+            source: noopBundles.service,
             publish: true,
           },
         ],
@@ -232,9 +192,7 @@ async function main() {
   );
 
   client.destroy();
-  admin.destroy();
-  await server.stop();
-  await fs.promises.rm(bundlesDirectory, { recursive: true, force: true });
+  await scratch.stop();
 }
 
 main().catch(error => {

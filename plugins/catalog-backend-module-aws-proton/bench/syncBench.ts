@@ -11,29 +11,19 @@ import {
   ListEnvironmentsCommand,
   NotifyResourceDeploymentStatusChangeCommand,
   paginateListEnvironments,
-  ProtonClient,
 } from '@aws-sdk/client-proton';
 import { ConfigReader } from '@backstage/config';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
 import {
-  createProtonServer,
-  noopTemplateBundleFiles,
   seedProtonResources,
-  writeTemplateBundle,
+  startScratchControlPlane,
 } from '@proton-platform/proton-server';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { AwsProtonEntityProvider } from '../src/providers/AwsProtonEntityProvider';
 
 const SERVICES = 1000;
 const ENVIRONMENTS = 200;
 const SERVICE_TEMPLATES = 40;
 const ENVIRONMENT_TEMPLATES = 10;
-const credentials = {
-  accessKeyId: 'AKIDBENCH',
-  secretAccessKey: 'bench-secret',
-};
 
 async function inBatches<T>(
   items: T[],
@@ -46,46 +36,18 @@ async function inBatches<T>(
 }
 
 async function main() {
-  const bundlesDirectory = await fs.promises.mkdtemp(
-    path.join(os.tmpdir(), 'sync-bench-'),
-  );
-  const server = createProtonServer({
-    credentials,
-    bundlesDirectory,
-    logger: {
-      info: () => {},
-      warn: () => {},
-      error: (m: string) => console.error(m),
-    },
-  });
-  await server.start();
-  const admin = new ProtonClient({
-    region: 'us-east-1',
-    endpoint: server.endpoint,
-    credentials,
-  });
-
-  const bucket = 'bench';
-  await writeTemplateBundle(
-    bundlesDirectory,
-    { bucket, key: 'env.tar.gz' },
-    { files: noopTemplateBundleFiles('environment') },
-  );
-  await writeTemplateBundle(
-    bundlesDirectory,
-    { bucket, key: 'svc.tar.gz' },
-    { files: noopTemplateBundleFiles('service') },
-  );
+  const scratch = await startScratchControlPlane();
+  const { server, client: admin, credentials, noopBundles } = scratch;
   const started = Date.now();
-  const published = (key: string) => [
-    { version: '1.0', source: { bucket, key }, publish: true },
+  const published = (source: { bucket: string; key: string }) => [
+    { version: '1.0', source, publish: true },
   ];
   await seedProtonResources(admin, {
     environmentTemplates: Array.from(
       { length: ENVIRONMENT_TEMPLATES },
       (_, i) => ({
         name: `env-template-${i}`,
-        versions: published('env.tar.gz'),
+        versions: published(noopBundles.environment),
       }),
     ),
     serviceTemplates: Array.from({ length: SERVICE_TEMPLATES }, (_, i) => ({
@@ -94,7 +56,7 @@ async function main() {
       compatibleEnvironmentTemplates: [
         { templateName: 'env-template-0', majorVersion: '1' },
       ],
-      versions: published('svc.tar.gz'),
+      versions: published(noopBundles.service),
     })),
     environments: Array.from({ length: ENVIRONMENTS }, (_, i) => ({
       name: `env-${i}`,
@@ -216,9 +178,7 @@ async function main() {
     }
   }
   client.destroy();
-  admin.destroy();
-  await server.stop();
-  await fs.promises.rm(bundlesDirectory, { recursive: true, force: true });
+  await scratch.stop();
 }
 
 main().catch(error => {

@@ -1,0 +1,83 @@
+import { ProtonClient } from '@aws-sdk/client-proton';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createProtonServer, ProtonServer } from '../ProtonServer';
+import {
+  noopTemplateBundleFiles,
+  writeTemplateBundle,
+} from './templateBundleArchive';
+
+/**
+ * A control plane in a temporary folder, for benchmarks: the server, a client signed with its
+ * credentials, and the sources of a no-op environment and service bundle ready to register.
+ *
+ * @public
+ */
+export interface ScratchControlPlane {
+  server: ProtonServer;
+  client: ProtonClient;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  noopBundles: Record<
+    'environment' | 'service',
+    { bucket: string; key: string }
+  >;
+  /** Stops the server and removes its folder. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a {@link ScratchControlPlane} on 127.0.0.1, with an in-memory database and no runner.
+ *
+ * @public
+ */
+export async function startScratchControlPlane(
+  options: { responseDelayMs?: number } = {},
+): Promise<ScratchControlPlane> {
+  const credentials = {
+    accessKeyId: 'AKIDSCRATCH',
+    secretAccessKey: 'scratch-secret',
+  };
+  const bundlesDirectory = await fs.promises.mkdtemp(
+    path.join(os.tmpdir(), 'proton-scratch-'),
+  );
+  const server = createProtonServer({
+    credentials,
+    bundlesDirectory,
+    responseDelayMs: options.responseDelayMs,
+    logger: {
+      info: () => {},
+      warn: () => {},
+      error: (message: string) => process.stderr.write(`${message}\n`),
+    },
+  });
+  await server.start();
+  const client = new ProtonClient({
+    region: 'us-east-1',
+    endpoint: server.endpoint,
+    credentials,
+  });
+  const noopBundles = {
+    environment: await writeTemplateBundle(
+      bundlesDirectory,
+      { bucket: 'scratch', key: 'environment.tar.gz' },
+      { files: noopTemplateBundleFiles('environment') },
+    ),
+    service: await writeTemplateBundle(
+      bundlesDirectory,
+      { bucket: 'scratch', key: 'service.tar.gz' },
+      { files: noopTemplateBundleFiles('service') },
+    ),
+  };
+  return {
+    server,
+    client,
+    credentials,
+    noopBundles,
+    async stop() {
+      client.destroy();
+      await server.stop();
+      await fs.promises.rm(bundlesDirectory, { recursive: true, force: true });
+    },
+  };
+}
