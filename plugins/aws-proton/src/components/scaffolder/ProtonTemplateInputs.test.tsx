@@ -91,11 +91,15 @@ describe('ProtonTemplateInputs', () => {
     await userEvent.type(screen.getByLabelText(/URL path/), 'web');
     await userEvent.click(screen.getByRole('button', { name: 'Review' }));
     expect(
-      await screen.findByText('[0].inputs.port: must be <= 65535', {}, SLOW),
+      await screen.findByText(
+        'item 1, Container port (inputs.port): must be <= 65535',
+        {},
+        SLOW,
+      ),
     ).toBeInTheDocument();
     expect(
       screen.getByText(
-        "'Instances' [0].inputs.path: must match the pattern ^(/|(/[A-Za-z0-9._~-]+)+)$",
+        "'Instances' item 1, URL path (inputs.path): must match the pattern ^(/|(/[A-Za-z0-9._~-]+)+)$",
       ),
     ).toBeInTheDocument();
     expect(onCreate).not.toHaveBeenCalled();

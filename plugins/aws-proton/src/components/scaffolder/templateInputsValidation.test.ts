@@ -49,9 +49,40 @@ describe('the validation of ProtonTemplateInputs', () => {
       },
     );
     expect(errors).toEqual([
-      'path: is required',
-      'port: must be >= 1',
-      'cpu: must be one of 256, 512, 1024',
+      'URL path (path): is required',
+      'Container port (port): must be >= 1',
+      'CPU units (cpu): must be one of 256, 512, 1024',
+    ]);
+  });
+
+  it("checks each item's inputs in a list of instances, naming the item", async () => {
+    const errors: string[] = [];
+    await validateTemplateInputs(
+      [
+        { name: 'dev', inputs: { path: '/orders' } },
+        { name: 'prod', inputs: { path: 'orders', port: 70000 } },
+      ],
+      { addError: message => errors.push(message) },
+      {
+        apiHolder,
+        formData: {
+          serviceTemplate: {
+            name: 'fargate-service',
+            majorVersion: '1',
+            minorVersion: '1',
+          },
+        },
+        uiSchema: {
+          inputs: {
+            'ui:field': 'ProtonTemplateInputs',
+            'ui:options': { templateField: 'serviceTemplate' },
+          },
+        },
+      },
+    );
+    expect(errors).toEqual([
+      'item 2, Container port (inputs.port): must be <= 65535',
+      'item 2, URL path (inputs.path): must match the pattern ^(/|(/[A-Za-z0-9._~-]+)+)$',
     ]);
   });
 
@@ -83,6 +114,11 @@ describe('the validation of ProtonTemplateInputs', () => {
         path: 'inputs.natGateways',
         message: 'must be one of "None", "Single"',
       },
+    ]);
+    expect(
+      validateInputs(environment, 'environment', { natGateways: 'Many' }, ''),
+    ).toEqual([
+      { path: 'natGateways', message: 'must be one of "None", "Single"' },
     ]);
     const service = parseProtonSchema(SERVICE_SCHEMA);
     expect(

@@ -75,6 +75,15 @@ export function inputsJsonSchema(
   return rest;
 }
 
+/** `spec.port` seen from `prefix` instead of `spec`: `inputs.port`, or `port` without a prefix. */
+function rebase(path: string, from: string, prefix: string): string {
+  const rest = path.slice(from.length).replace(/^\./, '');
+  if (!prefix) return rest;
+  return rest && !rest.startsWith('[')
+    ? `${prefix}.${rest}`
+    : `${prefix}${rest}`;
+}
+
 /**
  * Validates input values with the same rules as the scaffolder actions: the common package's
  * validators over the schema the actions fetch. Paths are prefixed with `prefix`.
@@ -90,14 +99,14 @@ export function validateInputs(
     return validateEnvironmentSpec(schema, {
       proton: 'EnvironmentSpec',
       spec: values,
-    }).errors.map(e => ({ ...e, path: e.path.replace(/^spec/, prefix) }));
+    }).errors.map(e => ({ ...e, path: rebase(e.path, 'spec', prefix) }));
   }
   if (kind === 'pipeline') {
     return validateServiceSpec(schema, {
       proton: 'ServiceSpec',
       pipeline: values,
       instances: [],
-    }).errors.map(e => ({ ...e, path: e.path.replace(/^pipeline/, prefix) }));
+    }).errors.map(e => ({ ...e, path: rebase(e.path, 'pipeline', prefix) }));
   }
   return validateServiceInstanceSpec(schema, values, { pathPrefix: prefix })
     .errors;
@@ -110,7 +119,7 @@ function locate(data: unknown, uiSchema: UiSchema) {
   if (uiSchema?.['ui:field'] === 'ProtonTemplateInputs') {
     return {
       options: uiSchema['ui:options'] ?? {},
-      values: [{ prefix: '', inputs: data }],
+      values: [{ item: undefined, key: '', inputs: data }],
     };
   }
   const key = Object.keys(uiSchema ?? {}).find(
@@ -119,14 +128,34 @@ function locate(data: unknown, uiSchema: UiSchema) {
   if (!key) return undefined;
   const options = uiSchema?.[key]['ui:options'] ?? {};
   if (!Array.isArray(data))
-    return { options, values: [{ prefix: '', inputs: data }] };
+    return { options, values: [{ item: undefined, key: '', inputs: data }] };
   return {
     options,
     values: data.map((item, index) => ({
-      prefix: `[${index}].${key}`,
+      item: index + 1,
+      key,
       inputs: (item as Record<string, unknown> | undefined)?.[key],
     })),
   };
+}
+
+/**
+ * An issue as the form shows it: the input's title from `schema.yaml` next to its path, and in a
+ * list, which item: `item 2, URL path (inputs.path): must match the pattern …`.
+ */
+function describeInputIssue(
+  issue: ProtonValidationIssue,
+  inputs: JsonSchema,
+  where: { item?: number; key: string },
+): string {
+  const first = /^[^.[]+/.exec(issue.path)?.[0];
+  const title = first ? inputs.properties?.[first]?.title : undefined;
+  const path = [where.key, issue.path].filter(Boolean).join('.');
+  const subject = title ? `${title} (${path})` : path;
+  const located = [where.item ? `item ${where.item}` : '', subject]
+    .filter(Boolean)
+    .join(', ');
+  return located ? `${located}: ${issue.message}` : issue.message;
 }
 
 /**
@@ -157,16 +186,15 @@ export async function validateTemplateInputs(
     choice,
   );
   const kind = inputsKindOf(options);
-  for (const { prefix, inputs } of found.values) {
+  const jsonSchema = inputsJsonSchema(schema, kind);
+  for (const { item, key, inputs } of found.values) {
     for (const issue of validateInputs(
       schema,
       kind,
       (inputs ?? {}) as ProtonInputs,
-      prefix,
+      '',
     )) {
-      field.addError(
-        issue.path ? `${issue.path}: ${issue.message}` : issue.message,
-      );
+      field.addError(describeInputIssue(issue, jsonSchema, { item, key }));
     }
   }
 }

@@ -1,0 +1,84 @@
+import { expect, Page, test } from '@playwright/test';
+import { docsScreenshot } from './docsScreenshot';
+import { signIn } from './signIn';
+
+/**
+ * A newcomer creates a service through the "Create a Fargate service on Proton" wizard: the real
+ * scaffolder runs aws:proton:create-service against the demo's control plane, waits for the instance,
+ * and the task page links to the catalog entity the provider ingested.
+ */
+const WIZARD = '/create/templates/default/proton-fargate-service';
+
+/** Opens the wizard once the demo's service template is published (the seed runs at start). */
+async function openWizard(page: Page) {
+  await expect(async () => {
+    await page.goto(WIZARD);
+    await page.locator('#root_serviceTemplate-name').click();
+    await expect(
+      page.getByRole('option', { name: /Fargate service/ }),
+    ).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 240_000, intervals: [5_000] });
+  await page.getByRole('option', { name: /Fargate service/ }).click();
+}
+
+test('creating a service through the wizard: a bad input is refused, a good one deploys and links to the entity', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await signIn(page);
+  await openWizard(page);
+  await expect(page.locator('#root_serviceTemplate-version')).toContainText(
+    '1.1',
+  );
+  await page.getByLabel('Name').fill('orders');
+  await page.getByLabel('Description').fill('Takes and tracks orders');
+  await page.getByRole('combobox').click();
+  await page.getByRole('option', { name: 'guests', exact: true }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // The instance: the environment picker lists the deployed environments, the inputs come from schema.yaml
+  await page.getByLabel('Instance name').fill('dev');
+  await page.locator('#root_instances_0_environment').click();
+  await expect(page.getByRole('option', { name: /^prod/ })).toContainText(
+    'Succeeded',
+  );
+  await page.getByRole('option', { name: /^dev/ }).click();
+  await expect(page.getByLabel('Container image')).toHaveValue(
+    'public.ecr.aws/nginx/nginx:1.27',
+  );
+  await page.getByLabel('URL path').fill('orders');
+  await page.getByRole('button', { name: 'Review' }).click();
+  await expect(
+    page
+      .getByText(/item 1, URL path \(inputs\.path\): must match the pattern/)
+      .first(),
+  ).toBeVisible();
+  await docsScreenshot(page, 'create-wizard');
+
+  await page.getByLabel('URL path').fill('/orders');
+  await page.getByRole('button', { name: 'Review' }).click();
+  await expect(page.getByText('Takes and tracks orders')).toBeVisible();
+  await page.getByRole('button', { name: 'Create' }).click();
+
+  // The task page: the action's progress, then the link to the new entity
+  await expect(
+    page.getByText(
+      /Created the AWS Proton service orders from fargate-service 1.1/,
+    ),
+  ).toBeVisible({ timeout: 60_000 });
+  const open = page.getByRole('link', { name: 'Open in catalog' });
+  await expect(open).toBeVisible({ timeout: 180_000 });
+  await expect(
+    page.getByText('The AWS Proton service orders is deployed: dev SUCCEEDED'),
+  ).toBeVisible();
+  await docsScreenshot(page, 'create-task');
+
+  await open.click();
+  await expect(page).toHaveURL(/\/catalog\/default\/component\/orders$/);
+  await expect(page.getByText('AWS Proton service')).toBeVisible();
+  const dev = page
+    .getByRole('grid', { name: 'Service instances' })
+    .getByRole('row', { name: /^dev/ });
+  await expect(dev).toContainText('Succeeded');
+  await expect(dev.getByRole('link', { name: /\/orders$/ })).toBeVisible();
+});
