@@ -24,6 +24,8 @@ const SERVICES = 1000;
 const ENVIRONMENTS = 200;
 const SERVICE_TEMPLATES = 40;
 const ENVIRONMENT_TEMPLATES = 10;
+/** Service templates that get a published 2.0 for the last round. */
+const SECOND_MAJORS = 5;
 
 async function inBatches<T>(
   items: T[],
@@ -137,26 +139,41 @@ async function main() {
     debug() {},
     child: () => quiet,
   } as any;
-  const providers = AwsProtonEntityProvider.fromConfig(config, {
-    clients,
-    logger: quiet,
-    scheduler: { createScheduledTaskRunner: () => undefined } as any,
-    auth: { getOwnServiceCredentials: async () => ({}) } as any,
-    catalog: { getEntities: async () => ({ items: [] }) } as any,
-  });
+  const newProviders = () =>
+    AwsProtonEntityProvider.fromConfig(config, {
+      clients,
+      logger: quiet,
+      scheduler: { createScheduledTaskRunner: () => undefined } as any,
+      auth: { getOwnServiceCredentials: async () => ({}) } as any,
+      catalog: { getEntities: async () => ({ items: [] }) } as any,
+    });
 
-  const listed =
-    SERVICES +
-    SERVICES /* instances */ +
-    ENVIRONMENTS +
-    SERVICE_TEMPLATES +
-    ENVIRONMENT_TEMPLATES;
+  // what the five lists return, and the calls they need at 100 items a page
+  const lists = {
+    ListEnvironments: ENVIRONMENTS,
+    ListServices: SERVICES,
+    ListServiceInstances: SERVICES,
+    ListServiceTemplates: SERVICE_TEMPLATES,
+    ListEnvironmentTemplates: ENVIRONMENT_TEMPLATES,
+  };
+  const listed = Object.values(lists).reduce((a, b) => a + b, 0);
+  const pages = Object.values(lists).reduce(
+    (a, n) => a + Math.ceil(n / 100),
+    0,
+  );
   // the target: one call per 100 listed items, plus one per published version
-  const budget = Math.ceil(listed / 100) + SERVICE_TEMPLATES;
-  for (const [name, provider] of [
-    ['owner from defaults', providers[0]],
-    ['owner from tags', providers[1]],
-  ] as const) {
+  const budget = (versions: number) =>
+    `${
+      pages + versions
+    } (${listed} items in 5 lists: ${pages} pages, + ${versions} published versions; ${
+      Math.ceil(listed / 100) + versions
+    } counting the items of all lists together)`;
+
+  async function syncTwice(
+    name: string,
+    provider: AwsProtonEntityProvider,
+    versions: number,
+  ) {
     for (const round of ['first sync', 'second sync']) {
       let entities = 0;
       await provider.connect({
@@ -172,11 +189,37 @@ async function main() {
       const seconds = ((Date.now() - t) / 1000).toFixed(2);
       const byOperation = JSON.stringify(Object.fromEntries(calls));
       console.log(
-        `${name}, ${round}: ${entities} entities in ${seconds} s, ${total} upstream calls ` +
-          `(budget ${budget}: ${listed} listed items / 100 + ${SERVICE_TEMPLATES} published versions) ${byOperation}`,
+        `${name}, ${round}: ${entities} entities in ${seconds} s, ${total} upstream calls, budget ${budget(
+          versions,
+        )}\n  ${byOperation}`,
       );
     }
   }
+
+  const [withoutTags, withTags] = newProviders();
+  await syncTwice('owner from defaults', withoutTags, SERVICE_TEMPLATES);
+  await syncTwice('owner from tags', withTags, SERVICE_TEMPLATES);
+
+  // A template that recommends a major version above 1 may have older majors published: the
+  // provider lists its versions on every sync to find them.
+  await seedProtonResources(admin, {
+    serviceTemplates: Array.from({ length: SECOND_MAJORS }, (_, i) => ({
+      name: `service-template-${i}`,
+      pipelineProvisioning: 'CUSTOMER_MANAGED' as const,
+      compatibleEnvironmentTemplates: [
+        { templateName: 'env-template-0', majorVersion: '1' },
+      ],
+      versions: [
+        ...published(noopBundles.service),
+        { version: '2.0', source: noopBundles.service, publish: true },
+      ],
+    })),
+  });
+  await syncTwice(
+    `owner from defaults, ${SECOND_MAJORS} templates with a major version 2 too`,
+    newProviders()[0],
+    SERVICE_TEMPLATES + SECOND_MAJORS,
+  );
   client.destroy();
   await scratch.stop();
 }

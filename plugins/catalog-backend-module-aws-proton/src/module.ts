@@ -29,7 +29,15 @@ export const catalogModuleAwsProton = createBackendModule({
         catalog: catalogServiceRef,
         events: eventsServiceRef,
       },
-      async init({ processing, config, logger, scheduler, auth, catalog, events }) {
+      async init({
+        processing,
+        config,
+        logger,
+        scheduler,
+        auth,
+        catalog,
+        events,
+      }) {
         if (!config.has('catalog.providers.awsProton')) {
           return;
         }

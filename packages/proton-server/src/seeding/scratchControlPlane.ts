@@ -18,6 +18,8 @@ export interface ScratchControlPlane {
   server: ProtonServer;
   client: ProtonClient;
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Where template bundles are read from: write more with `writeTemplateBundle`. */
+  bundlesDirectory: string;
   noopBundles: Record<
     'environment' | 'service',
     { bucket: string; key: string }
@@ -73,6 +75,7 @@ export async function startScratchControlPlane(
     server,
     client,
     credentials,
+    bundlesDirectory,
     noopBundles,
     async stop() {
       client.destroy();

@@ -1,59 +1,168 @@
 import {
-  GetServiceCommand,
-  GetServiceTemplateVersionCommand,
-  ListEnvironmentsCommand,
-  ListEnvironmentTemplatesCommand,
-  ListServiceInstancesCommand,
-  ListServicesCommand,
-  ListServiceTemplatesCommand,
-  ListServiceTemplateVersionsCommand,
-  ListTagsForResourceCommand,
+  CreateServiceCommand,
+  CreateServiceTemplateCommand,
+  CreateServiceTemplateVersionCommand,
+  DeleteServiceTemplateVersionCommand,
+  NotifyResourceDeploymentStatusChangeCommand,
   ProtonClient,
+  UpdateServiceTemplateVersionCommand,
+  waitUntilServiceTemplateVersionRegistered,
 } from '@aws-sdk/client-proton';
 import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
-import { mockClient } from 'aws-sdk-client-mock';
+import {
+  noopTemplateBundleFiles,
+  ScratchControlPlane,
+  seedProtonResources,
+  startScratchControlPlane,
+  writeTemplateBundle,
+} from '@proton-platform/proton-server';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AwsProtonEntityProvider } from './AwsProtonEntityProvider';
 
-const PREFIX = 'arn:aws:proton:us-east-1:000000000000';
-const date = new Date(0);
-const SCHEMA = fs.readFileSync(
-  path.resolve(__dirname, '../../../../../shared/proton-samples/cfn-loadbalanced-fargate-svc.schema.yaml'),
+/** The product's own service template schema: the wizard's inputs come from it. */
+const FARGATE_SERVICE_SCHEMA = fs.readFileSync(
+  path.resolve(
+    __dirname,
+    '../../../../templates/proton/service/fargate-service/schema/schema.yaml',
+  ),
   'utf8',
 );
+const ACCOUNT = '000000000000';
+const PREFIX = `arn:aws:proton:us-east-1:${ACCOUNT}`;
 
-const config = new ConfigReader({
-  aws: { accounts: [{ accountId: '000000000000', accessKeyId: 'a', secretAccessKey: 'b' }] },
-  awsProton: { regions: ['us-east-1'], accountIds: ['000000000000'] },
-  catalog: { providers: { awsProton: { demo: { defaultOwner: 'group:platform' } } } },
-});
+/**
+ * The known set in the control plane: fargate-env 1.0; fargate-service 1.0, 1.1 and 2.0 published and
+ * 3.0 a draft; draft-only with nothing published; the environment dev; the services hello_nginx
+ * (owner tag) and described (described by a catalog-info.yaml elsewhere), each with an instance in dev.
+ */
+async function seedKnownSet(scratch: ScratchControlPlane) {
+  const { client, bundlesDirectory, noopBundles } = scratch;
+  const fargate = await writeTemplateBundle(
+    bundlesDirectory,
+    { bucket: 'known', key: 'fargate-service.tar.gz' },
+    {
+      files: {
+        ...noopTemplateBundleFiles('service'),
+        'schema/schema.yaml': FARGATE_SERVICE_SCHEMA,
+      },
+    },
+  );
+  const compatible = [{ templateName: 'fargate-env', majorVersion: '1' }];
+  await seedProtonResources(client, {
+    environmentTemplates: [
+      {
+        name: 'fargate-env',
+        versions: [
+          { version: '1.0', source: noopBundles.environment, publish: true },
+        ],
+      },
+    ],
+    serviceTemplates: [
+      {
+        name: 'fargate-service',
+        displayName: 'Fargate service',
+        pipelineProvisioning: 'CUSTOMER_MANAGED',
+        compatibleEnvironmentTemplates: compatible,
+        versions: [
+          { version: '1.0', source: fargate, publish: true },
+          { version: '1.1', source: fargate, publish: true },
+          { version: '2.0', source: noopBundles.service, publish: true },
+          { version: '3.0', source: noopBundles.service, publish: false },
+        ],
+      },
+      {
+        name: 'draft-only',
+        pipelineProvisioning: 'CUSTOMER_MANAGED',
+        compatibleEnvironmentTemplates: compatible,
+        versions: [
+          { version: '1.0', source: noopBundles.service, publish: false },
+        ],
+      },
+    ],
+    environments: [
+      {
+        name: 'dev',
+        templateName: 'fargate-env',
+        templateMajorVersion: '1',
+        spec: 'proton: EnvironmentSpec\nspec: {}\n',
+      },
+    ],
+  });
+  await client.send(
+    new NotifyResourceDeploymentStatusChangeCommand({
+      resourceArn: `${PREFIX}:environment/dev`,
+      status: 'SUCCEEDED',
+    }),
+  );
+  await seedProtonResources(client, {
+    services: [
+      {
+        name: 'hello_nginx',
+        tags: { 'backstage:owner': 'group:checkout-team' },
+        ...serviceOn('dev'),
+      },
+      { name: 'described', ...serviceOn('dev') },
+    ],
+  });
+}
 
-const instance = (service: string, environmentName: string) => ({
-  name: environmentName,
-  arn: `${PREFIX}:service/${service}/${environmentName}`,
-  serviceName: service,
-  environmentName,
-  templateName: 'fargate-service',
-  templateMajorVersion: '1',
-  templateMinorVersion: '0',
-  deploymentStatus: 'SUCCEEDED' as const,
-  createdAt: date,
-  lastDeploymentAttemptedAt: date,
-  lastDeploymentSucceededAt: date,
-});
+function serviceOn(environment: string) {
+  return {
+    templateName: 'fargate-service',
+    templateMajorVersion: '1',
+    spec: `proton: ServiceSpec\ninstances:\n  - name: ${environment}\n    environment: ${environment}\n    spec:\n      path: /hello\n`,
+  };
+}
 
-describe('AwsProtonEntityProvider', () => {
-  const proton = mockClient(ProtonClient);
-  const clients = ProtonClientFactory.fromConfig(config);
+/** Counts the calls a client makes, by operation. */
+function countCalls(client: ProtonClient) {
+  const calls = new Map<string, number>();
+  client.middlewareStack.add(
+    (next, context) => async args => {
+      calls.set(
+        context.commandName!,
+        (calls.get(context.commandName!) ?? 0) + 1,
+      );
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCalls' },
+  );
+  return calls;
+}
 
-  function provider(catalogEntities: any[] = []) {
+describe('AwsProtonEntityProvider against the control plane', () => {
+  let scratch: ScratchControlPlane;
+  let config: ConfigReader;
+
+  beforeAll(async () => {
+    scratch = await startScratchControlPlane();
+    await seedKnownSet(scratch);
+    config = new ConfigReader({
+      aws: { accounts: [{ accountId: ACCOUNT, ...scratch.credentials }] },
+      awsProton: {
+        regions: ['us-east-1'],
+        accountIds: [ACCOUNT],
+        endpoint: scratch.server.endpoint,
+      },
+      catalog: {
+        providers: { awsProton: { demo: { defaultOwner: 'group:platform' } } },
+      },
+    });
+  }, 60_000);
+
+  afterAll(() => scratch?.stop());
+
+  async function connected(catalogEntities: Entity[] = []) {
+    const clients = ProtonClientFactory.fromConfig(config);
+    const calls = countCalls(await clients.getClient());
     const events = { subscribe: jest.fn(), publish: jest.fn() };
-    const [p] = AwsProtonEntityProvider.fromConfig(config, {
+    const [provider] = AwsProtonEntityProvider.fromConfig(config, {
       clients,
       logger: mockServices.logger.mock(),
       scheduler: mockServices.scheduler.mock(),
@@ -61,78 +170,41 @@ describe('AwsProtonEntityProvider', () => {
       catalog: catalogServiceMock({ entities: catalogEntities }),
       events,
     });
-    return { provider: p, events };
+    const connection = { applyMutation: jest.fn(), refresh: jest.fn() };
+    await provider.connect(connection);
+    const entities = (): Record<string, Entity> => {
+      const { entities: deferred } = connection.applyMutation.mock.lastCall[0];
+      return Object.fromEntries(
+        deferred.map(({ entity }: { entity: Entity }) => [
+          `${entity.kind}:${entity.metadata.name}`,
+          entity,
+        ]),
+      );
+    };
+    return { provider, connection, calls, events, entities, clients };
   }
 
-  beforeEach(() => {
-    proton.reset();
-    proton.on(ListEnvironmentsCommand).resolves({
-      environments: [
-        { name: 'dev', arn: `${PREFIX}:environment/dev`, templateName: 'fargate-env', templateMajorVersion: '1', templateMinorVersion: '0', deploymentStatus: 'SUCCEEDED', createdAt: date, lastDeploymentAttemptedAt: date, lastDeploymentSucceededAt: date },
-      ],
-    });
-    proton
-      .on(ListServicesCommand)
-      .resolvesOnce({
-        services: [
-          { name: 'hello_nginx', arn: `${PREFIX}:service/hello_nginx`, templateName: 'fargate-service', status: 'ACTIVE', createdAt: date, lastModifiedAt: date },
-        ],
-        nextToken: 'next',
-      })
-      .resolvesOnce({
-        services: [
-          { name: 'described', arn: `${PREFIX}:service/described`, templateName: 'fargate-service', status: 'ACTIVE', createdAt: date, lastModifiedAt: date },
-        ],
-      });
-    proton.on(ListServiceInstancesCommand).resolves({
-      serviceInstances: [instance('hello_nginx', 'dev'), instance('described', 'dev')],
-    });
-    proton.on(ListServiceTemplatesCommand).resolves({
-      templates: [
-        { name: 'fargate-service', arn: `${PREFIX}:service-template/fargate-service`, recommendedVersion: '1.1', createdAt: date, lastModifiedAt: date },
-        { name: 'draft-only', arn: `${PREFIX}:service-template/draft-only`, createdAt: date, lastModifiedAt: date },
-      ],
-    });
-    proton.on(ListEnvironmentTemplatesCommand).resolves({
-      templates: [{ name: 'fargate-env', arn: `${PREFIX}:environment-template/fargate-env`, recommendedVersion: '1.0', createdAt: date, lastModifiedAt: date }],
-    });
-    proton.on(ListServiceTemplateVersionsCommand).resolves({
-      templateVersions: [
-        { templateName: 'fargate-service', majorVersion: '1', minorVersion: '0', status: 'PUBLISHED', arn: 'a', createdAt: date, lastModifiedAt: date },
-        { templateName: 'fargate-service', majorVersion: '1', minorVersion: '1', status: 'PUBLISHED', arn: 'b', createdAt: date, lastModifiedAt: date },
-        { templateName: 'fargate-service', majorVersion: '2', minorVersion: '0', status: 'DRAFT', arn: 'c', createdAt: date, lastModifiedAt: date },
-      ],
-    });
-    proton.on(GetServiceTemplateVersionCommand).resolves({
-      serviceTemplateVersion: { schema: SCHEMA, templateName: 'fargate-service', majorVersion: '1', minorVersion: '1' } as any,
-    });
-    proton.on(ListTagsForResourceCommand).resolves({ tags: [] });
-    proton.on(ListTagsForResourceCommand, { resourceArn: `${PREFIX}:service/hello_nginx` }).resolves({
-      tags: [{ key: 'backstage:owner', value: 'group:checkout-team' }],
-    });
-  });
-
   it('ingests environments, services, templates and a wizard per published major version', async () => {
-    const described = {
+    const described: Entity = {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
       metadata: {
         name: 'described-elsewhere',
         annotations: {
           'aws.amazon.com/aws-proton-service': `${PREFIX}:service/described`,
-          'backstage.io/managed-by-location': 'url:https://git.example/catalog-info.yaml',
+          'backstage.io/managed-by-location':
+            'url:https://git.example/catalog-info.yaml',
         },
       },
       spec: { type: 'service', owner: 'x', lifecycle: 'production' },
     };
-    const { provider: p } = provider([described]);
-    const connection = { applyMutation: jest.fn(), refresh: jest.fn() };
-    await p.connect(connection);
-    await p.refresh();
+    const { provider, connection, calls, entities } = await connected([
+      described,
+    ]);
+    await provider.refresh();
 
-    const { type, entities } = connection.applyMutation.mock.calls[0][0];
-    expect(type).toBe('full');
-    const byName = Object.fromEntries(entities.map((e: any) => [`${e.entity.kind}:${e.entity.metadata.name}`, e.entity]));
+    expect(connection.applyMutation.mock.lastCall[0].type).toBe('full');
+    const byName = entities();
     expect(Object.keys(byName).sort()).toEqual([
       'Component:hello-nginx',
       'Resource:dev',
@@ -140,6 +212,7 @@ describe('AwsProtonEntityProvider', () => {
       'Resource:service-template-draft-only',
       'Resource:service-template-fargate-service',
       'Template:proton-fargate-service-v1',
+      'Template:proton-fargate-service-v2',
     ]);
     expect(byName['Component:hello-nginx'].spec).toEqual({
       type: 'service',
@@ -147,62 +220,191 @@ describe('AwsProtonEntityProvider', () => {
       owner: 'group:checkout-team',
       dependsOn: ['resource:dev'],
     });
-    expect(byName['Resource:dev'].spec).toEqual({ type: 'aws-proton-environment', owner: 'group:platform' });
-    expect(byName['Resource:service-template-fargate-service'].metadata.annotations['aws.amazon.com/aws-proton-service-template']).toBe(
-      `${PREFIX}:service-template/fargate-service`,
-    );
+    expect(
+      byName['Component:hello-nginx'].metadata.annotations![
+        'aws.amazon.com/aws-proton-service'
+      ],
+    ).toBe(`${PREFIX}:service/hello_nginx`);
+    expect(byName['Resource:dev'].spec).toEqual({
+      type: 'aws-proton-environment',
+      owner: 'group:platform',
+    });
+    expect(
+      byName['Resource:service-template-fargate-service'].metadata.annotations![
+        'aws.amazon.com/aws-proton-service-template'
+      ],
+    ).toBe(`${PREFIX}:service-template/fargate-service`);
 
-    const wizard = byName['Template:proton-fargate-service-v1'];
+    const wizard = byName['Template:proton-fargate-service-v1'] as any;
     expect(await templateEntityV1beta3Validator.check(wizard)).toBe(true);
+    expect(
+      await templateEntityV1beta3Validator.check(
+        byName['Template:proton-fargate-service-v2'],
+      ),
+    ).toBe(true);
     expect(wizard.spec.steps[0]).toMatchObject({
       action: 'aws:proton:create-service',
-      input: { templateName: 'fargate-service', templateMajorVersion: '1', instances: '${{ parameters.instances }}' },
+      input: {
+        templateName: 'fargate-service',
+        templateMajorVersion: '1',
+        instances: '${{ parameters.instances }}',
+      },
     });
-    const inputs = wizard.spec.parameters[1].properties.instances.items.properties.inputs;
-    expect(Object.keys(inputs.properties)).toEqual(expect.arrayContaining(['port', 'desired_count']));
-    // one version read: the newest published minor of major 1 (the draft of major 2 has no wizard)
-    expect(proton.commandCalls(GetServiceTemplateVersionCommand).map(c => c.args[0].input)).toEqual([
-      { templateName: 'fargate-service', majorVersion: '1', minorVersion: '1' },
-    ]);
-    // only templates with something published have their versions listed
-    expect(proton.commandCalls(ListServiceTemplateVersionsCommand)).toHaveLength(1);
+    const inputs =
+      wizard.spec.parameters[1].properties.instances.items.properties.inputs;
+    expect(inputs.required).toEqual(['path']);
+    expect(inputs.properties.port).toMatchObject({
+      type: 'integer',
+      default: 80,
+      maximum: 65535,
+    });
+
+    // Five lists, one list of the versions of the template recommending a major above 1, and one
+    // read of each published major's newest minor (1.1 and 2.0); nothing for the draft-only template.
+    expect(Object.fromEntries(calls)).toEqual({
+      ListEnvironmentsCommand: 1,
+      ListServicesCommand: 1,
+      ListServiceInstancesCommand: 1,
+      ListServiceTemplatesCommand: 1,
+      ListEnvironmentTemplatesCommand: 1,
+      ListServiceTemplateVersionsCommand: 1,
+      GetServiceTemplateVersionCommand: 2,
+      ListTagsForResourceCommand: 3,
+    });
   });
 
-  it('reads a version and a resource\'s tags once, then from its cache', async () => {
-    const { provider: p } = provider();
-    const connection = { applyMutation: jest.fn(), refresh: jest.fn() };
-    await p.connect(connection);
-    await p.refresh();
-    const tagCalls = proton.commandCalls(ListTagsForResourceCommand).length;
-    proton.on(ListServicesCommand).resolves({ services: [] });
-    await p.refresh();
-    expect(proton.commandCalls(GetServiceTemplateVersionCommand)).toHaveLength(1);
-    expect(proton.commandCalls(ListTagsForResourceCommand)).toHaveLength(tagCalls);
+  it('reads versions and tags once, then from its cache', async () => {
+    const { provider, calls } = await connected();
+    await provider.refresh();
+    calls.clear();
+    await provider.refresh();
+    expect(calls.get('GetServiceTemplateVersionCommand')).toBeUndefined();
+    expect(calls.get('ListTagsForResourceCommand')).toBeUndefined();
+  });
+
+  it('changes the wizards when a version is published or deleted', async () => {
+    const { client, bundlesDirectory, noopBundles } = scratch;
+    const register = async (
+      minorVersion: string,
+      source: { bucket: string; key: string },
+    ) => {
+      await client.send(
+        new CreateServiceTemplateVersionCommand({
+          templateName: 'queue-worker',
+          majorVersion: minorVersion === '0' ? undefined : '1',
+          source: { s3: source },
+          compatibleEnvironmentTemplates: [
+            { templateName: 'fargate-env', majorVersion: '1' },
+          ],
+        }),
+      );
+      await waitUntilServiceTemplateVersionRegistered(
+        { client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+        { templateName: 'queue-worker', majorVersion: '1', minorVersion },
+      );
+    };
+    const setStatus = (minorVersion: string, status: 'PUBLISHED' | 'DRAFT') =>
+      client.send(
+        new UpdateServiceTemplateVersionCommand({
+          templateName: 'queue-worker',
+          majorVersion: '1',
+          minorVersion,
+          status,
+        }),
+      );
+    const remove = (minorVersion: string) =>
+      client.send(
+        new DeleteServiceTemplateVersionCommand({
+          templateName: 'queue-worker',
+          majorVersion: '1',
+          minorVersion,
+        }),
+      );
+    await client.send(
+      new CreateServiceTemplateCommand({
+        name: 'queue-worker',
+        pipelineProvisioning: 'CUSTOMER_MANAGED',
+      }),
+    );
+    await register('0', noopBundles.service);
+    const { provider, entities } = await connected();
+    const wizardInputs = () =>
+      Object.keys(
+        (entities()['Template:proton-queue-worker-v1'] as any).spec
+          .parameters[1].properties.instances.items.properties.inputs
+          .properties,
+      );
+    await provider.refresh();
+    expect(entities()).not.toHaveProperty('Template:proton-queue-worker-v1');
+
+    await setStatus('0', 'PUBLISHED');
+    await provider.refresh();
+    expect(wizardInputs()).toEqual(['port']);
+
+    // 1.1 adds an optional input: the wizard of major 1 offers it at the next refresh
+    const files = noopTemplateBundleFiles('service');
+    const withReplicas = await writeTemplateBundle(
+      bundlesDirectory,
+      { bucket: 'known', key: 'queue-worker-1.1.tar.gz' },
+      {
+        files: {
+          ...files,
+          'schema/schema.yaml': `${files['schema/schema.yaml']}        replicas:\n          type: integer\n          default: 1\n`,
+        },
+      },
+    );
+    await register('1', withReplicas);
+    await setStatus('1', 'PUBLISHED');
+    await provider.refresh();
+    expect(wizardInputs()).toEqual(['port', 'replicas']);
+
+    // the recommended version goes last, as Proton requires
+    await remove('0');
+    await remove('1');
+    await provider.refresh();
+    expect(entities()).not.toHaveProperty('Template:proton-queue-worker-v1');
+    expect(entities()).toHaveProperty('Template:proton-fargate-service-v2');
   });
 
   it('ingests a service announced on the aws-proton topic at once', async () => {
-    proton.on(GetServiceCommand).resolves({
-      service: { name: 'fresh', arn: `${PREFIX}:service/fresh`, templateName: 'fargate-service', status: 'ACTIVE', spec: '', createdAt: date, lastModifiedAt: date },
-    });
-    proton.on(ListServiceInstancesCommand, { serviceName: 'fresh' }).resolves({ serviceInstances: [instance('fresh', 'dev')] });
-    const { provider: p, events } = provider();
-    const connection = { applyMutation: jest.fn(), refresh: jest.fn() };
-    await p.connect(connection);
+    await scratch.client.send(
+      new CreateServiceCommand({ name: 'fresh', ...serviceOn('dev') }),
+    );
+    const { connection, events } = await connected();
     const { onEvent, topics } = events.subscribe.mock.calls[0][0];
     expect(topics).toEqual(['aws-proton']);
-    await onEvent({ topic: 'aws-proton', eventPayload: { action: 'created', arn: `${PREFIX}:service/fresh` } });
+    await onEvent({
+      topic: 'aws-proton',
+      eventPayload: { action: 'created', arn: `${PREFIX}:service/fresh` },
+    });
     const mutation = connection.applyMutation.mock.calls[0][0];
     expect(mutation.type).toBe('delta');
     expect(mutation.added[0].entity.metadata.name).toBe('fresh');
     expect(mutation.added[0].entity.spec.dependsOn).toEqual(['resource:dev']);
   });
 
-  it('applies nothing when a call fails, so no entity is deleted', async () => {
-    proton.on(ListEnvironmentsCommand).rejects(new Error('connect ECONNREFUSED'));
-    const { provider: p } = provider();
+  it('applies nothing when the control plane cannot be reached, so no entity is deleted', async () => {
+    const clients = ProtonClientFactory.fromConfig(
+      new ConfigReader({
+        aws: { accounts: [{ accountId: ACCOUNT, ...scratch.credentials }] },
+        awsProton: {
+          regions: ['us-east-1'],
+          accountIds: [ACCOUNT],
+          endpoint: 'http://127.0.0.1:9',
+          maxAttempts: 1,
+        },
+      }),
+    );
+    const [provider] = AwsProtonEntityProvider.fromConfig(config, {
+      clients,
+      logger: mockServices.logger.mock(),
+      scheduler: mockServices.scheduler.mock(),
+      auth: mockServices.auth(),
+      catalog: catalogServiceMock(),
+    });
     const connection = { applyMutation: jest.fn(), refresh: jest.fn() };
-    await p.connect(connection);
-    await expect(p.refresh()).rejects.toThrow(/could not be reached/);
+    await provider.connect(connection);
+    await expect(provider.refresh()).rejects.toThrow(/could not be reached/);
     expect(connection.applyMutation).not.toHaveBeenCalled();
   });
 });

@@ -74,11 +74,15 @@ export class AwsProtonEntityProvider implements EntityProvider {
   private readonly defaults: EntityDefaults;
 
   /** One provider per key of `catalog.providers.awsProton`. */
-  static fromConfig(config: Config, deps: AwsProtonEntityProviderDeps): AwsProtonEntityProvider[] {
+  static fromConfig(
+    config: Config,
+    deps: AwsProtonEntityProviderDeps,
+  ): AwsProtonEntityProvider[] {
     const providers = config.getOptionalConfig('catalog.providers.awsProton');
     return (providers?.keys() ?? []).map(id => {
       const section = providers!.getConfig(id);
-      const ingest = (key: string) => section.getOptionalBoolean(`ingest.${key}`) ?? true;
+      const ingest = (key: string) =>
+        section.getOptionalBoolean(`ingest.${key}`) ?? true;
       const settings: ProviderSettings = {
         id,
         target: deps.clients.resolveTarget({
@@ -94,12 +98,15 @@ export class AwsProtonEntityProvider implements EntityProvider {
         },
         defaults: {
           owner: section.getOptionalString('defaultOwner') ?? 'unknown',
-          lifecycle: section.getOptionalString('defaultLifecycle') ?? 'production',
+          lifecycle:
+            section.getOptionalString('defaultLifecycle') ?? 'production',
         },
       };
       const runner = deps.scheduler.createScheduledTaskRunner(
         section.has('schedule')
-          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(section.getConfig('schedule'))
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+              section.getConfig('schedule'),
+            )
           : { frequency: { minutes: 5 }, timeout: { minutes: 3 } },
       );
       return new AwsProtonEntityProvider(settings, deps, runner);
@@ -112,7 +119,10 @@ export class AwsProtonEntityProvider implements EntityProvider {
     private readonly runner?: SchedulerServiceTaskRunner,
   ) {
     this.inventory = new ProtonInventoryReader(settings.target);
-    this.defaults = { ...settings.defaults, location: `aws-proton:${settings.id}` };
+    this.defaults = {
+      ...settings.defaults,
+      location: `aws-proton:${settings.id}`,
+    };
   }
 
   getProviderName(): string {
@@ -161,9 +171,13 @@ export class AwsProtonEntityProvider implements EntityProvider {
     const tagsOf = (arn?: string) => (arn && found.tags.get(arn)) || {};
 
     const entities: Entity[] = [
-      ...found.environments.map(e => environmentEntity(e, tagsOf(e.arn), this.defaults)),
+      ...found.environments.map(e =>
+        environmentEntity(e, tagsOf(e.arn), this.defaults),
+      ),
       ...found.services
-        .filter(s => !describedElsewhere.has(requireField(s.arn, 'service.arn')))
+        .filter(
+          s => !describedElsewhere.has(requireField(s.arn, 'service.arn')),
+        )
         .map(s =>
           serviceEntity(
             s,
@@ -174,12 +188,18 @@ export class AwsProtonEntityProvider implements EntityProvider {
         ),
       ...(this.settings.scope.templates
         ? [
-            ...found.serviceTemplates.map(t => templateEntity(t, 'service', this.defaults)),
-            ...found.environmentTemplates.map(t => templateEntity(t, 'environment', this.defaults)),
+            ...found.serviceTemplates.map(t =>
+              templateEntity(t, 'service', this.defaults),
+            ),
+            ...found.environmentTemplates.map(t =>
+              templateEntity(t, 'environment', this.defaults),
+            ),
           ]
         : []),
       ...found.publishedVersions.flatMap(version => {
-        const template = found.serviceTemplates.find(t => t.name === version.templateName);
+        const template = found.serviceTemplates.find(
+          t => t.name === version.templateName,
+        );
         try {
           return [
             serviceTemplateWizard(
@@ -191,7 +211,9 @@ export class AwsProtonEntityProvider implements EntityProvider {
           ];
         } catch (error) {
           this.deps.logger.warn(
-            `No wizard for ${version.templateName} ${version.majorVersion}: ${(error as Error).message}`,
+            `No wizard for ${version.templateName} ${version.majorVersion}: ${
+              (error as Error).message
+            }`,
           );
           return [];
         }
@@ -199,12 +221,19 @@ export class AwsProtonEntityProvider implements EntityProvider {
     ];
     await connection.applyMutation({
       type: 'full',
-      entities: entities.map(entity => ({ entity, locationKey: this.getProviderName() })),
+      entities: entities.map(entity => ({
+        entity,
+        locationKey: this.getProviderName(),
+      })),
     });
     this.deps.logger.info(
       `Read ${found.environments.length} environments, ${found.services.length} services, ` +
-        `${found.serviceTemplates.length + found.environmentTemplates.length} templates and ` +
-        `${found.publishedVersions.length} published service template versions from AWS Proton in ${
+        `${
+          found.serviceTemplates.length + found.environmentTemplates.length
+        } templates and ` +
+        `${
+          found.publishedVersions.length
+        } published service template versions from AWS Proton in ${
           Date.now() - started
         } ms`,
     );
@@ -214,14 +243,21 @@ export class AwsProtonEntityProvider implements EntityProvider {
   private async servicesDescribedElsewhere(): Promise<Set<string>> {
     const { items } = await this.deps.catalog.getEntities(
       {
-        filter: { [`metadata.annotations.${AWS_PROTON_SERVICE_ANNOTATION}`]: CATALOG_FILTER_EXISTS },
+        filter: {
+          [`metadata.annotations.${AWS_PROTON_SERVICE_ANNOTATION}`]:
+            CATALOG_FILTER_EXISTS,
+        },
         fields: ['metadata.annotations'],
       },
       { credentials: await this.deps.auth.getOwnServiceCredentials() },
     );
     return new Set(
       items
-        .filter(e => e.metadata.annotations?.[ANNOTATION_LOCATION] !== this.defaults.location)
+        .filter(
+          e =>
+            e.metadata.annotations?.[ANNOTATION_LOCATION] !==
+            this.defaults.location,
+        )
         .map(e => e.metadata.annotations![AWS_PROTON_SERVICE_ANNOTATION]),
     );
   }
@@ -236,7 +272,8 @@ export class AwsProtonEntityProvider implements EntityProvider {
       return;
     }
     const { target } = this.settings;
-    if (arn.accountId !== target.accountId || arn.region !== target.region) return;
+    if (arn.accountId !== target.accountId || arn.region !== target.region)
+      return;
     if (!['service', 'environment'].includes(arn.resourceType)) return;
     this.inventory.forget(event.arn);
     const client = await this.deps.clients.getClient(target);
@@ -248,11 +285,20 @@ export class AwsProtonEntityProvider implements EntityProvider {
         ? { type: 'delta', added: [], removed: deferred }
         : { type: 'delta', added: deferred, removed: [] },
     );
-    this.deps.logger.info(`Ingested ${event.arn} (${event.action}) from an aws-proton event`);
+    this.deps.logger.info(
+      `Ingested ${event.arn} (${event.action}) from an aws-proton event`,
+    );
   }
 
-  private async readOne(client: ProtonClient, arn: ProtonArn): Promise<Entity | undefined> {
-    const context = (operation: string) => ({ operation, resource: arn.name, ...this.settings.target });
+  private async readOne(
+    client: ProtonClient,
+    arn: ProtonArn,
+  ): Promise<Entity | undefined> {
+    const context = (operation: string) => ({
+      operation,
+      resource: arn.name,
+      ...this.settings.target,
+    });
     if (arn.resourceType === 'environment') {
       const { environment } = await callProton(context('GetEnvironment'), () =>
         client.send(new GetEnvironmentCommand({ name: arn.name })),
@@ -261,7 +307,9 @@ export class AwsProtonEntityProvider implements EntityProvider {
     }
     if (this.settings.scope.services === false) return undefined;
     const [{ service }, instances] = await Promise.all([
-      callProton(context('GetService'), () => client.send(new GetServiceCommand({ name: arn.name }))),
+      callProton(context('GetService'), () =>
+        client.send(new GetServiceCommand({ name: arn.name })),
+      ),
       callProton(context('ListServiceInstances'), async () => {
         const all: ServiceInstanceSummary[] = [];
         for await (const page of paginateListServiceInstances(

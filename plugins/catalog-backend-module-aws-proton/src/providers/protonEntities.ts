@@ -35,7 +35,11 @@ export interface EntityDefaults {
  * The scaffolder actions name the entity of a new service the same way.
  */
 export function protonEntityName(name: string): string {
-  return name.toLocaleLowerCase('en-US').replace(/_/g, '-').slice(0, 63).replace(/-+$/, '');
+  return name
+    .toLocaleLowerCase('en-US')
+    .replace(/_/g, '-')
+    .slice(0, 63)
+    .replace(/-+$/, '');
 }
 
 function annotations(defaults: EntityDefaults, key: string, arn: string) {
@@ -81,7 +85,11 @@ export function serviceEntity(
 ): Entity {
   const name = requireField(service.name, 'service.name');
   const environments = [
-    ...new Set(instances.map(i => requireField(i.environmentName, 'serviceInstance.environmentName'))),
+    ...new Set(
+      instances.map(i =>
+        requireField(i.environmentName, 'serviceInstance.environmentName'),
+      ),
+    ),
   ].sort();
   return {
     apiVersion: 'backstage.io/v1alpha1',

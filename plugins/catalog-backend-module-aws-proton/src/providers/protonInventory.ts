@@ -27,7 +27,10 @@ export interface PublishedServiceTemplateVersion {
   minorVersion: string;
   schema: string;
   description?: string;
-  compatibleEnvironmentTemplates: { templateName: string; majorVersion: string }[];
+  compatibleEnvironmentTemplates: {
+    templateName: string;
+    majorVersion: string;
+  }[];
 }
 
 /** What one read of an account and region found. */
@@ -53,7 +56,10 @@ export interface InventoryScope {
 
 const PAGE = { pageSize: 100 };
 
-async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => T[] | undefined): Promise<T[]> {
+async function collect<P, T>(
+  pages: AsyncIterable<P>,
+  pick: (page: P) => T[] | undefined,
+): Promise<T[]> {
   const all: T[] = [];
   for await (const page of pages) all.push(...(pick(page) ?? []));
   return all;
@@ -62,47 +68,72 @@ async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => T[] | u
 /**
  * Reads one account and region of Proton with list calls of 100 items, plus one
  * `GetServiceTemplateVersion` per published major version (cached by version, so an unchanged version is
- * read once), and the tags of resources not seen before (cached by ARN).
+ * read once), one `ListServiceTemplateVersions` per template whose recommended major version is above 1
+ * (to find its older published majors), and the tags of resources not seen before (cached by ARN).
  */
 export class ProtonInventoryReader {
-  private readonly versionCache = new Map<string, PublishedServiceTemplateVersion>();
+  private readonly versionCache = new Map<
+    string,
+    PublishedServiceTemplateVersion
+  >();
   private readonly tagCache = new Map<string, Record<string, string>>();
 
   constructor(private readonly target: ProtonTarget) {}
 
-  async read(client: ProtonClient, scope: InventoryScope): Promise<ProtonInventory> {
+  async read(
+    client: ProtonClient,
+    scope: InventoryScope,
+  ): Promise<ProtonInventory> {
     const list = <T>(operation: string, load: () => Promise<T>) =>
       callProton({ operation, ...this.target }, load);
     const pager = { client, ...PAGE };
     const none = Promise.resolve([]);
 
-    const [environments, services, instances, serviceTemplates, environmentTemplates] =
-      await Promise.all([
-        scope.environments
-          ? list('ListEnvironments', () => collect(paginateListEnvironments(pager, {}), p => p.environments))
-          : none,
-        scope.services
-          ? list('ListServices', () => collect(paginateListServices(pager, {}), p => p.services))
-          : none,
-        scope.services
-          ? list('ListServiceInstances', () =>
-              collect(paginateListServiceInstances(pager, {}), p => p.serviceInstances),
-            )
-          : none,
-        scope.templates || scope.wizards
-          ? list('ListServiceTemplates', () =>
-              collect(paginateListServiceTemplates(pager, {}), p => p.templates),
-            )
-          : none,
-        scope.templates
-          ? list('ListEnvironmentTemplates', () =>
-              collect(paginateListEnvironmentTemplates(pager, {}), p => p.templates),
-            )
-          : none,
-      ]);
+    const [
+      environments,
+      services,
+      instances,
+      serviceTemplates,
+      environmentTemplates,
+    ] = await Promise.all([
+      scope.environments
+        ? list('ListEnvironments', () =>
+            collect(paginateListEnvironments(pager, {}), p => p.environments),
+          )
+        : none,
+      scope.services
+        ? list('ListServices', () =>
+            collect(paginateListServices(pager, {}), p => p.services),
+          )
+        : none,
+      scope.services
+        ? list('ListServiceInstances', () =>
+            collect(
+              paginateListServiceInstances(pager, {}),
+              p => p.serviceInstances,
+            ),
+          )
+        : none,
+      scope.templates || scope.wizards
+        ? list('ListServiceTemplates', () =>
+            collect(paginateListServiceTemplates(pager, {}), p => p.templates),
+          )
+        : none,
+      scope.templates
+        ? list('ListEnvironmentTemplates', () =>
+            collect(
+              paginateListEnvironmentTemplates(pager, {}),
+              p => p.templates,
+            ),
+          )
+        : none,
+    ]);
 
     const publishedVersions = scope.wizards
-      ? await this.readPublishedVersions(client, serviceTemplates as ServiceTemplateSummary[])
+      ? await this.readPublishedVersions(
+          client,
+          serviceTemplates as ServiceTemplateSummary[],
+        )
       : [];
     const tags = scope.tags
       ? await this.readTags(client, [
@@ -116,13 +147,18 @@ export class ProtonInventoryReader {
       services: services as ServiceSummary[],
       instances: instances as ServiceInstanceSummary[],
       serviceTemplates: serviceTemplates as ServiceTemplateSummary[],
-      environmentTemplates: environmentTemplates as EnvironmentTemplateSummary[],
+      environmentTemplates:
+        environmentTemplates as EnvironmentTemplateSummary[],
       publishedVersions,
       tags,
     };
   }
 
-  /** Every published major version's recommended minor version, with its schema. */
+  /**
+   * Every published major version's newest published minor version, with its schema. A template's
+   * `recommendedVersion` is its highest published major and that major's newest published minor, so
+   * a template recommending `1.x` has nothing else published and needs no listing of its versions.
+   */
   private async readPublishedVersions(
     client: ProtonClient,
     templates: ServiceTemplateSummary[],
@@ -131,31 +167,64 @@ export class ProtonInventoryReader {
     const published = templates.filter(t => t.recommendedVersion);
     const perTemplate = await Promise.all(
       published.map(async template => {
-        const templateName = requireField(template.name, 'serviceTemplate.name');
-        const versions = await callProton(
-          { operation: 'ListServiceTemplateVersions', resource: `service template "${templateName}"`, ...this.target },
-          () =>
-            collect(
-              paginateListServiceTemplateVersions({ client, ...PAGE }, { templateName }),
-              p => p.templateVersions,
-            ),
+        const templateName = requireField(
+          template.name,
+          'serviceTemplate.name',
         );
-        // the newest published minor version of each major version
-        const newest = new Map<string, string>();
-        for (const v of versions) {
-          if (v.status !== 'PUBLISHED') continue;
-          const major = requireField(v.majorVersion, 'templateVersion.majorVersion');
-          const minor = requireField(v.minorVersion, 'templateVersion.minorVersion');
-          if (!newest.has(major) || Number(minor) > Number(newest.get(major))) {
-            newest.set(major, minor);
-          }
-        }
+        const [recommendedMajor, recommendedMinor] = requireField(
+          template.recommendedVersion,
+          'serviceTemplate.recommendedVersion',
+        ).split('.');
+        const newest =
+          recommendedMajor === '1'
+            ? new Map([[recommendedMajor, recommendedMinor]])
+            : await this.newestPublishedMinors(client, templateName);
         return Promise.all(
-          [...newest].map(([major, minor]) => this.readVersion(client, templateName, major, minor)),
+          [...newest].map(([major, minor]) =>
+            this.readVersion(client, templateName, major, minor),
+          ),
         );
       }),
     );
     return perTemplate.flat();
+  }
+
+  /** The newest published minor version of each major version of a template. */
+  private async newestPublishedMinors(
+    client: ProtonClient,
+    templateName: string,
+  ): Promise<Map<string, string>> {
+    const versions = await callProton(
+      {
+        operation: 'ListServiceTemplateVersions',
+        resource: `service template "${templateName}"`,
+        ...this.target,
+      },
+      () =>
+        collect(
+          paginateListServiceTemplateVersions(
+            { client, ...PAGE },
+            { templateName },
+          ),
+          p => p.templateVersions,
+        ),
+    );
+    const newest = new Map<string, string>();
+    for (const v of versions) {
+      if (v.status !== 'PUBLISHED') continue;
+      const major = requireField(
+        v.majorVersion,
+        'templateVersion.majorVersion',
+      );
+      const minor = requireField(
+        v.minorVersion,
+        'templateVersion.minorVersion',
+      );
+      if (!newest.has(major) || Number(minor) > Number(newest.get(major))) {
+        newest.set(major, minor);
+      }
+    }
+    return newest;
   }
 
   private async readVersion(
@@ -168,10 +237,18 @@ export class ProtonInventoryReader {
     const cached = this.versionCache.get(key);
     if (cached) return cached;
     const { serviceTemplateVersion: version } = await callProton(
-      { operation: 'GetServiceTemplateVersion', resource: `service template "${key}"`, ...this.target },
+      {
+        operation: 'GetServiceTemplateVersion',
+        resource: `service template "${key}"`,
+        ...this.target,
+      },
       () =>
         client.send(
-          new GetServiceTemplateVersionCommand({ templateName, majorVersion, minorVersion }),
+          new GetServiceTemplateVersionCommand({
+            templateName,
+            majorVersion,
+            minorVersion,
+          }),
         ),
     );
     const result: PublishedServiceTemplateVersion = {
@@ -180,9 +257,17 @@ export class ProtonInventoryReader {
       minorVersion,
       schema: requireField(version?.schema, 'serviceTemplateVersion.schema'),
       description: version?.description,
-      compatibleEnvironmentTemplates: (version?.compatibleEnvironmentTemplates ?? []).map(c => ({
-        templateName: requireField(c.templateName, 'compatibleEnvironmentTemplate.templateName'),
-        majorVersion: requireField(c.majorVersion, 'compatibleEnvironmentTemplate.majorVersion'),
+      compatibleEnvironmentTemplates: (
+        version?.compatibleEnvironmentTemplates ?? []
+      ).map(c => ({
+        templateName: requireField(
+          c.templateName,
+          'compatibleEnvironmentTemplate.templateName',
+        ),
+        majorVersion: requireField(
+          c.majorVersion,
+          'compatibleEnvironmentTemplate.majorVersion',
+        ),
       })),
     };
     this.versionCache.set(key, result);
@@ -194,19 +279,29 @@ export class ProtonInventoryReader {
     client: ProtonClient,
     arns: (string | undefined)[],
   ): Promise<Map<string, Record<string, string>>> {
-    const missing = arns.filter((arn): arn is string => !!arn && !this.tagCache.has(arn));
+    const missing = arns.filter(
+      (arn): arn is string => !!arn && !this.tagCache.has(arn),
+    );
     for (let i = 0; i < missing.length; i += 10) {
       await Promise.all(
         missing.slice(i, i + 10).map(async resourceArn => {
           const tags = await callProton(
-            { operation: 'ListTagsForResource', resource: resourceArn, ...this.target },
+            {
+              operation: 'ListTagsForResource',
+              resource: resourceArn,
+              ...this.target,
+            },
             () =>
               collect(
                 (async function* pages() {
                   let nextToken: string | undefined;
                   do {
                     const page = await client.send(
-                      new ListTagsForResourceCommand({ resourceArn, nextToken, maxResults: 50 }),
+                      new ListTagsForResourceCommand({
+                        resourceArn,
+                        nextToken,
+                        maxResults: 50,
+                      }),
                     );
                     yield page;
                     nextToken = page.nextToken;
@@ -223,7 +318,9 @@ export class ProtonInventoryReader {
       );
     }
     return new Map(
-      arns.filter((a): a is string => !!a).map(arn => [arn, this.tagCache.get(arn) ?? {}]),
+      arns
+        .filter((a): a is string => !!a)
+        .map(arn => [arn, this.tagCache.get(arn) ?? {}]),
     );
   }
 

@@ -42,7 +42,9 @@ export function serviceTemplateWizard(
     apiVersion: 'scaffolder.backstage.io/v1beta3',
     kind: 'Template',
     metadata: {
-      name: protonEntityName(`proton-${version.templateName}-v${version.majorVersion}`),
+      name: protonEntityName(
+        `proton-${version.templateName}-v${version.majorVersion}`,
+      ),
       title: `Create a service from ${label} (AWS Proton)`,
       description:
         version.description ??
@@ -65,7 +67,8 @@ export function serviceTemplateWizard(
             serviceName: {
               ...PROTON_NAME,
               title: 'Name',
-              description: 'The name of the Proton service and of its catalog entity',
+              description:
+                'The name of the Proton service and of its catalog entity',
             },
             description: { type: 'string', title: 'Description' },
             owner: {
