@@ -278,7 +278,7 @@ async function browserTestEnv() {
 /** Regenerates the README's screenshots in docs/images from the browser tests of the demo. */
 async function screenshots() {
   ensureSystemPackages();
-  const status = run(['playwright', 'test', 'demo.test.ts'], {
+  const status = run(['playwright', 'test', 'create.test.ts', 'demo.test.ts'], {
     env: { ...(await browserTestEnv()), DOCS_SCREENSHOTS: '1' },
   });
   process.exit(status);
