@@ -4,6 +4,10 @@ const backend = createBackend();
 
 backend.add(import('@backstage/plugin-app-backend'));
 
+// the events bus: the scaffolder actions announce created services on the aws-proton topic and the
+// catalog provider ingests them at once, also when they run in different backend instances
+backend.add(import('@backstage/plugin-events-backend'));
+
 // auth: guest sign-in for development (app-config.yaml), none in production
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
