@@ -59,6 +59,8 @@ function ServiceUrl(props: { outputs: ProtonOutput[] }) {
       target="_blank"
       rel="noopener noreferrer"
       variant="body-small"
+      // a load balancer's URL is long and has few break opportunities: break it anywhere
+      style={{ overflowWrap: 'anywhere' }}
     >
       {url}
     </Link>
@@ -66,8 +68,8 @@ function ServiceUrl(props: { outputs: ProtonOutput[] }) {
 }
 
 /**
- * The service instances with their deployment status, template version, service URL and actions. The
- * full outputs are in the Proton tab.
+ * The service instances (each with its environment) with their deployment status, template version,
+ * service URL and actions. The full outputs are in the Proton tab.
  *
  * @public
  */
@@ -79,9 +81,8 @@ export function ServiceInstancesTable(props: {
     <TableRoot aria-label="Service instances">
       <TableHeader>
         <Column isRowHeader>Instance</Column>
-        <Column>Environment</Column>
         <Column>Deployment</Column>
-        <Column>Template version</Column>
+        <Column>Version</Column>
         <Column>Service URL</Column>
         <Column>Actions</Column>
       </TableHeader>
@@ -90,8 +91,10 @@ export function ServiceInstancesTable(props: {
       >
         {instance => (
           <Row id={instance.name}>
-            <CellText title={instance.name} />
-            <CellText title={instance.environmentName} />
+            <CellText
+              title={instance.name}
+              description={`in ${instance.environmentName}`}
+            />
             <Cell>
               <Flex direction="column" gap="1">
                 <ProtonStatus

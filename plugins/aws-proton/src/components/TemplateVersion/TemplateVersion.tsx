@@ -14,7 +14,7 @@ export function TemplateVersion(props: { standing: TemplateVersionStanding }) {
     ? props.standing.recommendedMinorVersion
     : props.standing.recommendedVersion;
   return (
-    <Flex gap="2" align="center">
+    <Flex gap="1" direction="column" align="start">
       <Text variant="body-small">{version}</Text>
       {(minorUpgradeAvailable || majorUpgradeAvailable) && (
         <TagGroup aria-label="Template version">
