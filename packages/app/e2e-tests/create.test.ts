@@ -82,3 +82,33 @@ test('creating a service through the wizard: a bad input is refused, a good one 
   await expect(dev).toContainText('Succeeded');
   await expect(dev.getByRole('link', { name: /\/orders$/ })).toBeVisible();
 });
+
+test('the catalog provider generates a wizard for the published service template, with its inputs', async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.goto('/create');
+  // the innermost element holding both the wizard's title and a Choose button: its card
+  const card = page
+    .locator('div')
+    .filter({
+      has: page.getByText(
+        'Create a service from fargate-service 1 (AWS Proton)',
+        { exact: true },
+      ),
+    })
+    .filter({ has: page.getByRole('button', { name: 'Choose' }) })
+    .last();
+  await card.getByRole('button', { name: 'Choose' }).click();
+  await expect(page).toHaveURL(
+    /\/create\/templates\/default\/proton-fargate-service-v1$/,
+  );
+  await page.getByLabel('Name').fill('generated');
+  await page.getByRole('combobox').click();
+  await page.getByRole('option', { name: 'guests', exact: true }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByLabel('URL path')).toBeVisible();
+  await expect(page.getByLabel('Container image')).toHaveValue(
+    'public.ecr.aws/nginx/nginx:1.27',
+  );
+});
