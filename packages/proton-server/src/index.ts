@@ -72,4 +72,5 @@ export type {
 } from './seeding/seedProtonResources';
 export { S3BundleSources } from './bundles/s3BundleSources';
 export { startScratchControlPlane } from './seeding/scratchControlPlane';
+export { countProtonCalls } from './seeding/countProtonCalls';
 export type { ScratchControlPlane } from './seeding/scratchControlPlane';

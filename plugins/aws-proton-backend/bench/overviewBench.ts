@@ -18,6 +18,7 @@ import { ConfigReader } from '@backstage/config';
 import { parseProtonArn } from '@proton-platform/plugin-aws-proton-common';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
 import {
+  countProtonCalls,
   seedProtonResources,
   startScratchControlPlane,
 } from '@proton-platform/proton-server';
@@ -111,7 +112,6 @@ async function main() {
   }
 
   // The plugin's own services, against the control plane
-  let upstreamCalls = 0;
   const config = new ConfigReader({
     aws: { accounts: [{ accountId: '000000000000', ...credentials }] },
     awsProton: {
@@ -123,13 +123,8 @@ async function main() {
   });
   const clients = ProtonClientFactory.fromConfig(config);
   const client = await clients.getClient();
-  client.middlewareStack.add(
-    next => async args => {
-      upstreamCalls += 1;
-      return next(args);
-    },
-    { step: 'initialize', name: 'countUpstreamCalls' },
-  );
+  const calls = countProtonCalls(client);
+  const upstreamCalls = () => [...calls.values()].reduce((a, b) => a + b, 0);
   const newService = () =>
     new ServiceOverviewService(
       clients,
@@ -153,13 +148,13 @@ async function main() {
   );
 
   const service = newService();
-  upstreamCalls = 0;
+  calls.clear();
   const cold = await time(() => service.getServiceOverview(arn));
-  const coldCalls = upstreamCalls;
+  const coldCalls = upstreamCalls();
   const warm = await time(() => service.getServiceOverview(arn));
 
   const concurrent = newService();
-  upstreamCalls = 0;
+  calls.clear();
   const burst = await time(() =>
     Promise.all(
       Array.from({ length: CONCURRENT }, () =>
@@ -167,7 +162,7 @@ async function main() {
       ),
     ),
   );
-  const burstCalls = upstreamCalls;
+  const burstCalls = upstreamCalls();
 
   const instances = cold.value.instances.length;
   const outputs = cold.value.instances.reduce(

@@ -15,6 +15,7 @@ import {
 import { ConfigReader } from '@backstage/config';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
 import {
+  countProtonCalls,
   seedProtonResources,
   startScratchControlPlane,
 } from '@proton-platform/proton-server';
@@ -121,17 +122,7 @@ async function main() {
   });
   const clients = ProtonClientFactory.fromConfig(config);
   const client = await clients.getClient();
-  const calls = new Map<string, number>();
-  client.middlewareStack.add(
-    (next, context) => async args => {
-      calls.set(
-        context.commandName!,
-        (calls.get(context.commandName!) ?? 0) + 1,
-      );
-      return next(args);
-    },
-    { step: 'initialize', name: 'countUpstreamCalls' },
-  );
+  const calls = countProtonCalls(client);
   const quiet = {
     info() {},
     warn() {},

@@ -4,7 +4,6 @@ import {
   CreateServiceTemplateVersionCommand,
   DeleteServiceTemplateVersionCommand,
   NotifyResourceDeploymentStatusChangeCommand,
-  ProtonClient,
   UpdateServiceTemplateVersionCommand,
   waitUntilServiceTemplateVersionRegistered,
 } from '@aws-sdk/client-proton';
@@ -15,6 +14,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
 import {
+  countProtonCalls,
   noopTemplateBundleFiles,
   ScratchControlPlane,
   seedProtonResources,
@@ -120,22 +120,6 @@ function serviceOn(environment: string) {
   };
 }
 
-/** Counts the calls a client makes, by operation. */
-function countCalls(client: ProtonClient) {
-  const calls = new Map<string, number>();
-  client.middlewareStack.add(
-    (next, context) => async args => {
-      calls.set(
-        context.commandName!,
-        (calls.get(context.commandName!) ?? 0) + 1,
-      );
-      return next(args);
-    },
-    { step: 'initialize', name: 'countCalls' },
-  );
-  return calls;
-}
-
 describe('AwsProtonEntityProvider against the control plane', () => {
   let scratch: ScratchControlPlane;
   let config: ConfigReader;
@@ -160,7 +144,7 @@ describe('AwsProtonEntityProvider against the control plane', () => {
 
   async function connected(catalogEntities: Entity[] = []) {
     const clients = ProtonClientFactory.fromConfig(config);
-    const calls = countCalls(await clients.getClient());
+    const calls = countProtonCalls(await clients.getClient());
     const events = { subscribe: jest.fn(), publish: jest.fn() };
     const [provider] = AwsProtonEntityProvider.fromConfig(config, {
       clients,
@@ -262,14 +246,14 @@ describe('AwsProtonEntityProvider against the control plane', () => {
     // Five lists, one list of the versions of the template recommending a major above 1, and one
     // read of each published major's newest minor (1.1 and 2.0); nothing for the draft-only template.
     expect(Object.fromEntries(calls)).toEqual({
-      ListEnvironmentsCommand: 1,
-      ListServicesCommand: 1,
-      ListServiceInstancesCommand: 1,
-      ListServiceTemplatesCommand: 1,
-      ListEnvironmentTemplatesCommand: 1,
-      ListServiceTemplateVersionsCommand: 1,
-      GetServiceTemplateVersionCommand: 2,
-      ListTagsForResourceCommand: 3,
+      ListEnvironments: 1,
+      ListServices: 1,
+      ListServiceInstances: 1,
+      ListServiceTemplates: 1,
+      ListEnvironmentTemplates: 1,
+      ListServiceTemplateVersions: 1,
+      GetServiceTemplateVersion: 2,
+      ListTagsForResource: 3,
     });
   });
 
@@ -278,8 +262,8 @@ describe('AwsProtonEntityProvider against the control plane', () => {
     await provider.refresh();
     calls.clear();
     await provider.refresh();
-    expect(calls.get('GetServiceTemplateVersionCommand')).toBeUndefined();
-    expect(calls.get('ListTagsForResourceCommand')).toBeUndefined();
+    expect(calls.get('GetServiceTemplateVersion')).toBeUndefined();
+    expect(calls.get('ListTagsForResource')).toBeUndefined();
   });
 
   it('changes the wizards when a version is published or deleted', async () => {

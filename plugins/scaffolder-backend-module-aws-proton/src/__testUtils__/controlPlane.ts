@@ -294,20 +294,3 @@ export async function startTestControlPlane(
     },
   };
 }
-
-/** Counts the Proton API calls a client makes, by operation. */
-export async function countProtonCalls(
-  clients: ProtonClientFactory,
-): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  const client = await clients.getClient();
-  client.middlewareStack.add(
-    (next, context) => async args => {
-      const operation = String(context.commandName).replace(/Command$/, '');
-      counts.set(operation, (counts.get(operation) ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'initialize', name: 'countProtonCalls', override: true },
-  );
-  return counts;
-}

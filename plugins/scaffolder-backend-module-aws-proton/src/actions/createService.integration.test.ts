@@ -7,8 +7,8 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { countProtonCalls } from '@proton-platform/proton-server';
 import {
-  countProtonCalls,
   startTestControlPlane,
   TestControlPlane,
 } from '../__testUtils__/controlPlane';
@@ -76,7 +76,7 @@ describe('aws:proton:create-service against the control plane', () => {
       status: 'SUCCEEDED',
       delayMs: 2500,
     });
-    const calls = await countProtonCalls(plane.clients);
+    const calls = countProtonCalls(await plane.clients.getClient());
     calls.clear();
     const ctx = context(
       input('checkout', { description: 'Checkout', tags: { team: 'shop' } }),
@@ -189,7 +189,7 @@ describe('aws:proton:create-service against the control plane', () => {
       'The task was cancelled while waiting for the instances of the service retried',
     );
     plane.deployer.paused = false;
-    const calls = await countProtonCalls(plane.clients);
+    const calls = countProtonCalls(await plane.clients.getClient());
     calls.clear();
     const ctx2 = context(input('retried'));
     await action().handler(ctx2);

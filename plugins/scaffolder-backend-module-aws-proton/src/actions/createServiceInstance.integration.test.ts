@@ -4,8 +4,8 @@ import {
 } from '@aws-sdk/client-proton';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { countProtonCalls } from '@proton-platform/proton-server';
 import {
-  countProtonCalls,
   startTestControlPlane,
   TestControlPlane,
 } from '../__testUtils__/controlPlane';
@@ -87,7 +87,7 @@ describe('aws:proton:create-service-instance against the control plane', () => {
       expect.anything(),
     );
 
-    const calls = await countProtonCalls(plane.clients);
+    const calls = countProtonCalls(await plane.clients.getClient());
     calls.clear();
     await action().handler(context(input));
     expect(calls.get('CreateServiceInstance')).toBeUndefined();
