@@ -102,7 +102,8 @@ export function InstanceActions(props: {
   };
 
   return (
-    <Flex gap="2" align="center">
+    // stacked, so that an upgrade and a redeploy fit the narrow column of the overview card
+    <Flex direction="column" gap="2" align="start">
       {plannedActions(props.instance).map(action => (
         <Button
           key={action.type}
