@@ -47,6 +47,12 @@ test('creating a service through the wizard: a bad input is refused, a good one 
     'public.ecr.aws/nginx/nginx:1.27',
   );
   await page.getByLabel('URL path').fill('orders');
+  // the error shows under the field as it is entered, and the wizard does not move on
+  await expect(
+    page.getByText('must match the pattern ^(/|(/[A-Za-z0-9._~-]+)+)$', {
+      exact: true,
+    }),
+  ).toBeVisible();
   await page.getByRole('button', { name: 'Review' }).click();
   await expect(
     page

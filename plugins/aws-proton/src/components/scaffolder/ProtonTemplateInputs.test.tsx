@@ -86,9 +86,16 @@ describe('ProtonTemplateInputs', () => {
       '256',
     );
 
+    // nothing is wrong before anything is entered, though URL path is required
+    expect(screen.queryByText(/must/)).not.toBeInTheDocument();
     await userEvent.clear(port);
     await userEvent.type(port, '70000');
     await userEvent.type(screen.getByLabelText(/URL path/), 'web');
+    // each bad value's error shows under its field as it is entered
+    expect(screen.getByText('must be <= 65535')).toBeInTheDocument();
+    expect(
+      screen.getByText('must match the pattern ^(/|(/[A-Za-z0-9._~-]+)+)$'),
+    ).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Review' }));
     expect(
       await screen.findByText(

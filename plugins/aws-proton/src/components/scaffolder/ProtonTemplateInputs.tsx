@@ -5,8 +5,10 @@ import { choiceVersion, resolveTemplateChoice } from './templateChoice';
 import {
   inputsJsonSchema,
   inputsKindOf,
+  issuesErrorSchema,
   loadTemplateSchema,
   ProtonTemplateInputsOptions,
+  validateInputs,
 } from './templateInputsValidation';
 import { useCatalogRead, useTemplateCatalog } from './useTemplateCatalog';
 
@@ -44,6 +46,19 @@ export function ProtonTemplateInputs(
   const jsonSchema = useMemo(
     () => (loaded.value ? inputsJsonSchema(loaded.value, kind) : undefined),
     [loaded.value, kind],
+  );
+  // Each bad value's error under its field as soon as it is entered; missing required values are
+  // reported when the wizard moves on, not while the form is still being filled in
+  const errorSchema = useMemo(
+    () =>
+      loaded.value && formData
+        ? issuesErrorSchema(
+            validateInputs(loaded.value, kind, formData, '').filter(
+              issue => issue.message !== 'is required',
+            ),
+          )
+        : undefined,
+    [loaded.value, kind, formData],
   );
 
   // The wizard fills in defaults from its own schema only; these come from the template's
@@ -93,6 +108,7 @@ export function ProtonTemplateInputs(
         formData,
       )}
       formData={formData ?? {}}
+      errorSchema={errorSchema as any}
       onChange={value => onChange(value as Record<string, unknown>)}
     />
   );

@@ -2,6 +2,7 @@ import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import { parseProtonSchema } from '@proton-platform/plugin-aws-proton-common';
 import {
   inputsJsonSchema,
+  issuesErrorSchema,
   validateInputs,
   validateTemplateInputs,
 } from './templateInputsValidation';
@@ -125,5 +126,24 @@ describe('the validation of ProtonTemplateInputs', () => {
       validateInputs(service, 'pipeline', { anything: 1 }, 'pipeline'),
     ).toEqual([]);
     expect(inputsJsonSchema(service, 'service')).not.toHaveProperty('$schema');
+  });
+});
+
+describe('issuesErrorSchema', () => {
+  it('nests each message by property name and array index', () => {
+    expect(
+      issuesErrorSchema([
+        { path: 'port', message: 'must be >= 1' },
+        { path: 'environmentVariables[1].name', message: 'is required' },
+        { path: 'environmentVariables[1].name', message: 'must match' },
+        { path: '', message: 'must be an object' },
+      ]),
+    ).toEqual({
+      port: { __errors: ['must be >= 1'] },
+      environmentVariables: {
+        1: { name: { __errors: ['is required', 'must match'] } },
+      },
+      __errors: ['must be an object'],
+    });
   });
 });

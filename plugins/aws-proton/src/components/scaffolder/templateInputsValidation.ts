@@ -112,6 +112,27 @@ export function validateInputs(
     .errors;
 }
 
+/** An rjsf error schema: `__errors` at each path, nested by property name and array index. */
+export interface InputsErrorSchema {
+  __errors?: string[];
+  [key: string]: InputsErrorSchema | string[] | undefined;
+}
+
+/** The issues as an rjsf error schema, so that each shows under its own field. */
+export function issuesErrorSchema(
+  issues: ProtonValidationIssue[],
+): InputsErrorSchema {
+  const root: InputsErrorSchema = {};
+  for (const issue of issues) {
+    let node = root;
+    for (const key of issue.path.split(/\.|\[(\d+)\]/).filter(Boolean)) {
+      node = (node[key] ??= {}) as InputsErrorSchema;
+    }
+    (node.__errors ??= []).push(issue.message);
+  }
+  return root;
+}
+
 type UiSchema = Record<string, any> | undefined;
 
 /** Where the validated values are: the field itself, or (in a list of objects) a property of each item. */
