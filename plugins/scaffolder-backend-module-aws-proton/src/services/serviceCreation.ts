@@ -114,8 +114,13 @@ export async function createOrAdoptService(
         }),
       ),
   );
+  const instances = request.spec.instances.map(i => i.name);
   logger.info(
-    `Created the AWS Proton service ${request.name} from ${version.templateName} ${version.majorVersion}.${version.minorVersion} with ${request.spec.instances.length} instance(s)`,
+    `Created the AWS Proton service ${request.name} from ${
+      version.templateName
+    } ${version.majorVersion}.${version.minorVersion} with the ${
+      instances.length === 1 ? 'instance' : 'instances'
+    } ${instances.join(', ')}`,
   );
   return { arn: service!.arn!, adopted: false };
 }
