@@ -1,6 +1,6 @@
 import { FormHelperText, Typography } from '@material-ui/core';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
-import { useEffect, useMemo } from 'react';
+import { useLayoutEffect, useMemo } from 'react';
 import { choiceVersion, resolveTemplateChoice } from './templateChoice';
 import {
   inputsJsonSchema,
@@ -61,8 +61,10 @@ export function ProtonTemplateInputs(
     [loaded.value, kind, formData],
   );
 
-  // The wizard fills in defaults from its own schema only; these come from the template's
-  useEffect(() => {
+  // The wizard fills in defaults from its own schema only; these come from the template's. A layout
+  // effect, so that no keystroke can land between this render and the change: the change is made from
+  // the form data of this render, and would undo a keystroke made in between (the instance's name, say)
+  useLayoutEffect(() => {
     if (!jsonSchema) return;
     const filled = registry.schemaUtils.getDefaultFormState(
       jsonSchema as any,
