@@ -14,6 +14,7 @@ import type {
   DeploymentRunner,
   DeploymentRunnerFactory,
 } from './deploymentRunner';
+import { DeploymentQueue, QueuedDeployment } from './deploymentQueue';
 import { codebuildPlan } from './codebuildBuildspec';
 import {
   buildEnvironment,
@@ -73,13 +74,10 @@ export interface CodeBuildRunnerOptions {
 
 const MAX_STORED_LOG_CHARS = 1024 * 1024;
 
-interface RunningBuild {
-  job: DeploymentJob;
-  reporter: DeploymentReporter;
+interface RunningBuild extends QueuedDeployment {
   log: string[];
   buildId?: string;
   stopReason?: 'cancel' | 'timeout' | 'shutdown';
-  execution?: Promise<void>;
   wake?: () => void;
 }
 
@@ -109,8 +107,7 @@ function sleep(entry: RunningBuild, ms: number): Promise<void> {
  * @public
  */
 export class CodeBuildDeploymentRunner implements DeploymentRunner {
-  private readonly queue: RunningBuild[] = [];
-  private readonly running = new Map<string, RunningBuild>();
+  private readonly queue: DeploymentQueue<RunningBuild>;
   private readonly codeBuild: CodeBuildClient;
   private readonly s3: S3Client;
   private stopped = false;
@@ -119,26 +116,33 @@ export class CodeBuildDeploymentRunner implements DeploymentRunner {
     this.codeBuild =
       options.codeBuild ?? new CodeBuildClient({ region: options.region });
     this.s3 = options.s3 ?? new S3Client({ region: options.region });
+    this.queue = new DeploymentQueue({
+      concurrency: options.concurrency ?? 4,
+      execute: entry => this.execute(entry),
+      onError: (entry, error) =>
+        entry.reporter.failed(
+          boundedMessage(
+            `The codebuild runner failed: ${describeError(error)}`,
+          ),
+          this.logOf(entry),
+        ),
+    });
   }
 
   async start(job: DeploymentJob, reporter: DeploymentReporter): Promise<void> {
     if (this.stopped) throw new Error('The codebuild runner has been stopped');
     this.queue.push({ job, reporter, log: [] });
-    this.drain();
   }
 
   async cancel(deploymentId: string): Promise<void> {
-    const queued = this.queue.findIndex(
-      entry => entry.job.deploymentId === deploymentId,
-    );
-    if (queued >= 0) {
-      const [entry] = this.queue.splice(queued, 1);
-      await entry.reporter.cancelled(
+    const queued = this.queue.removeWaiting(deploymentId);
+    if (queued) {
+      await queued.reporter.cancelled(
         'The deployment was cancelled before its build started.\n',
       );
       return;
     }
-    const entry = this.running.get(deploymentId);
+    const entry = this.queue.running.get(deploymentId);
     if (!entry) return;
     entry.stopReason = 'cancel';
     // Without a build id yet, execute() stops the build as soon as it has started.
@@ -146,44 +150,22 @@ export class CodeBuildDeploymentRunner implements DeploymentRunner {
   }
 
   async readLog(deploymentId: string): Promise<string | undefined> {
-    const entry = this.running.get(deploymentId);
+    const entry = this.queue.running.get(deploymentId);
     return entry ? entry.log.join('') : undefined;
   }
 
   /** Stops the builds of running deployments (a restart runs them again) and stops polling. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.queue.length = 0;
+    this.queue.clearWaiting();
     const executions: Promise<unknown>[] = [];
-    for (const entry of this.running.values()) {
+    for (const entry of this.queue.running.values()) {
       entry.stopReason = 'shutdown';
       if (entry.buildId) await this.stopBuild(entry);
       entry.wake?.();
       if (entry.execution) executions.push(entry.execution);
     }
     await Promise.all(executions);
-  }
-
-  private drain(): void {
-    const limit = this.options.concurrency ?? 4;
-    while (this.running.size < limit && this.queue.length > 0) {
-      const entry = this.queue.shift()!;
-      this.running.set(entry.job.deploymentId, entry);
-      entry.execution = this.execute(entry)
-        .catch(error =>
-          entry.reporter.failed(
-            boundedMessage(
-              `The codebuild runner failed: ${describeError(error)}`,
-            ),
-            this.logOf(entry),
-          ),
-        )
-        .catch(() => {})
-        .finally(() => {
-          this.running.delete(entry.job.deploymentId);
-          this.drain();
-        });
-    }
   }
 
   private note(entry: RunningBuild, text: string): void {

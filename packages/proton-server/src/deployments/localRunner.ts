@@ -8,6 +8,7 @@ import type {
   DeploymentRunner,
   DeploymentRunnerFactory,
 } from './deploymentRunner';
+import { DeploymentQueue, QueuedDeployment } from './deploymentQueue';
 import {
   DeploymentPlan,
   DeploymentPlanner,
@@ -55,11 +56,8 @@ export const DEFAULT_LOCAL_TIMEOUT_MS = 60 * 60 * 1000;
 const KILL_GRACE_MS = 5000;
 const MAX_STORED_LOG_CHARS = 1024 * 1024;
 
-interface RunningDeployment {
-  job: DeploymentJob;
-  reporter: DeploymentReporter;
+interface RunningDeployment extends QueuedDeployment {
   child?: ChildProcess;
-  execution?: Promise<void>;
   /** Why the process group was killed. */
   stopReason?: 'cancel' | 'timeout' | 'shutdown';
 }
@@ -100,11 +98,21 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  * @public
  */
 export class LocalDeploymentRunner implements DeploymentRunner {
-  private readonly queue: RunningDeployment[] = [];
-  private readonly running = new Map<string, RunningDeployment>();
+  private readonly queue: DeploymentQueue<RunningDeployment>;
   private stopped = false;
 
-  constructor(private readonly options: LocalDeploymentRunnerOptions) {}
+  constructor(private readonly options: LocalDeploymentRunnerOptions) {
+    this.queue = new DeploymentQueue({
+      concurrency: options.concurrency ?? 4,
+      execute: entry => this.execute(entry),
+      onError: (entry, error) =>
+        entry.reporter.failed(
+          boundedMessage(
+            `The local runner failed: ${(error as Error).message}`,
+          ),
+        ),
+    });
+  }
 
   private get logDirectory(): string {
     return path.join(this.options.workDirectory, 'logs');
@@ -118,21 +126,17 @@ export class LocalDeploymentRunner implements DeploymentRunner {
   async start(job: DeploymentJob, reporter: DeploymentReporter): Promise<void> {
     if (this.stopped) throw new Error('The local runner has been stopped');
     this.queue.push({ job, reporter });
-    this.drain();
   }
 
   async cancel(deploymentId: string): Promise<void> {
-    const queued = this.queue.findIndex(
-      entry => entry.job.deploymentId === deploymentId,
-    );
-    if (queued >= 0) {
-      const [entry] = this.queue.splice(queued, 1);
-      await entry.reporter.cancelled(
+    const queued = this.queue.removeWaiting(deploymentId);
+    if (queued) {
+      await queued.reporter.cancelled(
         'The deployment was cancelled before it started.\n',
       );
       return;
     }
-    const entry = this.running.get(deploymentId);
+    const entry = this.queue.running.get(deploymentId);
     if (!entry) return;
     entry.stopReason = 'cancel';
     // Not spawned yet: the runner checks stopReason right after spawning.
@@ -149,35 +153,14 @@ export class LocalDeploymentRunner implements DeploymentRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.queue.length = 0;
+    this.queue.clearWaiting();
     const executions: Promise<unknown>[] = [];
-    for (const entry of this.running.values()) {
+    for (const entry of this.queue.running.values()) {
       entry.stopReason = 'shutdown';
       if (entry.child) killGroup(entry.child, 'SIGKILL');
       if (entry.execution) executions.push(entry.execution);
     }
     await Promise.all(executions);
-  }
-
-  private drain(): void {
-    const limit = this.options.concurrency ?? 4;
-    while (this.running.size < limit && this.queue.length > 0) {
-      const entry = this.queue.shift()!;
-      this.running.set(entry.job.deploymentId, entry);
-      entry.execution = this.execute(entry)
-        .catch(error =>
-          entry.reporter.failed(
-            boundedMessage(
-              `The local runner failed: ${(error as Error).message}`,
-            ),
-          ),
-        )
-        .catch(() => {})
-        .finally(() => {
-          this.running.delete(entry.job.deploymentId);
-          this.drain();
-        });
-    }
   }
 
   private terminate(child: ChildProcess): void {
