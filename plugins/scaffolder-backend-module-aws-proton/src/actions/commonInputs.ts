@@ -40,6 +40,26 @@ export const commonInputs = {
       ),
 };
 
+/** The template version: each part defaults to the recommended one. */
+export const templateVersionInputs = {
+  templateMajorVersion: (z: Z) =>
+    z
+      .string()
+      .regex(/^(\d+)?$/, 'must be a major version number such as "1"')
+      .optional()
+      .describe(
+        "The template's major version; defaults to the recommended version's",
+      ),
+  templateMinorVersion: (z: Z) =>
+    z
+      .string()
+      .regex(/^(\d+)?$/, 'must be a minor version number such as "2"')
+      .optional()
+      .describe(
+        "The template's minor version; defaults to the major version's recommended one",
+      ),
+};
+
 /** A string map of tags, as `{ key: value }`. */
 export const tagsInput = (z: Z) =>
   z

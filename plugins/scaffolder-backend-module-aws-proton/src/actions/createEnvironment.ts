@@ -24,7 +24,12 @@ import {
   readWorkspaceSpec,
 } from '../services/specChecks';
 import { fetchTemplateVersionSchema } from '../services/templateVersions';
-import { commonInputs, inputValues, tagsInput } from './commonInputs';
+import {
+  commonInputs,
+  inputValues,
+  tagsInput,
+  templateVersionInputs,
+} from './commonInputs';
 import { examples } from './createEnvironment.examples';
 
 /**
@@ -46,20 +51,7 @@ export function createAwsProtonEnvironmentAction(options: ProtonActionOptions) {
         name: z => z.string().describe('The name of the environment'),
         templateName: z =>
           z.string().describe('The name of the environment template'),
-        templateMajorVersion: z =>
-          z
-            .string()
-            .regex(/^(\d+)?$/, 'must be a version number such as "1"')
-            .optional()
-            .describe(
-              "The major version; defaults to the template's recommended one",
-            ),
-        templateMinorVersion: z =>
-          z
-            .string()
-            .regex(/^(\d+)?$/, 'must be a version number such as "1"')
-            .optional()
-            .describe('The minor version; defaults to the recommended one'),
+        ...templateVersionInputs,
         inputs: z =>
           inputValues(z)
             .optional()

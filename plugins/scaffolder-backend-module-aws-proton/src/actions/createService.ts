@@ -30,6 +30,7 @@ import {
   inputValues,
   instanceOutput,
   tagsInput,
+  templateVersionInputs,
 } from './commonInputs';
 import { examples } from './createService.examples';
 
@@ -97,20 +98,7 @@ export function createAwsProtonServiceAction(options: ProtonActionOptions) {
         serviceName: z => z.string().describe('The name of the Proton service'),
         templateName: z =>
           z.string().describe('The name of the Proton service template'),
-        templateMajorVersion: z =>
-          z
-            .string()
-            .regex(/^(\d+)?$/, 'must be a major version number such as "1"')
-            .optional()
-            .describe(
-              "The template's major version; defaults to the recommended version's",
-            ),
-        templateMinorVersion: z =>
-          z
-            .string()
-            .regex(/^(\d+)?$/, 'must be a minor version number such as "2"')
-            .optional()
-            .describe('The minor version; defaults to the recommended one'),
+        ...templateVersionInputs,
         serviceSpecPath: z =>
           z
             .string()

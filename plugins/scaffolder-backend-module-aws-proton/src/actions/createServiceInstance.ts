@@ -21,7 +21,12 @@ import { finishInstanceDeployment } from '../services/instanceDeployment';
 import { ProtonSession } from '../services/ProtonSession';
 import { checkServiceSpec } from '../services/specChecks';
 import { fetchTemplateVersionSchema } from '../services/templateVersions';
-import { commonInputs, inputValues, tagsInput } from './commonInputs';
+import {
+  commonInputs,
+  inputValues,
+  tagsInput,
+  templateVersionInputs,
+} from './commonInputs';
 import { examples } from './createServiceInstance.examples';
 
 /** Builds the one-instance service spec that CreateServiceInstance and UpdateServiceInstance take. */
@@ -68,20 +73,7 @@ export function createAwsProtonServiceInstanceAction(
             .describe(
               "The instance's inputs, as the template's schema declares them",
             ),
-        templateMajorVersion: z =>
-          z
-            .string()
-            .regex(/^(\d+)?$/, 'must be a version number such as "1"')
-            .optional()
-            .describe(
-              "The major version; defaults to the template's recommended one",
-            ),
-        templateMinorVersion: z =>
-          z
-            .string()
-            .regex(/^(\d+)?$/, 'must be a version number such as "1"')
-            .optional()
-            .describe('The minor version; defaults to the recommended one'),
+        ...templateVersionInputs,
         tags: tagsInput,
         ...commonInputs,
       },
