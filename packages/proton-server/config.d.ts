@@ -21,7 +21,24 @@ export interface Config {
       /** The region of the buckets; defaults to the SDK's. */
       region?: string;
     };
-    /** Where registered template versions are unpacked. */
+    /**
+     * Where registered template versions are kept for good. By default in the control plane's
+     * database; with `s3`, in an S3 bucket (credentials from the AWS SDK's default chain). Every
+     * server sharing the database must use the same.
+     */
+    templateBundles?: {
+      s3?: {
+        bucket: string;
+        /** Key prefix; defaults to `proton-server/template-bundles/`. */
+        prefix?: string;
+        /** The bucket's region; defaults to the SDK's. */
+        region?: string;
+      };
+    };
+    /**
+     * A local cache of unpacked template versions, rebuilt from `templateBundles` when missing.
+     * Defaults to a temporary directory (removed on shutdown).
+     */
     storageDirectory?: string;
     /**
      * Where runners keep working directories and logs. Defaults to `work/` in a SQLite data
@@ -53,11 +70,12 @@ export interface Config {
        */
       callbackEndpoint?: string;
       /**
-       * A Systems Manager parameter (SecureString) holding the secret key of the first
-       * `credentials` entry, passed to builds as a PARAMETER_STORE variable instead of a plaintext
-       * one.
+       * Where each deployment's secret callback values are put in Systems Manager Parameter Store
+       * (SecureString `<prefix><deployment id>/secret-access-key` and `.../session-token`, deleted
+       * when it ends); builds read them as PARAMETER_STORE variables. Defaults to
+       * `/proton-server/deployments/`.
        */
-      callbackSecretParameter?: string;
+      parameterPrefix?: string;
       /** Region of CodeBuild and S3. Defaults to the AWS SDK's (AWS_REGION, profile). */
       region?: string;
       /** `computeTypeOverride` of each build, e.g. `BUILD_GENERAL1_MEDIUM`. Defaults to the project's. */
@@ -70,6 +88,26 @@ export interface Config {
       /** How many deployments run at once. Defaults to 4. */
       concurrency?: number;
       /**
+       * How long a server's claim on a deployment (or template registration) holds without renewal,
+       * in seconds: after a server dies, another takes its work up this long after its last renewal.
+       * Defaults to 30.
+       */
+      leaseSeconds?: number;
+      /**
+       * `local` and `simulate`: variables the steps get besides the deployment's own (e.g.
+       * `PULUMI_BACKEND_URL`). Values of variables named like secrets (`*TOKEN*`, `*SECRET*`,
+       * `*PASSWORD*`, `*KEY*`, ...) are redacted from deployment logs.
+       * @visibility secret
+       */
+      environment?: { [name: string]: string };
+      /**
+       * `local` and `simulate`: names of variables of the backend's own environment that the steps
+       * get too (e.g. `AWS_PROFILE`, `HTTPS_PROXY`). Nothing else of it reaches bundle code but PATH,
+       * HOME, USER, LOGNAME, the locale, TZ and where the CA bundles are (NODE_EXTRA_CA_CERTS,
+       * SSL_CERT_FILE, SSL_CERT_DIR, AWS_CA_BUNDLE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE).
+       */
+      passEnvironment?: string[];
+      /**
        * `simulate`: folders searched for a bundle source with the same package-lock.json and its
        * node_modules (e.g. the repository's `templates/proton`).
        */
@@ -77,8 +115,14 @@ export interface Config {
     };
     /** The largest request body accepted, in bytes. Defaults to 1 MiB. */
     maxRequestBytes?: number;
-    /** The credentials clients sign requests with. */
-    credentials: Array<{
+    /**
+     * The key pairs clients sign requests with (at least one). Outside development (NODE_ENV other
+     * than `development` or `test`) the backend refuses to start with the development key pair
+     * (access key ids starting with `proton-dev`) or with a secret shorter than 20 characters. The
+     * first pair also keys the temporary credentials of deployments: every replica must list the
+     * same first pair.
+     */
+    credentials?: Array<{
       accessKeyId: string;
       /** @visibility secret */
       secretAccessKey: string;

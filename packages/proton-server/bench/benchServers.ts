@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { createLocalRunner } from '../src/deployments/localRunner';
 import { PROTON_SIGNING_NAME } from '../src/model/protonApiModel';
 import { createProtonServer } from '../src/ProtonServer';
+import { createCredentialResolver } from '../src/protocol/deploymentCredentials';
 import { verifySigV4 } from '../src/protocol/sigv4Verification';
 
 /** The credentials both servers accept and the load generator signs with. */
@@ -25,7 +26,7 @@ const FIXED_BODY = JSON.stringify({
 
 async function startBare(): Promise<number> {
   const expectations = {
-    credentials: [BENCH_CREDENTIALS],
+    resolveCredentials: createCredentialResolver([BENCH_CREDENTIALS]),
     region: 'us-east-1',
     service: PROTON_SIGNING_NAME,
     maxClockSkewMs: 15 * 60 * 1000,

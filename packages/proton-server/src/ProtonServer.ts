@@ -12,9 +12,12 @@ import {
   DirectoryBundleSources,
 } from './bundles/bundleSource';
 import { BundleLimits, PROTON_BUNDLE_LIMITS } from './bundles/extractBundle';
+import { DatabaseTemplateBundleStore } from './bundles/templateBundleStore';
+import { TemplateFiles } from './bundles/templateFiles';
 import { TemplateRegistrar } from './bundles/templateRegistrar';
 import { protonTemplateSchemaCheck } from './bundles/templateSchemaCheck';
 import { DeploymentCoordinator } from './deployments/deploymentCoordinator';
+import { defaultLeaseOptions } from './deployments/deploymentLeases';
 import { PROTON_SIGNING_NAME } from './model/protonApiModel';
 import { OperationInvoker } from './operations/operationInvoker';
 import { createOperationTable } from './operations/operationTable';
@@ -23,6 +26,10 @@ import {
   createProtonRequestListener,
   ProtonServerLogger,
 } from './protocol/requestListener';
+import {
+  createCredentialResolver,
+  DeploymentCredentials,
+} from './protocol/deploymentCredentials';
 import { RequestRateLimiter } from './protocol/requestRateLimiter';
 import type { ProtonServerCredentials } from './protocol/sigv4Verification';
 import { openProtonDatabase, ProtonDatabaseOptions } from './store/database';
@@ -49,6 +56,9 @@ export class ProtonServer {
   private invoker?: OperationInvoker;
   private temporaryDirectories: string[] = [];
   private deployments?: DeploymentCoordinator;
+  private registrar?: TemplateRegistrar;
+  private recoveryTimer?: NodeJS.Timeout;
+  private recovery: Promise<void> = Promise.resolve();
   private ownsKnex = false;
   private boundPort?: number;
 
@@ -106,7 +116,7 @@ export class ProtonServer {
         });
       });
       this.boundPort = (server.address() as AddressInfo).port;
-      await this.deployments!.startExecution();
+      await this.startBackgroundWork();
     } catch (error) {
       await this.stop();
       throw error;
@@ -124,12 +134,39 @@ export class ProtonServer {
   > {
     const listener = await this.open();
     try {
-      await this.deployments!.startExecution();
+      await this.startBackgroundWork();
     } catch (error) {
       await this.stop();
       throw error;
     }
     return listener;
+  }
+
+  /**
+   * Resumes what servers that stopped left unfinished (deployments and template registrations no
+   * live server holds), then keeps looking for it.
+   */
+  private async startBackgroundWork(): Promise<void> {
+    await this.deployments!.startExecution();
+    const registrar = this.registrar!;
+    const logger = this.options.logger ?? consoleLogger;
+    const recover = () => {
+      this.recovery = this.recovery
+        .then(() => registrar.recover())
+        .catch(error =>
+          logger.error(
+            'Resuming interrupted template registrations failed',
+            error as Error,
+          ),
+        );
+      return this.recovery;
+    };
+    await recover();
+    this.recoveryTimer = setInterval(
+      recover,
+      defaultLeaseOptions(this.options.deploymentLeases).recoveryIntervalMs,
+    );
+    this.recoveryTimer.unref();
   }
 
   private async open(): Promise<
@@ -190,11 +227,45 @@ export class ProtonServer {
     const credentials = ([] as ProtonServerCredentials[]).concat(
       options.credentials,
     );
+    if (credentials.length === 0) {
+      throw new Error(
+        'The Proton server has no credentials: it would accept no request',
+      );
+    }
+    const leases = defaultLeaseOptions({
+      releaseClaimsOnStart: sqliteFile,
+      ...options.deploymentLeases,
+    });
+    const templateFiles = new TemplateFiles(
+      knex,
+      options.templateBundleStore ?? new DatabaseTemplateBundleStore(),
+      storage,
+      limits,
+    );
+    for (const version of await templateFiles.storeLegacyVersions()) {
+      logger.info(
+        `Stored the files of ${version.kind} template ${version.templateName} ${version.major}.${version.minor} ` +
+          'in the template bundle store (registered before bundles were kept there)',
+      );
+    }
+    const registrar = new TemplateRegistrar(
+      knex,
+      templateFiles,
+      bundleSources,
+      options.templateSchemaCheck ?? protonTemplateSchemaCheck,
+      limits,
+      leases,
+      storage,
+      onBackgroundError,
+    );
+    if (leases.releaseClaimsOnStart) await registrar.releaseClaims();
+    this.registrar = registrar;
+    const deploymentCredentials =
+      DeploymentCredentials.fromServerCredentials(credentials);
     const runner =
       typeof options.deploymentRunner === 'function'
         ? options.deploymentRunner({
             endpoint: () => this.endpoint,
-            credentials: credentials[0],
             workDirectory,
           })
         : options.deploymentRunner;
@@ -202,7 +273,7 @@ export class ProtonServer {
       knex,
       runner,
       onBackgroundError,
-      { releaseClaimsOnStart: sqliteFile, ...options.deploymentLeases },
+      { templateFiles, credentials: deploymentCredentials, leases },
     );
     this.deployments = deployments;
     this.invoker = new OperationInvoker(
@@ -211,13 +282,7 @@ export class ProtonServer {
       {
         settings,
         bundleSources,
-        templateRegistrar: new TemplateRegistrar(
-          knex,
-          storage,
-          options.templateSchemaCheck ?? protonTemplateSchemaCheck,
-          limits,
-          onBackgroundError,
-        ),
+        templateRegistrar: registrar,
         deployments,
       },
       onBackgroundError,
@@ -230,7 +295,10 @@ export class ProtonServer {
     return createProtonRequestListener({
       runner: this.invoker,
       sigv4: {
-        credentials,
+        resolveCredentials: createCredentialResolver(
+          credentials,
+          deploymentCredentials,
+        ),
         region: settings.region,
         service: PROTON_SIGNING_NAME,
         maxClockSkewMs: (options.maxClockSkewMinutes ?? 15) * 60 * 1000,
@@ -272,6 +340,9 @@ export class ProtonServer {
         server.closeAllConnections();
       });
     }
+    clearInterval(this.recoveryTimer);
+    this.recoveryTimer = undefined;
+    await this.recovery;
     await this.settled();
     await this.deployments?.stopExecution();
     await this.settled();
@@ -281,6 +352,7 @@ export class ProtonServer {
     }
     this.temporaryDirectories = [];
     this.deployments = undefined;
+    this.registrar = undefined;
     this.server = undefined;
     this.knex = undefined;
     this.invoker = undefined;

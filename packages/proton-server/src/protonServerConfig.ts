@@ -8,6 +8,15 @@ import { createLocalRunner } from './deployments/localRunner';
 import { createSimulateRunner } from './deployments/simulateRunner';
 import type { ProtonServerOptions } from './protonServerOptions';
 import type { ProtonDatabaseOptions } from './store/database';
+import {
+  assertAcceptableCredentials,
+  CredentialSource,
+} from './credentialPolicy';
+import {
+  S3TemplateBundleStore,
+  TemplateBundleStore,
+} from './bundles/templateBundleStore';
+import type { ProtonServerCredentials } from './protocol/sigv4Verification';
 
 /** The runner named by `protonServer.runner`, with the `protonServer.deployments` settings. */
 function runnerFromConfig(
@@ -16,9 +25,16 @@ function runnerFromConfig(
   const name = section.getOptionalString('runner') ?? 'local';
   const deployments = section.getOptionalConfig('deployments');
   const timeoutSeconds = deployments?.getOptionalNumber('timeoutSeconds');
+  const environment = deployments?.getOptionalConfig('environment');
   const common = {
     timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
     concurrency: deployments?.getOptionalNumber('concurrency'),
+    environment: environment
+      ? Object.fromEntries(
+          environment.keys().map(key => [key, environment.getString(key)]),
+        )
+      : undefined,
+    passEnvironment: deployments?.getOptionalStringArray('passEnvironment'),
   };
   switch (name) {
     case 'none':
@@ -34,14 +50,13 @@ function runnerFromConfig(
     case 'codebuild': {
       const codebuild = section.getConfig('codebuild');
       return createCodeBuildRunner({
-        ...common,
+        timeoutMs: common.timeoutMs,
+        concurrency: common.concurrency,
         projectName: codebuild.getString('projectName'),
         sourceBucket: codebuild.getString('sourceBucket'),
         sourcePrefix: codebuild.getOptionalString('sourcePrefix'),
         callbackEndpoint: codebuild.getOptionalString('callbackEndpoint'),
-        callbackSecretParameter: codebuild.getOptionalString(
-          'callbackSecretParameter',
-        ),
+        parameterPrefix: codebuild.getOptionalString('parameterPrefix'),
         region: codebuild.getOptionalString('region'),
         computeType: codebuild.getOptionalString('computeType'),
       });
@@ -53,9 +68,57 @@ function runnerFromConfig(
   }
 }
 
+/** Where the credentials are configured, for error messages. */
+const CONFIGURED_CREDENTIALS: CredentialSource = {
+  list: 'protonServer.credentials',
+  name: index => `protonServer.credentials[${index}]`,
+  remedy:
+    'Set protonServer.credentials to a key pair of your own (app-config.production.yaml reads it from ' +
+    'the environment variables PROTON_SERVER_ACCESS_KEY_ID and PROTON_SERVER_SECRET_ACCESS_KEY; a ' +
+    'secret file works too: secretAccessKey: {$file: /run/secrets/proton-server-secret}).',
+};
+
+/**
+ * The key pairs in `protonServer.credentials`, checked with {@link assertAcceptableCredentials}
+ * (secrets read from a file lose their trailing newline).
+ *
+ * @throws Error naming the setting at fault
+ */
+function credentialsFromConfig(section: Config): ProtonServerCredentials[] {
+  // An empty value (an environment variable set to nothing) counts as not set.
+  const read = (entry: Config, key: string) => {
+    const value = entry.getOptional(key);
+    return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+  };
+  const credentials = (section.getOptionalConfigArray('credentials') ?? []).map(
+    entry => ({
+      accessKeyId: read(entry, 'accessKeyId'),
+      secretAccessKey: read(entry, 'secretAccessKey'),
+    }),
+  );
+  assertAcceptableCredentials(credentials, CONFIGURED_CREDENTIALS);
+  return credentials;
+}
+
+/** The store of registered template bundles: the database, or S3 with `templateBundles.s3`. */
+function bundleStoreFromConfig(
+  section: Config,
+): TemplateBundleStore | undefined {
+  const s3 = section.getOptionalConfig('templateBundles.s3');
+  return s3
+    ? new S3TemplateBundleStore(
+        new S3Client({ region: s3.getOptionalString('region') }),
+        s3.getString('bucket'),
+        s3.getOptionalString('prefix'),
+      )
+    : undefined;
+}
+
 /**
  * Reads the `protonServer` section of Backstage configuration (see config.d.ts) into server options.
  *
+ * @throws Error naming the setting at fault, e.g. credentials a production control plane must not
+ *   accept (see `assertAcceptableCredentials`)
  * @public
  */
 export function readProtonServerConfig(config: Config): ProtonServerOptions {
@@ -74,6 +137,7 @@ export function readProtonServerConfig(config: Config): ProtonServerOptions {
       directory: databaseConfig.getOptionalString('directory') ?? ':memory:',
     };
   }
+  const leaseSeconds = section.getOptionalNumber('deployments.leaseSeconds');
   return {
     region: section.getOptionalString('region'),
     accountId: section.getOptionalString('accountId'),
@@ -85,14 +149,14 @@ export function readProtonServerConfig(config: Config): ProtonServerOptions {
           path.join(section.getString('bundlesDirectory'), '.s3-cache'),
         )
       : undefined,
+    templateBundleStore: bundleStoreFromConfig(section),
     storageDirectory: section.getOptionalString('storageDirectory'),
     workDirectory: section.getOptionalString('workDirectory'),
     maxRequestBytes: section.getOptionalNumber('maxRequestBytes'),
-    credentials: section.getConfigArray('credentials').map(entry => ({
-      accessKeyId: entry.getString('accessKeyId'),
-      secretAccessKey: entry.getString('secretAccessKey'),
-    })),
+    credentials: credentialsFromConfig(section),
     database,
     deploymentRunner: runnerFromConfig(section),
+    deploymentLeases:
+      leaseSeconds === undefined ? undefined : { leaseMs: leaseSeconds * 1000 },
   };
 }

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type { BundleSourceResolver } from './bundles/bundleSource';
 import type { BundleLimits } from './bundles/extractBundle';
+import type { TemplateBundleStore } from './bundles/templateBundleStore';
 import type { TemplateSchemaCheck } from './bundles/templateSchemaCheck';
 import type { LeaseOptions } from './deployments/deploymentLeases';
 import type {
@@ -18,7 +19,11 @@ import type { ProtonDatabaseOptions } from './store/database';
  * @public
  */
 export interface ProtonServerOptions {
-  /** The credentials requests must be signed with (SigV4, signing name `proton`). */
+  /**
+   * The credentials requests must be signed with (SigV4, signing name `proton`); at least one. The
+   * first one's secret also keys the temporary credentials each deployment's steps get, so every
+   * server sharing a database must list the same first key pair.
+   */
   credentials: ProtonServerCredentials | ProtonServerCredentials[];
   /** Where `{s3: {bucket, key}}` template sources are read: `<bundlesDirectory>/<bucket>/<key>`. */
   bundlesDirectory: string;
@@ -38,7 +43,14 @@ export interface ProtonServerOptions {
   /** The database; defaults to an in-memory SQLite database. */
   database?: ProtonDatabaseOptions;
   /**
-   * Where registered template versions are unpacked. Defaults to `templates/` in the SQLite data
+   * Where registered template versions are kept for good: a {@link DatabaseTemplateBundleStore} (the
+   * default, in this server's database) or an {@link S3TemplateBundleStore}. Every server sharing the
+   * database must use the same store.
+   */
+  templateBundleStore?: TemplateBundleStore;
+  /**
+   * A local cache of unpacked template versions, rebuilt from the bundle store whenever something is
+   * missing (so it need not be shared or kept). Defaults to `templates/` in the SQLite data
    * directory, or to a temporary directory (removed on stop) for other databases.
    */
   storageDirectory?: string;

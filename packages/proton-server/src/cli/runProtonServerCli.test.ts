@@ -199,7 +199,7 @@ print(json.dumps({'names': names, 'errors': errors}))
     }).catch(e => e);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(
-      'set PROTON_SERVER_ACCESS_KEY_ID and PROTON_SERVER_SECRET_ACCESS_KEY',
+      'PROTON_SERVER_ACCESS_KEY_ID / PROTON_SERVER_SECRET_ACCESS_KEY is not set',
     );
     const runner = await run(process.execPath, [BIN, '--runner', 'docker'], {
       env,

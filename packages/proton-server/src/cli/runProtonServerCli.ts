@@ -5,6 +5,10 @@ import { createCodeBuildRunner } from '../deployments/codebuildRunner';
 import { createLocalRunner } from '../deployments/localRunner';
 import { createSimulateRunner } from '../deployments/simulateRunner';
 import { createProtonServer, ProtonServer } from '../ProtonServer';
+import {
+  assertAcceptableCredentials,
+  isDevelopmentEnvironment,
+} from '../credentialPolicy';
 import type { ProtonDatabaseOptions } from '../store/database';
 
 /** The runners the `--runner` flag accepts. */
@@ -55,6 +59,7 @@ interface CliOptions {
   maxConcurrentDeployments: number;
   leaseSeconds: number;
   nodeModulesFrom?: string[];
+  passEnv?: string[];
   codebuildProject?: string;
   codebuildBucket?: string;
   codebuildPrefix?: string;
@@ -74,6 +79,7 @@ function createRunner(
   if (options.runner === 'simulate') {
     return createSimulateRunner({
       ...common,
+      passEnvironment: options.passEnv,
       nodeModulesSources: (options.nodeModulesFrom ?? []).map(dir =>
         path.resolve(base, dir),
       ),
@@ -89,7 +95,7 @@ function createRunner(
       region: options.codebuildRegion,
     });
   }
-  return createLocalRunner(common);
+  return createLocalRunner({ ...common, passEnvironment: options.passEnv });
 }
 
 function createCommand(): Command {
@@ -173,6 +179,11 @@ function createCommand(): Command {
       'simulate: reuse the node_modules of bundle sources under these folders whose package-lock.json matches (e.g. templates/proton)',
     )
     .option(
+      '--pass-env <names...>',
+      "local, simulate: variables of this process's environment the deployments' steps get too (e.g. AWS_PROFILE); " +
+        'otherwise they get only PATH, HOME, USER, LOGNAME, the locale, TZ and the CA bundle variables (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, ...)',
+    )
+    .option(
       '--codebuild-project <name>',
       'codebuild: the CodeBuild project that runs the builds (required with --runner codebuild)',
     )
@@ -216,12 +227,26 @@ export async function runProtonServerCli(
   const command = createCommand();
   command.parse(argv);
   const options = command.opts<CliOptions>();
-  const accessKeyId = env.PROTON_SERVER_ACCESS_KEY_ID;
-  const secretAccessKey = env.PROTON_SERVER_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey) {
-    command.error(
-      'error: set PROTON_SERVER_ACCESS_KEY_ID and PROTON_SERVER_SECRET_ACCESS_KEY to the credentials clients sign with',
+  const credentials = {
+    accessKeyId: env.PROTON_SERVER_ACCESS_KEY_ID,
+    secretAccessKey: env.PROTON_SERVER_SECRET_ACCESS_KEY,
+  };
+  try {
+    assertAcceptableCredentials(
+      credentials.accessKeyId || credentials.secretAccessKey
+        ? [credentials]
+        : [],
+      {
+        list: 'PROTON_SERVER_ACCESS_KEY_ID / PROTON_SERVER_SECRET_ACCESS_KEY',
+        name: () =>
+          'PROTON_SERVER_ACCESS_KEY_ID / PROTON_SERVER_SECRET_ACCESS_KEY',
+        remedy:
+          'Set PROTON_SERVER_ACCESS_KEY_ID and PROTON_SERVER_SECRET_ACCESS_KEY to the key pair clients sign with.',
+      },
+      isDevelopmentEnvironment(env),
     );
+  } catch (error) {
+    command.error(`error: ${(error as Error).message}`);
   }
   // `yarn proton-server` runs in the package's folder; relative paths are meant from where yarn was run.
   const base = env.INIT_CWD ?? process.cwd();
@@ -244,13 +269,13 @@ export async function runProtonServerCli(
     ? { client: 'pg', connection: options.databaseUrl }
     : { client: 'sqlite', directory: dataDirectory ?? ':memory:' };
   const server = createProtonServer({
-    // With PostgreSQL too, registered templates and runners' work live in --data, which servers
-    // sharing the database share.
+    // Registered templates are kept in the database; --data holds their unpacked cache and the
+    // runners' work, with PostgreSQL too.
     storageDirectory: dataDirectory && path.join(dataDirectory, 'templates'),
     workDirectory: dataDirectory && path.join(dataDirectory, 'work'),
     credentials: {
-      accessKeyId: accessKeyId!,
-      secretAccessKey: secretAccessKey!,
+      accessKeyId: credentials.accessKeyId!,
+      secretAccessKey: credentials.secretAccessKey!,
     },
     bundlesDirectory: path.resolve(base, options.bundles),
     port: options.port,

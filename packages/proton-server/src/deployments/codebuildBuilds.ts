@@ -1,10 +1,11 @@
 import type { Build, EnvironmentVariable } from '@aws-sdk/client-codebuild';
-import type { ProtonServerCredentials } from '../protocol/sigv4Verification';
 import type { DeploymentJob } from './deploymentRunner';
 import {
   CALLBACK_ACCESS_KEY_VARIABLE,
   CALLBACK_SECRET_KEY_VARIABLE,
-} from './codebuildBuildspec';
+  CALLBACK_SESSION_TOKEN_VARIABLE,
+  deploymentVariables,
+} from './stepEnvironment';
 
 /**
  * Where a build's output is in CloudWatch Logs, as `BatchGetBuilds` reports it.
@@ -57,42 +58,48 @@ export function buildFailureMessage(build: Build, commands: string[]): string {
   }${where}${stepText}${reasons ? `: ${reasons}` : ''}`;
 }
 
+/** The names of the Parameter Store parameters that hold a deployment's secret callback values. */
+export function callbackParameterNames(
+  prefix: string,
+  deploymentId: string,
+): { secretAccessKey: string; sessionToken: string } {
+  return {
+    secretAccessKey: `${prefix}${deploymentId}/secret-access-key`,
+    sessionToken: `${prefix}${deploymentId}/session-token`,
+  };
+}
+
 /**
- * The environment of a build: what the `local` runner sets, with the callback credentials in
- * variables of their own that only `aws proton ...` uses (see `CALLBACK_PRELUDE`).
+ * The environment of a build: the deployment's variables (as the `local` runner sets them) and its
+ * temporary callback credentials, in the variables only `aws proton ...` uses (see
+ * `CALLBACK_PRELUDE`): the access key id as plain text, the secret key and session token as
+ * PARAMETER_STORE variables naming the SecureString parameters that hold them, so that no secret is
+ * readable in the build's details.
  */
 export function buildEnvironment(
   job: DeploymentJob,
   endpoint: string,
-  callbackCredentials: ProtonServerCredentials,
-  callbackSecretParameter?: string,
+  parameters: { secretAccessKey: string; sessionToken: string },
 ): EnvironmentVariable[] {
   return [
-    { name: 'RESOURCE_ARN', value: job.resourceArn, type: 'PLAINTEXT' },
-    { name: 'AWS_DEFAULT_REGION', value: job.region, type: 'PLAINTEXT' },
-    { name: 'AWS_REGION', value: job.region, type: 'PLAINTEXT' },
-    { name: 'AWS_ENDPOINT_URL_PROTON', value: endpoint, type: 'PLAINTEXT' },
-    {
-      name: 'PROTON_DEPLOYMENT_ID',
-      value: job.deploymentId,
-      type: 'PLAINTEXT',
-    },
+    ...Object.entries(deploymentVariables(job, endpoint)).map(
+      ([name, value]) => ({ name, value, type: 'PLAINTEXT' as const }),
+    ),
     {
       name: CALLBACK_ACCESS_KEY_VARIABLE,
-      value: callbackCredentials.accessKeyId,
+      value: job.credentials.accessKeyId,
       type: 'PLAINTEXT',
     },
-    callbackSecretParameter
-      ? {
-          name: CALLBACK_SECRET_KEY_VARIABLE,
-          value: callbackSecretParameter,
-          type: 'PARAMETER_STORE',
-        }
-      : {
-          name: CALLBACK_SECRET_KEY_VARIABLE,
-          value: callbackCredentials.secretAccessKey,
-          type: 'PLAINTEXT',
-        },
+    {
+      name: CALLBACK_SECRET_KEY_VARIABLE,
+      value: parameters.secretAccessKey,
+      type: 'PARAMETER_STORE',
+    },
+    {
+      name: CALLBACK_SESSION_TOKEN_VARIABLE,
+      value: parameters.sessionToken,
+      type: 'PARAMETER_STORE',
+    },
   ];
 }
 

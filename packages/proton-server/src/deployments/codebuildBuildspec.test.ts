@@ -5,7 +5,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { codebuildPlan } from './codebuildBuildspec';
-import { buildEnvironment, buildFailureMessage } from './codebuildBuilds';
+import {
+  buildEnvironment,
+  buildFailureMessage,
+  callbackParameterNames,
+} from './codebuildBuilds';
 import { workingDirectoryFiles, zipArchive } from './codebuildSource';
 import { stepScript } from './provisioningManifest';
 
@@ -148,27 +152,45 @@ describe('the codebuild buildspec', () => {
     expect(script.mode & 0o777).toBe(0o755);
   });
 
-  it('passes the callback secret from Parameter Store when configured', () => {
+  it('gives builds the callback secret and session token only through Parameter Store', () => {
     const job = {
       resourceArn: 'arn:aws:proton:us-east-1:000000000000:environment/dev',
       region: 'us-east-1',
       deploymentId: 'd-1',
+      attempt: 1,
+      credentials: {
+        accessKeyId: 'PSDKABC',
+        secretAccessKey: 'deployment-secret-value',
+        sessionToken: 'PSD1.token.mac',
+      },
     } as Parameters<typeof buildEnvironment>[0];
-    const credentials = { accessKeyId: 'AKID', secretAccessKey: 'secret' };
-    const secret = (parameter?: string) =>
-      buildEnvironment(job, 'https://p', credentials, parameter).find(
-        variable => variable.name === 'PROTON_CALLBACK_SECRET_ACCESS_KEY',
-      );
-    expect(secret()).toEqual({
-      name: 'PROTON_CALLBACK_SECRET_ACCESS_KEY',
-      value: 'secret',
-      type: 'PLAINTEXT',
-    });
-    expect(secret('/proton/secret')).toEqual({
-      name: 'PROTON_CALLBACK_SECRET_ACCESS_KEY',
-      value: '/proton/secret',
-      type: 'PARAMETER_STORE',
-    });
+    const variables = buildEnvironment(
+      job,
+      'https://p',
+      callbackParameterNames('/proton/', 'd-1'),
+    );
+    expect(
+      variables.filter(v => v.name?.startsWith('PROTON_CALLBACK')),
+    ).toEqual([
+      {
+        name: 'PROTON_CALLBACK_ACCESS_KEY_ID',
+        value: 'PSDKABC',
+        type: 'PLAINTEXT',
+      },
+      {
+        name: 'PROTON_CALLBACK_SECRET_ACCESS_KEY',
+        value: '/proton/d-1/secret-access-key',
+        type: 'PARAMETER_STORE',
+      },
+      {
+        name: 'PROTON_CALLBACK_SESSION_TOKEN',
+        value: '/proton/d-1/session-token',
+        type: 'PARAMETER_STORE',
+      },
+    ]);
+    const plain = JSON.stringify(variables);
+    expect(plain).not.toContain('deployment-secret-value');
+    expect(plain).not.toContain('PSD1.token.mac');
   });
 
   it('describes a FAULT without contexts', () => {

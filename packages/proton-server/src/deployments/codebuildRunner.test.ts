@@ -7,17 +7,25 @@ import {
   BatchGetBuildsCommand,
   Build,
   CodeBuildClient,
+  ListBuildsForProjectCommand,
   StartBuildCommand,
   StopBuildCommand,
 } from '@aws-sdk/client-codebuild';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
+  DeleteParametersCommand,
+  PutParameterCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import {
   CancelEnvironmentDeploymentCommand,
   ListEnvironmentOutputsCommand,
   NotifyResourceDeploymentStatusChangeCommand,
+  ProtonClient,
 } from '@aws-sdk/client-proton';
 import { ConfigReader } from '@backstage/config';
 import { mockClient } from 'aws-sdk-client-mock';
+import knexFactory from 'knex';
 import { parse } from 'yaml';
 import {
   createEnvironment,
@@ -28,7 +36,11 @@ import {
   publishEnvironmentVersion,
   startTemplateTestServer,
 } from '../__testUtils__/templateFixtures';
-import { TEST_CREDENTIALS, TestServer } from '../__testUtils__/testServer';
+import {
+  startTestServer,
+  TEST_CREDENTIALS,
+  TestServer,
+} from '../__testUtils__/testServer';
 import { readProtonServerConfig } from '../protonServerConfig';
 import {
   CodeBuildRunnerOptions,
@@ -38,6 +50,36 @@ import {
 const run = promisify(execFile);
 const codeBuild = mockClient(CodeBuildClient);
 const s3 = mockClient(S3Client);
+const ssm = mockClient(SSMClient);
+
+/**
+ * A client signed with the credentials a build gets: the access key id from its variables, the
+ * secret and session token from the Parameter Store parameters the runner put.
+ */
+function buildClient(endpoint: string): ProtonClient {
+  const variables = Object.fromEntries(
+    codeBuild
+      .commandCalls(StartBuildCommand)
+      .at(-1)!
+      .args[0].input.environmentVariablesOverride!.map(v => [v.name, v.value]),
+  );
+  const parameters = Object.fromEntries(
+    ssm
+      .commandCalls(PutParameterCommand)
+      .map(call => [call.args[0].input.Name, call.args[0].input.Value]),
+  );
+  return new ProtonClient({
+    region: 'us-east-1',
+    endpoint,
+    maxAttempts: 1,
+    credentials: {
+      accessKeyId: variables.PROTON_CALLBACK_ACCESS_KEY_ID!,
+      secretAccessKey:
+        parameters[variables.PROTON_CALLBACK_SECRET_ACCESS_KEY!]!,
+      sessionToken: parameters[variables.PROTON_CALLBACK_SESSION_TOKEN!]!,
+    },
+  });
+}
 
 const STEPS = ['export GREETING=hello', './provision.sh'];
 const BUILD_ID = 'proton-deploy:0b9c2c6e-1111-2222-3333-444455556666';
@@ -85,6 +127,9 @@ describe('the codebuild runner', () => {
   beforeEach(() => {
     codeBuild.reset();
     s3.reset();
+    ssm.reset();
+    ssm.on(PutParameterCommand).resolves({ Version: 1 });
+    ssm.on(DeleteParametersCommand).resolves({});
     s3.on(PutObjectCommand).resolves({});
     codeBuild.on(StartBuildCommand).resolves({ build: build('IN_PROGRESS') });
     codeBuild.on(StopBuildCommand).resolves({ build: build('IN_PROGRESS') });
@@ -100,8 +145,9 @@ describe('the codebuild runner', () => {
     codeBuild.on(BatchGetBuildsCommand).callsFake(async () => {
       polls += 1;
       if (polls === 1) {
-        // What the build's `aws proton notify-resource-deployment-status-change` does.
-        await server.client.send(
+        // What the build's `aws proton notify-resource-deployment-status-change` does, with the
+        // deployment's own credentials.
+        await buildClient(server.endpoint).send(
           new NotifyResourceDeploymentStatusChangeCommand({
             resourceArn:
               'arn:aws:proton:us-east-1:000000000000:environment/dev',
@@ -175,10 +221,37 @@ describe('the codebuild runner', () => {
       AWS_DEFAULT_REGION: 'us-east-1',
       AWS_ENDPOINT_URL_PROTON: 'https://proton.example.com',
       PROTON_DEPLOYMENT_ID: deploymentId,
-      PROTON_CALLBACK_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      PROTON_CALLBACK_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      PROTON_CALLBACK_ACCESS_KEY_ID: expect.stringMatching(/^PSDK/),
+      PROTON_CALLBACK_SECRET_ACCESS_KEY: `/proton-server/deployments/${deploymentId}/secret-access-key`,
+      PROTON_CALLBACK_SESSION_TOKEN: `/proton-server/deployments/${deploymentId}/session-token`,
     });
-    // The build's role deploys: the control plane's credentials are not the build's.
+    // Secrets only through Parameter Store; never the control plane's own key.
+    expect(
+      input.environmentVariablesOverride!.filter(v => v.type !== 'PLAINTEXT'),
+    ).toHaveLength(2);
+    expect(JSON.stringify(input)).not.toContain(
+      TEST_CREDENTIALS.secretAccessKey,
+    );
+    expect(
+      ssm.commandCalls(PutParameterCommand).map(call => call.args[0].input),
+    ).toEqual([
+      expect.objectContaining({
+        Name: `/proton-server/deployments/${deploymentId}/secret-access-key`,
+        Type: 'SecureString',
+      }),
+      expect.objectContaining({
+        Name: `/proton-server/deployments/${deploymentId}/session-token`,
+        Type: 'SecureString',
+      }),
+    ]);
+    // Deleted once the deployment ended.
+    expect(
+      ssm.commandCalls(DeleteParametersCommand)[0].args[0].input.Names,
+    ).toEqual([
+      `/proton-server/deployments/${deploymentId}/secret-access-key`,
+      `/proton-server/deployments/${deploymentId}/session-token`,
+    ]);
+    // The build's role deploys: no credentials of the control plane are the build's.
     expect(variables.AWS_ACCESS_KEY_ID).toBeUndefined();
     expect(await server.server.deploymentLog(deploymentId)).toContain(
       `The build's output is in CloudWatch Logs: ${DEEP_LINK} (the runner has no CloudWatch Logs reader`,
@@ -321,6 +394,116 @@ describe('the codebuild runner', () => {
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(codeBuild.commandCalls(StartBuildCommand)).toHaveLength(0);
   });
+
+  it('keeps the deployment secrets out of the stored log and message', async () => {
+    let secret = '';
+    const server = await start({
+      // A build that prints its environment.
+      readBuildLog: async () => `PROTON_CALLBACK_SECRET_ACCESS_KEY=${secret}\n`,
+    });
+    codeBuild.on(BatchGetBuildsCommand).callsFake(async () => {
+      secret = ssm.commandCalls(PutParameterCommand)[0].args[0].input.Value!;
+      return { builds: [build('FAILED')] };
+    });
+    const created = await createEnvironment(server, 'dev');
+    const environment = await waitForEnvironmentStatus(server, 'dev', [
+      'FAILED',
+      'SUCCEEDED',
+    ]);
+    expect(secret.length).toBeGreaterThan(20);
+    const log = await server.server.deploymentLog(
+      created.lastAttemptedDeploymentId!,
+    );
+    expect(log).toContain('PROTON_CALLBACK_SECRET_ACCESS_KEY=[redacted]');
+    expect(log).not.toContain(secret);
+    expect(environment.deploymentStatusMessage).toContain('[redacted]');
+    expect(environment.deploymentStatusMessage).not.toContain(secret);
+  });
+
+  it.each([
+    ['recorded', true],
+    ['not recorded (the server stopped right after StartBuild)', false],
+  ])(
+    'follows the build an earlier attempt started when its id was %s, instead of starting another',
+    async (_, recorded) => {
+      const data = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'cb-'));
+      const runner = () =>
+        createCodeBuildRunner({
+          projectName: 'proton-deploy',
+          sourceBucket: 'proton-sources',
+          callbackEndpoint: 'https://proton.example.com',
+          pollIntervalMs: { initial: 20, max: 50 },
+        });
+      let finished = false;
+      codeBuild.on(BatchGetBuildsCommand).callsFake(async () => ({
+        builds: [
+          build(finished ? 'SUCCEEDED' : 'IN_PROGRESS', {
+            environment: {
+              type: 'LINUX_CONTAINER',
+              image: 'x',
+              computeType: 'BUILD_GENERAL1_SMALL',
+              environmentVariables:
+                codeBuild.commandCalls(StartBuildCommand)[0]?.args[0].input
+                  .environmentVariablesOverride,
+            },
+          }),
+        ],
+      }));
+      codeBuild
+        .on(ListBuildsForProjectCommand)
+        .resolves({ ids: ['proton-deploy:other', BUILD_ID] });
+      try {
+        test = await startTemplateTestServer({
+          deploymentRunner: runner(),
+          database: { client: 'sqlite', directory: data },
+        });
+        await publishEnvironmentVersion(
+          test,
+          'vpc.tar.gz',
+          undefined,
+          shellEnvironmentBundle(STEPS),
+        );
+        const created = await createEnvironment(test, 'dev');
+        while (codeBuild.commandCalls(BatchGetBuildsCommand).length === 0) {
+          await new Promise(resolve => setTimeout(resolve, 10));
+        }
+        // The control plane stops (also a crash): the build goes on.
+        await test.stop();
+        test = undefined;
+        expect(codeBuild.commandCalls(StopBuildCommand)).toHaveLength(0);
+        const knex = knexFactory({
+          client: 'better-sqlite3',
+          connection: { filename: path.join(data, 'proton-server.sqlite') },
+          useNullAsDefault: true,
+        });
+        const [row] = await knex('deployments').select('runner_state');
+        expect(JSON.parse(row.runner_state)).toEqual({ buildId: BUILD_ID });
+        if (!recorded) await knex('deployments').update({ runner_state: null });
+        await knex.destroy();
+
+        finished = true;
+        test = await startTestServer({
+          deploymentRunner: runner(),
+          database: { client: 'sqlite', directory: data },
+        });
+        const environment = await waitForEnvironmentStatus(test, 'dev', [
+          'SUCCEEDED',
+          'FAILED',
+        ]);
+        expect(environment.deploymentStatus).toBe('SUCCEEDED');
+        expect(codeBuild.commandCalls(StartBuildCommand)).toHaveLength(1);
+        expect(
+          await test.server.deploymentLog(created.lastAttemptedDeploymentId!),
+        ).toContain(
+          `Following build ${BUILD_ID}, started by an earlier attempt`,
+        );
+      } finally {
+        await test?.stop();
+        test = undefined;
+        await fs.promises.rm(data, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('runs at most `concurrency` builds at once, and is configured from protonServer.codebuild', async () => {
     const { deploymentRunner } = readProtonServerConfig(

@@ -3,11 +3,16 @@ import {
   Build,
   CodeBuildClient,
   ComputeType,
+  ListBuildsForProjectCommand,
   StartBuildCommand,
   StopBuildCommand,
 } from '@aws-sdk/client-codebuild';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { ProtonServerCredentials } from '../protocol/sigv4Verification';
+import {
+  DeleteParametersCommand,
+  PutParameterCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import type {
   DeploymentJob,
   DeploymentReporter,
@@ -15,9 +20,10 @@ import type {
   DeploymentRunnerFactory,
 } from './deploymentRunner';
 import { DeploymentQueue, QueuedDeployment } from './deploymentQueue';
-import { codebuildPlan } from './codebuildBuildspec';
+import { CodeBuildPlan, codebuildPlan } from './codebuildBuildspec';
 import {
   buildEnvironment,
+  callbackParameterNames,
   buildFailureMessage,
   CodeBuildLogReader,
   describeError,
@@ -30,6 +36,7 @@ import {
   DeploymentSetupError,
   readProvisioningSteps,
 } from './provisioningManifest';
+import { redactSecrets } from './stepEnvironment';
 
 /**
  * Options of the `codebuild` runner.
@@ -48,13 +55,14 @@ export interface CodeBuildRunnerOptions {
    * Without it a build could not report its outputs, so deployments fail before any build starts.
    */
   callbackEndpoint?: string;
-  /** The credentials `aws proton ...` in a build signs with; the server's by default. */
-  callbackCredentials: ProtonServerCredentials;
   /**
-   * A Systems Manager parameter holding the callback secret key, passed as a `PARAMETER_STORE`
-   * variable instead of a plaintext one (which anyone who can read the build's details sees).
+   * Where each deployment's secret callback values (the secret key and session token of its
+   * temporary credentials) are put in Parameter Store, as SecureString parameters
+   * `<prefix><deployment id>/secret-access-key` and `.../session-token`, deleted when the deployment
+   * ends; builds receive them as PARAMETER_STORE variables, never as plain text. Defaults to
+   * `/proton-server/deployments/`.
    */
-  callbackSecretParameter?: string;
+  parameterPrefix?: string;
   /** Region of the CodeBuild and S3 clients; defaults to the AWS SDK's (AWS_REGION, profile). */
   region?: string;
   /** `computeTypeOverride`, e.g. `BUILD_GENERAL1_MEDIUM`; the project's by default. */
@@ -70,13 +78,19 @@ export interface CodeBuildRunnerOptions {
   /** Clients to use instead of default ones (credentials from the default AWS chain). */
   codeBuild?: CodeBuildClient;
   s3?: S3Client;
+  ssm?: SSMClient;
 }
+
+/** The default `parameterPrefix`. */
+const DEFAULT_PARAMETER_PREFIX = '/proton-server/deployments/';
 
 const MAX_STORED_LOG_CHARS = 1024 * 1024;
 
 interface RunningBuild extends QueuedDeployment {
   log: string[];
   buildId?: string;
+  /** The Parameter Store parameters this run put, to delete when the deployment ends. */
+  parameters?: { secretAccessKey: string; sessionToken: string };
   stopReason?: 'cancel' | 'timeout' | 'shutdown';
   wake?: () => void;
 }
@@ -101,8 +115,11 @@ function sleep(entry: RunningBuild, ms: number): Promise<void> {
  * deployment's working directory (the infrastructure folder and `proton-inputs.json`) is zipped to
  * S3, and a build of the configured project runs the manifest's steps from that source with a
  * generated buildspec (see `codebuildPlan`), `RESOURCE_ARN`, `AWS_DEFAULT_REGION` and
- * `AWS_ENDPOINT_URL_PROTON` pointing back at this control plane. The runner polls `BatchGetBuilds`
- * with backoff until the build ends; cancelling stops the build.
+ * `AWS_ENDPOINT_URL_PROTON` pointing back at this control plane, and the deployment's temporary
+ * callback credentials from Parameter Store. The runner records the build's id with the deployment
+ * and polls `BatchGetBuilds` with backoff until the build ends; cancelling stops the build. When the
+ * control plane stops, builds keep running, and the server that resumes the deployment follows the
+ * same build instead of starting another.
  *
  * @public
  */
@@ -110,21 +127,23 @@ export class CodeBuildDeploymentRunner implements DeploymentRunner {
   private readonly queue: DeploymentQueue<RunningBuild>;
   private readonly codeBuild: CodeBuildClient;
   private readonly s3: S3Client;
+  private readonly ssm: SSMClient;
+  private readonly parameterPrefix: string;
   private stopped = false;
 
   constructor(private readonly options: CodeBuildRunnerOptions) {
     this.codeBuild =
       options.codeBuild ?? new CodeBuildClient({ region: options.region });
     this.s3 = options.s3 ?? new S3Client({ region: options.region });
+    this.ssm = options.ssm ?? new SSMClient({ region: options.region });
+    this.parameterPrefix = options.parameterPrefix ?? DEFAULT_PARAMETER_PREFIX;
     this.queue = new DeploymentQueue({
       concurrency: options.concurrency ?? 4,
       execute: entry => this.execute(entry),
       onError: (entry, error) =>
-        entry.reporter.failed(
-          boundedMessage(
-            `The codebuild runner failed: ${describeError(error)}`,
-          ),
-          this.logOf(entry),
+        this.fail(
+          entry,
+          `The codebuild runner failed: ${describeError(error)}`,
         ),
     });
   }
@@ -151,17 +170,19 @@ export class CodeBuildDeploymentRunner implements DeploymentRunner {
 
   async readLog(deploymentId: string): Promise<string | undefined> {
     const entry = this.queue.running.get(deploymentId);
-    return entry ? entry.log.join('') : undefined;
+    return entry ? this.logOf(entry) : undefined;
   }
 
-  /** Stops the builds of running deployments (a restart runs them again) and stops polling. */
+  /**
+   * Stops polling. Builds keep running: the server that resumes their deployments (this one after a
+   * restart, or another sharing the database) follows them to their end.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue.clearWaiting();
     const executions: Promise<unknown>[] = [];
     for (const entry of this.queue.running.values()) {
       entry.stopReason = 'shutdown';
-      if (entry.buildId) await this.stopBuild(entry);
       entry.wake?.();
       if (entry.execution) executions.push(entry.execution);
     }
@@ -172,8 +193,13 @@ export class CodeBuildDeploymentRunner implements DeploymentRunner {
     entry.log.push(`[proton-server] ${text}\n`);
   }
 
+  /** The log to show and keep: the deployment's secrets redacted, its last 1 MiB. */
   private logOf(entry: RunningBuild): string {
-    const log = entry.log.join('');
+    const { secretAccessKey, sessionToken } = entry.job.credentials;
+    const log = redactSecrets(entry.log.join(''), [
+      secretAccessKey,
+      sessionToken,
+    ]);
     return log.length > MAX_STORED_LOG_CHARS
       ? log.slice(-MAX_STORED_LOG_CHARS)
       : log;
@@ -181,7 +207,13 @@ export class CodeBuildDeploymentRunner implements DeploymentRunner {
 
   private async fail(entry: RunningBuild, message: string): Promise<void> {
     this.note(entry, message);
-    await entry.reporter.failed(boundedMessage(message), this.logOf(entry));
+    const { secretAccessKey, sessionToken } = entry.job.credentials;
+    await this.end(entry, () =>
+      entry.reporter.failed(
+        boundedMessage(redactSecrets(message, [secretAccessKey, sessionToken])),
+        this.logOf(entry),
+      ),
+    );
   }
 
   private async stopBuild(entry: RunningBuild): Promise<void> {
@@ -226,10 +258,77 @@ export class CodeBuildDeploymentRunner implements DeploymentRunner {
     }
     if (steps.commands.length === 0) {
       this.note(entry, `settings.${job.action} has no steps: no build needed`);
-      await entry.reporter.succeeded([], this.logOf(entry));
+      await this.end(entry, () =>
+        entry.reporter.succeeded([], this.logOf(entry)),
+      );
       return;
     }
     const plan = codebuildPlan(steps);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_LOCAL_TIMEOUT_MS;
+    entry.buildId =
+      job.runnerState?.buildId ??
+      (job.attempt > 1 ? await this.findBuildOf(entry) : undefined);
+    if (entry.buildId) {
+      // The build an earlier attempt started keeps running when the control plane stops: follow it
+      // instead of starting a second one on the same resource.
+      this.note(
+        entry,
+        `Following build ${entry.buildId}, started by an earlier attempt`,
+      );
+    } else if (!(await this.startBuild(entry, plan, timeoutMs))) {
+      return;
+    }
+    if (entry.stopReason) await this.stopBuild(entry);
+    const build = await this.poll(entry, Date.now() + timeoutMs);
+    if (!build || (entry.stopReason as string) === 'shutdown') return;
+    await this.finish(entry, build, plan.commands, timeoutMs);
+  }
+
+  /**
+   * Puts the deployment's secret callback values in Parameter Store, uploads the source and starts
+   * the build, recording its id with the deployment.
+   *
+   * @returns whether a build was started (otherwise the deployment has been reported)
+   */
+  private async startBuild(
+    entry: RunningBuild,
+    plan: CodeBuildPlan,
+    timeoutMs: number,
+  ): Promise<boolean> {
+    const { job } = entry;
+    const options = this.options;
+    const parameters = callbackParameterNames(
+      this.parameterPrefix,
+      job.deploymentId,
+    );
+    try {
+      for (const [name, value] of [
+        [parameters.secretAccessKey, job.credentials.secretAccessKey],
+        [parameters.sessionToken, job.credentials.sessionToken],
+      ]) {
+        await this.ssm.send(
+          new PutParameterCommand({
+            Name: name,
+            Value: value,
+            Type: 'SecureString',
+            Overwrite: true,
+            Description: `proton-server: callback credentials of deployment ${job.deploymentId}, deleted when it ends`,
+          }),
+        );
+      }
+    } catch (error) {
+      await this.fail(
+        entry,
+        `Could not put the deployment's callback credentials in Parameter Store under ${
+          this.parameterPrefix
+        }: ${describeError(
+          error,
+        )} (the control plane needs ssm:PutParameter and ssm:DeleteParameters there, ` +
+          'and the project role ssm:GetParameters)',
+      );
+      return false;
+    }
+    entry.parameters = parameters;
     const key = `${options.sourcePrefix ?? 'proton-server/'}${
       job.deploymentId
     }/source.zip`;
@@ -250,15 +349,14 @@ export class CodeBuildDeploymentRunner implements DeploymentRunner {
           error,
         )}`,
       );
-      return;
+      return false;
     }
     this.note(entry, `Uploaded the source to s3://${location}`);
-    if (entry.stopReason === 'shutdown') return;
+    if (entry.stopReason === 'shutdown') return false;
     if (entry.stopReason === 'cancel') {
-      await entry.reporter.cancelled(this.logOf(entry));
-      return;
+      await this.end(entry, () => entry.reporter.cancelled(this.logOf(entry)));
+      return false;
     }
-    const timeoutMs = options.timeoutMs ?? DEFAULT_LOCAL_TIMEOUT_MS;
     try {
       const started = await this.codeBuild.send(
         new StartBuildCommand({
@@ -274,10 +372,11 @@ export class CodeBuildDeploymentRunner implements DeploymentRunner {
           ),
           environmentVariablesOverride: buildEnvironment(
             job,
-            options.callbackEndpoint,
-            options.callbackCredentials,
-            options.callbackSecretParameter,
+            options.callbackEndpoint!,
+            parameters,
           ),
+          // A StartBuild the SDK retries after a lost answer starts no second build.
+          idempotencyToken: `${job.deploymentId}-${job.attempt}`,
         }),
       );
       entry.buildId = started.build?.id;
@@ -288,17 +387,70 @@ export class CodeBuildDeploymentRunner implements DeploymentRunner {
           options.projectName
         }: ${describeError(error)}`,
       );
-      return;
+      return false;
     }
     if (!entry.buildId) {
       await this.fail(entry, 'CodeBuild started a build without an id');
-      return;
+      return false;
     }
+    await entry.reporter.recordRunnerState({ buildId: entry.buildId });
     this.note(entry, `Started build ${entry.buildId}`);
-    if (entry.stopReason) await this.stopBuild(entry);
-    const build = await this.poll(entry, Date.now() + timeoutMs);
-    if (!build || (entry.stopReason as string) === 'shutdown') return;
-    await this.finish(entry, build, plan.commands, timeoutMs);
+    return true;
+  }
+
+  /**
+   * The build of this deployment an earlier attempt started but could not record (the control plane
+   * stopped in between): the newest of the project's last 100 builds whose PROTON_DEPLOYMENT_ID is
+   * this deployment's.
+   */
+  private async findBuildOf(entry: RunningBuild): Promise<string | undefined> {
+    try {
+      const { ids = [] } = await this.codeBuild.send(
+        new ListBuildsForProjectCommand({
+          projectName: this.options.projectName,
+          sortOrder: 'DESCENDING',
+        }),
+      );
+      if (ids.length === 0) return undefined;
+      const { builds = [] } = await this.codeBuild.send(
+        new BatchGetBuildsCommand({ ids: ids.slice(0, 100) }),
+      );
+      return builds.find(build =>
+        build.environment?.environmentVariables?.some(
+          variable =>
+            variable.name === 'PROTON_DEPLOYMENT_ID' &&
+            variable.value === entry.job.deploymentId,
+        ),
+      )?.id;
+    } catch (error) {
+      this.note(
+        entry,
+        `Could not look for a build of an earlier attempt: ${describeError(
+          error,
+        )}`,
+      );
+      return undefined;
+    }
+  }
+
+  /** Reports through `report`, then deletes the deployment's callback parameters. */
+  private async end(
+    entry: RunningBuild,
+    report: () => Promise<void>,
+  ): Promise<void> {
+    await report();
+    const parameters =
+      entry.parameters ??
+      callbackParameterNames(this.parameterPrefix, entry.job.deploymentId);
+    try {
+      await this.ssm.send(
+        new DeleteParametersCommand({
+          Names: [parameters.secretAccessKey, parameters.sessionToken],
+        }),
+      );
+    } catch {
+      // They expire with the deployment anyway: the credentials stop working once it ended.
+    }
   }
 
   /** Polls the build with backoff until it ends; undefined when the runner stops first. */
@@ -363,9 +515,11 @@ export class CodeBuildDeploymentRunner implements DeploymentRunner {
       : '';
     const status = build.buildStatus;
     if (status === 'SUCCEEDED') {
-      await entry.reporter.succeeded([], this.logOf(entry));
+      await this.end(entry, () =>
+        entry.reporter.succeeded([], this.logOf(entry)),
+      );
     } else if (status === 'STOPPED' && entry.stopReason === 'cancel') {
-      await entry.reporter.cancelled(this.logOf(entry));
+      await this.end(entry, () => entry.reporter.cancelled(this.logOf(entry)));
     } else if (entry.stopReason === 'timeout' || status === 'TIMED_OUT') {
       await this.fail(
         entry,
@@ -380,18 +534,12 @@ export class CodeBuildDeploymentRunner implements DeploymentRunner {
 }
 
 /**
- * The `codebuild` runner as a {@link DeploymentRunnerFactory}: the callback credentials default to
- * the server's.
+ * The `codebuild` runner as a {@link DeploymentRunnerFactory}.
  *
  * @public
  */
 export function createCodeBuildRunner(
-  options: Omit<CodeBuildRunnerOptions, 'callbackCredentials'> &
-    Partial<Pick<CodeBuildRunnerOptions, 'callbackCredentials'>>,
+  options: CodeBuildRunnerOptions,
 ): DeploymentRunnerFactory {
-  return context =>
-    new CodeBuildDeploymentRunner({
-      callbackCredentials: context.credentials,
-      ...options,
-    });
+  return () => new CodeBuildDeploymentRunner(options);
 }

@@ -1,23 +1,34 @@
 import type { Knex } from 'knex';
 import {
-  completeDeploymentRecord,
+  TemplateFiles,
+  TemplateFilesUnavailableError,
+} from '../bundles/templateFiles';
+import type { DeploymentCredentials } from '../protocol/deploymentCredentials';
+import { forUpdate, retryOnDeadlock } from '../store/databaseDialect';
+import {
   DeploymentRecord,
   DeploymentStatus,
-  findDeployment,
   findDeploymentLog,
   findNotifiedOutputs,
   forgetResource,
   replaceOutputs,
   saveDeploymentLog,
+  toDeploymentRecord,
 } from '../store/deploymentStore';
-import { DeploymentLeases, LeaseOptions } from './deploymentLeases';
 import { refreshServiceStatus } from '../store/serviceStore';
+import {
+  DeploymentFence,
+  DeploymentLeases,
+  LeaseOptions,
+} from './deploymentLeases';
 import type {
   DeploymentJob,
   DeploymentOutput,
   DeploymentReporter,
   DeploymentRunner,
+  StoredDeploymentJob,
 } from './deploymentRunner';
+import { boundedMessage } from './provisioningManifest';
 
 type Db = Knex | Knex.Transaction;
 
@@ -63,10 +74,23 @@ function endStatus(
   return outcome.status;
 }
 
+/** What the coordinator needs besides the database and the runner. */
+export interface DeploymentCoordinatorOptions {
+  /** Where each run gets the template version's files. */
+  templateFiles: TemplateFiles;
+  /** Issues the temporary credentials a deployment's steps call back with. */
+  credentials: DeploymentCredentials;
+  leases: LeaseOptions;
+}
+
 /**
  * Hands recorded deployments to the runner once their transaction has committed, and applies their
  * outcome, from the runner or from NotifyResourceDeploymentStatusChange, to the deployment and to the
  * environment or service instance it deploys.
+ *
+ * A server runs a deployment only under a claim (see {@link DeploymentLeases}); what its runner
+ * reports is applied only while it still holds that claim, so a server that stalled past its lease
+ * cannot end, or overwrite, a deployment another server took over.
  */
 export class DeploymentCoordinator {
   private readonly leases?: DeploymentLeases;
@@ -75,18 +99,20 @@ export class DeploymentCoordinator {
     private readonly knex: Knex,
     private readonly runner: DeploymentRunner | undefined,
     private readonly onInternalError: (error: unknown) => void,
-    leaseOptions?: Partial<LeaseOptions>,
+    private readonly options: DeploymentCoordinatorOptions,
   ) {
     if (runner) {
       this.leases = new DeploymentLeases(
         knex,
         {
-          launch: job => this.launch(job),
+          launch: (id, attempt) => this.launch(id, attempt),
           cancel: id => runner.cancel(id),
-          report: (id, outcome) => this.report(id, outcome).then(() => {}),
+          abandon: id => runner.cancel(id),
+          report: (id, outcome, fence) =>
+            this.report(id, outcome, undefined, fence).then(() => {}),
         },
         onInternalError,
-        leaseOptions,
+        options.leases,
       );
     }
   }
@@ -112,25 +138,78 @@ export class DeploymentCoordinator {
   }
 
   /**
-   * Runs a recorded job, if there is a runner and no other server has claimed it; call it after the
-   * transaction has committed.
+   * Runs a recorded deployment, if there is a runner and no other server has claimed it; call it
+   * after the transaction recording it has committed.
    */
-  async start(job: DeploymentJob): Promise<void> {
+  async start(deploymentId: string): Promise<void> {
     if (!this.runner || !this.leases) return;
-    if (await this.leases.claim(job.deploymentId)) {
-      await this.launch(job);
-    }
+    const attempt = await this.leases.claim(deploymentId);
+    if (attempt !== undefined) await this.launch(deploymentId, attempt);
   }
 
-  private async launch(job: DeploymentJob): Promise<void> {
+  /** Builds the job of a claimed deployment for this run and hands it to the runner. */
+  private async launch(deploymentId: string, attempt: number): Promise<void> {
+    const fence: DeploymentFence = { owner: this.leases!.owner, attempt };
+    const row = await this.knex('deployments')
+      .where({ id: deploymentId })
+      .first();
+    if (!row?.job) return;
+    const deployment = toDeploymentRecord(row);
+    // Older jobs also held a local path, which a run never uses: files come from the store.
+    const { templateDirectory: _ignored, ...stored } = JSON.parse(
+      row.job,
+    ) as StoredDeploymentJob & { templateDirectory?: string };
+    let job: DeploymentJob;
     try {
-      await this.runner!.start(job, this.reporterFor(job.deploymentId));
+      job = {
+        ...stored,
+        templateDirectory: await this.options.templateFiles.directory({
+          kind:
+            deployment.targetResourceType === 'ENVIRONMENT'
+              ? 'environment'
+              : 'service',
+          templateName: deployment.templateName,
+          major: deployment.templateMajor,
+          minor: deployment.templateMinor,
+        }),
+        attempt,
+        credentials: this.options.credentials.issue(deploymentId),
+        runnerState: row.runner_state
+          ? JSON.parse(row.runner_state)
+          : undefined,
+      };
+    } catch (error) {
+      if (!(error instanceof TemplateFilesUnavailableError)) {
+        this.onInternalError(error);
+      }
+      await this.report(
+        deploymentId,
+        {
+          status: 'FAILED',
+          statusMessage: boundedMessage(
+            error instanceof TemplateFilesUnavailableError
+              ? error.message
+              : 'The template version files could not be prepared for the deployment',
+          ),
+        },
+        undefined,
+        fence,
+      );
+      return;
+    }
+    try {
+      await this.runner!.start(job, this.reporterFor(deploymentId, fence));
     } catch (error) {
       this.onInternalError(error);
-      await this.report(job.deploymentId, {
-        status: 'FAILED',
-        statusMessage: 'The deployment runner could not start the deployment',
-      });
+      await this.report(
+        deploymentId,
+        {
+          status: 'FAILED',
+          statusMessage: 'The deployment runner could not start the deployment',
+        },
+        undefined,
+        fence,
+      );
     }
   }
 
@@ -147,18 +226,34 @@ export class DeploymentCoordinator {
     );
   }
 
-  /** Applies an outcome in a transaction of its own, and keeps the deployment's log. */
+  /**
+   * Applies an outcome in a transaction of its own and keeps the deployment's log; with a fence,
+   * only while the fence's server still holds the deployment under that attempt.
+   *
+   * @returns whether the outcome was applied
+   */
   async report(
     deploymentId: string,
     outcome: DeploymentOutcome,
     log?: string,
+    fence?: DeploymentFence,
   ): Promise<boolean> {
-    const applied = await this.knex.transaction(async trx => {
-      if (log !== undefined && (await findDeployment(trx, deploymentId))) {
-        await saveDeploymentLog(trx, deploymentId, log);
-      }
-      return this.finish(trx, deploymentId, outcome, new Date());
-    });
+    const applied = await retryOnDeadlock(() =>
+      this.knex.transaction(async trx => {
+        const ended = await this.finish(
+          trx,
+          deploymentId,
+          outcome,
+          new Date(),
+          fence,
+        );
+        if (ended && log !== undefined) {
+          await saveDeploymentLog(trx, deploymentId, log);
+        }
+        return ended;
+      }),
+    );
+    // Reported by this server's runner, applied or not: this server is done with it.
     this.leases?.release(deploymentId);
     return applied;
   }
@@ -166,7 +261,9 @@ export class DeploymentCoordinator {
   /**
    * Ends a deployment and updates the resource it deploys: its status, message, outputs and last
    * succeeded deployment; a successful deprovisioning removes the resource. Does nothing for a
-   * deployment that has already ended.
+   * deployment that has already ended, or that `fence` does not hold any more. The deployment's
+   * row (and its service's) stay locked until the transaction ends, so concurrent reports of one
+   * deployment, or of a service's instances, apply one after the other.
    *
    * @returns whether the outcome was applied
    */
@@ -175,18 +272,37 @@ export class DeploymentCoordinator {
     deploymentId: string,
     outcome: DeploymentOutcome,
     now: Date,
+    fence?: DeploymentFence,
   ): Promise<boolean> {
-    const deployment = await findDeployment(db, deploymentId);
-    if (
-      !deployment ||
-      !OPEN_DEPLOYMENT_STATUSES.includes(deployment.deploymentStatus)
-    ) {
-      return false;
+    const query = db('deployments')
+      .where({ id: deploymentId })
+      .whereIn('deployment_status', OPEN_DEPLOYMENT_STATUSES);
+    if (fence) {
+      query.where({ claimed_by: fence.owner, attempts: fence.attempt });
+    }
+    const row = await forUpdate(db, query.first());
+    if (!row) return false;
+    const deployment = toDeploymentRecord(row);
+    if (deployment.targetResourceType === 'SERVICE_INSTANCE') {
+      // Instances of one service ending together: each sees the others' outcome.
+      await forUpdate(
+        db,
+        db('services').where({ name: deployment.serviceName }).first('name'),
+      );
     }
     const status = endStatus(deployment, outcome);
     const message =
       outcome.status === 'SUCCEEDED' ? undefined : outcome.statusMessage;
-    await completeDeploymentRecord(db, deployment.id, status, message, now);
+    await db('deployments')
+      .where({ id: deployment.id })
+      .update({
+        deployment_status: status,
+        status_message: message ?? null,
+        completed_at: now.getTime(),
+        last_modified_at: now.getTime(),
+        claimed_by: null,
+        lease_expires_at: null,
+      });
     await this.applyToTarget(db, deployment, status, message, outcome, now);
     if (deployment.targetResourceType === 'SERVICE_INSTANCE') {
       await refreshServiceStatus(
@@ -229,9 +345,12 @@ export class DeploymentCoordinator {
     await db(target.table).where(target.key).update(changes);
   }
 
-  private reporterFor(deploymentId: string): DeploymentReporter {
+  private reporterFor(
+    deploymentId: string,
+    fence: DeploymentFence,
+  ): DeploymentReporter {
     const report = async (outcome: DeploymentOutcome, log?: string) => {
-      await this.report(deploymentId, outcome, log);
+      await this.report(deploymentId, outcome, log, fence);
     };
     return {
       succeeded: (outputs, log) =>
@@ -239,6 +358,15 @@ export class DeploymentCoordinator {
       failed: (statusMessage, log) =>
         report({ status: 'FAILED', statusMessage }, log),
       cancelled: log => report({ status: 'CANCELLED' }, log),
+      recordRunnerState: async state => {
+        await this.knex('deployments')
+          .where({
+            id: deploymentId,
+            claimed_by: fence.owner,
+            attempts: fence.attempt,
+          })
+          .update({ runner_state: JSON.stringify(state) });
+      },
     };
   }
 }

@@ -83,7 +83,14 @@ describe('deployments across restarts', () => {
     const data = path.join(scratch, 'data');
     const bundles = path.join(scratch, 'bundles');
     const env = { ...process.env, SCRATCH: scratch, INIT_CWD: scratch };
-    const args = ['--data', data, '--bundles', bundles];
+    const args = [
+      '--data',
+      data,
+      '--bundles',
+      bundles,
+      '--pass-env',
+      'SCRATCH',
+    ];
     const first = await startStandaloneServer(args, env, TEST_CREDENTIALS);
     let second;
     try {
@@ -282,6 +289,8 @@ describe('deployments across restarts', () => {
       bundles,
       '--database-url',
       url.toString(),
+      '--pass-env',
+      'SCRATCH',
     ];
     const one = await startStandaloneServer(args, env, TEST_CREDENTIALS);
     const two = await startStandaloneServer(args, env, TEST_CREDENTIALS);

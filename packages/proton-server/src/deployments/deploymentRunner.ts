@@ -7,6 +7,8 @@
  * as with Proton's self-managed provisioning.
  */
 
+import type { DeploymentCredentialSet } from '../protocol/deploymentCredentials';
+
 /**
  * An output of a deployed resource, as the Proton API spells it.
  *
@@ -29,7 +31,10 @@ export interface DeploymentJob {
   /** The ARN of the environment or service instance, the runner's `RESOURCE_ARN`. */
   resourceArn: string;
   targetResourceType: 'ENVIRONMENT' | 'SERVICE_INSTANCE';
-  /** The registered template version's files: `schema/`, `infrastructure/` and so on. */
+  /**
+   * A local directory with the registered template version's files (`schema/`, `infrastructure/`
+   * and so on), unpacked for this run from where the version is stored; read-only.
+   */
   templateDirectory: string;
   /** The infrastructure folder of the template to run, e.g. `infrastructure`. */
   infrastructureFolder: string;
@@ -37,7 +42,29 @@ export interface DeploymentJob {
   protonInputs: Record<string, unknown>;
   region: string;
   accountId: string;
+  /**
+   * Which start of the deployment this is: 1, then 2 and 3 when it is resumed because the control
+   * plane running it stopped (steps see it as `PROTON_DEPLOYMENT_ATTEMPT`).
+   */
+  attempt: number;
+  /**
+   * The deployment's temporary credentials, which its steps call the control plane back with. They
+   * may only call `NotifyResourceDeploymentStatusChange` (and `GetDeployment`) for this deployment,
+   * and stop working when it ends. Never the control plane's own credentials.
+   */
+  credentials: DeploymentCredentialSet;
+  /** What the runner recorded for this deployment in an earlier attempt (e.g. a build id). */
+  runnerState?: Record<string, string>;
 }
+
+/**
+ * A job as it is kept with its deployment in the database, so that any server can resume it: no
+ * local path, no secret; those are added for each run.
+ */
+export type StoredDeploymentJob = Omit<
+  DeploymentJob,
+  'templateDirectory' | 'attempt' | 'credentials' | 'runnerState'
+>;
 
 /**
  * How a runner reports the end of a deployment. A deployment that has already ended (through
@@ -55,6 +82,11 @@ export interface DeploymentReporter {
   failed(statusMessage: string, log?: string): Promise<void>;
   /** The deployment stopped because it was cancelled. */
   cancelled(log?: string): Promise<void>;
+  /**
+   * Keeps what a later attempt of this deployment needs to pick up where this one is (e.g. the id
+   * of a build that keeps running when the control plane stops); given back as `job.runnerState`.
+   */
+  recordRunnerState(state: Record<string, string>): Promise<void>;
 }
 
 /**
@@ -84,8 +116,6 @@ export interface DeploymentRunner {
 export interface DeploymentRunnerContext {
   /** The control plane's endpoint (for the `aws` CLI in a bundle's steps); known once started. */
   endpoint(): string;
-  /** The credentials a bundle's steps sign their calls to the control plane with. */
-  credentials: { accessKeyId: string; secretAccessKey: string };
   /** A directory the runner may use for working directories and logs. */
   workDirectory: string;
 }

@@ -1,7 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ProtonServerCredentials } from '../protocol/sigv4Verification';
 import type {
   DeploymentJob,
   DeploymentReporter,
@@ -20,6 +19,14 @@ import {
   stepOutputTail,
   stepScript,
 } from './provisioningManifest';
+import {
+  CALLBACK_PRELUDE,
+  callbackVariables,
+  deploymentVariables,
+  HOST_VARIABLES,
+  isSecretVariableName,
+  redactSecrets,
+} from './stepEnvironment';
 
 /**
  * Options of {@link LocalDeploymentRunner}.
@@ -29,8 +36,6 @@ import {
 export interface LocalDeploymentRunnerOptions {
   /** The control plane's endpoint, which the `aws` CLI in the steps calls back; read per deployment. */
   endpoint: () => string;
-  /** The credentials the steps' `aws` CLI signs with (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY). */
-  credentials: ProtonServerCredentials;
   /** Where working directories (`runs/`) and logs (`logs/<deployment id>.log`) are kept. */
   workDirectory: string;
   /** How long a deployment may run; defaults to 60 minutes, as CodeBuild. */
@@ -41,8 +46,18 @@ export interface LocalDeploymentRunnerOptions {
   shell?: string;
   /** Keep working directories after a deployment, for debugging. */
   keepWorkingDirectories?: boolean;
-  /** Extra environment variables for the steps. */
+  /**
+   * Variables the steps get besides the deployment's own (e.g. `PULUMI_BACKEND_URL`). Values of
+   * variables whose names say they hold a secret (`*TOKEN*`, `*SECRET*`, `*PASSWORD*`, `*KEY*`, ...)
+   * are redacted from the stored log.
+   */
   environment?: Record<string, string>;
+  /**
+   * Names of variables of this process's environment the steps get too (e.g. `AWS_PROFILE` for the
+   * cloud credentials a Pulumi program deploys with). Nothing else of this process's environment
+   * reaches the steps but those in `HOST_VARIABLES` (PATH, HOME, the locale, TZ, CA bundles).
+   */
+  passEnvironment?: string[];
   /** What a deployment runs; defaults to the steps of the bundle's CodeBuild manifest. */
   planner?: DeploymentPlanner;
 }
@@ -58,19 +73,10 @@ const MAX_STORED_LOG_CHARS = 1024 * 1024;
 
 interface RunningDeployment extends QueuedDeployment {
   child?: ChildProcess;
+  /** The values to redact from this deployment's log. */
+  secrets?: string[];
   /** Why the process group was killed. */
   stopReason?: 'cancel' | 'timeout' | 'shutdown';
-}
-
-/** Everything the parent environment holds except AWS and control plane settings. */
-function baseEnvironment(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value === undefined) continue;
-    if (key.startsWith('AWS_') || key.startsWith('PROTON_SERVER_')) continue;
-    env[key] = value;
-  }
-  return env;
 }
 
 async function removeFile(file: string): Promise<void> {
@@ -143,12 +149,59 @@ export class LocalDeploymentRunner implements DeploymentRunner {
     if (entry.child) this.terminate(entry.child);
   }
 
+  /** The log of a deployment this runner is running, secrets redacted. */
   async readLog(deploymentId: string): Promise<string | undefined> {
+    const entry = this.queue.running.get(deploymentId);
+    if (!entry?.secrets) return undefined;
     try {
-      return await fs.promises.readFile(this.logFile(deploymentId), 'utf8');
+      return redactSecrets(
+        await fs.promises.readFile(this.logFile(deploymentId), 'utf8'),
+        entry.secrets,
+      );
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * The environment of a deployment's steps, and the values to redact from its log: only what is
+   * allowed to reach bundle code (see {@link HOST_VARIABLES} and the options `passEnvironment` and
+   * `environment`), the deployment's variables and its temporary credentials; never this process's
+   * own secrets or the control plane's credentials.
+   */
+  private stepEnvironment(
+    job: DeploymentJob,
+    workingDirectory: string,
+    temporaryDirectory: string,
+  ): { env: Record<string, string>; secrets: string[] } {
+    const env: Record<string, string> = {};
+    const secrets: string[] = [];
+    const add = (name: string, value: string | undefined) => {
+      if (value === undefined) return;
+      env[name] = value;
+      if (isSecretVariableName(name)) secrets.push(value);
+    };
+    for (const name of [
+      ...HOST_VARIABLES,
+      ...(this.options.passEnvironment ?? []),
+    ]) {
+      add(name, process.env[name]);
+    }
+    for (const [name, value] of Object.entries(
+      this.options.environment ?? {},
+    )) {
+      add(name, value);
+    }
+    for (const [name, value] of Object.entries({
+      ...deploymentVariables(job, this.options.endpoint()),
+      ...callbackVariables(job),
+      AWS_PAGER: '',
+      CODEBUILD_SRC_DIR: workingDirectory,
+      TMPDIR: temporaryDirectory,
+    })) {
+      add(name, value);
+    }
+    return { env, secrets };
   }
 
   async stop(): Promise<void> {
@@ -182,21 +235,30 @@ export class LocalDeploymentRunner implements DeploymentRunner {
         entry.reporter.failed(message, log).then(() => removeFile(logFile)),
       cancelled: log =>
         entry.reporter.cancelled(log).then(() => removeFile(logFile)),
+      recordRunnerState: state => entry.reporter.recordRunnerState(state),
     };
     const note = (text: string) =>
       fs.promises.appendFile(logFile, `[proton-server] ${text}\n`);
-    await note(
-      `${new Date().toISOString()} ${job.action} ${
-        job.resourceArn
-      } (deployment ${job.deploymentId})`,
-    );
     const runs = path.join(this.options.workDirectory, 'runs');
     await fs.promises.mkdir(runs, { recursive: true });
     const runDirectory = await fs.promises.mkdtemp(
       path.join(runs, `${job.deploymentId}-`),
     );
+    const workingDirectory = path.join(runDirectory, 'src');
+    const temporaryDirectory = path.join(runDirectory, 'tmp');
+    const { env, secrets } = this.stepEnvironment(
+      job,
+      workingDirectory,
+      temporaryDirectory,
+    );
+    entry.secrets = secrets;
+    await note(
+      `${new Date().toISOString()} ${job.action} ${
+        job.resourceArn
+      } (deployment ${job.deploymentId}, attempt ${job.attempt})`,
+    );
     try {
-      const workingDirectory = path.join(runDirectory, 'src');
+      await fs.promises.mkdir(temporaryDirectory);
       await fs.promises.cp(
         path.join(job.templateDirectory, job.infrastructureFolder),
         workingDirectory,
@@ -227,13 +289,14 @@ export class LocalDeploymentRunner implements DeploymentRunner {
       const scriptFile = path.join(runDirectory, 'steps.sh');
       await fs.promises.writeFile(
         scriptFile,
-        stepScript(commands, stepFile, process.pid),
+        stepScript(commands, stepFile, process.pid, CALLBACK_PRELUDE),
       );
       const result = await this.spawnSteps(
         entry,
         scriptFile,
         workingDirectory,
         logFile,
+        env,
       );
       // Changed by cancel(), stop() or the timeout while the steps ran.
       const stopReason = entry.stopReason as RunningDeployment['stopReason'];
@@ -296,10 +359,10 @@ export class LocalDeploymentRunner implements DeploymentRunner {
     scriptFile: string,
     workingDirectory: string,
     logFile: string,
+    env: Record<string, string>,
   ): Promise<
     { code: number | null; signal: NodeJS.Signals | null } | undefined
   > {
-    const { job } = entry;
     if (entry.stopReason === 'shutdown') return undefined;
     const output = await fs.promises.open(logFile, 'a');
     try {
@@ -307,19 +370,7 @@ export class LocalDeploymentRunner implements DeploymentRunner {
         cwd: workingDirectory,
         detached: true,
         stdio: ['ignore', output.fd, output.fd],
-        env: {
-          ...baseEnvironment(),
-          ...this.options.environment,
-          RESOURCE_ARN: job.resourceArn,
-          AWS_DEFAULT_REGION: job.region,
-          AWS_REGION: job.region,
-          AWS_ACCESS_KEY_ID: this.options.credentials.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: this.options.credentials.secretAccessKey,
-          AWS_ENDPOINT_URL_PROTON: this.options.endpoint(),
-          AWS_PAGER: '',
-          PROTON_DEPLOYMENT_ID: job.deploymentId,
-          CODEBUILD_SRC_DIR: workingDirectory,
-        },
+        env,
       });
       entry.child = child;
       if (entry.stopReason) this.terminate(child);
@@ -345,6 +396,7 @@ export class LocalDeploymentRunner implements DeploymentRunner {
     }
   }
 
+  /** The log to keep with the deployment: redacted, its last {@link MAX_STORED_LOG_CHARS}. */
   private async log(job: DeploymentJob): Promise<string | undefined> {
     const log = await this.readLog(job.deploymentId);
     return log && log.length > MAX_STORED_LOG_CHARS
@@ -355,21 +407,17 @@ export class LocalDeploymentRunner implements DeploymentRunner {
 
 /**
  * The `local` runner as a {@link DeploymentRunnerFactory} for the `deploymentRunner` option of
- * `createProtonServer`: endpoint, credentials and work directory come from the server.
+ * `createProtonServer`: endpoint and work directory come from the server.
  *
  * @public
  */
 export function createLocalRunner(
-  options: Omit<
-    LocalDeploymentRunnerOptions,
-    'endpoint' | 'credentials' | 'workDirectory'
-  > &
+  options: Omit<LocalDeploymentRunnerOptions, 'endpoint' | 'workDirectory'> &
     Partial<LocalDeploymentRunnerOptions> = {},
 ): DeploymentRunnerFactory {
   return context =>
     new LocalDeploymentRunner({
       endpoint: context.endpoint,
-      credentials: context.credentials,
       workDirectory: context.workDirectory,
       ...options,
     });

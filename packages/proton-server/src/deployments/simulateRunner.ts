@@ -27,7 +27,7 @@ import {
 export interface SimulateRunnerOptions
   extends Omit<
     LocalDeploymentRunnerOptions,
-    'planner' | 'endpoint' | 'credentials' | 'workDirectory'
+    'planner' | 'endpoint' | 'workDirectory'
   > {
   /**
    * Folders searched (five levels deep) for a bundle source whose `package-lock.json` equals the
@@ -278,7 +278,6 @@ export function createSimulateRunner(
     new LocalDeploymentRunner({
       ...options,
       endpoint: context.endpoint,
-      credentials: context.credentials,
       workDirectory: context.workDirectory,
       planner: simulatePlanner({
         ...options,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { DeploymentJob } from '../deployments/deploymentRunner';
+import type { StoredDeploymentJob } from '../deployments/deploymentRunner';
 import { conflictError } from '../protocol/errors';
+import { isUniqueViolation } from '../store/database';
 import { DeploymentRecord, insertDeployment } from '../store/deploymentStore';
 import type { OperationContext } from './operationContext';
 import { deploymentArn } from './resourceArns';
@@ -22,7 +23,20 @@ export interface NewDeployment {
   lastSucceededDeploymentId?: string;
 }
 
-/** Records a deployment IN_PROGRESS (DELETE_IN_PROGRESS for a deprovisioning). */
+/** How a client reads the resource a deployment deploys. */
+function targetLabel(deployment: NewDeployment): string {
+  return deployment.targetResourceType === 'ENVIRONMENT'
+    ? `The environment ${deployment.environmentName}`
+    : `The service instance ${deployment.serviceInstanceName} of the service ${deployment.serviceName}`;
+}
+
+/**
+ * Records a deployment IN_PROGRESS (DELETE_IN_PROGRESS for a deprovisioning). The database holds at
+ * most one open deployment per target (a partial unique index), so of concurrent requests to deploy
+ * one resource, on any number of servers sharing the database, exactly one is recorded.
+ *
+ * @throws ProtonApiError ConflictException when the target already has an open deployment
+ */
 export async function recordDeployment(
   context: OperationContext,
   deployment: NewDeployment,
@@ -39,29 +53,30 @@ export async function recordDeployment(
     createdAt: context.now,
     lastModifiedAt: context.now,
   };
-  await insertDeployment(context.db, record);
+  try {
+    await insertDeployment(context.db, record);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    throw conflictError(
+      `${targetLabel(
+        deployment,
+      )} already has a deployment in progress; wait for it to end or cancel it`,
+    );
+  }
   return record;
 }
 
 /**
- * Keeps the job of a recorded deployment with it (so that a restarted control plane can resume it)
- * and hands it to the runner once the operation has committed. Resources provisioned by the
- * customer (`provisioningRepository`) are never run here: they wait for notifications.
+ * Keeps the job of a recorded deployment with it (so that any server, also after a restart, can run
+ * or resume it) and hands it to the runner once the operation has committed. Resources provisioned
+ * by the customer (`provisioningRepository`) are never run here: they wait for notifications.
  */
 export async function dispatchDeployment(
   context: OperationContext,
   record: DeploymentRecord,
-  job: Omit<
-    DeploymentJob,
-    | 'deploymentId'
-    | 'action'
-    | 'resourceArn'
-    | 'targetResourceType'
-    | 'region'
-    | 'accountId'
-  >,
+  job: Pick<StoredDeploymentJob, 'infrastructureFolder' | 'protonInputs'>,
 ): Promise<void> {
-  const fullJob: DeploymentJob = {
+  const stored: StoredDeploymentJob = {
     ...job,
     deploymentId: record.id,
     action: record.action,
@@ -73,8 +88,8 @@ export async function dispatchDeployment(
   await context
     .db('deployments')
     .where({ id: record.id })
-    .update({ job: JSON.stringify(fullJob) });
-  context.afterCommit(() => context.deployments.start(fullJob));
+    .update({ job: JSON.stringify(stored) });
+  context.afterCommit(() => context.deployments.start(record.id));
 }
 
 /** A deployment as GetDeployment returns it, or as ListDeployments summarizes it. */

@@ -3,10 +3,12 @@ import {
   parseProtonArn,
 } from '@proton-platform/plugin-aws-proton-common';
 import {
+  accessDenied,
   conflictError,
   resourceNotFound,
   validationError,
 } from '../protocol/errors';
+import { OPEN_DEPLOYMENT_STATUSES } from '../deployments/deploymentCoordinator';
 import {
   addNotifiedOutputs,
   findDeployment,
@@ -33,7 +35,42 @@ const RESOURCE_FILTERS: Array<[string, string]> = [
   ['serviceInstanceName', 'service_instance_name'],
 ];
 
+/**
+ * The deployment a deployment's temporary credentials were issued for, when it may still act: the
+ * credentials work only for that deployment and only until it ends.
+ *
+ * @throws ProtonApiError AccessDeniedException otherwise
+ */
+async function requireOwnOpenDeployment(
+  context: OperationContext,
+  deploymentId: string,
+  resource: { id?: string; resourceArn?: string },
+) {
+  const own = await findDeployment(context.db, deploymentId);
+  const elsewhere =
+    (resource.id !== undefined && resource.id !== deploymentId) ||
+    (resource.resourceArn !== undefined &&
+      own?.targetArn !== resource.resourceArn);
+  if (!own || elsewhere) {
+    throw accessDenied(
+      `The credentials of deployment ${deploymentId} are valid for that deployment ` +
+        `only${own ? ` (of ${own.targetArn})` : ''}`,
+    );
+  }
+  if (!OPEN_DEPLOYMENT_STATUSES.includes(own.deploymentStatus)) {
+    throw accessDenied(
+      `The credentials of deployment ${deploymentId} expired when it ended (${own.deploymentStatus})`,
+    );
+  }
+  return own;
+}
+
 async function getDeployment(input: OperationInput, context: OperationContext) {
+  if (context.principal.kind === 'deployment') {
+    await requireOwnOpenDeployment(context, context.principal.deploymentId, {
+      id: input.id,
+    });
+  }
   const record = await findDeployment(context.db, input.id);
   const mismatch = RESOURCE_FILTERS.some(
     ([member]) =>
@@ -117,7 +154,14 @@ async function notifyResourceDeploymentStatusChange(
   input: OperationInput,
   context: OperationContext,
 ) {
-  const deployment = await notifiedDeployment(input, context);
+  const deployment =
+    context.principal.kind === 'deployment'
+      ? await requireOwnOpenDeployment(
+          context,
+          context.principal.deploymentId,
+          { id: input.deploymentId, resourceArn: input.resourceArn },
+        )
+      : await notifiedDeployment(input, context);
   const status = input.status ?? 'IN_PROGRESS';
   if (status === 'IN_PROGRESS') {
     if (deployment.completedAt) {

@@ -103,12 +103,6 @@ async function deployEnvironment(
   });
   if (record.provisioning !== 'CUSTOMER_MANAGED') {
     await dispatchDeployment(context, deployment, {
-      templateDirectory: context.templateRegistrar.versionDirectory(
-        'environment',
-        record.templateName,
-        record.templateMajor,
-        record.templateMinor,
-      ),
       infrastructureFolder: 'infrastructure',
       protonInputs: { environment: { name: record.name, inputs } },
     });

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { TemplateRegistrar } from '../bundles/templateRegistrar';
 import type { BundleSourceResolver } from '../bundles/bundleSource';
 import type { DeploymentCoordinator } from '../deployments/deploymentCoordinator';
+import type { RequestPrincipal } from '../protocol/sigv4Verification';
 
 /** Settings every operation may read. */
 export interface OperationSettings {
@@ -16,6 +17,8 @@ export interface OperationContext {
   /** The transaction of a mutating operation, or the database for a read-only one. */
   db: Knex | Knex.Transaction;
   settings: OperationSettings;
+  /** Who signed the request: an operator, or a deployment's steps with its temporary credentials. */
+  principal: RequestPrincipal;
   /** The time of the request; use it for every timestamp the operation writes. */
   now: Date;
   /** Schedules work to start once the operation's transaction has committed. */

@@ -5,13 +5,19 @@ import {
   getOperationInputShapeName,
 } from '../model/protonApiModel';
 import {
+  accessDenied,
   conflictError,
   ProtonApiError,
   validationError,
 } from '../protocol/errors';
+import type { RequestPrincipal } from '../protocol/sigv4Verification';
 import { validateOperationInput } from '../protocol/inputValidation';
 import { toWireJson } from '../protocol/wireFormat';
 import { isUniqueViolation } from '../store/database';
+import {
+  isRetryableTransactionError,
+  retryOnDeadlock,
+} from '../store/databaseDialect';
 import {
   findIdempotencyRecord,
   saveIdempotencyRecord,
@@ -47,8 +53,19 @@ function hashRequest(input: OperationInput, tokenMember: string): string {
 /** What the invoker needs besides the database. */
 export type InvocationServices = Omit<
   OperationContext,
-  'db' | 'now' | 'afterCommit'
+  'db' | 'now' | 'afterCommit' | 'principal'
 >;
+
+const OPERATOR: RequestPrincipal = { kind: 'operator' };
+
+/**
+ * What a deployment's temporary credentials may call: report the deployment's status and outputs,
+ * and read the deployment (the handlers check that it is the deployment's own resource).
+ */
+const DEPLOYMENT_OPERATIONS = new Set([
+  'NotifyResourceDeploymentStatusChange',
+  'GetDeployment',
+]);
 
 /**
  * Runs operations: checks the input against the Proton model, runs a mutating operation and the
@@ -77,7 +94,11 @@ export class OperationInvoker {
    *
    * @throws ProtonApiError for every failure a client should see
    */
-  async invoke(operation: string, input: unknown): Promise<unknown> {
+  async invoke(
+    operation: string,
+    input: unknown,
+    principal: RequestPrincipal = OPERATOR,
+  ): Promise<unknown> {
     const definition = this.has(operation)
       ? this.operations[operation]
       : undefined;
@@ -88,6 +109,17 @@ export class OperationInvoker {
         `The operation ${operation} is not supported by this control plane`,
       );
     }
+    if (
+      principal.kind === 'deployment' &&
+      !DEPLOYMENT_OPERATIONS.has(operation)
+    ) {
+      throw accessDenied(
+        `The credentials of deployment ${principal.deploymentId} may only call ` +
+          `${[...DEPLOYMENT_OPERATIONS].join(
+            ' and ',
+          )} for that deployment, not ${operation}`,
+      );
+    }
     validateOperationInput(inputShape, input);
     const validInput = input as OperationInput;
     const now = this.clock();
@@ -96,6 +128,7 @@ export class OperationInvoker {
         toWireJson(
           await definition.handler(validInput, {
             ...this.services,
+            principal,
             db: this.knex,
             now,
             afterCommit: () => {
@@ -105,7 +138,8 @@ export class OperationInvoker {
             },
           }),
         );
-      return this.readCache
+      // Answers are remembered for operators only: a deployment's reads are checked every time.
+      return this.readCache && principal.kind === 'operator'
         ? this.readCache.read(`${operation}\n${JSON.stringify(input)}`, read)
         : read();
     }
@@ -114,10 +148,10 @@ export class OperationInvoker {
     const token: string | undefined = tokenMember
       ? validInput[tokenMember]
       : undefined;
-    const tasks: Array<() => Promise<void>> = [];
+    let tasks: Array<() => Promise<void>> = [];
     let output: unknown;
-    try {
-      output = await this.knex.transaction(async trx => {
+    const run = () =>
+      this.knex.transaction(async trx => {
         let requestHash = '';
         if (token && tokenMember) {
           requestHash = hashRequest(validInput, tokenMember);
@@ -139,6 +173,7 @@ export class OperationInvoker {
         const result = toWireJson(
           await definition.handler(validInput, {
             ...this.services,
+            principal,
             db: trx,
             now,
             afterCommit: task => tasks.push(task),
@@ -155,8 +190,13 @@ export class OperationInvoker {
         }
         return result;
       });
+    try {
+      output = await retryOnDeadlock(() => {
+        tasks = [];
+        return run();
+      });
     } catch (error) {
-      if (isUniqueViolation(error)) {
+      if (isUniqueViolation(error) || isRetryableTransactionError(error)) {
         throw conflictError(
           `A conflicting ${operation} request changed the same resource at the same time; retry the request`,
         );

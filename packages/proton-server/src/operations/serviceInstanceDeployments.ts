@@ -123,12 +123,6 @@ export async function deployServiceInstance(
     })
     .orderBy('key');
   await dispatchDeployment(context, deployment, {
-    templateDirectory: context.templateRegistrar.versionDirectory(
-      'service',
-      instance.templateName,
-      instance.templateMajor,
-      instance.templateMinor,
-    ),
     infrastructureFolder: 'instance_infrastructure',
     protonInputs: {
       service: {

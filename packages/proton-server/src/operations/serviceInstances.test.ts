@@ -252,16 +252,45 @@ describe('service instances', () => {
       }),
     );
     expect(succeeded.serviceInstances!.map(i => i.name)).toEqual(['b']);
-    const unsupported = await test.client
+    const created = (
+      await test.client.send(
+        new GetServiceInstanceCommand({ serviceName: 'api', name: 'c' }),
+      )
+    ).serviceInstance!.createdAt!;
+    const listed = async (filters: Array<{ key: any; value: string }>) =>
+      (
+        await test.client.send(
+          new ListServiceInstancesCommand({ filters, sortBy: 'name' }),
+        )
+      ).serviceInstances!.map(i => i.name);
+    expect(
+      await listed([{ key: 'createdAtBefore', value: created.toISOString() }]),
+    ).toEqual(['b']);
+    expect(
+      await listed([
+        { key: 'createdAtAfter', value: String(created.getTime() / 1000) },
+        { key: 'templateName', value: 'web' },
+      ]),
+    ).toEqual(['a']);
+    const bad = await test.client
       .send(
         new ListServiceInstancesCommand({
-          filters: [{ key: 'createdAtBefore', value: '2026-01-01' }],
+          filters: [
+            { key: 'createdAtBefore', value: 'last tuesday' },
+            { value: 'SUCCEEDED' } as any,
+            { key: 'deployedTemplateVersionStatus', value: 'x' },
+          ],
         }),
       )
       .catch(e => e);
-    expect(unsupported).toBeInstanceOf(ValidationException);
-    expect(unsupported.message).toContain(
-      'not supported by this control plane',
+    expect(bad).toBeInstanceOf(ValidationException);
+    expect(bad.message).toBe(
+      "3 validation errors detected: Value 'last tuesday' at 'filters.1.member.value' failed to satisfy " +
+        'constraint: Member must be a time (ISO 8601, or seconds since the epoch) for the filter createdAtBefore; ' +
+        "Value null at 'filters.2.member.key' failed to satisfy constraint: Member must not be null; " +
+        "Value 'deployedTemplateVersionStatus' at 'filters.3.member.key' is not supported by this control plane; " +
+        'use one of name, deploymentStatus, templateName, serviceName, environmentName, createdAtBefore, ' +
+        'createdAtAfter, lastDeploymentAttemptedAtBefore, lastDeploymentAttemptedAtAfter',
     );
   });
 });

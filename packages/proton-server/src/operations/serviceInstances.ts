@@ -1,4 +1,5 @@
 import type { ProtonServiceSpec } from '@proton-platform/plugin-aws-proton-common';
+import type { Knex } from 'knex';
 import {
   conflictError,
   quotaExceeded,
@@ -133,11 +134,92 @@ const FILTER_COLUMNS: Record<string, string> = {
   environmentName: 'environment_name',
 };
 
+/** Filters on times: the column and how it compares with the filter's value. */
+const TIME_FILTERS: Record<string, [string, '<' | '>']> = {
+  createdAtBefore: ['created_at', '<'],
+  createdAtAfter: ['created_at', '>'],
+  lastDeploymentAttemptedAtBefore: ['last_deployment_attempted_at', '<'],
+  lastDeploymentAttemptedAtAfter: ['last_deployment_attempted_at', '>'],
+};
+
+/** A filter's time value: ISO 8601, or epoch seconds as the SDKs send timestamps. */
+function filterTime(value: string): number | undefined {
+  const epochSeconds = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : NaN;
+  const time = Number.isNaN(epochSeconds) ? Date.parse(value) : epochSeconds;
+  return Number.isNaN(time) ? undefined : time;
+}
+
+/**
+ * Applies ListServiceInstances filters to a query (all must match), as AWS does.
+ *
+ * @throws ProtonApiError ValidationException naming the member path of each filter at fault
+ */
+function applyInstanceFilters(
+  query: Knex.QueryBuilder,
+  filters: Array<{ key?: string; value?: string }>,
+): void {
+  const errors: string[] = [];
+  filters.forEach((filter, index) => {
+    const at = `filters.${index + 1}.member`;
+    if (filter.key === undefined || filter.value === undefined) {
+      for (const member of ['key', 'value'] as const) {
+        if (filter[member] === undefined) {
+          errors.push(
+            `Value null at '${at}.${member}' failed to satisfy constraint: Member must not be null`,
+          );
+        }
+      }
+      return;
+    }
+    const column = FILTER_COLUMNS[filter.key];
+    if (column) {
+      query.where(column, filter.value);
+      return;
+    }
+    const time = TIME_FILTERS[filter.key];
+    if (!time) {
+      errors.push(
+        `Value '${
+          filter.key
+        }' at '${at}.key' is not supported by this control plane; use one of ${[
+          ...Object.keys(FILTER_COLUMNS),
+          ...Object.keys(TIME_FILTERS),
+        ].join(', ')}`,
+      );
+      return;
+    }
+    const millis = filterTime(filter.value);
+    if (millis === undefined) {
+      errors.push(
+        `Value '${filter.value}' at '${at}.value' failed to satisfy constraint: Member must be a ` +
+          `time (ISO 8601, or seconds since the epoch) for the filter ${filter.key}`,
+      );
+      return;
+    }
+    query.where(time[0], time[1], millis);
+  });
+  if (errors.length > 0) {
+    throw validationError(
+      `${errors.length} validation error${
+        errors.length === 1 ? '' : 's'
+      } detected: ${errors.join('; ')}`,
+    );
+  }
+}
+
+/** Every sort key of the model, each made total by the instance's key. */
 const SORT_COLUMNS: Record<string, string[]> = {
   name: ['name', 'service_name'],
   serviceName: ['service_name', 'name'],
   environmentName: ['environment_name', 'service_name', 'name'],
+  deploymentStatus: ['deployment_status', 'service_name', 'name'],
+  templateName: ['template_name', 'service_name', 'name'],
   createdAt: ['created_at', 'service_name', 'name'],
+  lastDeploymentAttemptedAt: [
+    'last_deployment_attempted_at',
+    'service_name',
+    'name',
+  ],
 };
 
 async function listServiceInstances(
@@ -146,32 +228,9 @@ async function listServiceInstances(
 ) {
   const query = context.db('service_instances');
   if (input.serviceName) query.where({ service_name: input.serviceName });
-  for (const filter of (input.filters ?? []) as Array<{
-    key?: string;
-    value?: string;
-  }>) {
-    const column = filter.key ? FILTER_COLUMNS[filter.key] : undefined;
-    if (!column) {
-      throw validationError(
-        `The filter key ${
-          filter.key
-        } is not supported by this control plane; use ${Object.keys(
-          FILTER_COLUMNS,
-        ).join(', ')}`,
-      );
-    }
-    query.where(column, filter.value ?? '');
-  }
+  applyInstanceFilters(query, input.filters ?? []);
+  // The model's enum is checked before: every value has its columns.
   const keyColumns = SORT_COLUMNS[input.sortBy ?? 'serviceName'];
-  if (!keyColumns) {
-    throw validationError(
-      `Sorting by ${
-        input.sortBy
-      } is not supported by this control plane; use ${Object.keys(
-        SORT_COLUMNS,
-      ).join(', ')}`,
-    );
-  }
   const page = await fetchPage(query, {
     listing: `ListServiceInstances/${JSON.stringify([
       input.serviceName,

@@ -192,6 +192,7 @@ function createVersion(kind: TemplateKind) {
       ),
       input.tags ?? [],
     );
+    const attempt = await context.templateRegistrar.claim(context.db, record);
     context.afterCommit(() =>
       context.templateRegistrar.register({
         kind,
@@ -201,6 +202,7 @@ function createVersion(kind: TemplateKind) {
         bundleFile,
         requiresPipeline: kind === 'service' && !template.pipelineProvisioning,
         createdAt: record.createdAt,
+        attempt,
       }),
     );
     return versionOutput(context, record);
@@ -366,12 +368,11 @@ function deleteVersion(kind: TemplateKind) {
         record.minor,
       ),
     );
-    context.afterCommit(() =>
-      context.templateRegistrar.forget(
-        kind,
-        record.templateName,
-        record.major,
-        record.minor,
+    context.afterCommit(
+      await context.templateRegistrar.forget(
+        context.db,
+        record,
+        record.bundleLocation,
       ),
     );
     return output;

@@ -9,6 +9,7 @@ import {
 import { rawRequest } from '../__testUtils__/rawRequest';
 import { startTestServer, TEST_CREDENTIALS } from '../__testUtils__/testServer';
 import { createProtonRequestListener } from './requestListener';
+import { createCredentialResolver } from './deploymentCredentials';
 
 describe('throttling and internal errors', () => {
   it('throttles each access key to its rate with ThrottlingException (429)', async () => {
@@ -49,7 +50,7 @@ describe('throttling and internal errors', () => {
         },
       },
       sigv4: {
-        credentials: [TEST_CREDENTIALS],
+        resolveCredentials: createCredentialResolver([TEST_CREDENTIALS]),
         region: 'us-east-1',
         service: 'proton',
         maxClockSkewMs: 15 * 60 * 1000,

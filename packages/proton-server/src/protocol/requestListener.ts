@@ -3,7 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PROTON_TARGET_PREFIX } from '../model/protonApiModel';
 import { ERROR_TYPE_NAMESPACE, ProtonApiError } from './errors';
 import type { RequestRateLimiter } from './requestRateLimiter';
-import { SigV4Expectations, verifySigV4 } from './sigv4Verification';
+import {
+  RequestPrincipal,
+  SigV4Expectations,
+  verifySigV4,
+} from './sigv4Verification';
 
 /**
  * Where the control plane reports what clients cannot see: internal errors and background failures.
@@ -19,7 +23,11 @@ export interface ProtonServerLogger {
 
 /** The operation runner the HTTP layer hands validated requests to. */
 export interface OperationRunner {
-  invoke(operation: string, input: unknown): Promise<unknown>;
+  invoke(
+    operation: string,
+    input: unknown,
+    principal: RequestPrincipal,
+  ): Promise<unknown>;
 }
 
 /** What the HTTP layer needs. */
@@ -131,7 +139,7 @@ async function serveLog(
   options: RequestListenerOptions,
 ): Promise<void> {
   const body = await readBody(request, options.maxRequestBytes);
-  const accessKeyId = await verifySigV4(
+  const { accessKeyId, principal } = await verifySigV4(
     {
       method: request.method ?? 'GET',
       url: options.signedUrl?.(request) ?? request.url ?? '/',
@@ -141,6 +149,12 @@ async function serveLog(
     options.sigv4,
   );
   options.rateLimiter?.take(accessKeyId);
+  if (principal.kind !== 'operator') {
+    throw new ProtonApiError(
+      'AccessDeniedException',
+      "A deployment's credentials cannot read deployment logs",
+    );
+  }
   const log = await options.readDeploymentLog?.(deploymentId);
   if (log === undefined) {
     throw new ProtonApiError(
@@ -166,7 +180,7 @@ async function handle(
     );
   }
   const body = await readBody(request, options.maxRequestBytes);
-  const accessKeyId = await verifySigV4(
+  const { accessKeyId, principal } = await verifySigV4(
     {
       method: request.method,
       url: options.signedUrl?.(request) ?? request.url ?? '/',
@@ -186,7 +200,7 @@ async function handle(
     );
   }
   const operation = operationName(request);
-  return options.runner.invoke(operation, parseInput(body));
+  return options.runner.invoke(operation, parseInput(body), principal);
 }
 
 /**

@@ -14,6 +14,21 @@ export interface ProtonServerCredentials {
   secretAccessKey: string;
 }
 
+/**
+ * Who signed a request: an operator (a client with the control plane's configured credentials), or
+ * the steps of one deployment (its temporary credentials), which may do much less.
+ */
+export type RequestPrincipal =
+  | { kind: 'operator' }
+  | { kind: 'deployment'; deploymentId: string };
+
+/** The secret a request's access key signs with, and who holds it. */
+export interface ResolvedCredentials {
+  /** The object to sign with; the same object each time for static keys (signers are cached by it). */
+  signingCredentials: ProtonServerCredentials;
+  principal: RequestPrincipal;
+}
+
 /** What the verifier needs to know about an incoming request. */
 export interface SignedRequest {
   method: string;
@@ -26,7 +41,11 @@ export interface SignedRequest {
 
 /** Where and how requests must be signed. */
 export interface SigV4Expectations {
-  credentials: ProtonServerCredentials[];
+  /** The secret of an access key (and session token, for temporary credentials), or undefined. */
+  resolveCredentials(
+    accessKeyId: string,
+    sessionToken: string | undefined,
+  ): ResolvedCredentials | undefined;
   region: string;
   service: string;
   /** Largest accepted distance between the request's time and ours. */
@@ -100,14 +119,14 @@ function checkClockSkew(
  * recomputes the signature with `@smithy/signature-v4` over exactly the headers the client signed
  * and compares the two in constant time.
  *
- * @returns the access key id the request was signed with
+ * @returns the access key id the request was signed with, and who holds it
  * @throws ProtonApiError MissingAuthenticationTokenException, IncompleteSignatureException,
  *   UnrecognizedClientException or InvalidSignatureException
  */
 export async function verifySigV4(
   request: SignedRequest,
   expect: SigV4Expectations,
-): Promise<string> {
+): Promise<{ accessKeyId: string; principal: RequestPrincipal }> {
   const authorization = headerValue(request.headers, 'authorization');
   if (!authorization) {
     throw new ProtonApiError(
@@ -158,7 +177,14 @@ export async function verifySigV4(
     );
   }
 
-  const known = expect.credentials.find(c => c.accessKeyId === accessKeyId);
+  const sessionToken = headerValue(request.headers, 'x-amz-security-token');
+  if (
+    sessionToken !== undefined &&
+    !signedHeaders.includes('x-amz-security-token')
+  ) {
+    throw incomplete("'X-Amz-Security-Token' must be a signed header");
+  }
+  const known = expect.resolveCredentials(accessKeyId, sessionToken);
   if (!known) {
     throw new ProtonApiError(
       'UnrecognizedClientException',
@@ -204,7 +230,7 @@ export async function verifySigV4(
     request,
     signedHeaders,
     signedAt,
-    known,
+    known.signingCredentials,
     expect,
   );
   const given = Buffer.from(signature, 'hex');
@@ -214,7 +240,7 @@ export async function verifySigV4(
         'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
     );
   }
-  return accessKeyId;
+  return { accessKeyId, principal: known.principal };
 }
 
 /** Signers by credentials and scope: a signer caches its signing keys, one per day. */

@@ -230,6 +230,7 @@ describe('the database', () => {
     ).toEqual([
       '20261126_01_initial_schema',
       '20261126_02_deployment_execution',
+      '20261130_03_production_safety',
     ]);
     await second.destroy();
     await fs.promises.rm(directory, { recursive: true, force: true });

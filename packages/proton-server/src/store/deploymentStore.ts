@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { forUpdate } from './databaseDialect';
 
 type Db = Knex | Knex.Transaction;
 
@@ -115,24 +116,6 @@ export async function findDeployment(
   return row ? toDeploymentRecord(row) : undefined;
 }
 
-/** Ends a deployment with a status and, for a failure, a message. */
-export async function completeDeploymentRecord(
-  db: Db,
-  id: string,
-  status: DeploymentStatus,
-  statusMessage: string | undefined,
-  now: Date,
-): Promise<void> {
-  await db('deployments')
-    .where({ id })
-    .update({
-      deployment_status: status,
-      status_message: statusMessage ?? null,
-      completed_at: now.getTime(),
-      last_modified_at: now.getTime(),
-    });
-}
-
 /** Replaces the outputs of a resource with those of its latest successful deployment. */
 export async function replaceOutputs(
   db: Db,
@@ -169,7 +152,11 @@ export async function addNotifiedOutputs(
   id: string,
   outputs: Array<{ key: string; valueString: string }>,
 ): Promise<void> {
-  const row = await db('deployments').where({ id }).first('notified_outputs');
+  // Locked: notifications of one deployment arriving together each keep the other's outputs.
+  const row = await forUpdate(
+    db,
+    db('deployments').where({ id }).first('notified_outputs'),
+  );
   const merged = new Map<string, string>(
     (row?.notified_outputs ? JSON.parse(row.notified_outputs) : []).map(
       (output: { key: string; valueString: string }) => [

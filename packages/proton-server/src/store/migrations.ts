@@ -198,7 +198,98 @@ const deploymentExecution: ProtonMigration = {
   },
 };
 
-const MIGRATIONS: ProtonMigration[] = [initialSchema, deploymentExecution];
+/** The deployment states in which a deployment has not ended (at most one per target). */
+const OPEN_STATUSES = ['IN_PROGRESS', 'CANCELLING', 'DELETE_IN_PROGRESS'];
+
+/**
+ * What running on PostgreSQL with several processes needs:
+ * - at most one open deployment per target, guaranteed by a partial unique index rather than by a
+ *   status read before the write (open deployments of one target that earlier versions could leave
+ *   behind are ended first, all but the newest);
+ * - what a runner must remember across a restart of the process running it (a CodeBuild build id);
+ * - registered template bundles kept in the database (or at a recorded S3 location), not in a
+ *   directory of one machine;
+ * - claims of template registrations, so that one interrupted by a crash is resumed or failed.
+ */
+const productionSafety: ProtonMigration = {
+  name: '20261130_03_production_safety',
+  async up(knex) {
+    const duplicated = await knex('deployments')
+      .whereIn('deployment_status', OPEN_STATUSES)
+      .groupBy('target_arn')
+      .havingRaw('count(*) > 1')
+      .select('target_arn');
+    for (const { target_arn: targetArn } of duplicated) {
+      const [newest, ...older] = await knex('deployments')
+        .where({ target_arn: targetArn })
+        .whereIn('deployment_status', OPEN_STATUSES)
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .select('id');
+      if (!newest) continue;
+      await knex('deployments')
+        .whereIn(
+          'id',
+          older.map(row => row.id),
+        )
+        .update({
+          deployment_status: 'FAILED',
+          status_message:
+            'Superseded by a later deployment of the same resource that started while this one ran',
+          completed_at: Date.now(),
+        });
+    }
+    await knex.raw(
+      `CREATE UNIQUE INDEX deployments_one_open_per_target ON deployments (target_arn) WHERE deployment_status IN (${OPEN_STATUSES.map(
+        status => `'${status}'`,
+      ).join(', ')})`,
+    );
+    await knex.schema.alterTable('deployments', table => {
+      table.text('runner_state');
+    });
+    await knex.schema.alterTable('template_versions', table => {
+      table.string('bundle_location', 1100);
+      table.string('bundle_sha256', 64);
+      table.string('claimed_by', 64);
+      table.bigInteger('lease_expires_at');
+      table.integer('registration_attempts').notNullable().defaultTo(0);
+    });
+    await knex.schema.createTable('template_bundles', table => {
+      table.string('kind', 16).notNullable();
+      table.string('template_name', 100).notNullable();
+      table.integer('major').notNullable();
+      table.integer('minor').notNullable();
+      table.string('sha256', 64).notNullable();
+      table.binary('content').notNullable();
+      table.bigInteger('created_at').notNullable();
+      table.primary(['kind', 'template_name', 'major', 'minor']);
+    });
+  },
+  async down(knex) {
+    await knex.schema.dropTableIfExists('template_bundles');
+    await knex.schema.alterTable('template_versions', table => {
+      table.dropColumns(
+        'bundle_location',
+        'bundle_sha256',
+        'claimed_by',
+        'lease_expires_at',
+        'registration_attempts',
+      );
+    });
+    await knex.schema.alterTable('deployments', table => {
+      table.dropColumn('runner_state');
+    });
+    await knex.raw('DROP INDEX IF EXISTS deployments_one_open_per_target');
+  },
+};
+
+const MIGRATIONS: ProtonMigration[] = [
+  initialSchema,
+  deploymentExecution,
+  productionSafety,
+];
 
 /** The knex migration source holding every migration of the control plane's schema. */
 export const protonMigrationSource: Knex.MigrationSource<ProtonMigration> = {

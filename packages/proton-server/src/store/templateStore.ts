@@ -45,6 +45,8 @@ export interface TemplateVersionRecord {
   sourceKey: string;
   compatibleEnvironmentTemplates?: CompatibleEnvironmentTemplate[];
   supportedComponentSources?: string[];
+  /** Where the registered bundle is kept (`database`, or an S3 URL); absent until registered. */
+  bundleLocation?: string;
   createdAt: Date;
   lastModifiedAt: Date;
 }
@@ -91,6 +93,7 @@ export function toTemplateVersionRecord(
       row.compatible_environment_templates,
     ),
     supportedComponentSources: parseJsonColumn(row.supported_component_sources),
+    bundleLocation: optional(row.bundle_location ?? null),
     createdAt: new Date(Number(row.created_at)),
     lastModifiedAt: new Date(Number(row.last_modified_at)),
   };
