@@ -110,8 +110,20 @@ configure() {
   if ((${#args[@]} > 0)); then pulumi config set-all "${args[@]}"; fi
 }
 
+# A run of this deployment that was interrupted (the control plane running it stopped, and it runs the
+# deployment again with PROTON_DEPLOYMENT_ATTEMPT one higher) can have left the stack locked. No other
+# run of the stack can be going on: the control plane runs one deployment per resource at a time.
+clear_stale_lock() {
+  if (( ${PROTON_DEPLOYMENT_ATTEMPT:-1} > 1 )); then
+    step="clearing the lock an interrupted run left on stack $stack (pulumi cancel)"
+    pulumi cancel --yes --non-interactive --stack "$stack" \
+      || echo "provision.sh: no interrupted update of stack $stack to cancel"
+  fi
+}
+
 provision() {
   select_stack create
+  clear_stale_lock
   configure
   step="deploying stack $stack (pulumi up)"
   pulumi up --yes --non-interactive --skip-preview --diff=false
@@ -133,6 +145,7 @@ deprovision() {
     return 0
   fi
   select_stack existing
+  clear_stale_lock
   step="destroying stack $stack (pulumi destroy)"
   pulumi destroy --yes --non-interactive --skip-preview
   step="removing stack $stack"

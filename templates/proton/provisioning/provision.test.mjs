@@ -239,6 +239,48 @@ describe('provision.sh provision', () => {
     );
   });
 
+  it('clears the lock an interrupted attempt left before deploying again, and only then', () => {
+    const cancel = 'pulumi cancel --yes --non-interactive --stack staging';
+    const first = provision('provision', setUp({ protonInputs: ENVIRONMENT }), {
+      ...SELF_MANAGED,
+      PROTON_DEPLOYMENT_ATTEMPT: '1',
+    });
+    assert.equal(first.status, 0, first.stderr);
+    assert.ok(!commands(first.calls).includes(cancel));
+    const resumed = provision(
+      'provision',
+      setUp({ protonInputs: ENVIRONMENT }),
+      { ...SELF_MANAGED, PROTON_DEPLOYMENT_ATTEMPT: '2' },
+    );
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const run = commands(resumed.calls);
+    assert.ok(run.indexOf(cancel) >= 0);
+    assert.ok(
+      run.indexOf(cancel) <
+        run.indexOf(
+          'pulumi up --yes --non-interactive --skip-preview --diff=false',
+        ),
+    );
+    // nothing to cancel (the interrupted run had not taken the lock yet): carry on
+    const unlocked = provision(
+      'provision',
+      setUp({ protonInputs: ENVIRONMENT }),
+      {
+        ...SELF_MANAGED,
+        PROTON_DEPLOYMENT_ATTEMPT: '3',
+        FAIL_ON: 'pulumi cancel',
+      },
+    );
+    assert.equal(unlocked.status, 0, unlocked.stderr);
+    assert.match(
+      unlocked.stdout,
+      /no interrupted update of stack staging to cancel/,
+    );
+    assert.ok(
+      commands(unlocked.calls).some(call => call.startsWith('pulumi up')),
+    );
+  });
+
   it('refuses a Pulumi CLI download without the pinned checksum', () => {
     const result = provision(
       'provision',
@@ -271,6 +313,21 @@ describe('provision.sh deprovision', () => {
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(commands(result.calls).slice(-3), [
       'pulumi stack select --non-interactive orders.staging',
+      'pulumi destroy --yes --non-interactive --skip-preview',
+      'pulumi stack rm --yes --non-interactive orders.staging',
+    ]);
+  });
+
+  it('clears the lock of an interrupted attempt before destroying', () => {
+    const result = provision('deprovision', setUp({ protonInputs: INSTANCE }), {
+      ...SELF_MANAGED,
+      STACKS: JSON.stringify([{ name: 'orders.staging' }]),
+      PROTON_DEPLOYMENT_ATTEMPT: '2',
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(commands(result.calls).slice(-4), [
+      'pulumi stack select --non-interactive orders.staging',
+      'pulumi cancel --yes --non-interactive --stack orders.staging',
       'pulumi destroy --yes --non-interactive --skip-preview',
       'pulumi stack rm --yes --non-interactive orders.staging',
     ]);
