@@ -26,6 +26,8 @@ function instance(options: {
   const appUrl = `http://localhost:${options.appPort}`;
   const backendUrl = `http://localhost:${options.backendPort}`;
   const env = {
+    // app-config.development.yaml after app-config.yaml: the demo's settings
+    BACKSTAGE_ENV: 'development',
     APP_CONFIG_app_baseUrl: appUrl,
     APP_CONFIG_backend_baseUrl: backendUrl,
     APP_CONFIG_backend_listen_port: String(options.backendPort),

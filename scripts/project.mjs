@@ -336,10 +336,12 @@ function start() {
   log(
     'Starting Backstage: frontend on http://localhost:3000, backend on http://localhost:7007',
   );
+  // BACKSTAGE_ENV=development: Backstage loads app-config.development.yaml after app-config.yaml
+  // (the development key pair, the simulate runner and the demo's seed).
   const child = spawn(node.bin, [yarn, 'backstage-cli', 'repo', 'start'], {
     cwd: root,
     stdio: 'inherit',
-    env,
+    env: { BACKSTAGE_ENV: 'development', ...env },
   });
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.on(signal, () => child.kill(signal));

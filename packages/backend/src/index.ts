@@ -39,4 +39,10 @@ backend.add(import('@proton-platform/plugin-aws-proton-backend'));
 backend.add(import('@proton-platform/proton-server'));
 backend.add(import('./demo/demoSeed'));
 
-backend.start();
+// A backend whose plugins cannot start (for example the control plane without acceptable
+// credentials) exits with an error, saying why, instead of serving 503s.
+backend.start().catch(error => {
+  // eslint-disable-next-line no-console
+  console.error(`Backstage did not start: ${error.message ?? error}`);
+  process.exit(1);
+});
