@@ -12,7 +12,7 @@ import {
 } from '../protocol/errors';
 import type { RequestPrincipal } from '../protocol/sigv4Verification';
 import { validateOperationInput } from '../protocol/inputValidation';
-import { toWireJson } from '../protocol/wireFormat';
+import { toWireJson, WireJsonText } from '../protocol/wireFormat';
 import { isUniqueViolation } from '../store/database';
 import {
   isRetryableTransactionError,
@@ -90,7 +90,8 @@ export class OperationInvoker {
   }
 
   /**
-   * Runs one operation and returns its output in wire form (timestamps as epoch seconds).
+   * Runs one operation and returns its output in wire form (timestamps as epoch seconds; a read's
+   * output already serialized, as {@link WireJsonText}).
    *
    * @throws ProtonApiError for every failure a client should see
    */
@@ -120,29 +121,36 @@ export class OperationInvoker {
           )} for that deployment, not ${operation}`,
       );
     }
-    validateOperationInput(inputShape, input);
     const validInput = input as OperationInput;
-    const now = this.clock();
     if (definition.readOnly) {
-      const read = async () =>
-        toWireJson(
-          await definition.handler(validInput, {
-            ...this.services,
-            principal,
-            db: this.knex,
-            now,
-            afterCommit: () => {
-              throw new Error(
-                `${operation} is read-only and cannot schedule work`,
-              );
-            },
-          }),
+      const read = async () => {
+        validateOperationInput(inputShape, input);
+        return new WireJsonText(
+          JSON.stringify(
+            toWireJson(
+              await definition.handler(validInput, {
+                ...this.services,
+                principal,
+                db: this.knex,
+                now: this.clock(),
+                afterCommit: () => {
+                  throw new Error(
+                    `${operation} is read-only and cannot schedule work`,
+                  );
+                },
+              }),
+            ),
+          ),
         );
-      // Answers are remembered for operators only: a deployment's reads are checked every time.
+      };
+      // Answers are remembered for operators only (a deployment's reads are checked every time),
+      // serialized, and keyed by the input: a remembered input was validated when it was computed.
       return this.readCache && principal.kind === 'operator'
         ? this.readCache.read(`${operation}\n${JSON.stringify(input)}`, read)
         : read();
     }
+    validateOperationInput(inputShape, input);
+    const now = this.clock();
 
     const tokenMember = getIdempotencyTokenMember(operation);
     const token: string | undefined = tokenMember

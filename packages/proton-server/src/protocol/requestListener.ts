@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PROTON_TARGET_PREFIX } from '../model/protonApiModel';
 import { ERROR_TYPE_NAMESPACE, ProtonApiError } from './errors';
+import { WireJsonText } from './wireFormat';
 import type { RequestRateLimiter } from './requestRateLimiter';
 import {
   RequestPrincipal,
@@ -95,7 +96,8 @@ function send(
   body: unknown,
   errorName?: string,
 ): void {
-  const text = JSON.stringify(body);
+  const text =
+    body instanceof WireJsonText ? body.text : JSON.stringify(body);
   const headers: Record<string, string | number> = {
     'content-type': JSON_CONTENT_TYPE,
     'content-length': Buffer.byteLength(text),

@@ -20,3 +20,11 @@ export function toWireJson(value: unknown): unknown {
   }
   return value;
 }
+
+/**
+ * An operation's output already serialized for the wire, so that a remembered read is answered
+ * without serializing it again.
+ */
+export class WireJsonText {
+  constructor(readonly text: string) {}
+}
