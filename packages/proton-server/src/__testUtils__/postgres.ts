@@ -29,3 +29,17 @@ export async function dropSchema(schema: string): Promise<void> {
   await admin.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
   await admin.destroy();
 }
+
+/**
+ * Whether a PostgreSQL test should run: false (with a warning) where PROTON_SERVER_TEST_PG=skip;
+ * otherwise PostgreSQL must be reachable, and the test fails when it is not.
+ */
+export async function postgresTestEnabled(): Promise<boolean> {
+  if (PG_SETTING === 'skip') {
+    // eslint-disable-next-line no-console
+    console.warn('PROTON_SERVER_TEST_PG=skip: the PostgreSQL test did not run');
+    return false;
+  }
+  expect(await postgresReachable()).toBe(true);
+  return true;
+}

@@ -5,7 +5,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { Knex } from 'knex';
-import type { TemplateKind } from '../store/templateStore';
+import { TemplateKind, templateVersionKey } from '../store/templateStore';
 
 type Db = Knex | Knex.Transaction;
 
@@ -53,15 +53,6 @@ export interface TemplateBundleStore {
 /** The location a bundle kept in the control plane's database is recorded with. */
 export const DATABASE_LOCATION = 'database';
 
-function versionKey(version: TemplateVersionRef) {
-  return {
-    kind: version.kind,
-    template_name: version.templateName,
-    major: version.major,
-    minor: version.minor,
-  };
-}
-
 /**
  * Keeps bundles in the control plane's own database (table `template_bundles`), in the same
  * transaction that records the version as registered: at most 10 MB each, as Proton's quota allows.
@@ -77,7 +68,7 @@ export class DatabaseTemplateBundleStore implements TemplateBundleStore {
   ): Promise<string> {
     await db('template_bundles')
       .insert({
-        ...versionKey(version),
+        ...templateVersionKey(version),
         sha256,
         content: bundle,
         created_at: Date.now(),
@@ -89,13 +80,13 @@ export class DatabaseTemplateBundleStore implements TemplateBundleStore {
 
   async get(db: Db, version: TemplateVersionRef): Promise<Buffer | undefined> {
     const row = await db('template_bundles')
-      .where(versionKey(version))
+      .where(templateVersionKey(version))
       .first('content');
     return row ? Buffer.from(row.content) : undefined;
   }
 
   async delete(db: Db, version: TemplateVersionRef): Promise<void> {
-    await db('template_bundles').where(versionKey(version)).delete();
+    await db('template_bundles').where(templateVersionKey(version)).delete();
   }
 }
 

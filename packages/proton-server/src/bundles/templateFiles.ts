@@ -8,6 +8,7 @@ import {
   BundleRejectedError,
   extractBundle,
 } from './extractBundle';
+import { templateVersionKey } from '../store/templateStore';
 import {
   DATABASE_LOCATION,
   TemplateBundleStore,
@@ -118,12 +119,7 @@ export class TemplateFiles {
    */
   async directory(version: TemplateVersionRef): Promise<string> {
     const row = await this.knex('template_versions')
-      .where({
-        kind: version.kind,
-        template_name: version.templateName,
-        major: version.major,
-        minor: version.minor,
-      })
+      .where(templateVersionKey(version))
       .first('bundle_location', 'bundle_sha256');
     if (!row) {
       throw new TemplateFilesUnavailableError(
@@ -243,12 +239,7 @@ export class TemplateFiles {
         await this.knex.transaction(async trx => {
           const columns = await this.keep(trx, version, file);
           await trx('template_versions')
-            .where({
-              kind: version.kind,
-              template_name: version.templateName,
-              major: version.major,
-              minor: version.minor,
-            })
+            .where(templateVersionKey(version))
             .whereNull('bundle_location')
             .update(columns);
         });

@@ -9,6 +9,7 @@ import {
   forUpdate,
 } from '../store/databaseDialect';
 import {
+  templateVersionKey,
   toTemplateVersionRecord,
   updateTemplateVersion,
 } from '../store/templateStore';
@@ -52,15 +53,6 @@ function manifestsRequired(registration: TemplateRegistration): string[] {
   ];
 }
 
-function versionKey(version: TemplateVersionRef) {
-  return {
-    kind: version.kind,
-    template_name: version.templateName,
-    major: version.major,
-    minor: version.minor,
-  };
-}
-
 /**
  * Registers template versions from their bundles: extracts the bundle safely, checks its layout and
  * schema, stores it durably (see {@link TemplateFiles}) and moves the version from
@@ -87,7 +79,7 @@ export class TemplateRegistrar {
   /** Claims a version's first registration for this server, in the transaction creating it. */
   async claim(db: Db, version: TemplateVersionRef): Promise<number> {
     await db('template_versions')
-      .where(versionKey(version))
+      .where(templateVersionKey(version))
       .update({
         claimed_by: this.leases.owner,
         lease_expires_at: databaseNowPlus(db, this.leases.leaseMs),
@@ -192,7 +184,7 @@ export class TemplateRegistrar {
     for (const row of rows) {
       const record = toTemplateVersionRecord(row);
       const claimed = await this.knex('template_versions')
-        .where(versionKey(record))
+        .where(templateVersionKey(record))
         .where({
           status: 'REGISTRATION_IN_PROGRESS',
           created_at: row.created_at,
@@ -255,7 +247,7 @@ export class TemplateRegistrar {
 
   private async renew(registration: TemplateRegistration): Promise<void> {
     await this.knex('template_versions')
-      .where(versionKey(registration))
+      .where(templateVersionKey(registration))
       .where({
         claimed_by: this.leases.owner,
         registration_attempts: registration.attempt,
@@ -295,7 +287,9 @@ export class TemplateRegistrar {
     return this.knex.transaction(async trx => {
       const current = await forUpdate(
         trx,
-        trx('template_versions').where(versionKey(registration)).first(),
+        trx('template_versions')
+          .where(templateVersionKey(registration))
+          .first(),
       );
       // Deleted (or deleted and created again) while registering, or taken up by another server
       // after this one's claim lapsed: there is nothing to record.

@@ -12,8 +12,7 @@ import {
 import {
   dropSchema,
   PG_CONNECTION,
-  PG_SETTING,
-  postgresReachable,
+  postgresTestEnabled,
 } from '../__testUtils__/postgres';
 import { RecordingRunner } from '../__testUtils__/recordingRunner';
 import {
@@ -184,13 +183,7 @@ describe('deployments across restarts', () => {
   });
 
   it('shares one PostgreSQL database between two servers without running a deployment twice', async () => {
-    if (PG_SETTING === 'skip') {
-      console.warn(
-        'PROTON_SERVER_TEST_PG=skip: the PostgreSQL test did not run',
-      );
-      return;
-    }
-    expect(await postgresReachable()).toBe(true);
+    if (!(await postgresTestEnabled())) return;
     const schema = `proton_share_${process.pid}_${Date.now()}`;
     const shared = {
       database: { client: 'pg' as const, connection: PG_CONNECTION, schema },
@@ -268,13 +261,7 @@ describe('deployments across restarts', () => {
   }, 60_000);
 
   it('runs two standalone server processes on one PostgreSQL database', async () => {
-    if (PG_SETTING === 'skip') {
-      console.warn(
-        'PROTON_SERVER_TEST_PG=skip: the PostgreSQL test did not run',
-      );
-      return;
-    }
-    expect(await postgresReachable()).toBe(true);
+    if (!(await postgresTestEnabled())) return;
     const name = `proton_procs_${process.pid}_${Date.now()}`;
     await withAdmin(admin => admin.raw('CREATE DATABASE ??', [name]));
     const url = new URL(PG_CONNECTION);

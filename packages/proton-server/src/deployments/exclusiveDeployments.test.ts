@@ -11,8 +11,7 @@ import knexFactory, { Knex } from 'knex';
 import {
   dropSchema,
   PG_CONNECTION,
-  PG_SETTING,
-  postgresReachable,
+  postgresTestEnabled,
 } from '../__testUtils__/postgres';
 import { RecordingRunner } from '../__testUtils__/recordingRunner';
 import {
@@ -82,13 +81,7 @@ describe('one deployment per target at a time', () => {
   });
 
   it('accepts one of 20 concurrent updates of an instance spread over two servers on one PostgreSQL database', async () => {
-    if (PG_SETTING === 'skip') {
-      console.warn(
-        'PROTON_SERVER_TEST_PG=skip: the PostgreSQL test did not run',
-      );
-      return;
-    }
-    expect(await postgresReachable()).toBe(true);
+    if (!(await postgresTestEnabled())) return;
     const schema = `proton_exclusive_${process.pid}_${Date.now()}`;
     const common = {
       database: { client: 'pg' as const, connection: PG_CONNECTION, schema },

@@ -96,8 +96,7 @@ function send(
   body: unknown,
   errorName?: string,
 ): void {
-  const text =
-    body instanceof WireJsonText ? body.text : JSON.stringify(body);
+  const text = body instanceof WireJsonText ? body.text : JSON.stringify(body);
   const headers: Record<string, string | number> = {
     'content-type': JSON_CONTENT_TYPE,
     'content-length': Buffer.byteLength(text),

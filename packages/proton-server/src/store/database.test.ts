@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -30,25 +29,7 @@ import {
 import { startTestServer, TestServer } from '../__testUtils__/testServer';
 import type { ProtonDatabaseOptions } from './database';
 import { openProtonDatabase } from './database';
-
-/** Where the PostgreSQL test connects; set PROTON_SERVER_TEST_PG=skip where there is no PostgreSQL. */
-const PG_SETTING = process.env.PROTON_SERVER_TEST_PG;
-const PG_CONNECTION =
-  PG_SETTING && PG_SETTING !== 'skip'
-    ? PG_SETTING
-    : 'postgres://postgres@127.0.0.1:5432/test';
-
-function postgresReachable(): Promise<boolean> {
-  const url = new URL(PG_CONNECTION);
-  return new Promise(resolve => {
-    const socket = net.connect(Number(url.port || 5432), url.hostname);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
+import { PG_CONNECTION, postgresTestEnabled } from '../__testUtils__/postgres';
 
 /** The same flow on each database: templates, a registered version, tags and a conflict. */
 async function exerciseDatabase(database: ProtonDatabaseOptions) {
@@ -237,13 +218,7 @@ describe('the database', () => {
   });
 
   it('runs every operation on PostgreSQL, in a schema of its own', async () => {
-    if (PG_SETTING === 'skip') {
-      console.warn(
-        'PROTON_SERVER_TEST_PG=skip: the PostgreSQL test did not run',
-      );
-      return;
-    }
-    expect(await postgresReachable()).toBe(true);
+    if (!(await postgresTestEnabled())) return;
     const schema = `proton_test_${process.pid}_${Date.now()}`;
     try {
       await exerciseDatabase({

@@ -99,6 +99,21 @@ export function toTemplateVersionRecord(
   };
 }
 
+/** The key columns of a template version's row, for `where` clauses. */
+export function templateVersionKey(
+  version: Pick<
+    TemplateVersionRecord,
+    'kind' | 'templateName' | 'major' | 'minor'
+  >,
+): Record<string, string | number> {
+  return {
+    kind: version.kind,
+    template_name: version.templateName,
+    major: version.major,
+    minor: version.minor,
+  };
+}
+
 /** Reads one template, or undefined. */
 export async function findTemplate(
   db: Db,
@@ -174,14 +189,7 @@ export async function updateTemplateVersion(
   key: Pick<TemplateVersionRecord, 'kind' | 'templateName' | 'major' | 'minor'>,
   changes: Record<string, unknown>,
 ): Promise<void> {
-  await db('template_versions')
-    .where({
-      kind: key.kind,
-      template_name: key.templateName,
-      major: key.major,
-      minor: key.minor,
-    })
-    .update(changes);
+  await db('template_versions').where(templateVersionKey(key)).update(changes);
 }
 
 /** The highest major version number of a template, or undefined when it has no versions. */
