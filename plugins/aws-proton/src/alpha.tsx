@@ -1,10 +1,7 @@
 import {
-  createApiFactory,
-  discoveryApiRef,
-  fetchApiRef,
-} from '@backstage/core-plugin-api';
-import {
   ApiBlueprint,
+  coreApis,
+  createApiFactory,
   createFrontendPlugin,
 } from '@backstage/frontend-plugin-api';
 import {
@@ -24,7 +21,7 @@ const awsProtonApi = ApiBlueprint.make({
     defineParams(
       createApiFactory({
         api: awsProtonApiRef,
-        deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+        deps: { discoveryApi: coreApis.discovery, fetchApi: coreApis.fetch },
         factory: deps => new AwsProtonClient(deps),
       }),
     ),

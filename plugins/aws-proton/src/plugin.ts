@@ -1,11 +1,10 @@
+import { coreApis } from '@backstage/frontend-plugin-api';
 import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
   createRoutableExtension,
   createRouteRef,
-  discoveryApiRef,
-  fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { awsProtonApiRef } from './api/AwsProtonApi';
@@ -24,7 +23,7 @@ export const awsProtonPlugin = createPlugin({
   apis: [
     createApiFactory({
       api: awsProtonApiRef,
-      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      deps: { discoveryApi: coreApis.discovery, fetchApi: coreApis.fetch },
       factory: deps => new AwsProtonClient(deps),
     }),
   ],

@@ -86,15 +86,11 @@ export async function seedDemo(options: {
   const { services, ...templatesAndEnvironments } = demoPlan;
   const created = await seedProtonResources(client, templatesAndEnvironments);
   for (const environment of demoPlan.environments ?? []) {
-    const state = await waitUntilEnvironmentDeployed(
+    // Throws, saying why, unless the environment deployed.
+    await waitUntilEnvironmentDeployed(
       { client, ...WAIT },
       { name: environment.name },
     );
-    if (state.state !== 'SUCCESS') {
-      throw new Error(
-        `Demo environment ${environment.name} did not deploy: ${state.reason}`,
-      );
-    }
     const { environment: deployed } = await client.send(
       new GetEnvironmentCommand({ name: environment.name }),
     );

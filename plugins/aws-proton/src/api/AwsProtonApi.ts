@@ -1,5 +1,5 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
-import { createApiRef } from '@backstage/core-plugin-api';
+import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
   DeploymentView,
   EnvironmentOverview,
@@ -47,6 +47,7 @@ export interface AwsProtonApi {
  *
  * @public
  */
-export const awsProtonApiRef = createApiRef<AwsProtonApi>({
+export const awsProtonApiRef = createApiRef<AwsProtonApi>().with({
   id: 'plugin.aws-proton.api',
+  pluginId: 'aws-proton',
 });

@@ -1,5 +1,7 @@
-import { MissingAnnotationEmptyState } from '@backstage/core-components';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
 import { Alert, Card, CardBody, CardHeader, Text } from '@backstage/ui';
 import {
   parseProtonArn,

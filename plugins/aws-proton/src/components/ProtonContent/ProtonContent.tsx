@@ -118,8 +118,8 @@ function ServiceSections({
           <Flex direction="column" gap="3">
             <Select
               label="Instance"
-              selectedKey={instanceName}
-              onSelectionChange={key => setSelected(String(key))}
+              value={instanceName}
+              onChange={key => setSelected(String(key))}
               options={value.instances.map(i => ({
                 id: i.name,
                 label: i.name,

@@ -1,4 +1,5 @@
-import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
+import { coreApis } from '@backstage/frontend-plugin-api';
+
 import { Stepper } from '@backstage/plugin-scaffolder-react/alpha';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen, waitFor, within } from '@testing-library/react';
@@ -24,8 +25,8 @@ describe('ProtonEnvironmentPicker', () => {
     await renderInTestApp(
       <TestApiProvider
         apis={[
-          [discoveryApiRef, apis.discoveryApi],
-          [fetchApiRef, apis.fetchApi],
+          [coreApis.discovery, apis.discoveryApi],
+          [coreApis.fetch, apis.fetchApi],
         ]}
       >
         <Stepper

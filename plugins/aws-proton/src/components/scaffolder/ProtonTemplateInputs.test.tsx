@@ -1,4 +1,5 @@
-import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
+import { coreApis } from '@backstage/frontend-plugin-api';
+
 import { Stepper } from '@backstage/plugin-scaffolder-react/alpha';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen, waitFor } from '@testing-library/react';
@@ -55,8 +56,8 @@ describe('ProtonTemplateInputs', () => {
     await renderInTestApp(
       <TestApiProvider
         apis={[
-          [discoveryApiRef, apis.discoveryApi],
-          [fetchApiRef, apis.fetchApi],
+          [coreApis.discovery, apis.discoveryApi],
+          [coreApis.fetch, apis.fetchApi],
         ]}
       >
         <Stepper

@@ -1,4 +1,5 @@
-import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
+import { coreApis } from '@backstage/frontend-plugin-api';
+
 import { parseProtonSchema } from '@proton-platform/plugin-aws-proton-common';
 import {
   inputsJsonSchema,
@@ -26,8 +27,8 @@ describe('the validation of ProtonTemplateInputs', () => {
   const apiHolder = {
     get: (ref: { id: string }) =>
       ({
-        [discoveryApiRef.id]: apis.discoveryApi,
-        [fetchApiRef.id]: apis.fetchApi,
+        [coreApis.discovery.id]: apis.discoveryApi,
+        [coreApis.fetch.id]: apis.fetchApi,
       }[ref.id] as any),
   };
 

@@ -1,8 +1,5 @@
-import {
-  ApiHolder,
-  discoveryApiRef,
-  fetchApiRef,
-} from '@backstage/core-plugin-api';
+import { coreApis } from '@backstage/frontend-plugin-api';
+import { ApiHolder } from '@backstage/core-plugin-api';
 import {
   JsonSchema,
   parseProtonSchema,
@@ -198,8 +195,8 @@ export async function validateTemplateInputs(
   const options = found.options as ProtonTemplateInputsOptions;
   const choice = resolveTemplateChoice(options, context.formData);
   if (!choice) return;
-  const discoveryApi = context.apiHolder.get(discoveryApiRef);
-  const fetchApi = context.apiHolder.get(fetchApiRef);
+  const discoveryApi = context.apiHolder.get(coreApis.discovery);
+  const fetchApi = context.apiHolder.get(coreApis.fetch);
   if (!discoveryApi || !fetchApi) return;
   const schema = await loadTemplateSchema(
     new ProtonTemplateCatalogClient({ discoveryApi, fetchApi }),

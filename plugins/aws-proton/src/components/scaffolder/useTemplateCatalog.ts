@@ -1,15 +1,12 @@
-import {
-  discoveryApiRef,
-  fetchApiRef,
-  useApi,
-} from '@backstage/core-plugin-api';
+import { coreApis } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import { useEffect, useMemo, useState } from 'react';
 import { ProtonTemplateCatalogClient } from './ProtonTemplateCatalogClient';
 
 /** The template catalog client of the form fields, over the app's discovery and fetch APIs. */
 export function useTemplateCatalog(): ProtonTemplateCatalogClient {
-  const discoveryApi = useApi(discoveryApiRef);
-  const fetchApi = useApi(fetchApiRef);
+  const discoveryApi = useApi(coreApis.discovery);
+  const fetchApi = useApi(coreApis.fetch);
   return useMemo(
     () => new ProtonTemplateCatalogClient({ discoveryApi, fetchApi }),
     [discoveryApi, fetchApi],
