@@ -36,7 +36,7 @@ backend.add(
 backend.add(import('@proton-platform/plugin-aws-proton-backend'));
 
 // The Proton-compatible control plane, under /api/proton-server, and the demo it is seeded with
-backend.add(import('@proton-platform/proton-server'));
+backend.add(import('@proton-platform/plugin-proton-server-backend'));
 backend.add(import('./demo/demoSeed'));
 
 // A backend whose plugins cannot start (for example the control plane without acceptable

@@ -1,6 +1,7 @@
 /**
  * A control plane that speaks the AWS Proton API: the library behind the standalone `proton-server`
- * and the Backstage backend plugin.
+ * and the Backstage backend plugin `@proton-platform/plugin-proton-server-backend`. Test helpers are
+ * in `@proton-platform/proton-server/testUtils`.
  *
  * @packageDocumentation
  */
@@ -59,18 +60,10 @@ export type {
 } from './deployments/codebuildBuilds';
 export { runProtonServerCli } from './cli/runProtonServerCli';
 export { readProtonServerConfig } from './protonServerConfig';
-export { protonServerPlugin } from './plugin';
-export { protonServerPlugin as default } from './plugin';
-export {
-  noopTemplateBundleFiles,
-  writeTemplateBundle,
-} from './seeding/templateBundleArchive';
+export { writeTemplateBundle } from './seeding/templateBundleArchive';
 export { seedProtonResources } from './seeding/seedProtonResources';
 export type {
   ProtonSeedPlan,
   SeedTemplateVersion,
 } from './seeding/seedProtonResources';
 export { S3BundleSources } from './bundles/s3BundleSources';
-export { startScratchControlPlane } from './seeding/scratchControlPlane';
-export { countProtonCalls } from './seeding/countProtonCalls';
-export type { ScratchControlPlane } from './seeding/scratchControlPlane';

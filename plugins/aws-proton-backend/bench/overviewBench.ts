@@ -18,10 +18,12 @@ import { ConfigReader } from '@backstage/config';
 import { parseProtonArn } from '@proton-platform/plugin-aws-proton-common';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
 import {
-  countProtonCalls,
   seedProtonResources,
-  startScratchControlPlane,
 } from '@proton-platform/proton-server';
+import {
+  countProtonCalls,
+  startScratchControlPlane,
+} from '@proton-platform/proton-server/testUtils';
 import { ProtonReadCache } from '../src/services/ProtonReadCache';
 import { ServiceOverviewService } from '../src/services/ServiceOverviewService';
 

@@ -15,10 +15,12 @@ import {
 import { ConfigReader } from '@backstage/config';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
 import {
-  countProtonCalls,
   seedProtonResources,
-  startScratchControlPlane,
 } from '@proton-platform/proton-server';
+import {
+  countProtonCalls,
+  startScratchControlPlane,
+} from '@proton-platform/proton-server/testUtils';
 import { AwsProtonEntityProvider } from '../src/providers/AwsProtonEntityProvider';
 
 const SERVICES = 1000;

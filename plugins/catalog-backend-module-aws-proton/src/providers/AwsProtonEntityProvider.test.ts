@@ -14,13 +14,15 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
 import {
+  seedProtonResources,
+  writeTemplateBundle,
+} from '@proton-platform/proton-server';
+import {
   countProtonCalls,
   noopTemplateBundleFiles,
   ScratchControlPlane,
-  seedProtonResources,
   startScratchControlPlane,
-  writeTemplateBundle,
-} from '@proton-platform/proton-server';
+} from '@proton-platform/proton-server/testUtils';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AwsProtonEntityProvider } from './AwsProtonEntityProvider';

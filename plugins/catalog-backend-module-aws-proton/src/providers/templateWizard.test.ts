@@ -11,11 +11,13 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
 import scaffolderModuleAwsProton from '@proton-platform/plugin-scaffolder-backend-module-aws-proton';
 import {
+  seedProtonResources,
+} from '@proton-platform/proton-server';
+import {
   noopTemplateBundleFiles,
   ScratchControlPlane,
-  seedProtonResources,
   startScratchControlPlane,
-} from '@proton-platform/proton-server';
+} from '@proton-platform/proton-server/testUtils';
 import request from 'supertest';
 import { serviceTemplateWizard } from './templateWizard';
 

@@ -4,15 +4,21 @@ import {
   createBackendPlugin,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { ProtonServer } from './ProtonServer';
-import { readProtonServerConfig } from './protonServerConfig';
+import {
+  ProtonServer,
+  readProtonServerConfig,
+} from '@proton-platform/proton-server';
 
 type LoggerMeta = Parameters<LoggerService['info']>[1];
 
 /**
  * The Proton-compatible control plane as a Backstage backend plugin: the API under
- * `/api/proton-server` (SigV4-signed, so Backstage's own authentication does not apply), its state in
- * the plugin's database, bundles, runner and credentials from the `protonServer` configuration.
+ * `/api/proton-server` (SigV4-signed, so Backstage's own authentication does not apply), its state,
+ * registered template bundles included, in the plugin's database; runner and credentials from the
+ * `protonServer` configuration (see `@proton-platform/proton-server`'s config.d.ts).
+ *
+ * Startup fails, naming the setting, when `protonServer.credentials` would let anyone in (none; the
+ * development key pair or a short secret outside development).
  *
  * @public
  */

@@ -1,12 +1,11 @@
 import { ProtonClient } from '@aws-sdk/client-proton';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createProtonServer, ProtonServer } from '../ProtonServer';
-import {
-  noopTemplateBundleFiles,
-  writeTemplateBundle,
-} from './templateBundleArchive';
+import { writeTemplateBundle } from '../seeding/templateBundleArchive';
+import { noopTemplateBundleFiles } from './noopTemplateBundle';
 
 /**
  * A control plane in a temporary folder, for benchmarks: the server, a client signed with its
@@ -29,7 +28,8 @@ export interface ScratchControlPlane {
 }
 
 /**
- * Starts a {@link ScratchControlPlane} on 127.0.0.1, with an in-memory database and no runner.
+ * Starts a {@link ScratchControlPlane} on 127.0.0.1, with an in-memory database and no runner. Its
+ * key pair is made for it, at random, and lives as long as it does.
  *
  * @public
  */
@@ -37,8 +37,8 @@ export async function startScratchControlPlane(
   options: { responseDelayMs?: number } = {},
 ): Promise<ScratchControlPlane> {
   const credentials = {
-    accessKeyId: 'AKIDSCRATCH',
-    secretAccessKey: 'scratch-secret',
+    accessKeyId: `AKIDSCRATCH${randomBytes(4).toString('hex').toUpperCase()}`,
+    secretAccessKey: randomBytes(30).toString('base64'),
   };
   const bundlesDirectory = await fs.promises.mkdtemp(
     path.join(os.tmpdir(), 'proton-scratch-'),

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  CreateEnvironmentCommand,
   CreateEnvironmentTemplateCommand,
   CreateEnvironmentTemplateVersionCommand,
   ListEnvironmentOutputsCommand,
@@ -13,16 +14,28 @@ import {
   waitUntilEnvironmentTemplateVersionRegistered,
 } from '@aws-sdk/client-proton';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { rawRequest } from './__testUtils__/rawRequest';
-import {
-  createEnvironment,
-  NOTIFY_OUTPUTS,
-  shellEnvironmentBundle,
-} from './__testUtils__/shellBundles';
-import { writeBundle } from './__testUtils__/templateBundles';
-import type { TestServer } from './__testUtils__/testServer';
-import { TEST_CREDENTIALS } from './__testUtils__/testServer';
+import { writeTemplateBundle } from '@proton-platform/proton-server';
 import { protonServerPlugin } from './plugin';
+
+const TEST_CREDENTIALS = {
+  accessKeyId: 'AKIDPLUGINTEST',
+  secretAccessKey: 'plugin-test-secret',
+};
+
+/** An environment bundle whose provisioning reports where the control plane was reached. */
+const ENVIRONMENT_BUNDLE = {
+  'schema/schema.yaml':
+    'schema:\n  format:\n    openapi: "3.0.0"\n  environment_input_type: "Inputs"\n  types:\n    Inputs:\n      type: object\n      properties: {}\n',
+  'infrastructure/manifest.yaml': `infrastructure:
+  templates:
+    - rendering_engine: codebuild
+      settings:
+        provision: ${JSON.stringify([
+          `jq -n '[{key: "mountedAt", valueString: env.AWS_ENDPOINT_URL_PROTON}]' > outputs.json`,
+          'aws proton notify-resource-deployment-status-change --resource-arn $RESOURCE_ARN --status IN_PROGRESS --outputs file://./outputs.json',
+        ])}
+`,
+};
 
 jest.setTimeout(60_000);
 
@@ -64,12 +77,16 @@ describe('the proton-server backend plugin', () => {
     });
     try {
       // Unsigned requests are refused by the control plane, not by Backstage.
-      const unsigned = await rawRequest(`http://localhost:${port}`, {
-        path: '/api/proton-server/',
-        sign: false,
+      const unsigned = await fetch(`${endpoint}/`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'AwsProton20200720.ListServiceTemplates',
+        },
+        body: '{}',
       });
       expect(unsigned.status).toBe(403);
-      expect(unsigned.body.__type).toBe(
+      expect((await unsigned.json()).__type).toBe(
         'com.amazonaws.proton#MissingAuthenticationTokenException',
       );
 
@@ -79,14 +96,10 @@ describe('the proton-server backend plugin', () => {
           .templates?.[0]?.arn,
       ).toBe('arn:aws:proton:us-east-1:000000000000:environment-template/vpc');
 
-      const source = await writeBundle(
+      const source = await writeTemplateBundle(
         bundles,
-        'templates',
-        'vpc.tar.gz',
-        shellEnvironmentBundle([
-          `jq -n '[{key: "mountedAt", valueString: env.AWS_ENDPOINT_URL_PROTON}]' > outputs.json`,
-          NOTIFY_OUTPUTS,
-        ]),
+        { bucket: 'templates', key: 'vpc.tar.gz' },
+        { files: ENVIRONMENT_BUNDLE },
       );
       await client.send(
         new CreateEnvironmentTemplateVersionCommand({
@@ -108,7 +121,14 @@ describe('the proton-server backend plugin', () => {
           status: 'PUBLISHED',
         }),
       );
-      await createEnvironment({ client } as TestServer, 'dev');
+      await client.send(
+        new CreateEnvironmentCommand({
+          name: 'dev',
+          templateName: 'vpc',
+          templateMajorVersion: '1',
+          spec: 'proton: EnvironmentSpec\nspec: {}\n',
+        }),
+      );
       await waitUntilEnvironmentDeployed(waiter, { name: 'dev' });
       const { outputs } = await client.send(
         new ListEnvironmentOutputsCommand({ environmentName: 'dev' }),
@@ -118,5 +138,20 @@ describe('the proton-server backend plugin', () => {
       client.destroy();
       await backend.stop();
     }
+  });
+
+  it('refuses to start without credentials, naming the setting', async () => {
+    await expect(
+      startTestBackend({
+        features: [
+          protonServerPlugin,
+          mockServices.rootConfig.factory({
+            data: { protonServer: { bundlesDirectory: work } },
+          }),
+        ],
+      }),
+    ).rejects.toThrow(
+      /protonServer\.credentials is not set: the control plane would accept no request/,
+    );
   });
 });
