@@ -32,8 +32,12 @@ backend.add(
   import('@proton-platform/plugin-scaffolder-backend-module-aws-proton'),
 );
 
-// AWS Proton for the entity pages
+// AWS Proton for the entity pages, and as actions for AI agents
 backend.add(import('@proton-platform/plugin-aws-proton-backend'));
+
+// The actions registry's actions as MCP tools (backend.actions.pluginSources says whose), under
+// /api/mcp-actions/v1
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // The Proton-compatible control plane, under /api/proton-server, and the demo it is seeded with
 backend.add(import('@proton-platform/plugin-proton-server-backend'));

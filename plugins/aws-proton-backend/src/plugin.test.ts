@@ -245,14 +245,12 @@ describe('aws-proton backend plugin', () => {
   });
 
   it('upgrades an instance to the recommended minor version with permission, and says 403 without', async () => {
-    proton
-      .on(GetServiceInstanceCommand)
-      .resolves({
-        serviceInstance: {
-          ...instance('dev', '0'),
-          spec: 'proton: ServiceSpec',
-        },
-      });
+    proton.on(GetServiceInstanceCommand).resolves({
+      serviceInstance: {
+        ...instance('dev', '0'),
+        spec: 'proton: ServiceSpec',
+      },
+    });
     proton.on(UpdateServiceInstanceCommand).resolves({
       serviceInstance: { ...instance('dev', '0', 'IN_PROGRESS') },
     });

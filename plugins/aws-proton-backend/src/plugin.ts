@@ -2,9 +2,11 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { awsProtonPermissions } from '@proton-platform/plugin-aws-proton-common';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
+import { registerProtonActions } from './actions/protonActions';
 import { createRouter } from './router';
 import { DeploymentHistoryService } from './services/DeploymentHistoryService';
 import { EntityArnResolver } from './services/EntityArnResolver';
@@ -13,9 +15,13 @@ import { InstanceUpdateService } from './services/InstanceUpdateService';
 import { ProtonReadCache } from './services/ProtonReadCache';
 import { ServiceOverviewService } from './services/ServiceOverviewService';
 import { TemplateCatalogService } from './services/TemplateCatalogService';
+import { TemplateUsageService } from './services/TemplateUsageService';
 
 /**
- * The `aws-proton` backend plugin: Proton data for catalog entities, under `/api/aws-proton`.
+ * The `aws-proton` backend plugin: Proton data for catalog entities, under `/api/aws-proton`, and
+ * the same as actions in Backstage's actions registry (for AI agents, through
+ * `@backstage/plugin-mcp-actions-backend`): `aws-proton:get-service`, `aws-proton:get-template` and
+ * `aws-proton:upgrade-service-instance`.
  *
  * @public
  */
@@ -31,6 +37,7 @@ export const awsProtonPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -40,6 +47,7 @@ export const awsProtonPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         catalog,
+        actionsRegistry,
       }) {
         permissionsRegistry.addPermissions(awsProtonPermissions);
         const clients = ProtonClientFactory.fromConfig(config);
@@ -47,23 +55,32 @@ export const awsProtonPlugin = createBackendPlugin({
           cache,
           (config.getOptionalNumber('awsProton.cacheTtlSeconds') ?? 30) * 1000,
         );
+        const arns = new EntityArnResolver(catalog);
+        const services = new ServiceOverviewService(clients, reads, {
+          concurrency: config.getOptionalNumber('awsProton.outputsConcurrency'),
+        });
+        const updates = new InstanceUpdateService(clients, reads);
         httpRouter.use(
           await createRouter({
             httpAuth,
             permissions,
-            arns: new EntityArnResolver(catalog),
-            services: new ServiceOverviewService(clients, reads, {
-              concurrency: config.getOptionalNumber(
-                'awsProton.outputsConcurrency',
-              ),
-            }),
+            arns,
+            services,
             environments: new EnvironmentOverviewService(clients, reads),
             deployments: new DeploymentHistoryService(clients, reads),
-            updates: new InstanceUpdateService(clients, reads),
+            updates,
             templates: new TemplateCatalogService(clients, reads),
             resolveTarget: target => clients.resolveTarget(target),
           }),
         );
+        registerProtonActions({
+          actionsRegistry,
+          permissions,
+          arns,
+          services,
+          updates,
+          templates: new TemplateUsageService(clients),
+        });
       },
     });
   },

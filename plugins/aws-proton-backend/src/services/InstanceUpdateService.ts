@@ -26,6 +26,18 @@ export interface InstanceUpdateResult {
   targetVersion: string;
 }
 
+/** What an update would deploy, worked out without changing anything. */
+export interface InstanceUpdatePlan {
+  name: string;
+  templateName: string;
+  environmentName: string;
+  /** `major.minor` the instance runs now. */
+  currentVersion: string;
+  /** `major.minor` the instance would be deployed with. */
+  targetVersion: string;
+  deploymentType: InstanceDeploymentType;
+}
+
 /**
  * Redeploys a service instance or upgrades it to the recommended minor or major version, keeping
  * its spec, and invalidates the cached reads it changes.
@@ -36,11 +48,78 @@ export class InstanceUpdateService {
     private readonly cache: ProtonReadCache,
   ) {}
 
+  /**
+   * Works out what an update would deploy, without changing anything.
+   *
+   * @throws ConflictError while the instance is being deployed; InputError when there is no newer
+   *   version to upgrade to; the errors of the Proton calls
+   */
+  async planUpdate(
+    service: ProtonArn,
+    instanceName: string,
+    deploymentType: InstanceDeploymentType,
+  ): Promise<InstanceUpdatePlan> {
+    return (await this.plan(service, instanceName, deploymentType)).plan;
+  }
+
+  /**
+   * Redeploys the instance with its spec (CURRENT_VERSION), or upgrades it to the recommended
+   * minor (MINOR_VERSION) or major (MAJOR_VERSION) version, keeping its spec.
+   *
+   * @throws as {@link InstanceUpdateService.planUpdate}
+   */
   async updateInstance(
     service: ProtonArn,
     instanceName: string,
     deploymentType: InstanceDeploymentType,
   ): Promise<InstanceUpdateResult> {
+    const { plan, spec, client, context } = await this.plan(
+      service,
+      instanceName,
+      deploymentType,
+    );
+    const [major, minor] = plan.targetVersion.split('.');
+    const { serviceInstance } = await callProton(
+      context('UpdateServiceInstance'),
+      () =>
+        client.send(
+          new UpdateServiceInstanceCommand({
+            serviceName: service.name,
+            name: instanceName,
+            deploymentType,
+            spec,
+            ...(deploymentType === 'CURRENT_VERSION'
+              ? {}
+              : { templateMajorVersion: major, templateMinorVersion: minor }),
+          }),
+        ),
+    );
+    await this.cache.invalidate([
+      cacheKeys.service(service.accountId, service.region, service.name),
+      cacheKeys.environment(
+        service.accountId,
+        service.region,
+        plan.environmentName,
+      ),
+      cacheKeys.serviceInstanceDeployments(
+        service.accountId,
+        service.region,
+        service.name,
+        instanceName,
+      ),
+    ]);
+    return {
+      name: instanceName,
+      deploymentStatus: serviceInstance?.deploymentStatus ?? 'IN_PROGRESS',
+      targetVersion: plan.targetVersion,
+    };
+  }
+
+  private async plan(
+    service: ProtonArn,
+    instanceName: string,
+    deploymentType: InstanceDeploymentType,
+  ) {
     const { client } = await this.clients.getClientForArn(service);
     const resource = `service instance "${service.name}/${instanceName}"`;
     const context = (operation: string): ProtonCallContext => ({
@@ -118,43 +197,17 @@ export class InstanceUpdateService {
       target = { major: recommendedMajor, minor: recommendedMinor };
     }
 
-    const { serviceInstance } = await callProton(
-      context('UpdateServiceInstance'),
-      () =>
-        client.send(
-          new UpdateServiceInstanceCommand({
-            serviceName: service.name,
-            name: instanceName,
-            deploymentType,
-            spec: instance.spec,
-            ...(deploymentType === 'CURRENT_VERSION'
-              ? {}
-              : {
-                  templateMajorVersion: target.major,
-                  templateMinorVersion: target.minor,
-                }),
-          }),
-        ),
-    );
-
-    const environmentName = requireField(
-      instance.environmentName,
-      'serviceInstance.environmentName',
-    );
-    await this.cache.invalidate([
-      cacheKeys.service(service.accountId, service.region, service.name),
-      cacheKeys.environment(service.accountId, service.region, environmentName),
-      cacheKeys.serviceInstanceDeployments(
-        service.accountId,
-        service.region,
-        service.name,
-        instanceName,
-      ),
-    ]);
-    return {
+    const plan: InstanceUpdatePlan = {
       name: instanceName,
-      deploymentStatus: serviceInstance?.deploymentStatus ?? 'IN_PROGRESS',
+      templateName,
+      environmentName: requireField(
+        instance.environmentName,
+        'serviceInstance.environmentName',
+      ),
+      currentVersion: `${major}.${minor}`,
       targetVersion: `${target.major}.${target.minor}`,
+      deploymentType,
     };
+    return { plan, spec: instance.spec, client, context };
   }
 }
