@@ -32,11 +32,8 @@ function nodeMajor(version) {
   return Number(version.replace(/^v/, '').split('.')[0]);
 }
 
-/** Finds a Node 22 or 24: this process's own, or one fetched from the npm registry into .toolchain. */
-function resolveNode() {
-  if ([22, 24].includes(nodeMajor(process.version))) {
-    return { bin: process.execPath, headers: undefined };
-  }
+/** Where a Node binary's C headers are (for node-gyp's --nodedir), if it ships them. */
+function headersOf(bin) {
   const fetched = path.join(
     toolchainDir,
     'node_modules',
@@ -44,12 +41,38 @@ function resolveNode() {
     'bin',
     'node',
   );
-  const headers = path.join(
+  const candidates = [
+    // the npm package node@24 keeps them in its platform package
+    ...(path.resolve(bin) === fetched
+      ? [
+          path.join(
+            toolchainDir,
+            'node_modules',
+            'node',
+            'node_modules',
+            `node-${process.platform}-${process.arch}`,
+          ),
+        ]
+      : []),
+    // an official Node.js installation keeps them under its prefix
+    path.resolve(path.dirname(fs.realpathSync(bin)), '..'),
+  ];
+  return candidates.find(dir =>
+    fs.existsSync(path.join(dir, 'include', 'node', 'node.h')),
+  );
+}
+
+/** Finds a Node 22 or 24: this process's own, or one fetched from the npm registry into .toolchain. */
+function resolveNode() {
+  if ([22, 24].includes(nodeMajor(process.version))) {
+    return { bin: process.execPath, headers: headersOf(process.execPath) };
+  }
+  const fetched = path.join(
     toolchainDir,
     'node_modules',
     'node',
-    'node_modules',
-    `node-${process.platform}-${process.arch}`,
+    'bin',
+    'node',
   );
   if (!fs.existsSync(fetched)) {
     log(
@@ -77,12 +100,7 @@ function resolveNode() {
       );
     }
   }
-  return {
-    bin: fetched,
-    headers: fs.existsSync(path.join(headers, 'include', 'node'))
-      ? headers
-      : undefined,
-  };
+  return { bin: fetched, headers: headersOf(fetched) };
 }
 
 function yarnRelease() {
@@ -288,6 +306,9 @@ async function test() {
   ensureSystemPackages();
   const steps = [
     ['type check', ['tsc']],
+    // A public API change is deliberate: it comes with its regenerated report.api.md
+    // (yarn build:api-reports), which this step compares against.
+    ['API reports', ['build:api-reports:only', '--ci']],
     ['lint', ['backstage-cli', 'repo', 'lint']],
     [
       'unit and integration tests',
@@ -349,11 +370,23 @@ function start() {
   child.on('exit', code => process.exit(code ?? 0));
 }
 
+/** Packs the publishable packages and installs them into a scratch app (scripts/scratch-app.mjs). */
+function scratchApp() {
+  ensureSystemPackages();
+  const status = run(
+    [path.join(root, 'scripts', 'scratch-app.mjs'), ...process.argv.slice(3)],
+    { command: node.bin },
+  );
+  process.exit(status);
+}
+
+const COMMANDS = ['start', 'test', 'install', 'screenshots', 'scratch-app'];
 const command = process.argv[2];
-if (!['start', 'test', 'install', 'screenshots'].includes(command)) {
-  fail('usage: node scripts/project.mjs <start|test|install|screenshots>');
+if (!COMMANDS.includes(command)) {
+  fail(`usage: node scripts/project.mjs <${COMMANDS.join('|')}>`);
 }
 ensureInstalled();
 if (command === 'start') start();
 if (command === 'test') await test();
 if (command === 'screenshots') await screenshots();
+if (command === 'scratch-app') scratchApp();

@@ -154,7 +154,10 @@ async function prepare(client: ProtonClient, bundles: string): Promise<void> {
 async function serviceLifecycle(client: ProtonClient): Promise<number> {
   const instances = Array.from(
     { length: 5 },
-    (_, i) => `  - name: i${i}\n    environment: bench\n    spec:\n      port: ${8000 + i}\n`,
+    (_, i) =>
+      `  - name: i${i}\n    environment: bench\n    spec:\n      port: ${
+        8000 + i
+      }\n`,
   ).join('');
   const started = performance.now();
   await client.send(
@@ -182,7 +185,9 @@ async function serviceLifecycle(client: ProtonClient): Promise<number> {
 }
 
 function row(label: string, result: LoadResult): string {
-  return `${label.padEnd(50)} ${result.perSecond.toFixed(0).padStart(7)} req/s   p50 ${result.p50Ms
+  return `${label.padEnd(50)} ${result.perSecond
+    .toFixed(0)
+    .padStart(7)} req/s   p50 ${result.p50Ms
     .toFixed(2)
     .padStart(6)} ms   p99 ${result.p99Ms.toFixed(2).padStart(6)} ms${
     result.errors ? `   (${result.errors} errors)` : ''

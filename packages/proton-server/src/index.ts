@@ -67,3 +67,13 @@ export type {
   SeedTemplateVersion,
 } from './seeding/seedProtonResources';
 export { S3BundleSources } from './bundles/s3BundleSources';
+export {
+  DatabaseTemplateBundleStore,
+  S3TemplateBundleStore,
+} from './bundles/templateBundleStore';
+export type {
+  TemplateBundleStore,
+  TemplateBundleStoreDatabase,
+  TemplateVersionRef,
+} from './bundles/templateBundleStore';
+export type { DeploymentCredentialSet } from './protocol/deploymentCredentials';

@@ -17,9 +17,7 @@ import { CacheManager } from '@backstage/backend-defaults/cache';
 import { ConfigReader } from '@backstage/config';
 import { parseProtonArn } from '@proton-platform/plugin-aws-proton-common';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
-import {
-  seedProtonResources,
-} from '@proton-platform/proton-server';
+import { seedProtonResources } from '@proton-platform/proton-server';
 import {
   countProtonCalls,
   startScratchControlPlane,

@@ -4,7 +4,8 @@
  *
  * @public
  */
-export const AWS_PROTON_SERVICE_ANNOTATION = 'aws.amazon.com/aws-proton-service';
+export const AWS_PROTON_SERVICE_ANNOTATION =
+  'aws.amazon.com/aws-proton-service';
 
 /**
  * The annotation that links a catalog entity to an AWS Proton environment. Its value is the environment ARN.

@@ -18,9 +18,13 @@ export type ProtonResourceType =
  * @public
  */
 export interface ProtonArn {
+  /** The AWS partition: `aws`, `aws-cn` or `aws-us-gov`. */
   partition: string;
+  /** The AWS Region, such as `us-east-1`. */
   region: string;
+  /** The 12-digit AWS account ID. */
   accountId: string;
+  /** The kind of resource the ARN names. */
   resourceType: ProtonResourceType;
   /** The resource's own name: the service, environment or template name. */
   name: string;
@@ -114,9 +118,9 @@ export function parseProtonArn(
   }
   if (expected && parsed.resourceType !== expected) {
     throw new InvalidProtonArnError(
-      `"${arn}" names ${describeType(
-        parsed.resourceType,
-      )}, but ${describeType(expected)} ARN is expected here`,
+      `"${arn}" names ${describeType(parsed.resourceType)}, but ${describeType(
+        expected,
+      )} ARN is expected here`,
     );
   }
   return parsed;

@@ -20,7 +20,11 @@ export const PROTON_SERVICE_STATUSES = [
   'UPDATE_COMPLETE_CLEANUP_FAILED',
 ] as const;
 
-/** @public */
+/**
+ * A status of an AWS Proton service: one of {@link PROTON_SERVICE_STATUSES}.
+ *
+ * @public
+ */
 export type ProtonServiceStatus = (typeof PROTON_SERVICE_STATUSES)[number];
 
 /**
@@ -39,7 +43,12 @@ export const PROTON_DEPLOYMENT_STATUSES = [
   'CANCELLED',
 ] as const;
 
-/** @public */
+/**
+ * A deployment status of an AWS Proton environment, service instance or pipeline: one of
+ * {@link PROTON_DEPLOYMENT_STATUSES}.
+ *
+ * @public
+ */
 export type ProtonDeploymentStatus =
   (typeof PROTON_DEPLOYMENT_STATUSES)[number];
 
@@ -49,7 +58,12 @@ export type ProtonDeploymentStatus =
  *
  * @public
  */
-export type ProtonStatusTone = 'ok' | 'pending' | 'warning' | 'error' | 'neutral';
+export type ProtonStatusTone =
+  | 'ok'
+  | 'pending'
+  | 'warning'
+  | 'error'
+  | 'neutral';
 
 /**
  * A status as it is shown: a label, a tone, and whether work is still under way.
@@ -57,7 +71,9 @@ export type ProtonStatusTone = 'ok' | 'pending' | 'warning' | 'error' | 'neutral
  * @public
  */
 export interface ProtonStatusDisplay {
+  /** The status in words, such as `Create failed, cleaning up`; an unknown status is shown lower-cased. */
   label: string;
+  /** How the status should look; an unknown status is `neutral`. */
   tone: ProtonStatusTone;
   /** True while Proton is still working: views keep refreshing until every status is settled. */
   inProgress: boolean;

@@ -16,7 +16,9 @@ import {
  * @public
  */
 export interface ProtonTarget {
+  /** The 12-digit AWS account ID; must be one of `awsProton.accountIds`. */
   accountId: string;
+  /** The AWS Region, such as `us-east-1`; must be one of `awsProton.regions`. */
   region: string;
 }
 
@@ -26,18 +28,30 @@ export interface ProtonTarget {
  * @public
  */
 export interface ProtonClientSettings {
+  /** `awsProton.regions`: the AWS Regions clients may be made for; never empty. */
   regions: string[];
+  /** `awsProton.accountIds`: the 12-digit AWS account IDs clients may be made for; never empty. */
   accountIds: string[];
+  /** The Region used where a caller names none: `awsProton.defaultRegion`, else the first of `regions`. */
   defaultRegion: string;
+  /**
+   * The account used where a caller names none: `awsProton.defaultAccountId`, else the first of
+   * `accountIds`.
+   */
   defaultAccountId: string;
+  /** `awsProton.endpoint`: a Proton API endpoint to call instead of AWS's, when set. */
   endpoint?: string;
+  /** Timeout of one Proton API request (and of connecting), in milliseconds; defaults to 10000. */
   requestTimeoutMs: number;
+  /** How many times the SDK tries a throttled or failed request (adaptive retry); defaults to 5. */
   maxAttempts: number;
 }
 
 /**
- * Reads and checks the `awsProton` configuration.
+ * Reads and checks the `awsProton` configuration, filling in the defaults.
  *
+ * @throws Error when `awsProton` is missing, `regions` or `accountIds` is empty, an account ID is not
+ *   12 digits, or the default Region or account is not among the configured ones
  * @public
  */
 export function readProtonClientSettings(config: Config): ProtonClientSettings {
@@ -57,7 +71,8 @@ export function readProtonClientSettings(config: Config): ProtonClientSettings {
       );
     }
   }
-  const defaultRegion = section.getOptionalString('defaultRegion') ?? regions[0];
+  const defaultRegion =
+    section.getOptionalString('defaultRegion') ?? regions[0];
   const defaultAccountId =
     section.getOptionalString('defaultAccountId') ?? accountIds[0];
   if (!regions.includes(defaultRegion)) {
@@ -100,6 +115,7 @@ export class ProtonClientFactory {
   }
 
   constructor(
+    /** The settings the factory was created with; clients are limited to their accounts and Regions. */
     readonly settings: ProtonClientSettings,
     private readonly credentials: AwsCredentialsManager,
   ) {}

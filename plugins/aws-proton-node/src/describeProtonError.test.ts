@@ -37,7 +37,10 @@ describe('describeProtonError', () => {
 
   it('keeps validation details and leaves other errors alone', async () => {
     const validation = describeProtonError(
-      new ValidationException({ message: 'spec.port: must be <= 65535', ...meta }),
+      new ValidationException({
+        message: 'spec.port: must be <= 65535',
+        ...meta,
+      }),
       context,
     );
     expect(validation.name).toBe('InputError');

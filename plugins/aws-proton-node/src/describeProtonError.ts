@@ -14,7 +14,9 @@ import {
 export interface ProtonCallContext {
   /** The Proton API operation, such as `GetService`; the IAM action is `proton:<operation>`. */
   operation: string;
+  /** The 12-digit AWS account ID the call went to. */
   accountId: string;
+  /** The AWS Region the call went to. */
   region: string;
   /** What the call was about, such as `service "checkout"`. */
   resource?: string;

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-export { default } from './alpha';
+export { default } from './frontendPlugin';
 export {
   awsProtonPlugin,
   EntityAwsProtonContent,
@@ -29,4 +29,8 @@ export type {
   ProtonTemplateChoice,
   ProtonTemplateOptions,
 } from './components/scaffolder/templateChoice';
-export type { ProtonTemplateInputsOptions } from './components/scaffolder/templateInputsValidation';
+export {
+  validateTemplateInputs,
+  type ProtonTemplateInputsOptions,
+  type ProtonTemplateInputsUiSchema,
+} from './components/scaffolder/templateInputsValidation';

@@ -14,9 +14,7 @@ import {
 } from '@aws-sdk/client-proton';
 import { ConfigReader } from '@backstage/config';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
-import {
-  seedProtonResources,
-} from '@proton-platform/proton-server';
+import { seedProtonResources } from '@proton-platform/proton-server';
 import {
   countProtonCalls,
   startScratchControlPlane,

@@ -5,4 +5,10 @@
  */
 
 export { catalogModuleAwsProton as default } from './module';
-export { AwsProtonEntityProvider } from './providers/AwsProtonEntityProvider';
+export {
+  AwsProtonEntityProvider,
+  type AwsProtonEntityProviderDeps,
+  type AwsProtonEntityProviderSettings,
+} from './providers/AwsProtonEntityProvider';
+export type { AwsProtonEntityDefaults } from './providers/protonEntities';
+export type { AwsProtonInventoryScope } from './providers/protonInventory';

@@ -9,7 +9,9 @@ import { PROTON_BUNDLE_LIMITS } from './extractBundle';
  * @public
  */
 export interface S3ObjectSource {
+  /** The S3 bucket's name. */
   bucket: string;
+  /** The object's key in the bucket, such as `templates/my-template.tar.gz`. */
   key: string;
 }
 

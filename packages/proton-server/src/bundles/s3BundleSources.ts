@@ -30,6 +30,13 @@ export class S3BundleSources implements BundleSourceResolver {
     private readonly maxBundleBytes = PROTON_BUNDLE_LIMITS.maxBundleBytes,
   ) {}
 
+  /**
+   * Returns the local path of the downloaded bundle, downloading it (with `HeadObject` then
+   * `GetObject`) unless this object version is already in the cache directory.
+   *
+   * @throws ProtonApiError ValidationException when the object does not exist, cannot be read or has
+   *   no content; ServiceQuotaExceededException when it is larger than the bundle quota
+   */
   async resolve(source: S3ObjectSource): Promise<string> {
     const name = `s3://${source.bucket}/${source.key}`;
     const request = { Bucket: source.bucket, Key: source.key };

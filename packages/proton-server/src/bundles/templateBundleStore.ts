@@ -7,7 +7,13 @@ import {
 import type { Knex } from 'knex';
 import { TemplateKind, templateVersionKey } from '../store/templateStore';
 
-type Db = Knex | Knex.Transaction;
+/**
+ * The database a {@link TemplateBundleStore} works in: the control plane's knex instance, or the
+ * transaction that registers or deletes a template version.
+ *
+ * @public
+ */
+export type TemplateBundleStoreDatabase = Knex | Knex.Transaction;
 
 /**
  * A registered template version, as bundles are stored by.
@@ -15,9 +21,13 @@ type Db = Knex | Knex.Transaction;
  * @public
  */
 export interface TemplateVersionRef {
+  /** Whether the template is a service template or an environment template. */
   kind: TemplateKind;
+  /** The template's name. */
   templateName: string;
+  /** The version's major version number. */
   major: number;
+  /** The version's minor version number. */
   minor: number;
 }
 
@@ -35,19 +45,23 @@ export interface TemplateBundleStore {
    * @returns the location to record with the version (read back by `get` and `delete`)
    */
   put(
-    db: Db,
+    db: TemplateBundleStoreDatabase,
     version: TemplateVersionRef,
     bundle: Buffer,
     sha256: string,
   ): Promise<string>;
   /** The bundle stored at `location`, or undefined when it is not there. */
   get(
-    db: Db,
+    db: TemplateBundleStoreDatabase,
     version: TemplateVersionRef,
     location: string,
   ): Promise<Buffer | undefined>;
   /** Removes a deleted version's bundle; in `db`'s transaction where the store is the database. */
-  delete(db: Db, version: TemplateVersionRef, location: string): Promise<void>;
+  delete(
+    db: TemplateBundleStoreDatabase,
+    version: TemplateVersionRef,
+    location: string,
+  ): Promise<void>;
 }
 
 /** The location a bundle kept in the control plane's database is recorded with. */
@@ -60,8 +74,14 @@ export const DATABASE_LOCATION = 'database';
  * @public
  */
 export class DatabaseTemplateBundleStore implements TemplateBundleStore {
+  /**
+   * Stores the bundle in `template_bundles` (replacing one stored for the same version), in `db`'s
+   * transaction.
+   *
+   * @returns `database`, the location of every bundle this store keeps
+   */
   async put(
-    db: Db,
+    db: TemplateBundleStoreDatabase,
     version: TemplateVersionRef,
     bundle: Buffer,
     sha256: string,
@@ -78,14 +98,22 @@ export class DatabaseTemplateBundleStore implements TemplateBundleStore {
     return DATABASE_LOCATION;
   }
 
-  async get(db: Db, version: TemplateVersionRef): Promise<Buffer | undefined> {
+  /** The version's bundle from `template_bundles`, or undefined when there is none. */
+  async get(
+    db: TemplateBundleStoreDatabase,
+    version: TemplateVersionRef,
+  ): Promise<Buffer | undefined> {
     const row = await db('template_bundles')
       .where(templateVersionKey(version))
       .first('content');
     return row ? Buffer.from(row.content) : undefined;
   }
 
-  async delete(db: Db, version: TemplateVersionRef): Promise<void> {
+  /** Removes the version's bundle from `template_bundles`, in `db`'s transaction. */
+  async delete(
+    db: TemplateBundleStoreDatabase,
+    version: TemplateVersionRef,
+  ): Promise<void> {
     await db('template_bundles').where(templateVersionKey(version)).delete();
   }
 }
@@ -97,6 +125,11 @@ export class DatabaseTemplateBundleStore implements TemplateBundleStore {
  * @public
  */
 export class S3TemplateBundleStore implements TemplateBundleStore {
+  /**
+   * @param s3 - the client to call S3 with
+   * @param bucket - the bucket the bundles are kept in
+   * @param prefix - prefix of the object keys; defaults to `proton-server/template-bundles/`
+   */
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
@@ -111,8 +144,13 @@ export class S3TemplateBundleStore implements TemplateBundleStore {
     return { Bucket: match[1], Key: match[2] };
   }
 
+  /**
+   * Uploads the bundle with `PutObject`; `db` is not used.
+   *
+   * @returns the object's `s3://<bucket>/<key>` location
+   */
   async put(
-    _db: Db,
+    _db: TemplateBundleStoreDatabase,
     version: TemplateVersionRef,
     bundle: Buffer,
     sha256: string,
@@ -129,8 +167,13 @@ export class S3TemplateBundleStore implements TemplateBundleStore {
     return `s3://${this.bucket}/${key}`;
   }
 
+  /**
+   * Downloads the bundle at an `s3://<bucket>/<key>` location; undefined when the object does not exist.
+   *
+   * @throws Error when `location` is not an S3 location; the S3 client's errors other than `NoSuchKey`
+   */
   async get(
-    _db: Db,
+    _db: TemplateBundleStoreDatabase,
     _version: TemplateVersionRef,
     location: string,
   ): Promise<Buffer | undefined> {
@@ -145,8 +188,13 @@ export class S3TemplateBundleStore implements TemplateBundleStore {
     }
   }
 
+  /**
+   * Deletes the object at an `s3://<bucket>/<key>` location with `DeleteObject`.
+   *
+   * @throws Error when `location` is not an S3 location; the S3 client's errors
+   */
   async delete(
-    _db: Db,
+    _db: TemplateBundleStoreDatabase,
     _version: TemplateVersionRef,
     location: string,
   ): Promise<void> {

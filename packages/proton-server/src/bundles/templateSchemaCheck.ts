@@ -14,6 +14,7 @@ import type { TemplateKind } from '../store/templateStore';
  * @public
  */
 export interface TemplateSchemaCheckRequest {
+  /** The kind of template being registered, which decides the input types the schema must declare. */
   kind: TemplateKind;
   /** The text of the new version's `schema/schema.yaml`. */
   schemaYaml: string;

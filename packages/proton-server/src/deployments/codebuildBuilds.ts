@@ -13,8 +13,11 @@ import {
  * @public
  */
 export interface CodeBuildLogLocation {
+  /** The CloudWatch Logs log group of the build. */
   groupName?: string;
+  /** The CloudWatch Logs log stream of the build. */
   streamName?: string;
+  /** The URL of the build's log in the CloudWatch console. */
   deepLink?: string;
 }
 

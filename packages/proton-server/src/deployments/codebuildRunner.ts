@@ -77,7 +77,9 @@ export interface CodeBuildRunnerOptions {
   readBuildLog?: CodeBuildLogReader;
   /** Clients to use instead of default ones (credentials from the default AWS chain). */
   codeBuild?: CodeBuildClient;
+  /** The S3 client that uploads each deployment's source; one for `region` by default. */
   s3?: S3Client;
+  /** The Systems Manager client that puts and deletes the callback parameters; one for `region` by default. */
   ssm?: SSMClient;
 }
 
@@ -148,11 +150,20 @@ export class CodeBuildDeploymentRunner implements DeploymentRunner {
     });
   }
 
+  /**
+   * Queues a deployment; its build starts once fewer than `concurrency` builds are running.
+   *
+   * @throws Error when the runner has been stopped
+   */
   async start(job: DeploymentJob, reporter: DeploymentReporter): Promise<void> {
     if (this.stopped) throw new Error('The codebuild runner has been stopped');
     this.queue.push({ job, reporter, log: [] });
   }
 
+  /**
+   * Cancels a deployment: a waiting one is reported cancelled at once; a running one's build is
+   * stopped with `StopBuild` (as soon as it has started). Unknown deployments are ignored.
+   */
   async cancel(deploymentId: string): Promise<void> {
     const queued = this.queue.removeWaiting(deploymentId);
     if (queued) {
@@ -168,6 +179,10 @@ export class CodeBuildDeploymentRunner implements DeploymentRunner {
     if (entry.buildId) await this.stopBuild(entry);
   }
 
+  /**
+   * The log so far of a deployment this runner is running (secrets redacted, its last 1 MiB);
+   * undefined otherwise.
+   */
   async readLog(deploymentId: string): Promise<string | undefined> {
     const entry = this.queue.running.get(deploymentId);
     return entry ? this.logOf(entry) : undefined;

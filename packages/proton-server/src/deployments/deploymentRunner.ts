@@ -15,7 +15,9 @@ import type { DeploymentCredentialSet } from '../protocol/deploymentCredentials'
  * @public
  */
 export interface DeploymentOutput {
+  /** The output's name. */
   key: string;
+  /** The output's value, as a string. */
   valueString: string;
 }
 
@@ -25,11 +27,13 @@ export interface DeploymentOutput {
  * @public
  */
 export interface DeploymentJob {
+  /** The deployment's ID, as GetDeployment and ListDeployments show it. */
   deploymentId: string;
   /** `provision` runs the manifest's provisioning steps, `deprovision` its deprovisioning steps. */
   action: 'provision' | 'deprovision';
   /** The ARN of the environment or service instance, the runner's `RESOURCE_ARN`. */
   resourceArn: string;
+  /** Whether the deployment deploys an environment or a service instance. */
   targetResourceType: 'ENVIRONMENT' | 'SERVICE_INSTANCE';
   /**
    * A local directory with the registered template version's files (`schema/`, `infrastructure/`
@@ -40,7 +44,9 @@ export interface DeploymentJob {
   infrastructureFolder: string;
   /** The content of `proton-inputs.json`. */
   protonInputs: Record<string, unknown>;
+  /** The control plane's Region, the runner's `AWS_DEFAULT_REGION`. */
   region: string;
+  /** The control plane's account ID, as in `resourceArn`. */
   accountId: string;
   /**
    * Which start of the deployment this is: 1, then 2 and 3 when it is resumed because the control
@@ -79,6 +85,7 @@ export interface DeploymentReporter {
    * `log` (optional everywhere) is kept as the deployment's log.
    */
   succeeded(outputs: DeploymentOutput[], log?: string): Promise<void>;
+  /** The deployment failed; `statusMessage` says why, as the deployment's statusMessage. */
   failed(statusMessage: string, log?: string): Promise<void>;
   /** The deployment stopped because it was cancelled. */
   cancelled(log?: string): Promise<void>;

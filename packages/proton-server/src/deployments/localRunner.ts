@@ -129,11 +129,20 @@ export class LocalDeploymentRunner implements DeploymentRunner {
     return path.join(this.logDirectory, `${deploymentId}.log`);
   }
 
+  /**
+   * Queues a deployment; it runs once fewer than `concurrency` deployments are running.
+   *
+   * @throws Error when the runner has been stopped
+   */
   async start(job: DeploymentJob, reporter: DeploymentReporter): Promise<void> {
     if (this.stopped) throw new Error('The local runner has been stopped');
     this.queue.push({ job, reporter });
   }
 
+  /**
+   * Cancels a deployment: a waiting one is reported cancelled at once; a running one's process group
+   * gets SIGTERM, then SIGKILL after 5 seconds. Unknown deployments are ignored.
+   */
   async cancel(deploymentId: string): Promise<void> {
     const queued = this.queue.removeWaiting(deploymentId);
     if (queued) {
@@ -165,7 +174,7 @@ export class LocalDeploymentRunner implements DeploymentRunner {
 
   /**
    * The environment of a deployment's steps, and the values to redact from its log: only what is
-   * allowed to reach bundle code (see {@link HOST_VARIABLES} and the options `passEnvironment` and
+   * allowed to reach bundle code (see `HOST_VARIABLES` and the options `passEnvironment` and
    * `environment`), the deployment's variables and its temporary credentials; never this process's
    * own secrets or the control plane's credentials.
    */
@@ -204,6 +213,10 @@ export class LocalDeploymentRunner implements DeploymentRunner {
     return { env, secrets };
   }
 
+  /**
+   * Kills every running deployment's process group and drops the waiting ones, without reporting
+   * their outcome (another start of the control plane resumes them); resolves once all have ended.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue.clearWaiting();
@@ -396,7 +409,7 @@ export class LocalDeploymentRunner implements DeploymentRunner {
     }
   }
 
-  /** The log to keep with the deployment: redacted, its last {@link MAX_STORED_LOG_CHARS}. */
+  /** The log to keep with the deployment: redacted, its last `MAX_STORED_LOG_CHARS` (1 MiB) characters. */
   private async log(job: DeploymentJob): Promise<string | undefined> {
     const log = await this.readLog(job.deploymentId);
     return log && log.length > MAX_STORED_LOG_CHARS

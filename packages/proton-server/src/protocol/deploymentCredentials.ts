@@ -12,8 +12,14 @@ import type {
  * @public
  */
 export interface DeploymentCredentialSet {
+  /** The access key ID, starting with `PSDK`; steps get it as `PROTON_CALLBACK_ACCESS_KEY_ID`. */
   accessKeyId: string;
+  /** The secret access key (`PROTON_CALLBACK_SECRET_ACCESS_KEY`); redacted from deployment logs. */
   secretAccessKey: string;
+  /**
+   * The session token naming the deployment (`PROTON_CALLBACK_SESSION_TOKEN`); redacted from
+   * deployment logs.
+   */
   sessionToken: string;
 }
 

@@ -52,7 +52,12 @@ const STATUS_CODES: Record<ProtonErrorName, number> = {
  * @public
  */
 export class ProtonApiError extends Error {
+  /** The error's name, answered as the response's `__type`. */
   readonly errorName: ProtonErrorName;
+  /**
+   * The HTTP status code of the response, as AWS Proton uses for `errorName` (e.g. 404 for
+   * ResourceNotFoundException).
+   */
   readonly statusCode: number;
 
   constructor(errorName: ProtonErrorName, message: string) {

@@ -17,8 +17,17 @@ import {
  * @public
  */
 export interface ProtonServerLogger {
+  /**
+   * Reports a routine event, such as moving the files of older template versions to the bundle
+   * store at start.
+   */
   info(message: string, meta?: Record<string, unknown>): void;
+  /** Reports a problem that needs attention but stops nothing. */
   warn(message: string, meta?: Record<string, unknown>): void;
+  /**
+   * Reports a failure no client sees in full, with its error: a request answered with
+   * InternalServerException, or a failed background task.
+   */
   error(message: string, meta?: Record<string, unknown> | Error): void;
 }
 

@@ -7,7 +7,9 @@ import { ProtonApiError } from './errors';
  * @public
  */
 export interface RequestRateLimit {
+  /** The sustained rate: tokens added to each access key's bucket per second. */
   requestsPerSecond: number;
+  /** The bucket's size: how many requests an access key may make at once after being idle. */
   burst: number;
 }
 

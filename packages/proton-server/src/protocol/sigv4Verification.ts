@@ -10,7 +10,9 @@ import { NodeSha256 } from './nodeSha256';
  * @public
  */
 export interface ProtonServerCredentials {
+  /** The access key ID requests are signed with; IDs starting with `PSDK` are reserved for deployments. */
   accessKeyId: string;
+  /** The secret access key the SigV4 signatures are checked with. */
   secretAccessKey: string;
 }
 

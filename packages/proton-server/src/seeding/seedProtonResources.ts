@@ -18,11 +18,20 @@ import {
   waitUntilServiceTemplateVersionRegistered,
 } from '@aws-sdk/client-proton';
 
-/** A template version to register from a bundle source, and whether to publish it. */
+/**
+ * A template version to register from a bundle source, and whether to publish it.
+ *
+ * @public
+ */
 export interface SeedTemplateVersion {
   /** `major.minor` the version must get; versions are registered in order. */
   version: string;
+  /**
+   * Where the template bundle is, as the `s3` source of CreateEnvironmentTemplateVersion or
+   * CreateServiceTemplateVersion.
+   */
   source: { bucket: string; key: string };
+  /** Publish the version once it is registered (and when it exists but is not published yet). */
   publish: boolean;
 }
 
@@ -32,12 +41,17 @@ export interface SeedTemplateVersion {
  * @public
  */
 export interface ProtonSeedPlan {
+  /** Environment templates to create (CreateEnvironmentTemplate), each with the versions to register. */
   environmentTemplates?: {
     name: string;
     displayName?: string;
     description?: string;
     versions: SeedTemplateVersion[];
   }[];
+  /**
+   * Service templates to create (CreateServiceTemplate), each with the versions to register; every
+   * version is registered compatible with `compatibleEnvironmentTemplates`.
+   */
   serviceTemplates?: {
     name: string;
     displayName?: string;
@@ -49,6 +63,7 @@ export interface ProtonSeedPlan {
     }[];
     versions: SeedTemplateVersion[];
   }[];
+  /** Environments to create (CreateEnvironment), after the templates; `spec` is the YAML spec text. */
   environments?: {
     name: string;
     templateName: string;
@@ -57,6 +72,7 @@ export interface ProtonSeedPlan {
     spec: string;
     tags?: Record<string, string>;
   }[];
+  /** Services to create (CreateService), after the environments; `spec` is the YAML spec text. */
   services?: {
     name: string;
     description?: string;

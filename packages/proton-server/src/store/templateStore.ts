@@ -2,7 +2,11 @@ import type { Knex } from 'knex';
 
 type Db = Knex | Knex.Transaction;
 
-/** Whether a template is a service template or an environment template. */
+/**
+ * Whether a template is a service template or an environment template.
+ *
+ * @public
+ */
 export type TemplateKind = 'service' | 'environment';
 
 /** The registration and publication states of a template version. */

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createProtonServer, ProtonServer } from '../ProtonServer';
+import type { ProtonServer } from '@proton-platform/proton-server';
+import { createProtonServer } from '../ProtonServer';
 import { writeTemplateBundle } from '../seeding/templateBundleArchive';
 import { noopTemplateBundleFiles } from './noopTemplateBundle';
 
@@ -14,11 +15,18 @@ import { noopTemplateBundleFiles } from './noopTemplateBundle';
  * @public
  */
 export interface ScratchControlPlane {
+  /** The running control plane, listening on 127.0.0.1 on a free port. */
   server: ProtonServer;
+  /** A Proton client for `us-east-1` pointed at the server and signed with `credentials`. */
   client: ProtonClient;
+  /** The key pair the server accepts, made at random for this control plane. */
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** Where template bundles are read from: write more with `writeTemplateBundle`. */
   bundlesDirectory: string;
+  /**
+   * The `{bucket, key}` sources of an environment and a service template bundle whose steps do
+   * nothing, ready to register as template versions.
+   */
   noopBundles: Record<
     'environment' | 'service',
     { bucket: string; key: string }

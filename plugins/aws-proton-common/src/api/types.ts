@@ -8,7 +8,9 @@
  * @public
  */
 export interface ProtonOutput {
+  /** The output's name, as the template's infrastructure code declares it. */
   key: string;
+  /** The output's value as a string (Proton's `valueString`; empty when Proton gave none). */
   value: string;
 }
 
@@ -36,14 +38,23 @@ export interface TemplateVersionStanding {
  * @public
  */
 export interface ServiceInstanceView {
+  /** The service instance's name, unique within its service. */
   name: string;
+  /** The service instance's ARN (`...:service/<service>/<instance>`). */
   arn: string;
+  /** The name of the environment the instance is deployed into. */
   environmentName: string;
+  /** The instance's deployment status, one of {@link PROTON_DEPLOYMENT_STATUSES} as Proton reports it. */
   deploymentStatus: string;
+  /** Proton's message about the deployment status, typically why the last deployment failed. */
   deploymentStatusMessage?: string;
+  /** The service template version the instance runs, against the recommended ones. */
   template: TemplateVersionStanding;
+  /** When the last deployment of the instance was attempted (ISO 8601). */
   lastDeploymentAttemptedAt?: string;
+  /** When the last deployment of the instance succeeded (ISO 8601). */
   lastDeploymentSucceededAt?: string;
+  /** The instance's outputs over all pages, sorted by key. */
   outputs: ProtonOutput[];
 }
 
@@ -53,20 +64,34 @@ export interface ServiceInstanceView {
  * @public
  */
 export interface ServiceOverview {
+  /** The service's ARN (`...:service/<name>`). */
   arn: string;
+  /** The service's name. */
   name: string;
+  /** The service's description, when it has one. */
   description?: string;
+  /** The service's status, one of {@link PROTON_SERVICE_STATUSES} as Proton reports it. */
   status: string;
+  /** Proton's message about the service status, typically why a create or update failed. */
   statusMessage?: string;
+  /** The name of the service template the service was created from. */
   templateName: string;
+  /** `major.minor` of the service template's recommended version, when it has one. */
   recommendedVersion?: string;
+  /** When the service was created (ISO 8601). */
   createdAt?: string;
+  /** When the service was last modified (ISO 8601). */
   lastModifiedAt?: string;
+  /**
+   * The service's pipeline, when its template has one: its deployment status, Proton's message about
+   * it, and the `major.minor` template version it runs.
+   */
   pipeline?: {
     deploymentStatus: string;
     deploymentStatusMessage?: string;
     templateVersion: string;
   };
+  /** Every instance of the service over all pages, sorted by name. */
   instances: ServiceInstanceView[];
   /** True while the service or any instance is still changing: views keep refreshing. */
   inProgress: boolean;
@@ -78,10 +103,15 @@ export interface ServiceOverview {
  * @public
  */
 export interface EnvironmentInstanceView {
+  /** The name of the service the instance belongs to. */
   serviceName: string;
+  /** The service instance's name, unique within its service. */
   name: string;
+  /** The instance's deployment status, one of {@link PROTON_DEPLOYMENT_STATUSES} as Proton reports it. */
   deploymentStatus: string;
+  /** The name of the service template the instance runs. */
   templateName: string;
+  /** `major.minor` of the service template version the instance runs. */
   templateVersion: string;
 }
 
@@ -91,16 +121,27 @@ export interface EnvironmentInstanceView {
  * @public
  */
 export interface EnvironmentOverview {
+  /** The environment's ARN (`...:environment/<name>`). */
   arn: string;
+  /** The environment's name. */
   name: string;
+  /** The environment's description, when it has one. */
   description?: string;
+  /** The environment's deployment status, one of {@link PROTON_DEPLOYMENT_STATUSES} as Proton reports it. */
   deploymentStatus: string;
+  /** Proton's message about the deployment status, typically why the last deployment failed. */
   deploymentStatusMessage?: string;
+  /** The name of the environment template the environment was created from. */
   templateName: string;
+  /** The environment template version the environment runs, against the recommended ones. */
   template: TemplateVersionStanding;
+  /** When the last deployment of the environment succeeded (ISO 8601). */
   lastDeploymentSucceededAt?: string;
+  /** The environment's outputs over all pages, sorted by key. */
   outputs: ProtonOutput[];
+  /** The service instances deployed into the environment, sorted by `service/instance`. */
   serviceInstances: EnvironmentInstanceView[];
+  /** True while the environment's deployment is still changing: views keep refreshing. */
   inProgress: boolean;
 }
 
@@ -110,10 +151,15 @@ export interface EnvironmentOverview {
  * @public
  */
 export interface DeploymentView {
+  /** The deployment's ID, as Proton assigns it. */
   id: string;
+  /** The ARN of the environment or service instance the deployment deploys. */
   targetArn: string;
+  /** The deployment's status, one of {@link PROTON_DEPLOYMENT_STATUSES} as Proton reports it. */
   status: string;
+  /** When the deployment was created (ISO 8601). */
   createdAt?: string;
+  /** When the deployment completed (ISO 8601); absent while it is still running. */
   completedAt?: string;
 }
 

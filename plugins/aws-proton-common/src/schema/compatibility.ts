@@ -30,6 +30,7 @@ export type ProtonIncompatibilityRule =
 export interface ProtonIncompatibility {
   /** The input, relative to the input type: `port`, `network.cidr`, `subnets[]` (array items); empty for the whole input type. */
   path: string;
+  /** The rule the change breaks, such as `input-removed` or `constraint-tightened`. */
   rule: ProtonIncompatibilityRule;
   /** What changed, for example `maximum tightened from 65535 to 1024`. */
   message: string;

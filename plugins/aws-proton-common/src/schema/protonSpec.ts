@@ -29,9 +29,11 @@ export interface ProtonServiceInstanceSpec {
  * @public
  */
 export interface ProtonServiceSpec {
+  /** Marks the spec as a service spec. */
   proton: 'ServiceSpec';
   /** The pipeline's inputs, as declared by the schema's `pipeline_input_type`. */
   pipeline?: ProtonInputs;
+  /** The service instances to create, each deployed to one environment; names are unique. */
   instances: ProtonServiceInstanceSpec[];
 }
 
@@ -41,6 +43,7 @@ export interface ProtonServiceSpec {
  * @public
  */
 export interface ProtonEnvironmentSpec {
+  /** Marks the spec as an environment spec. */
   proton: 'EnvironmentSpec';
   /** The environment's inputs, as declared by the schema's `environment_input_type`. */
   spec: ProtonInputs;
@@ -59,7 +62,9 @@ export type ProtonSpec = ProtonServiceSpec | ProtonEnvironmentSpec;
  * @public
  */
 export interface ServiceInstanceSpecInput {
+  /** The service instance name: 1 to 100 letters, digits, `-` or `_`, starting with a letter or digit. */
   name: string;
+  /** The name of the environment to deploy the instance to, with the same name rule. */
   environment: string;
   /** The instance's inputs; none when omitted. */
   inputs?: ProtonInputs;
@@ -71,6 +76,7 @@ export interface ServiceInstanceSpecInput {
  * @public
  */
 export interface BuildServiceSpecOptions {
+  /** The service instances, in order; their names must not repeat. */
   instances: ServiceInstanceSpecInput[];
   /** The pipeline's inputs; the spec has no `pipeline` section when omitted. */
   pipeline?: ProtonInputs;
@@ -207,12 +213,28 @@ export function parseProtonSpec(
   yamlText: string,
   expected: 'ServiceSpec',
 ): ProtonServiceSpec;
-/** @public */
+/**
+ * Parses the text of a Proton environment spec (`proton: EnvironmentSpec`, with `spec`); an absent
+ * or empty `spec` becomes `{}`. Inputs are checked against a schema by {@link validateEnvironmentSpec}.
+ *
+ * @param yamlText - the spec's YAML (or JSON) text
+ * @param expected - `EnvironmentSpec`: any other kind of spec is an error
+ * @throws ProtonSpecError listing every structural problem with its path, line and column
+ * @public
+ */
 export function parseProtonSpec(
   yamlText: string,
   expected: 'EnvironmentSpec',
 ): ProtonEnvironmentSpec;
-/** @public */
+/**
+ * Parses the text of a Proton spec of either kind, or of the `expected` kind when given; the
+ * result's `proton` tells which it is.
+ *
+ * @param yamlText - the spec's YAML (or JSON) text
+ * @param expected - when given, the kind the spec must be
+ * @throws ProtonSpecError listing every structural problem with its path, line and column
+ * @public
+ */
 export function parseProtonSpec(
   yamlText: string,
   expected?: ProtonSpec['proton'],

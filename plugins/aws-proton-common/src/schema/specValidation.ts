@@ -152,7 +152,7 @@ function result<T>(
  * every key of a given `pipeline` section as undeclared (see `undeclaredInputs`).
  *
  * @param schema - a service template's schema from {@link parseProtonSchema}
- * @param spec - the spec, for example from {@link parseProtonSpec}
+ * @param spec - the spec, for example from {@link (parseProtonSpec:1)}
  * @param options - see {@link SpecValidationOptions}
  * @throws ProtonSchemaError when `schema` is an environment template's
  * @public
@@ -207,7 +207,7 @@ export function validateServiceSpec(
  * problem with paths such as `spec.vpc_cidr`.
  *
  * @param schema - an environment template's schema from {@link parseProtonSchema}
- * @param spec - the spec, for example from {@link parseProtonSpec}
+ * @param spec - the spec, for example from {@link (parseProtonSpec:2)}
  * @param options - see {@link SpecValidationOptions}
  * @throws ProtonSchemaError when `schema` is a service template's
  * @public

@@ -30,24 +30,43 @@ export type ProtonSchemaType = (typeof PROTON_SCHEMA_TYPES)[number];
  * @public
  */
 export interface ProtonSchemaObject {
+  /** A reference to another type of the same schema, in the form `#/types/<name>`. */
   $ref?: string;
+  /** The value's type. */
   type?: ProtonSchemaType;
+  /** A short label for the input, shown as the form field's title. */
   title?: string;
+  /** A longer explanation of the input, shown as the form field's help text. */
   description?: string;
+  /** The value used when the input is not given. */
   default?: unknown;
+  /** The only values allowed. */
   enum?: unknown[];
+  /** The smallest number allowed (`number` and `integer`); exclusive when `exclusiveMinimum` is true. */
   minimum?: number;
+  /** The largest number allowed (`number` and `integer`); exclusive when `exclusiveMaximum` is true. */
   maximum?: number;
+  /** When true, the value must be greater than `minimum` rather than equal or greater. */
   exclusiveMinimum?: boolean;
+  /** When true, the value must be less than `maximum` rather than equal or less. */
   exclusiveMaximum?: boolean;
+  /** The fewest characters a `string` may have. */
   minLength?: number;
+  /** The most characters a `string` may have. */
   maxLength?: number;
+  /** A regular expression a `string` must contain a match of (unanchored, as in Proton). */
   pattern?: string;
+  /** The fewest items an `array` may have. */
   minItems?: number;
+  /** The most items an `array` may have. */
   maxItems?: number;
+  /** When true, the items of an `array` must all differ. */
   uniqueItems?: boolean;
+  /** The schema every item of an `array` must match. */
   items?: ProtonSchemaObject;
+  /** The inputs of an `object`, by name, in file order. */
   properties?: Record<string, ProtonSchemaObject>;
+  /** The names of the `object`'s inputs that must be given. */
   required?: string[];
 }
 
@@ -100,25 +119,48 @@ export interface ProtonSchema {
  * @public
  */
 export interface JsonSchema {
+  /** {@link JSON_SCHEMA_DRAFT_07} on the root schema; absent on nested ones. */
   $schema?: string;
+  /** The value's type. */
   type?: ProtonSchemaType;
+  /** A short label for the input, shown as the form field's title. */
   title?: string;
+  /** A longer explanation of the input, shown as the form field's help text. */
   description?: string;
+  /** The value used when the input is not given. */
   default?: unknown;
+  /** The only values allowed. */
   enum?: unknown[];
+  /** The smallest number allowed (inclusive). */
   minimum?: number;
+  /** The largest number allowed (inclusive). */
   maximum?: number;
+  /** The value must be greater than this number (draft-07 form of OpenAPI 3.0's boolean). */
   exclusiveMinimum?: number;
+  /** The value must be less than this number (draft-07 form of OpenAPI 3.0's boolean). */
   exclusiveMaximum?: number;
+  /** The fewest characters a string may have. */
   minLength?: number;
+  /** The most characters a string may have. */
   maxLength?: number;
+  /** A regular expression a string must contain a match of (unanchored). */
   pattern?: string;
+  /** The fewest items an array may have. */
   minItems?: number;
+  /** The most items an array may have. */
   maxItems?: number;
+  /** When true, the items of an array must all differ. */
   uniqueItems?: boolean;
+  /** The schema every item of an array must match, with `$ref`s inlined. */
   items?: JsonSchema;
+  /** The inputs of an object, by name, with `$ref`s inlined. */
   properties?: Record<string, JsonSchema>;
+  /** The names of the object's inputs that must be given; absent when none are. */
   required?: string[];
+  /**
+   * `false` on every object that declares `properties`, unless
+   * {@link ToJsonSchemaOptions.allowUndeclaredInputs} is set.
+   */
   additionalProperties?: boolean;
 }
 

@@ -13,8 +13,11 @@ import {
  * @public
  */
 export interface InstanceUpdateResult {
+  /** The service instance's name. */
   name: string;
+  /** The instance's deployment status right after the update started, usually `IN_PROGRESS`. */
   deploymentStatus: string;
+  /** `major.minor` of the template version the instance is being deployed with. */
   targetVersion: string;
 }
 
@@ -24,17 +27,32 @@ export interface InstanceUpdateResult {
  * @public
  */
 export interface AwsProtonApi {
+  /**
+   * The Proton service that the entity's `aws.amazon.com/aws-proton-service` annotation names, with
+   * its pipeline and every instance.
+   */
   getServiceOverview(entity: CompoundEntityRef): Promise<ServiceOverview>;
+  /**
+   * The Proton environment that the entity's `aws.amazon.com/aws-proton-environment` annotation
+   * names, with its outputs and the service instances deployed into it.
+   */
   getEnvironmentOverview(
     entity: CompoundEntityRef,
   ): Promise<EnvironmentOverview>;
+  /** The newest deployments (at most 50, newest first) of one instance of the entity's service. */
   listServiceInstanceDeployments(
     entity: CompoundEntityRef,
     instanceName: string,
   ): Promise<DeploymentView[]>;
+  /** The newest deployments (at most 50, newest first) of the entity's environment. */
   listEnvironmentDeployments(
     entity: CompoundEntityRef,
   ): Promise<DeploymentView[]>;
+  /**
+   * Redeploys one instance of the entity's service with its current spec (`CURRENT_VERSION`), or
+   * upgrades it to the recommended minor or major template version, keeping its spec. Needs the
+   * `aws-proton.service-instance.update` permission on the entity.
+   */
   updateServiceInstance(
     entity: CompoundEntityRef,
     instanceName: string,

@@ -15,6 +15,7 @@ import { AwsProtonApi, InstanceUpdateResult } from './AwsProtonApi';
  * @public
  */
 export class AwsProtonClient implements AwsProtonApi {
+  /** Creates a client that finds the `aws-proton` backend with `discoveryApi` and calls it with `fetchApi`. */
   constructor(
     private readonly options: {
       discoveryApi: DiscoveryApi;
@@ -22,16 +23,36 @@ export class AwsProtonClient implements AwsProtonApi {
     },
   ) {}
 
+  /**
+   * `GET .../v1/entities/<kind>/<namespace>/<name>/service`: see {@link AwsProtonApi.getServiceOverview}.
+   *
+   * @throws ResponseError with the backend's message, for example when the entity is not in the
+   *   catalog or has no Proton annotation, or the Proton call failed
+   */
   getServiceOverview(entity: CompoundEntityRef): Promise<ServiceOverview> {
     return this.request(`${this.entityPath(entity)}/service`);
   }
 
+  /**
+   * `GET .../v1/entities/<kind>/<namespace>/<name>/environment`: see
+   * {@link AwsProtonApi.getEnvironmentOverview}.
+   *
+   * @throws ResponseError with the backend's message, for example when the entity is not in the
+   *   catalog or has no Proton annotation, or the Proton call failed
+   */
   getEnvironmentOverview(
     entity: CompoundEntityRef,
   ): Promise<EnvironmentOverview> {
     return this.request(`${this.entityPath(entity)}/environment`);
   }
 
+  /**
+   * `GET .../service/instances/<instance>/deployments`: see
+   * {@link AwsProtonApi.listServiceInstanceDeployments}.
+   *
+   * @throws ResponseError with the backend's message, for example when the entity is not in the
+   *   catalog or has no Proton annotation, or the Proton call failed
+   */
   listServiceInstanceDeployments(
     entity: CompoundEntityRef,
     instanceName: string,
@@ -43,12 +64,25 @@ export class AwsProtonClient implements AwsProtonApi {
     );
   }
 
+  /**
+   * `GET .../environment/deployments`: see {@link AwsProtonApi.listEnvironmentDeployments}.
+   *
+   * @throws ResponseError with the backend's message, for example when the entity is not in the
+   *   catalog or has no Proton annotation, or the Proton call failed
+   */
   listEnvironmentDeployments(
     entity: CompoundEntityRef,
   ): Promise<DeploymentView[]> {
     return this.request(`${this.entityPath(entity)}/environment/deployments`);
   }
 
+  /**
+   * `POST .../service/instances/<instance>/deployments` with `{ deploymentType }`: see
+   * {@link AwsProtonApi.updateServiceInstance}.
+   *
+   * @throws ResponseError with the backend's message, for example when the permission policy denies
+   *   the update, the instance is being deployed, or there is no newer version to upgrade to
+   */
   updateServiceInstance(
     entity: CompoundEntityRef,
     instanceName: string,

@@ -35,28 +35,51 @@ import {
   requireField,
 } from '@proton-platform/plugin-aws-proton-node';
 import {
-  EntityDefaults,
+  AwsProtonEntityDefaults,
   environmentEntity,
   serviceEntity,
   templateEntity,
 } from './protonEntities';
-import { InventoryScope, ProtonInventoryReader } from './protonInventory';
+import {
+  AwsProtonInventoryScope,
+  ProtonInventoryReader,
+} from './protonInventory';
 import { serviceTemplateWizard } from './templateWizard';
 
-interface ProviderSettings {
+/**
+ * The settings of one {@link AwsProtonEntityProvider}, as {@link AwsProtonEntityProvider.fromConfig}
+ * reads them from one key of `catalog.providers.awsProton`.
+ *
+ * @public
+ */
+export interface AwsProtonEntityProviderSettings {
+  /** The provider's key under `catalog.providers.awsProton`; the provider is named `aws-proton:<id>`. */
   id: string;
+  /** The AWS account and Region the provider reads; both must be allowed by the `awsProton` configuration. */
   target: ProtonTarget;
-  scope: InventoryScope;
-  defaults: Omit<EntityDefaults, 'location'>;
+  /** Which parts of Proton the provider reads. */
+  scope: AwsProtonInventoryScope;
+  /** The owner and lifecycle of entities that do not name their own; the location is derived from `id`. */
+  defaults: Omit<AwsProtonEntityDefaults, 'location'>;
 }
 
-/** What the provider needs from the backend. */
+/**
+ * What an {@link AwsProtonEntityProvider} needs from the backend.
+ *
+ * @public
+ */
 export interface AwsProtonEntityProviderDeps {
+  /** Makes the Proton clients; the provider's account and Region must be among the allowed ones. */
   clients: ProtonClientFactory;
+  /** Logs each read, and failed reads and event ingestions. */
   logger: LoggerService;
+  /** Schedules the provider's periodic reads (`fromConfig` only). */
   scheduler: SchedulerService;
+  /** Finds services that a `catalog-info.yaml` elsewhere already describes, so they are not ingested twice. */
   catalog: CatalogService;
+  /** Gives the service credentials for the catalog queries. */
   auth: AuthService;
+  /** When given, changes announced on the `aws-proton` topic are ingested at once. */
   events?: EventsService;
 }
 
@@ -71,7 +94,7 @@ export interface AwsProtonEntityProviderDeps {
 export class AwsProtonEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
   private readonly inventory: ProtonInventoryReader;
-  private readonly defaults: EntityDefaults;
+  private readonly defaults: AwsProtonEntityDefaults;
 
   /** One provider per key of `catalog.providers.awsProton`. */
   static fromConfig(
@@ -83,7 +106,7 @@ export class AwsProtonEntityProvider implements EntityProvider {
       const section = providers!.getConfig(id);
       const ingest = (key: string) =>
         section.getOptionalBoolean(`ingest.${key}`) ?? true;
-      const settings: ProviderSettings = {
+      const settings: AwsProtonEntityProviderSettings = {
         id,
         target: deps.clients.resolveTarget({
           accountId: section.getOptionalString('accountId'),
@@ -113,8 +136,12 @@ export class AwsProtonEntityProvider implements EntityProvider {
     });
   }
 
+  /**
+   * Creates a provider for one account and Region. Without a `runner` it reads only when
+   * {@link AwsProtonEntityProvider.refresh} is called (or an event arrives).
+   */
   constructor(
-    private readonly settings: ProviderSettings,
+    private readonly settings: AwsProtonEntityProviderSettings,
     private readonly deps: AwsProtonEntityProviderDeps,
     private readonly runner?: SchedulerServiceTaskRunner,
   ) {
@@ -125,10 +152,16 @@ export class AwsProtonEntityProvider implements EntityProvider {
     };
   }
 
+  /** The provider's name, `aws-proton:<id>`; also the location key of every entity it emits. */
   getProviderName(): string {
     return `aws-proton:${this.settings.id}`;
   }
 
+  /**
+   * Called by the catalog: subscribes to the `aws-proton` events topic (when `events` is given) and
+   * starts the scheduled reads (when a task runner is given). A failed read is logged and keeps the
+   * entities of the last good read.
+   */
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.connection = connection;
     await this.deps.events?.subscribe({

@@ -22,11 +22,23 @@ import { requireField } from '@proton-platform/plugin-aws-proton-node';
 export const OWNER_TAG = 'backstage:owner';
 export const LIFECYCLE_TAG = 'backstage:lifecycle';
 
-/** How entities are named and owned. */
-export interface EntityDefaults {
+/**
+ * How an {@link AwsProtonEntityProvider}'s entities are located and owned.
+ *
+ * @public
+ */
+export interface AwsProtonEntityDefaults {
   /** The provider's location, e.g. `aws-proton:production`. */
   location: string;
+  /**
+   * The `spec.owner` of entities whose Proton resource has no `backstage:owner` tag, and of templates
+   * and scaffolder templates (`defaultOwner`, default `unknown`).
+   */
   owner: string;
+  /**
+   * The `spec.lifecycle` of services that have no `backstage:lifecycle` tag (`defaultLifecycle`,
+   * default `production`).
+   */
   lifecycle: string;
 }
 
@@ -42,7 +54,11 @@ export function protonEntityName(name: string): string {
     .replace(/-+$/, '');
 }
 
-function annotations(defaults: EntityDefaults, key: string, arn: string) {
+function annotations(
+  defaults: AwsProtonEntityDefaults,
+  key: string,
+  arn: string,
+) {
   return {
     [key]: arn,
     [ANNOTATION_LOCATION]: defaults.location,
@@ -53,7 +69,7 @@ function annotations(defaults: EntityDefaults, key: string, arn: string) {
 export function environmentEntity(
   environment: EnvironmentSummary,
   tags: Record<string, string>,
-  defaults: EntityDefaults,
+  defaults: AwsProtonEntityDefaults,
 ): Entity {
   const name = requireField(environment.name, 'environment.name');
   return {
@@ -81,7 +97,7 @@ export function serviceEntity(
   service: ServiceSummary,
   instances: ServiceInstanceSummary[],
   tags: Record<string, string>,
-  defaults: EntityDefaults,
+  defaults: AwsProtonEntityDefaults,
 ): Entity {
   const name = requireField(service.name, 'service.name');
   const environments = [
@@ -117,7 +133,7 @@ export function serviceEntity(
 export function templateEntity(
   template: ServiceTemplateSummary | EnvironmentTemplateSummary,
   kind: 'service' | 'environment',
-  defaults: EntityDefaults,
+  defaults: AwsProtonEntityDefaults,
 ): Entity {
   const name = requireField(template.name, 'template.name');
   return {

@@ -45,12 +45,25 @@ export interface ProtonInventory {
   tags: Map<string, Record<string, string>>;
 }
 
-/** Which parts of Proton a provider reads. */
-export interface InventoryScope {
+/**
+ * Which parts of Proton an {@link AwsProtonEntityProvider} reads, from its `ingest` and
+ * `ownerFromTags` configuration.
+ *
+ * @public
+ */
+export interface AwsProtonInventoryScope {
+  /** Read environments, ingested as `Resource` entities. */
   environments: boolean;
+  /** Read services and their instances, ingested as `Component` entities. */
   services: boolean;
+  /** Read service and environment templates, ingested as `Resource` entities. */
   templates: boolean;
+  /** Read published service template versions, ingested as one scaffolder `Template` per major version. */
   wizards: boolean;
+  /**
+   * Read each environment's and service's tags for `backstage:owner` and `backstage:lifecycle`: one
+   * ListTagsForResource call per resource the first time it is seen, since Proton's list calls return no tags.
+   */
   tags: boolean;
 }
 
@@ -82,7 +95,7 @@ export class ProtonInventoryReader {
 
   async read(
     client: ProtonClient,
-    scope: InventoryScope,
+    scope: AwsProtonInventoryScope,
   ): Promise<ProtonInventory> {
     const list = <T>(operation: string, load: () => Promise<T>) =>
       callProton({ operation, ...this.target }, load);

@@ -10,9 +10,7 @@ import {
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
 import scaffolderModuleAwsProton from '@proton-platform/plugin-scaffolder-backend-module-aws-proton';
-import {
-  seedProtonResources,
-} from '@proton-platform/proton-server';
+import { seedProtonResources } from '@proton-platform/proton-server';
 import {
   noopTemplateBundleFiles,
   ScratchControlPlane,

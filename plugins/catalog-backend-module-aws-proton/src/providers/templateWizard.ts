@@ -10,7 +10,7 @@ import {
 } from '@proton-platform/plugin-aws-proton-common';
 import { ProtonTarget } from '@proton-platform/plugin-aws-proton-node';
 import { JsonObject } from '@backstage/types';
-import { EntityDefaults, protonEntityName } from './protonEntities';
+import { AwsProtonEntityDefaults, protonEntityName } from './protonEntities';
 import { PublishedServiceTemplateVersion } from './protonInventory';
 
 const PROTON_NAME = {
@@ -28,7 +28,7 @@ export function serviceTemplateWizard(
   version: PublishedServiceTemplateVersion,
   templateArn: string,
   target: ProtonTarget,
-  defaults: EntityDefaults,
+  defaults: AwsProtonEntityDefaults,
 ): Entity {
   const schema = parseProtonSchema(version.schema);
   // JSON Schema objects are plain JSON data

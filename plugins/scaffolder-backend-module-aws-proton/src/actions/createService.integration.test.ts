@@ -7,9 +7,7 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import {
-  countProtonCalls,
-} from '@proton-platform/proton-server/testUtils';
+import { countProtonCalls } from '@proton-platform/proton-server/testUtils';
 import {
   startTestControlPlane,
   TestControlPlane,

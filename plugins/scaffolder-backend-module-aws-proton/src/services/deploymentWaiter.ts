@@ -14,9 +14,13 @@ import { ProtonSession } from './ProtonSession';
 /**
  * How often a deployment is polled: the first wait, growing by half each round up to the longest,
  * and back to the first whenever something changed (others are then likely to change soon).
+ *
+ * @public
  */
 export interface PollIntervals {
+  /** The first wait, and the wait after any status changed, in milliseconds (default 1000). */
   initialMs: number;
+  /** The longest wait between two polls, in milliseconds (default 10000). */
   maxMs: number;
 }
 

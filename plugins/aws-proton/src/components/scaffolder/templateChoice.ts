@@ -4,8 +4,11 @@
  * @public
  */
 export interface ProtonTemplateChoice {
+  /** The service template's name. */
   name: string;
+  /** The template's major version, such as `1`. */
   majorVersion: string;
+  /** The minor version, such as `2`; absent for the recommended minor version of `majorVersion`. */
   minorVersion?: string;
 }
 
@@ -17,13 +20,19 @@ export interface ProtonTemplateChoice {
  * @public
  */
 export interface ProtonTemplateOptions {
+  /** A fixed template's name; used together with `templateMajorVersion`. */
   templateName?: string;
+  /** A fixed template's major version; without it `templateName` is ignored and the picked template is used. */
   templateMajorVersion?: string;
+  /** A fixed template's minor version; the recommended minor version of the major version when omitted. */
   templateMinorVersion?: string;
+  /** The form field holding a `ProtonServiceTemplatePicker` value; `serviceTemplate` by default. */
   templateField?: string;
   /** `service` (default) or `environment` templates. */
   templateKind?: 'service' | 'environment';
+  /** The AWS account to read templates and environments from; the backend's default when omitted. */
   accountId?: string;
+  /** The AWS Region to read templates and environments from; the backend's default when omitted. */
   region?: string;
 }
 

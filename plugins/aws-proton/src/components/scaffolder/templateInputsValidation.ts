@@ -28,6 +28,10 @@ import {
  * @public
  */
 export interface ProtonTemplateInputsOptions extends ProtonTemplateOptions {
+  /**
+   * Which inputs of the template the field edits; `environment` or `service` by `templateKind` when
+   * omitted.
+   */
   inputs?: ProtonInputsKind;
 }
 
@@ -130,10 +134,17 @@ export function issuesErrorSchema(
   return root;
 }
 
-type UiSchema = Record<string, any> | undefined;
+/**
+ * The `uiSchema` the scaffolder hands {@link validateTemplateInputs}: that of the
+ * `ui:field: ProtonTemplateInputs` field itself, or of a list whose items have such a property (the
+ * field's `ui:options` are read from it); undefined when the form has none.
+ *
+ * @public
+ */
+export type ProtonTemplateInputsUiSchema = Record<string, any> | undefined;
 
 /** Where the validated values are: the field itself, or (in a list of objects) a property of each item. */
-function locate(data: unknown, uiSchema: UiSchema) {
+function locate(data: unknown, uiSchema: ProtonTemplateInputsUiSchema) {
   if (uiSchema?.['ui:field'] === 'ProtonTemplateInputs') {
     return {
       options: uiSchema['ui:options'] ?? {},
@@ -179,7 +190,11 @@ function describeInputIssue(
 /**
  * The validation of `ProtonTemplateInputs`, run by the wizard before it moves on: every bad field
  * is reported with its path. In a list of instances the scaffolder hands it the whole list, so each
- * item's inputs are checked.
+ * item's inputs are checked. Nothing is checked until a template is chosen.
+ *
+ * @throws ResponseError when the template version cannot be read from the `aws-proton` backend;
+ *   ProtonSchemaError when its schema is invalid
+ * @public
  */
 export async function validateTemplateInputs(
   data: unknown,
@@ -187,7 +202,7 @@ export async function validateTemplateInputs(
   context: {
     apiHolder: ApiHolder;
     formData: Record<string, unknown>;
-    uiSchema?: UiSchema;
+    uiSchema?: ProtonTemplateInputsUiSchema;
   },
 ): Promise<void> {
   const found = locate(data, context.uiSchema);
