@@ -1,9 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { TestApiProvider } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen } from '@testing-library/react';
 import { awsProtonApiRef } from '../../api/AwsProtonApi';
 import { EnvironmentOverviewCard } from './EnvironmentOverviewCard';
+import { renderSettled } from '../../__testUtils__/renderSettled';
 
 const entity = (annotations: Record<string, string> = {}): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -14,7 +15,7 @@ const entity = (annotations: Record<string, string> = {}): Entity => ({
 
 describe('EnvironmentOverviewCard', () => {
   it('shows the status, outputs and the service instances deployed into the environment', async () => {
-    await renderInTestApp(
+    await renderSettled(
       <TestApiProvider
         apis={[
           [
@@ -64,7 +65,7 @@ describe('EnvironmentOverviewCard', () => {
   });
 
   it('shows the empty state on an entity without the environment annotation', async () => {
-    await renderInTestApp(
+    await renderSettled(
       <TestApiProvider apis={[[awsProtonApiRef, {}]]}>
         <EntityProvider entity={entity()}>
           <EnvironmentOverviewCard />

@@ -1,15 +1,12 @@
 import { Entity } from '@backstage/catalog-model';
-import {
-  mockApis,
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/test-utils';
+import { mockApis, TestApiProvider } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { ServiceOverview } from '@proton-platform/plugin-aws-proton-common';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { AwsProtonApi, awsProtonApiRef } from '../../api/AwsProtonApi';
+import { renderSettled } from '../../__testUtils__/renderSettled';
 import { ServiceOverviewCard } from './ServiceOverviewCard';
 
 const ARN = 'arn:aws:proton:us-east-1:000000000000:service/hello-nginx';
@@ -73,7 +70,7 @@ async function render(
   api: Partial<AwsProtonApi>,
   allow: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
 ) {
-  return renderInTestApp(
+  return renderSettled(
     <TestApiProvider
       apis={[
         [awsProtonApiRef, api],

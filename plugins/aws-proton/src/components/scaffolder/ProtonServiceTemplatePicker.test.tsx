@@ -1,11 +1,12 @@
 import { coreApis } from '@backstage/frontend-plugin-api';
 
 import { Stepper } from '@backstage/plugin-scaffolder-react/alpha';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { TestApiProvider } from '@backstage/frontend-test-utils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { protonFieldExtensionOptions } from './fieldExtensions';
 import { catalogApis } from './testFixtures';
+import { renderSettled } from '../../__testUtils__/renderSettled';
 
 // generous: the wizard renders slowly when the machine is busy
 const SLOW = { timeout: 5000 };
@@ -19,7 +20,7 @@ describe('ProtonServiceTemplatePicker', () => {
   it('lists published templates with description and recommended version, and picks a version', async () => {
     const apis = catalogApis();
     const onCreate = jest.fn(async () => {});
-    await renderInTestApp(
+    await renderSettled(
       <TestApiProvider
         apis={[
           [coreApis.discovery, apis.discoveryApi],

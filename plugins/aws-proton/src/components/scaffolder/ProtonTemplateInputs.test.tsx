@@ -1,11 +1,12 @@
 import { coreApis } from '@backstage/frontend-plugin-api';
 
 import { Stepper } from '@backstage/plugin-scaffolder-react/alpha';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { TestApiProvider } from '@backstage/frontend-test-utils';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { protonFieldExtensionOptions } from './fieldExtensions';
 import { catalogApis } from './testFixtures';
+import { renderSettled } from '../../__testUtils__/renderSettled';
 
 // generous: the wizard renders slowly when the machine is busy
 const SLOW = { timeout: 5000 };
@@ -53,7 +54,7 @@ describe('ProtonTemplateInputs', () => {
   it("renders the template's inputs with their defaults, and validates them like the action before moving on", async () => {
     const apis = catalogApis();
     const onCreate = jest.fn(async () => {});
-    await renderInTestApp(
+    await renderSettled(
       <TestApiProvider
         apis={[
           [coreApis.discovery, apis.discoveryApi],
@@ -79,8 +80,9 @@ describe('ProtonTemplateInputs', () => {
     );
     const port = await screen.findByLabelText(/Container port/, {}, SLOW);
     expect(port).toHaveValue(80);
+    // descriptions are rendered as markdown, which the app loads lazily
     expect(
-      screen.getByText('The port the container listens on'),
+      await screen.findByText('The port the container listens on', {}, SLOW),
     ).toBeInTheDocument();
     expect(screen.getByLabelText(/URL path/)).toBeRequired();
     expect(screen.getByRole('button', { name: /CPU units/ })).toHaveTextContent(
