@@ -87,4 +87,14 @@ test('the environment page lists its outputs and the service instances deployed 
     instances.getByRole('row', { name: /hello-nginx/ }),
   ).toBeVisible();
   await docsScreenshot(page, 'environment-entity-page');
+
+  // each output's copy button puts its value on the clipboard
+  await page.context().grantPermissions(['clipboard-read']);
+  await page.getByRole('button', { name: 'Copy vpcId' }).click();
+  await expect(
+    page.getByRole('button', { name: 'Copied vpcId' }),
+  ).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+    'vpc-dev-simulated',
+  );
 });
