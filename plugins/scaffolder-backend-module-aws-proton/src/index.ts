@@ -9,5 +9,18 @@ export { createAwsProtonServiceAction } from './actions/createService';
 export { createAwsProtonServiceInstanceAction } from './actions/createServiceInstance';
 export { createAwsProtonEnvironmentAction } from './actions/createEnvironment';
 export { createAwsProtonUpdateServiceInstanceAction } from './actions/updateServiceInstance';
+export type {
+  AwsProtonCommonInput,
+  AwsProtonTemplateVersionInput,
+  AwsProtonInstanceOutput,
+  AwsProtonCreateServiceInput,
+  AwsProtonCreateServiceOutput,
+  AwsProtonCreateServiceInstanceInput,
+  AwsProtonServiceInstanceOutput,
+  AwsProtonUpdateServiceInstanceInput,
+  AwsProtonUpdateServiceInstanceOutput,
+  AwsProtonCreateEnvironmentInput,
+  AwsProtonCreateEnvironmentOutput,
+} from './actions/actionTypes';
 export type { ProtonActionOptions } from './services/actionOptions';
 export type { PollIntervals } from './services/deploymentWaiter';

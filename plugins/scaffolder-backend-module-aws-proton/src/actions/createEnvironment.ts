@@ -1,5 +1,13 @@
 import { InputError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import type {
+  AwsProtonCreateEnvironmentInput,
+  AwsProtonCreateEnvironmentOutput,
+  SameKeys,
+} from './actionTypes';
 import {
   awsProtonEnvironmentCreatePermission,
   buildEnvironmentSpec,
@@ -38,9 +46,15 @@ import { examples } from './createEnvironment.examples';
  *
  * @public
  */
-export function createAwsProtonEnvironmentAction(options: ProtonActionOptions) {
+export function createAwsProtonEnvironmentAction(
+  options: ProtonActionOptions,
+): TemplateAction<
+  AwsProtonCreateEnvironmentInput,
+  AwsProtonCreateEnvironmentOutput,
+  'v2'
+> {
   const { clients } = options;
-  return createTemplateAction({
+  const action = createTemplateAction({
     id: 'aws:proton:create-environment',
     description:
       'Creates an AWS Proton environment from an environment template and waits for its deployment',
@@ -184,4 +198,11 @@ export function createAwsProtonEnvironmentAction(options: ProtonActionOptions) {
       );
     },
   });
+  // the schema above and the declared types have the same inputs and outputs
+  const checked: SameKeys<
+    typeof action,
+    AwsProtonCreateEnvironmentInput,
+    AwsProtonCreateEnvironmentOutput
+  > = action;
+  return checked;
 }

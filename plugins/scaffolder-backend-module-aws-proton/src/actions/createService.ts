@@ -1,5 +1,13 @@
 import { InputError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import type {
+  AwsProtonCreateServiceInput,
+  AwsProtonCreateServiceOutput,
+  SameKeys,
+} from './actionTypes';
 import {
   awsProtonServiceCreatePermission,
   buildServiceSpec,
@@ -85,9 +93,15 @@ function specTextOf(
  *
  * @public
  */
-export function createAwsProtonServiceAction(options: ProtonActionOptions) {
+export function createAwsProtonServiceAction(
+  options: ProtonActionOptions,
+): TemplateAction<
+  AwsProtonCreateServiceInput,
+  AwsProtonCreateServiceOutput,
+  'v2'
+> {
   const { clients } = options;
-  return createTemplateAction({
+  const action = createTemplateAction({
     id: 'aws:proton:create-service',
     description:
       'Creates an AWS Proton service from a service template, with its instances given as inputs or by a spec file in the workspace, and waits for their deployment',
@@ -305,4 +319,11 @@ export function createAwsProtonServiceAction(options: ProtonActionOptions) {
       );
     },
   });
+  // the schema above and the declared types have the same inputs and outputs
+  const checked: SameKeys<
+    typeof action,
+    AwsProtonCreateServiceInput,
+    AwsProtonCreateServiceOutput
+  > = action;
+  return checked;
 }

@@ -1,5 +1,13 @@
 import { InputError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import type {
+  AwsProtonCreateServiceInstanceInput,
+  AwsProtonServiceInstanceOutput,
+  SameKeys,
+} from './actionTypes';
 import {
   awsProtonServiceCreatePermission,
   buildServiceSpec,
@@ -53,9 +61,13 @@ export function instanceSpecText(
  */
 export function createAwsProtonServiceInstanceAction(
   options: ProtonActionOptions,
-) {
+): TemplateAction<
+  AwsProtonCreateServiceInstanceInput,
+  AwsProtonServiceInstanceOutput,
+  'v2'
+> {
   const { clients } = options;
-  return createTemplateAction({
+  const action = createTemplateAction({
     id: 'aws:proton:create-service-instance',
     description:
       'Adds an instance to an existing AWS Proton service, in one environment, and waits for its deployment',
@@ -166,4 +178,11 @@ export function createAwsProtonServiceInstanceAction(
       await finishInstanceDeployment(ctx, options, session, logger, input);
     },
   });
+  // the schema above and the declared types have the same inputs and outputs
+  const checked: SameKeys<
+    typeof action,
+    AwsProtonCreateServiceInstanceInput,
+    AwsProtonServiceInstanceOutput
+  > = action;
+  return checked;
 }

@@ -1,6 +1,14 @@
 import { UpdateServiceInstanceCommand } from '@aws-sdk/client-proton';
 import { NotFoundError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import type {
+  AwsProtonUpdateServiceInstanceInput,
+  AwsProtonUpdateServiceInstanceOutput,
+  SameKeys,
+} from './actionTypes';
 import {
   awsProtonServiceInstanceUpdatePermission,
   InstanceDeploymentType,
@@ -37,9 +45,13 @@ const DEPLOYMENT_TYPES: Record<string, InstanceDeploymentType> = {
  */
 export function createAwsProtonUpdateServiceInstanceAction(
   options: ProtonActionOptions,
-) {
+): TemplateAction<
+  AwsProtonUpdateServiceInstanceInput,
+  AwsProtonUpdateServiceInstanceOutput,
+  'v2'
+> {
   const { clients } = options;
-  return createTemplateAction({
+  const action = createTemplateAction({
     id: 'aws:proton:update-service-instance',
     description:
       'Changes the inputs of an AWS Proton service instance or upgrades it to the recommended minor or major template version, and waits for the deployment',
@@ -204,4 +216,11 @@ export function createAwsProtonUpdateServiceInstanceAction(
       await finishInstanceDeployment(ctx, options, session, logger, input);
     },
   });
+  // the schema above and the declared types have the same inputs and outputs
+  const checked: SameKeys<
+    typeof action,
+    AwsProtonUpdateServiceInstanceInput,
+    AwsProtonUpdateServiceInstanceOutput
+  > = action;
+  return checked;
 }
