@@ -2,16 +2,11 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  CompoundEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
 import {
   AWS_PROTON_ENVIRONMENT_ANNOTATION,
   AWS_PROTON_SERVICE_ANNOTATION,
-  awsProtonServiceInstanceUpdatePermission,
   InstanceDeploymentType,
 } from '@proton-platform/plugin-aws-proton-common';
 import express, { Request } from 'express';
@@ -20,6 +15,7 @@ import { DeploymentHistoryService } from './services/DeploymentHistoryService';
 import { EntityArnResolver } from './services/EntityArnResolver';
 import { EnvironmentOverviewService } from './services/EnvironmentOverviewService';
 import { InstanceUpdateService } from './services/InstanceUpdateService';
+import { requireInstanceUpdatePermission } from './services/instanceUpdatePermission';
 import { ServiceOverviewService } from './services/ServiceOverviewService';
 import {
   TemplateCatalogService,
@@ -143,22 +139,7 @@ export async function createRouter(
         'service',
         credentials,
       );
-      const [decision] = await permissions.authorize(
-        [
-          {
-            permission: awsProtonServiceInstanceUpdatePermission,
-            resourceRef: stringifyEntityRef(ref),
-          },
-        ],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `You may not redeploy or upgrade the instances of ${stringifyEntityRef(
-            ref,
-          )} (${awsProtonServiceInstanceUpdatePermission.name})`,
-        );
-      }
+      await requireInstanceUpdatePermission(permissions, ref, credentials);
       res
         .status(202)
         .json(

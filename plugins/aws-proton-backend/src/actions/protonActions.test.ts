@@ -273,7 +273,7 @@ describe('the AWS Proton actions, through the MCP endpoint', () => {
         });
         expect(refused.isError).toBe(true);
         expect(textOf(refused)).toContain(
-          'You may not upgrade the instances of component:default/orders (aws-proton.service-instance.update)',
+          'You may not redeploy or upgrade the instances of component:default/orders (aws-proton.service-instance.update)',
         );
       }
       const { serviceInstance } = await controlPlane.client.send(

@@ -1,20 +1,15 @@
 import { PermissionsService } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import {
-  CompoundEntityRef,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
 import {
   AWS_PROTON_ENVIRONMENT_TEMPLATE_ANNOTATION,
   AWS_PROTON_SERVICE_ANNOTATION,
   AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION,
-  awsProtonServiceInstanceUpdatePermission,
 } from '@proton-platform/plugin-aws-proton-common';
 import { EntityArnResolver } from '../services/EntityArnResolver';
 import { InstanceUpdateService } from '../services/InstanceUpdateService';
+import { requireInstanceUpdatePermission } from '../services/instanceUpdatePermission';
 import { ServiceOverviewService } from '../services/ServiceOverviewService';
 import { TemplateUsageService } from '../services/TemplateUsageService';
 
@@ -246,22 +241,7 @@ export function registerProtonActions(options: ProtonActionsOptions): void {
         'service',
         credentials,
       );
-      const [decision] = await permissions.authorize(
-        [
-          {
-            permission: awsProtonServiceInstanceUpdatePermission,
-            resourceRef: stringifyEntityRef(ref),
-          },
-        ],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `You may not upgrade the instances of ${stringifyEntityRef(ref)} (${
-            awsProtonServiceInstanceUpdatePermission.name
-          })`,
-        );
-      }
+      await requireInstanceUpdatePermission(permissions, ref, credentials);
       const plan = await updates.planUpdate(
         arn,
         input.instanceName,
