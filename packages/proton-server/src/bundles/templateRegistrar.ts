@@ -35,6 +35,11 @@ export interface TemplateRegistration extends TemplateVersionRef {
   bundleFile: string;
   /** Service templates with a pipeline must ship `pipeline_infrastructure/`. */
   requiresPipeline?: boolean;
+  /**
+   * An environment template with `provisioning: CUSTOMER_MANAGED` describes infrastructure that
+   * exists already: its bundle holds only `schema/`, and an `infrastructure/` folder is refused.
+   */
+  customerManaged?: boolean;
   /** When the version was created: a version deleted and created again is another registration. */
   createdAt: Date;
   /** The registration attempt this server claimed (1, then more after interruptions). */
@@ -43,7 +48,7 @@ export interface TemplateRegistration extends TemplateVersionRef {
 
 function manifestsRequired(registration: TemplateRegistration): string[] {
   if (registration.kind === 'environment') {
-    return ['infrastructure/manifest.yaml'];
+    return registration.customerManaged ? [] : ['infrastructure/manifest.yaml'];
   }
   return [
     'instance_infrastructure/manifest.yaml',
@@ -113,6 +118,15 @@ export class TemplateRegistrar {
           `the template bundle has no ${missing.join(' and no ')}, which a ${
             registration.kind
           } template needs`,
+        );
+      }
+      if (
+        registration.customerManaged &&
+        fs.existsSync(path.join(root, 'infrastructure'))
+      ) {
+        throw new BundleRejectedError(
+          'the template bundle has an infrastructure/ folder, which a customer managed environment template ' +
+            'cannot have: its environments describe infrastructure that exists already, so the bundle holds only schema/',
         );
       }
       schemaYaml = await fs.promises.readFile(
@@ -235,12 +249,15 @@ export class TemplateRegistrar {
       }
       const template = await this.knex('templates')
         .where({ kind: record.kind, name: record.templateName })
-        .first('pipeline_provisioning');
+        .first('pipeline_provisioning', 'provisioning');
       await this.register({
         ...base,
         bundleFile,
         requiresPipeline:
           record.kind === 'service' && !template?.pipeline_provisioning,
+        customerManaged:
+          record.kind === 'environment' &&
+          template?.provisioning === 'CUSTOMER_MANAGED',
       });
     }
   }

@@ -136,7 +136,7 @@ for page in client.get_paginator('list_environment_templates').paginate(Paginati
     names += [t['name'] for t in page['templates']]
 errors = {}
 try:
-    client.create_environment_template(name='from-boto3')
+    client.create_environment_template(name='from-boto3', description='another')
 except botocore.exceptions.ClientError as error:
     errors['duplicate'] = [error.response['Error']['Code'], error.response['ResponseMetadata']['HTTPStatusCode']]
 bad = boto3.client('proton', endpoint_url=${JSON.stringify(
@@ -158,7 +158,7 @@ print(json.dumps({'names': names, 'errors': errors}))
     expect(JSON.parse(stdout)).toEqual({
       names: ['from-boto3'],
       errors: {
-        duplicate: ['ConflictException', 409],
+        duplicate: ['ValidationException', 400],
         signature: ['InvalidSignatureException', 403],
       },
     });

@@ -1,3 +1,5 @@
+import type { ProtonInputs } from '@proton-platform/plugin-aws-proton-common';
+import type { DeploymentOutput } from '../deployments/deploymentRunner';
 import { OPEN_DEPLOYMENT_STATUSES } from '../deployments/deploymentCoordinator';
 import {
   conflictError,
@@ -20,9 +22,14 @@ import type {
   OperationDefinition,
   OperationInput,
 } from './operationContext';
+import {
+  rememberCreateRequest,
+  requireRepeatOfCreate,
+} from './idempotentCreates';
 import { fetchPage } from './pagination';
+import { requireTemplate } from './templates';
 import { environmentArn } from './resourceArns';
-import { checkEnvironmentSpec } from './specInputs';
+import { checkEnvironmentSpec, resolveCurrentValuesInSpec } from './specInputs';
 import {
   selectPublishedVersion,
   selectUpdateVersion,
@@ -80,13 +87,59 @@ function environmentState(record: EnvironmentRecord): Record<string, unknown> {
   };
 }
 
-/** Records a deployment of the environment and hands it to the runner after commit. */
+/** The most characters of an output value, as the Proton model allows. */
+const MAX_OUTPUT_LENGTH = 1024;
+
+/**
+ * The outputs of an environment of a customer managed template: its inputs, as its spec gives them
+ * (with the schema's defaults), strings as they are and other values as JSON. Empty values are left
+ * out, as Proton's outputs are 1 to 1,024 characters (AWS Proton user guide: customer managed
+ * environments; API reference: Output).
+ *
+ * @throws ProtonApiError ValidationException naming each input whose value is longer than an output can be
+ */
+function importedOutputs(inputs: ProtonInputs): DeploymentOutput[] {
+  const outputs = Object.entries(inputs)
+    .map(([key, value]) => ({
+      key,
+      valueString: typeof value === 'string' ? value : JSON.stringify(value),
+    }))
+    .filter(output => output.valueString !== '');
+  const tooLong = outputs.filter(
+    output => output.valueString.length > MAX_OUTPUT_LENGTH,
+  );
+  if (tooLong.length > 0) {
+    const lengths = tooLong
+      .map(o => `spec.${o.key} has ${o.valueString.length}`)
+      .join(', ');
+    throw validationError(
+      `The environment's values become its outputs, which are at most ${MAX_OUTPUT_LENGTH} characters; ${lengths}`,
+    );
+  }
+  return outputs;
+}
+
+/** Whether an environment template describes existing infrastructure (`provisioning: CUSTOMER_MANAGED`). */
+async function isCustomerManagedTemplate(
+  context: OperationContext,
+  templateName: string,
+): Promise<boolean> {
+  const template = await requireTemplate(context, 'environment', templateName);
+  return template.provisioning === 'CUSTOMER_MANAGED';
+}
+
+/**
+ * Records a deployment of the environment and hands it to the runner after commit. An environment
+ * of a customer managed template runs nothing: its deployment succeeds at once, its inputs becoming
+ * its outputs; one provisioned by the customer (`provisioningRepository`) waits for notifications.
+ */
 async function deployEnvironment(
   context: OperationContext,
   record: EnvironmentRecord,
   action: 'provision' | 'deprovision',
-  inputs: Record<string, unknown>,
+  inputs: ProtonInputs,
   initial?: EnvironmentRecord,
+  customerManagedTemplate = false,
 ) {
   const deployment = await recordDeployment(context, {
     targetArn: environmentArn(context.settings, record.name),
@@ -101,7 +154,14 @@ async function deployEnvironment(
     targetState: environmentState(record),
     lastSucceededDeploymentId: record.lastSucceededDeploymentId,
   });
-  if (record.provisioning !== 'CUSTOMER_MANAGED') {
+  if (customerManagedTemplate) {
+    await context.deployments.finish(
+      context.db,
+      deployment.id,
+      { status: 'SUCCEEDED', outputs: importedOutputs(inputs) },
+      context.now,
+    );
+  } else if (record.provisioning !== 'CUSTOMER_MANAGED') {
     await dispatchDeployment(context, deployment, {
       infrastructureFolder: 'infrastructure',
       protonInputs: { environment: { name: record.name, inputs } },
@@ -114,8 +174,17 @@ async function createEnvironment(
   input: OperationInput,
   context: OperationContext,
 ) {
-  if (await findEnvironment(context.db, input.name)) {
-    throw conflictError(`An environment named ${input.name} already exists`);
+  const arn = environmentArn(context.settings, input.name);
+  const existing = await findEnvironment(context.db, input.name);
+  if (existing) {
+    await requireRepeatOfCreate(
+      context,
+      'CreateEnvironment',
+      arn,
+      input,
+      `The environment ${input.name}`,
+    );
+    return { environment: describeEnvironment(context, existing) };
   }
   const version = await selectPublishedVersion(
     context,
@@ -125,6 +194,16 @@ async function createEnvironment(
     input.templateMinorVersion,
   );
   const inputs = checkEnvironmentSpec(version.schema, input.spec);
+  const customerManagedTemplate = await isCustomerManagedTemplate(
+    context,
+    version.templateName,
+  );
+  if (customerManagedTemplate && input.provisioningRepository) {
+    throw validationError(
+      `The environment template ${version.templateName} is customer managed: its environments describe ` +
+        'infrastructure that exists already and are not provisioned, so provisioningRepository does not apply',
+    );
+  }
   const record: EnvironmentRecord = {
     name: input.name,
     templateName: version.templateName,
@@ -149,17 +228,20 @@ async function createEnvironment(
     record,
     'provision',
     inputs,
+    undefined,
+    customerManagedTemplate,
   );
-  record.lastAttemptedDeploymentId = deployment.id;
   await updateEnvironment(context.db, record.name, {
     lastAttemptedDeploymentId: deployment.id,
   });
-  await putTags(
-    context.db,
-    environmentArn(context.settings, record.name),
-    input.tags ?? [],
-  );
-  return { environment: describeEnvironment(context, record) };
+  await putTags(context.db, arn, input.tags ?? []);
+  await rememberCreateRequest(context, 'CreateEnvironment', arn, input);
+  return {
+    environment: describeEnvironment(
+      context,
+      await requireEnvironment(context, record.name),
+    ),
+  };
 }
 
 async function getEnvironment(
@@ -248,9 +330,19 @@ async function updateEnvironmentOperation(
     record,
     input as { deploymentType: string },
   );
+  // Checked against the version deployed: an upgrade takes the target's schema and defaults.
   const spec: string =
-    input.spec ?? record.spec ?? 'proton: EnvironmentSpec\nspec: {}\n';
-  const inputs = checkEnvironmentSpec(version.schema, spec);
+    input.spec === undefined
+      ? record.spec ?? 'proton: EnvironmentSpec\nspec: {}\n'
+      : resolveCurrentValuesInSpec(input.spec, {
+          kind: 'EnvironmentSpec',
+          inputs: await currentEnvironmentInputs(context, record),
+        });
+  const inputs = checkEnvironmentSpec(
+    version.schema,
+    spec,
+    `the environment spec for version ${version.major}.${version.minor} of ${version.templateName}`,
+  );
   const updated: EnvironmentRecord = {
     ...record,
     ...metadata,
@@ -261,16 +353,41 @@ async function updateEnvironmentOperation(
     deploymentStatusMessage: undefined,
     lastDeploymentAttemptedAt: context.now,
   };
+  await updateEnvironment(context.db, record.name, updated);
   const deployment = await deployEnvironment(
     context,
     updated,
     'provision',
     inputs,
     record,
+    await isCustomerManagedTemplate(context, record.templateName),
   );
-  updated.lastAttemptedDeploymentId = deployment.id;
-  await updateEnvironment(context.db, record.name, updated);
-  return { environment: describeEnvironment(context, updated) };
+  await updateEnvironment(context.db, record.name, {
+    lastAttemptedDeploymentId: deployment.id,
+  });
+  return {
+    environment: describeEnvironment(
+      context,
+      await requireEnvironment(context, record.name),
+    ),
+  };
+}
+
+/** The inputs an environment runs with now: its spec with its version's defaults filled in. */
+async function currentEnvironmentInputs(
+  context: OperationContext,
+  record: EnvironmentRecord,
+): Promise<ProtonInputs> {
+  const version = await findTemplateVersion(
+    context.db,
+    'environment',
+    record.templateName,
+    record.templateMajor,
+    record.templateMinor,
+  );
+  return version?.schema && record.spec
+    ? checkEnvironmentSpec(version.schema, record.spec)
+    : {};
 }
 
 async function deleteEnvironment(
@@ -290,7 +407,8 @@ async function deleteEnvironment(
   }
   if (
     !context.deployments.hasRunner ||
-    record.provisioning === 'CUSTOMER_MANAGED'
+    record.provisioning === 'CUSTOMER_MANAGED' ||
+    (await isCustomerManagedTemplate(context, record.templateName))
   ) {
     await context.db('environments').where({ name: record.name }).delete();
     await forgetResource(
@@ -311,17 +429,7 @@ async function deleteEnvironment(
     lastDeploymentAttemptedAt: context.now,
     lastModifiedAt: context.now,
   };
-  const version = await findTemplateVersion(
-    context.db,
-    'environment',
-    record.templateName,
-    record.templateMajor,
-    record.templateMinor,
-  );
-  const inputs =
-    version?.schema && record.spec
-      ? checkEnvironmentSpec(version.schema, record.spec)
-      : {};
+  const inputs = await currentEnvironmentInputs(context, record);
   const deployment = await deployEnvironment(
     context,
     deleting,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import {
   getIdempotencyTokenMember,
@@ -28,26 +27,11 @@ import type {
   OperationInput,
 } from './operationContext';
 import type { ReadResultCache } from './readResultCache';
-
-/** A JSON text with sorted keys, so that equal inputs hash equally. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) {
-    return `[${value.map(canonicalJson).join(',')}]`;
-  }
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value)
-      .filter(([, member]) => member !== undefined && member !== null)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries
-      .map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+import { hashParameters } from './requestHash';
 
 function hashRequest(input: OperationInput, tokenMember: string): string {
   const { [tokenMember]: _token, ...parameters } = input;
-  return createHash('sha256').update(canonicalJson(parameters)).digest('hex');
+  return hashParameters(parameters);
 }
 
 /** What the invoker needs besides the database. */

@@ -4,6 +4,7 @@ import type { DeploymentRecord } from '../store/deploymentStore';
 import { EnvironmentRecord, findEnvironment } from '../store/environmentStore';
 import {
   insertServiceInstance,
+  listServiceInstanceRecords,
   ServiceInstanceRecord,
   ServiceRecord,
   updateServiceInstance,
@@ -16,7 +17,7 @@ import {
 import { dispatchDeployment, recordDeployment } from './deploymentRecords';
 import type { OperationContext } from './operationContext';
 import { environmentArn, serviceInstanceArn } from './resourceArns';
-import { checkServiceSpec } from './specInputs';
+import { checkServiceInstanceEntry, CurrentSpecValues } from './specInputs';
 
 /** The most instances a service can have (AWS Proton's quota). */
 export const MAX_INSTANCES_PER_SERVICE = 20;
@@ -190,19 +191,68 @@ export async function createServiceInstanceRecord(
   return record;
 }
 
-/** The inputs an instance was last deployed with: its entry in its spec, with defaults filled in. */
+/**
+ * The inputs an instance deploys with: its entry in its spec, checked against `version` (the version
+ * it runs when omitted) with that version's defaults filled in.
+ *
+ * @throws ProtonApiError ValidationException naming every input of the entry that `version` refuses
+ */
 export async function instanceInputs(
   context: OperationContext,
   instance: ServiceInstanceRecord,
+  version?: TemplateVersionRecord & { schema: string },
 ): Promise<ProtonInputs> {
-  const version = await findTemplateVersion(
+  const target =
+    version ??
+    (await findTemplateVersion(
+      context.db,
+      'service',
+      instance.templateName,
+      instance.templateMajor,
+      instance.templateMinor,
+    ));
+  if (!target?.schema) return {};
+  const subject = version
+    ? `the spec of the instance ${instance.name} for version ${target.major}.${target.minor} of ${target.templateName}`
+    : undefined;
+  if (!instance.spec) {
+    return checkServiceInstanceEntry(
+      target.schema,
+      `proton: ServiceSpec\ninstances:\n  - name: ${JSON.stringify(
+        instance.name,
+      )}\n    environment: ${JSON.stringify(instance.environmentName)}\n`,
+      instance.name,
+      subject,
+    ).inputs;
+  }
+  return checkServiceInstanceEntry(
+    target.schema,
+    instance.spec,
+    instance.name,
+    subject,
+  ).inputs;
+}
+
+/**
+ * What `${Proton::CURRENT_VAL}` keeps in an update of a service's spec: each existing instance's
+ * environment and current inputs (its version's defaults included).
+ */
+export async function currentServiceValues(
+  context: OperationContext,
+  serviceName: string,
+): Promise<CurrentSpecValues> {
+  const instances = new Map<
+    string,
+    { environment: string; inputs: ProtonInputs }
+  >();
+  for (const instance of await listServiceInstanceRecords(
     context.db,
-    'service',
-    instance.templateName,
-    instance.templateMajor,
-    instance.templateMinor,
-  );
-  if (!version?.schema || !instance.spec) return {};
-  const spec = checkServiceSpec(version.schema, instance.spec);
-  return spec.instances.find(entry => entry.name === instance.name)?.spec ?? {};
+    serviceName,
+  )) {
+    instances.set(instance.name, {
+      environment: instance.environmentName,
+      inputs: await instanceInputs(context, instance),
+    });
+  }
+  return { kind: 'ServiceSpec', instances };
 }

@@ -1,4 +1,7 @@
-import type { ProtonServiceSpec } from '@proton-platform/plugin-aws-proton-common';
+import type {
+  ProtonInputs,
+  ProtonServiceSpec,
+} from '@proton-platform/plugin-aws-proton-common';
 import type { Knex } from 'knex';
 import {
   conflictError,
@@ -23,6 +26,7 @@ import { fetchPage } from './pagination';
 import { serviceInstanceArn } from './resourceArns';
 import {
   createServiceInstanceRecord,
+  currentServiceValues,
   deployServiceInstance,
   describeServiceInstance,
   instanceInputs,
@@ -30,7 +34,11 @@ import {
   requireDeployableEnvironment,
 } from './serviceInstanceDeployments';
 import { requireService } from './services';
-import { checkServiceSpec } from './specInputs';
+import {
+  checkServiceInstanceEntry,
+  checkServiceSpec,
+  resolveCurrentValuesInSpec,
+} from './specInputs';
 import {
   selectPublishedVersion,
   selectUpdateVersion,
@@ -284,26 +292,35 @@ async function updateServiceInstanceOperation(
     record,
     input as { deploymentType: string },
   );
-  let inputs;
+  // The spec is checked against the version deployed (an upgrade takes the target's schema and
+  // defaults), after ${Proton::CURRENT_VAL} is replaced with the instance's current values.
+  let spec = record.spec;
+  let inputs: ProtonInputs;
   if (input.spec !== undefined) {
-    const entry = instanceEntry(
-      checkServiceSpec(version.schema, input.spec),
+    spec = resolveCurrentValuesInSpec(
+      input.spec,
+      await currentServiceValues(context, service.name),
+    );
+    const entry = checkServiceInstanceEntry(
+      version.schema,
+      spec,
       record.name,
+      `the spec for version ${version.major}.${version.minor} of ${version.templateName}`,
     );
     if (entry.environment !== record.environmentName) {
       throw validationError(
         `The service instance ${record.name} runs in ${record.environmentName}; its environment cannot change`,
       );
     }
-    inputs = entry.spec;
+    inputs = entry.inputs;
   } else {
-    inputs = await instanceInputs(context, record);
+    inputs = await instanceInputs(context, record, version);
   }
   const updated: ServiceInstanceRecord = {
     ...record,
     templateMajor: version.major,
     templateMinor: version.minor,
-    spec: input.spec ?? record.spec,
+    spec,
     lastClientRequestToken: input.clientToken ?? record.lastClientRequestToken,
     deploymentStatus: 'IN_PROGRESS',
     deploymentStatusMessage: undefined,

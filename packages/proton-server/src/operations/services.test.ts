@@ -200,9 +200,10 @@ describe('services', () => {
         .catch(e => e),
     ).toBeInstanceOf(ResourceNotFoundException);
     await createService(serviceSpec([['a', 'dev']]));
+    // CreateService is idempotent: only a repeat with other parameters is refused.
     expect(
-      await createService(serviceSpec([['a', 'dev']])).catch(e => e),
-    ).toBeInstanceOf(ConflictException);
+      await createService(serviceSpec([['b', 'dev']])).catch(e => e),
+    ).toBeInstanceOf(ValidationException);
   });
 
   it('adds and removes instances through UpdateService', async () => {

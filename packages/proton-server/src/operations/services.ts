@@ -25,16 +25,21 @@ import type {
   OperationDefinition,
   OperationInput,
 } from './operationContext';
+import {
+  rememberCreateRequest,
+  requireRepeatOfCreate,
+} from './idempotentCreates';
 import { fetchPage } from './pagination';
 import { serviceArn, serviceInstanceArn } from './resourceArns';
 import {
   createServiceInstanceRecord,
+  currentServiceValues,
   deployServiceInstance,
   instanceInputs,
   MAX_INSTANCES_PER_SERVICE,
   requireDeployableEnvironment,
 } from './serviceInstanceDeployments';
-import { checkServiceSpec } from './specInputs';
+import { checkServiceSpec, resolveCurrentValuesInSpec } from './specInputs';
 import { selectPublishedVersion } from './templateVersionSelection';
 import { requireTemplate } from './templates';
 
@@ -115,8 +120,17 @@ async function addInstances(
 }
 
 async function createService(input: OperationInput, context: OperationContext) {
-  if (await findService(context.db, input.name)) {
-    throw conflictError(`A service named ${input.name} already exists`);
+  const arn = serviceArn(context.settings, input.name);
+  const existing = await findService(context.db, input.name);
+  if (existing) {
+    await requireRepeatOfCreate(
+      context,
+      'CreateService',
+      arn,
+      input,
+      `The service ${input.name}`,
+    );
+    return { service: describeService(context, existing) };
   }
   const version = await selectPublishedVersion(
     context,
@@ -140,11 +154,8 @@ async function createService(input: OperationInput, context: OperationContext) {
   };
   await insertService(context.db, record);
   await addInstances(context, record, spec, input.spec, version, new Set());
-  await putTags(
-    context.db,
-    serviceArn(context.settings, record.name),
-    input.tags ?? [],
-  );
+  await putTags(context.db, arn, input.tags ?? []);
+  await rememberCreateRequest(context, 'CreateService', arn, input);
   return { service: describeService(context, record) };
 }
 
@@ -218,7 +229,11 @@ async function updateServiceOperation(
   };
   if (input.spec !== undefined) {
     const version = await versionForNewInstances(context, record);
-    const spec = checkServiceSpec(version.schema, input.spec);
+    const specText = resolveCurrentValuesInSpec(
+      input.spec,
+      await currentServiceValues(context, record.name),
+    );
+    const spec = checkServiceSpec(version.schema, specText);
     const instances = await listServiceInstanceRecords(context.db, record.name);
     const wanted = new Set(spec.instances.map(instance => instance.name));
     const removed = instances.filter(instance => !wanted.has(instance.name));
@@ -226,14 +241,14 @@ async function updateServiceOperation(
       context,
       record,
       spec,
-      input.spec,
+      specText,
       version,
       new Set(instances.map(instance => instance.name)),
     );
     for (const instance of removed) {
       await removeInstance(context, record, instance.name);
     }
-    updated.spec = input.spec;
+    updated.spec = specText;
     // Added instances wait for their deployment; removed ones for theirs when a runner deprovisions.
     const waiting =
       added > 0 || (context.deployments.hasRunner && removed.length > 0);

@@ -201,6 +201,9 @@ function createVersion(kind: TemplateKind) {
         minor: record.minor,
         bundleFile,
         requiresPipeline: kind === 'service' && !template.pipelineProvisioning,
+        customerManaged:
+          kind === 'environment' &&
+          template.provisioning === 'CUSTOMER_MANAGED',
         createdAt: record.createdAt,
         attempt,
       }),

@@ -1,5 +1,4 @@
 import {
-  ConflictException,
   CreateEnvironmentTemplateCommand,
   CreateServiceTemplateCommand,
   DeleteEnvironmentTemplateCommand,
@@ -123,14 +122,24 @@ describe('service and environment template operations', () => {
     expect(service.serviceTemplate?.name).toBe('shared');
   });
 
-  it('refuses a duplicate name with ConflictException (409)', async () => {
-    await test.client.send(new CreateServiceTemplateCommand({ name: 'dup' }));
+  it('answers a repeated create with the template, and refuses a different one with ValidationException (400)', async () => {
+    const created = await test.client.send(
+      new CreateServiceTemplateCommand({ name: 'dup' }),
+    );
+    const repeated = await test.client.send(
+      new CreateServiceTemplateCommand({ name: 'dup' }),
+    );
+    expect(repeated.serviceTemplate).toEqual(created.serviceTemplate);
     const error = await test.client
-      .send(new CreateServiceTemplateCommand({ name: 'dup' }))
+      .send(
+        new CreateServiceTemplateCommand({ name: 'dup', description: 'other' }),
+      )
       .catch(e => e);
-    expect(error).toBeInstanceOf(ConflictException);
-    expect(error.$metadata.httpStatusCode).toBe(409);
-    expect(error.message).toBe('A service template named dup already exists');
+    expect(error).toBeInstanceOf(ValidationException);
+    expect(error.$metadata.httpStatusCode).toBe(400);
+    expect(error.message).toBe(
+      'Idempotent parameter mismatch: The service template dup already exists and was created with other parameters; choose another name, or change it with the update operation',
+    );
   });
 
   it('validates names, descriptions and page sizes against the model (400)', async () => {

@@ -1,5 +1,6 @@
 import { conflictError, resourceNotFound } from '../protocol/errors';
-import { deleteAllTags, putTags } from '../store/tagStore';
+import { forgetResource } from '../store/deploymentStore';
+import { putTags } from '../store/tagStore';
 import {
   findRecommendedVersions,
   findTemplate,
@@ -13,6 +14,10 @@ import type {
   OperationDefinition,
   OperationInput,
 } from './operationContext';
+import {
+  rememberCreateRequest,
+  requireRepeatOfCreate,
+} from './idempotentCreates';
 import { fetchPage } from './pagination';
 import { templateArn } from './resourceArns';
 
@@ -87,9 +92,18 @@ async function templateOutput(
 
 function createTemplate(kind: TemplateKind) {
   return async (input: OperationInput, context: OperationContext) => {
-    const { label } = TEMPLATE_KIND_NAMES[kind];
-    if (await findTemplate(context.db, kind, input.name)) {
-      throw conflictError(`A ${label} named ${input.name} already exists`);
+    const { label, operation } = TEMPLATE_KIND_NAMES[kind];
+    const arn = templateArn(context.settings, kind, input.name);
+    const existing = await findTemplate(context.db, kind, input.name);
+    if (existing) {
+      await requireRepeatOfCreate(
+        context,
+        `Create${operation}`,
+        arn,
+        input,
+        `The ${label} ${input.name}`,
+      );
+      return templateOutput(context, existing);
     }
     const record: TemplateRecord = {
       kind,
@@ -104,11 +118,8 @@ function createTemplate(kind: TemplateKind) {
       lastModifiedAt: context.now,
     };
     await insertTemplate(context.db, record);
-    await putTags(
-      context.db,
-      templateArn(context.settings, kind, record.name),
-      input.tags ?? [],
-    );
+    await putTags(context.db, arn, input.tags ?? []);
+    await rememberCreateRequest(context, `Create${operation}`, arn, input);
     return templateOutput(context, record);
   };
 }
@@ -177,7 +188,7 @@ function deleteTemplate(kind: TemplateKind) {
       );
     }
     await context.db('templates').where({ kind, name: record.name }).delete();
-    await deleteAllTags(
+    await forgetResource(
       context.db,
       templateArn(context.settings, kind, record.name),
     );

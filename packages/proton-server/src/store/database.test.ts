@@ -10,7 +10,7 @@ import {
   ListServiceTemplatesCommand,
   TagResourceCommand,
   ListTagsForResourceCommand,
-  ConflictException,
+  ValidationException,
   CreateEnvironmentCommand,
   GetDeploymentCommand,
   GetEnvironmentCommand,
@@ -108,9 +108,9 @@ async function exerciseDatabase(database: ProtonDatabaseOptions) {
       ).tags,
     ).toEqual([{ key: 'a', value: '2' }]);
     const duplicate = await test.client
-      .send(new CreateServiceTemplateCommand({ name: 'web' }))
+      .send(new CreateServiceTemplateCommand({ name: 'web', description: 'x' }))
       .catch(e => e);
-    expect(duplicate).toBeInstanceOf(ConflictException);
+    expect(duplicate).toBeInstanceOf(ValidationException);
     const page = await test.client.send(new ListServiceTemplatesCommand({}));
     expect(page.templates?.map(t => t.name)).toEqual(['web']);
     await exerciseDeployments(test);
@@ -212,6 +212,7 @@ describe('the database', () => {
       '20261126_01_initial_schema',
       '20261126_02_deployment_execution',
       '20261130_03_production_safety',
+      '20261201_04_create_requests',
     ]);
     await second.destroy();
     await fs.promises.rm(directory, { recursive: true, force: true });

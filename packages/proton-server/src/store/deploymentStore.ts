@@ -144,6 +144,7 @@ export async function forgetResource(
 ): Promise<void> {
   await db('outputs').where({ resource_arn: resourceArn }).delete();
   await db('tags').where({ resource_arn: resourceArn }).delete();
+  await db('create_requests').where({ resource_arn: resourceArn }).delete();
 }
 
 /** Remembers outputs a running deployment notified (status IN_PROGRESS), merged with earlier ones. */

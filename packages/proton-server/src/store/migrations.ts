@@ -285,10 +285,30 @@ const productionSafety: ProtonMigration = {
   },
 };
 
+/**
+ * The parameters each idempotent create was called with (by the hash of the request), so that an
+ * identical repeat answers the existing resource and a different one is refused.
+ */
+const createRequests: ProtonMigration = {
+  name: '20261201_04_create_requests',
+  async up(knex) {
+    await knex.schema.createTable('create_requests', table => {
+      table.string('resource_arn', 1100).primary();
+      table.string('operation', 64).notNullable();
+      table.string('request_hash', 64).notNullable();
+      table.bigInteger('created_at').notNullable();
+    });
+  },
+  async down(knex) {
+    await knex.schema.dropTableIfExists('create_requests');
+  },
+};
+
 const MIGRATIONS: ProtonMigration[] = [
   initialSchema,
   deploymentExecution,
   productionSafety,
+  createRequests,
 ];
 
 /** The knex migration source holding every migration of the control plane's schema. */

@@ -128,6 +128,31 @@ describe('validateBundle', () => {
     expect(paths).toContain('node_modules/');
   });
 
+  it('accepts a schema-only environment bundle as a customer managed environment template', async () => {
+    dir.setContent({ 'schema/schema.yaml': ENVIRONMENT_SCHEMA });
+    const validation = await validateBundle(dir.path);
+    expect(validation.valid).toBe(true);
+    expect(validation.findings).toEqual([
+      expect.objectContaining({
+        severity: 'info',
+        path: 'schema/',
+        message: expect.stringContaining('customer managed environment'),
+      }),
+    ]);
+  });
+
+  it('still needs the instance infrastructure of a schema-only service bundle', async () => {
+    dir.setContent({
+      'schema/schema.yaml':
+        'schema:\n  format:\n    openapi: "3.0.0"\n  service_input_type: In\n  types:\n    In:\n      type: object\n      properties: {}\n',
+    });
+    const validation = await validateBundle(dir.path);
+    expect(validation.valid).toBe(false);
+    expect(validation.findings.map(f => f.path)).toContain(
+      'instance_infrastructure/',
+    );
+  });
+
   it('does not report node_modules that an ignore file excludes', async () => {
     dir.setContent(
       environmentBundle({

@@ -49,6 +49,9 @@ class FindingList {
   warning(where: string, message: string) {
     this.findings.push({ severity: 'warning', path: where, message });
   }
+  info(where: string, message: string) {
+    this.findings.push({ severity: 'info', path: where, message });
+  }
 }
 
 function checkQuotas(contents: BundleContents, out: FindingList) {
@@ -112,6 +115,21 @@ function readSchema(text: string, out: FindingList): ProtonSchema | undefined {
   }
 }
 
+/**
+ * An environment bundle with only `schema/` describes infrastructure that exists already: AWS Proton
+ * registers it for a template with `provisioning: CUSTOMER_MANAGED` (user guide: customer managed
+ * environments) and refuses an `infrastructure/` folder there.
+ */
+function isCustomerManagedEnvironment(
+  schema: ProtonSchema,
+  folders: string[],
+): boolean {
+  return (
+    schema.templateKind === 'environment' &&
+    !folders.some(f => f === `${SECTION_FOLDERS.environment}/`)
+  );
+}
+
 function checkInfrastructure(
   schema: ProtonSchema,
   texts: Map<string, string>,
@@ -121,7 +139,13 @@ function checkInfrastructure(
   const kind = schema.templateKind;
   const expected = INFRASTRUCTURE_FOLDERS[kind];
   const present = expected.filter(f => folders.includes(`${f}/`));
-  if (!present.includes(expected[0])) {
+  if (isCustomerManagedEnvironment(schema, folders)) {
+    out.info(
+      'schema/',
+      'a customer managed environment template (no infrastructure/): register it with provisioning CUSTOMER_MANAGED; ' +
+        'its environments run no deployment and their spec values become their outputs',
+    );
+  } else if (!present.includes(expected[0])) {
     out.error(
       `${expected[0]}/`,
       `missing: a ${kind} template needs ${expected[0]}/ with a manifest.yaml`,
@@ -172,7 +196,8 @@ function checkInfrastructure(
  * Checks a Proton template bundle folder as it would be packaged (see `listBundleContents`: ignore
  * rules applied) and as Proton registers it:
  * - layout: `schema/schema.yaml`, and `infrastructure/` (environment) or `instance_infrastructure/`
- *   (service, optional `pipeline_infrastructure/`) each with a `manifest.yaml`;
+ *   (service, optional `pipeline_infrastructure/`) each with a `manifest.yaml`; an environment bundle
+ *   with only `schema/` is a customer managed environment template's, and valid;
  * - the schema as Proton's OpenAPI subset (`parseProtonSchema`), every problem with its path;
  * - manifests (`checkManifest`): CodeBuild, CloudFormation or Terraform entries, unknown keys;
  * - quotas (500 files, 2 MB per file, 10 MB in all), no `node_modules`, no symbolic links;
@@ -220,7 +245,10 @@ export async function validateBundle(dir: string): Promise<BundleValidation> {
       path: file,
       text,
     }));
-    out.findings.push(...checkInputUsage(schema, textFiles));
+    // A customer managed environment's inputs are read by the services deployed into it, as outputs.
+    if (!isCustomerManagedEnvironment(schema, contents.folders)) {
+      out.findings.push(...checkInputUsage(schema, textFiles));
+    }
   }
   const valid = !out.findings.some(f => f.severity === 'error');
   return { findings: out.findings, valid, schema };

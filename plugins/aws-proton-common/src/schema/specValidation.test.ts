@@ -285,7 +285,7 @@ describe('validateServiceSpec', () => {
       {
         path: 'instances[0].spec.port',
         message:
-          'is ${Proton::CURRENT_VAL}: resolve it against the current spec (resolveCurrentValues) before validating',
+          "is ${Proton::CURRENT_VAL}, which keeps an input's current value: only an update of an existing resource can use it",
       },
     ]);
     const accepted = validateServiceSpec(serviceSchema, spec, {

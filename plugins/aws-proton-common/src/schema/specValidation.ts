@@ -32,7 +32,8 @@ export interface SpecValidationOptions {
   undeclaredInputs?: 'warn' | 'strip' | 'error';
   /**
    * What to do with a value that is exactly `${Proton::CURRENT_VAL}`:
-   * - `reject` (default): an error telling to call {@link resolveCurrentValues} first;
+   * - `reject` (default): an error saying that only an update can keep a current value (resolve it
+   *   with {@link resolveCurrentValues} first);
    * - `accept`: treat it as valid, for update specs checked before the current spec is known.
    */
   currentValue?: 'reject' | 'accept';
@@ -107,7 +108,7 @@ function checkInputs(
     remaining.push(
       ...markers.map(path => ({
         path,
-        message: `is ${PROTON_CURRENT_VALUE}: resolve it against the current spec (resolveCurrentValues) before validating`,
+        message: `is ${PROTON_CURRENT_VALUE}, which keeps an input's current value: only an update of an existing resource can use it`,
       })),
     );
   }

@@ -1,0 +1,48 @@
+import type {
+  DeploymentJob,
+  DeploymentOutput,
+  DeploymentReporter,
+  DeploymentRunner,
+} from '../deployments/deploymentRunner';
+
+/** The inputs a job deploys: the instance's, else the environment's. */
+function deployedInputs(job: DeploymentJob): Record<string, unknown> {
+  const inputs = job.protonInputs as {
+    service_instance?: { inputs?: Record<string, unknown> };
+    environment?: { inputs?: Record<string, unknown> };
+  };
+  return inputs.service_instance?.inputs ?? inputs.environment?.inputs ?? {};
+}
+
+/**
+ * A runner that runs no steps: each provisioning succeeds at once and reports every input it was
+ * given as an output of the same name (strings as they are, other values as JSON), as a bundle that
+ * echoes `proton-inputs.json` would; so any client can see what a deployment received.
+ */
+export class EchoRunner implements DeploymentRunner {
+  readonly jobs: DeploymentJob[] = [];
+  private readonly pending = new Set<Promise<void>>();
+
+  async start(job: DeploymentJob, reporter: DeploymentReporter): Promise<void> {
+    this.jobs.push(job);
+    const outputs: DeploymentOutput[] =
+      job.action === 'provision'
+        ? Object.entries(deployedInputs(job)).map(([key, value]) => ({
+            key,
+            valueString:
+              typeof value === 'string' ? value : JSON.stringify(value),
+          }))
+        : [];
+    const done: Promise<void> = Promise.resolve()
+      .then(() => reporter.succeeded(outputs))
+      .finally(() => this.pending.delete(done));
+    this.pending.add(done);
+  }
+
+  async cancel(): Promise<void> {}
+
+  /** Resolves once every deployment started so far has reported its outcome. */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+}
