@@ -2,8 +2,8 @@
 /**
  * Writes the bundle of every registered template version (bundles.json) to <out>/<template>/<version>/:
  * the template folder without what its .protonignore lists, with the version's overlay files laid over
- * it. Each result is a plain Proton bundle (schema/ plus infrastructure/ or instance_infrastructure/),
- * ready to be packaged and registered.
+ * it. Each result is a plain Proton bundle (schema/ plus infrastructure/ or instance_infrastructure/;
+ * only schema/ for a customer managed environment template), ready to be packaged and registered.
  *
  *   node templates/proton/render-bundles.mjs <out-dir>
  *
@@ -87,6 +87,26 @@ export function renderBundles(outDir) {
       const sourceDir = path.join(root, source);
       copyTree(sourceDir, dir, readIgnore(sourceDir));
       if (overlay) copyTree(path.join(root, overlay), dir, () => false);
+      if (template.provisioning === 'CUSTOMER_MANAGED') {
+        // Existing infrastructure: only schema/, nothing to run, so no version recorded anywhere.
+        const extra = fs.readdirSync(dir).filter(name => name !== 'schema');
+        if (extra.length > 0) {
+          throw new Error(
+            `${
+              template.name
+            } ${version} is customer managed: its bundle holds only schema/, not ${extra.join(
+              ', ',
+            )}`,
+          );
+        }
+        rendered.push({
+          name: template.name,
+          kind: template.kind,
+          version,
+          dir,
+        });
+        continue;
+      }
       const recorded = recordedVersion(dir);
       if (recorded !== version) {
         throw new Error(

@@ -3,8 +3,9 @@ import { docsScreenshot } from './docsScreenshot';
 import { signIn } from './signIn';
 
 /**
- * The seeded demo (templates, environments dev and prod, the service hello-nginx with dev on 1.0 and
- * prod on 1.1), as a newcomer walks through it: the entity page, an upgrade, the environment page.
+ * The seeded demo (templates, environments dev and prod, the customer managed environment shared-vpc,
+ * the service hello-nginx with dev on 1.0 and prod on 1.1), as a newcomer walks through it: the entity
+ * page, an upgrade, the environment pages.
  */
 const SERVICE_PAGE = '/catalog/default/component/hello-nginx';
 
@@ -97,4 +98,25 @@ test('the environment page lists its outputs and the service instances deployed 
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
     'vpc-dev-simulated',
   );
+});
+
+test('a customer managed environment shows the values of the infrastructure it registers', async ({
+  page,
+}) => {
+  await signIn(page);
+  await expect(async () => {
+    await page.goto('/catalog/default/resource/shared-vpc');
+    await expect(page.getByText('AWS Proton environment')).toBeVisible({
+      timeout: 10_000,
+    });
+  }).toPass({ timeout: 120_000, intervals: [5_000] });
+  await expect(page.getByText('Customer managed')).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(
+    page.getByText('Values of the existing infrastructure'),
+  ).toBeVisible();
+  await expect(page.getByText('vpc-0123456789abcdef0')).toBeVisible();
+  await expect(page.getByText('Succeeded')).toBeVisible();
+  await docsScreenshot(page, 'customer-managed-environment-page');
 });

@@ -329,6 +329,7 @@ describe('aws-proton backend plugin', () => {
     );
     expect(res.status).toBe(200);
     expect(res.body.outputs).toEqual([{ key: 'vpcId', value: 'vpc-1' }]);
+    expect(res.body.customerManaged).toBe(false);
     expect(res.body.serviceInstances).toEqual([
       {
         serviceName: 'checkout',
@@ -341,5 +342,39 @@ describe('aws-proton backend plugin', () => {
     expect(
       proton.commandCalls(ListServiceInstancesCommand)[0].args[0].input.filters,
     ).toEqual([{ key: 'environmentName', value: 'dev' }]);
+  });
+
+  it('says when the environment template is customer managed', async () => {
+    proton.on(GetEnvironmentCommand).resolves({
+      environment: {
+        name: 'imported',
+        arn: `${PREFIX}:environment/imported`,
+        deploymentStatus: 'SUCCEEDED',
+        templateName: 'existing-infrastructure',
+        templateMajorVersion: '1',
+        templateMinorVersion: '0',
+        createdAt: date,
+        lastDeploymentAttemptedAt: date,
+        lastDeploymentSucceededAt: date,
+      },
+    });
+    proton.on(ListEnvironmentOutputsCommand).resolves({ outputs: [] });
+    proton.on(GetEnvironmentTemplateCommand).resolves({
+      environmentTemplate: {
+        name: 'existing-infrastructure',
+        provisioning: 'CUSTOMER_MANAGED',
+        recommendedVersion: '1.0',
+      } as any,
+    });
+    proton.on(GetEnvironmentTemplateVersionCommand).resolves({
+      environmentTemplateVersion: { recommendedMinorVersion: '0' } as any,
+    });
+    proton.on(ListServiceInstancesCommand).resolves({ serviceInstances: [] });
+    const server = await start();
+    const res = await request(server).get(
+      '/api/aws-proton/v1/entities/resource/default/dev/environment',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.customerManaged).toBe(true);
   });
 });

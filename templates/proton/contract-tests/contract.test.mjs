@@ -106,6 +106,45 @@ describe('fargate-env outputs feed fargate-service', () => {
       assert.ok(typeof value === 'string' && value.length > 0, key);
   });
 
+  it('deploys a service instance into a customer managed existing-fargate-env environment', () => {
+    // The control plane's rule for a customer managed environment: its spec values are its outputs,
+    // strings as they are, other values as JSON.
+    const spec = {
+      vpcId: 'vpc-0123456789abcdef0',
+      privateSubnetIds: [
+        'subnet-0123456789abcdef0',
+        'subnet-0fedcba9876543210',
+      ],
+      clusterArn: 'arn:aws:ecs:us-east-1:111122223333:cluster/shared',
+      listenerArn:
+        'arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/shared/0123456789abcdef/0123456789abcdef',
+      loadBalancerDnsName: 'shared-123456789.us-east-1.elb.amazonaws.com',
+      loadBalancerSecurityGroupId: 'sg-0123456789abcdef0',
+      logRetentionDays: 30,
+    };
+    const schema = fs.readFileSync(
+      path.join(root, 'environment/existing-fargate-env/schema/schema.yaml'),
+      'utf8',
+    );
+    for (const key of Object.keys(spec)) {
+      assert.match(schema, new RegExp(`\\n        ${key}:\\n`), key);
+    }
+    const reported = Object.entries(spec).map(([key, value]) => ({
+      key,
+      valueString: typeof value === 'string' ? value : JSON.stringify(value),
+    }));
+    const service = simulate(
+      SERVICE_BUNDLE,
+      serviceInstanceInputs('shared', reported, { path: '/orders' }),
+    );
+    assert.equal(service.status, 0, service.stderr);
+    const serviceUrl = service.outputs.find(o => o.key === 'serviceUrl');
+    assert.equal(
+      serviceUrl.valueString,
+      'http://shared-123456789.us-east-1.elb.amazonaws.com/orders',
+    );
+  });
+
   it('refuses a service instance in an environment without a load balancer', () => {
     const environment = simulate(ENVIRONMENT_BUNDLE, {
       environment: { name: 'batch', inputs: { loadBalancer: false } },

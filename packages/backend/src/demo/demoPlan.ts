@@ -16,9 +16,9 @@ const environmentSpec = (cidr: string) =>
   `proton: EnvironmentSpec\nspec:\n  vpcCidrBlock: ${cidr}\n  natGateways: Single\n  loadBalancer: true\n  logRetentionDays: 30\n`;
 
 /**
- * The demo: fargate-env 1.0 with the environments dev and prod, fargate-service 1.0 and 1.1, and the
- * service hello-nginx with an instance in each environment (prod is then upgraded to 1.1, so that dev
- * shows "upgrade available").
+ * The demo: fargate-env 1.0 with the environments dev and prod, existing-fargate-env 1.0 (customer
+ * managed) with the environment shared-vpc, fargate-service 1.0 and 1.1, and the service hello-nginx
+ * with an instance in dev and prod (prod is then upgraded to 1.1, so that dev shows "upgrade available").
  */
 export const demoPlan: ProtonSeedPlan = {
   environmentTemplates: [
@@ -27,6 +27,14 @@ export const demoPlan: ProtonSeedPlan = {
       displayName: 'Fargate environment',
       description: 'A VPC, an ECS cluster and a shared load balancer',
       versions: [version('fargate-env', '1.0')],
+    },
+    {
+      name: 'existing-fargate-env',
+      displayName: 'Existing Fargate infrastructure',
+      description:
+        'Registers a VPC, ECS cluster and load balancer that exist already, so that services can deploy into them',
+      provisioning: 'CUSTOMER_MANAGED',
+      versions: [version('existing-fargate-env', '1.0')],
     },
   ],
   serviceTemplates: [
@@ -38,6 +46,7 @@ export const demoPlan: ProtonSeedPlan = {
       pipelineProvisioning: 'CUSTOMER_MANAGED',
       compatibleEnvironmentTemplates: [
         { templateName: 'fargate-env', majorVersion: '1' },
+        { templateName: 'existing-fargate-env', majorVersion: '1' },
       ],
       versions: [
         version('fargate-service', '1.0'),
@@ -58,6 +67,24 @@ export const demoPlan: ProtonSeedPlan = {
       templateName: 'fargate-env',
       templateMajorVersion: '1',
       spec: environmentSpec('10.20.0.0/16'),
+      tags: { 'backstage:owner': 'group:default/guests' },
+    },
+    {
+      // Customer managed: registers infrastructure made outside Proton; nothing is deployed.
+      name: 'shared-vpc',
+      templateName: 'existing-fargate-env',
+      templateMajorVersion: '1',
+      spec: [
+        'proton: EnvironmentSpec',
+        'spec:',
+        '  vpcId: vpc-0123456789abcdef0',
+        '  privateSubnetIds: [subnet-0123456789abcdef0, subnet-0fedcba9876543210]',
+        '  clusterArn: arn:aws:ecs:us-east-1:000000000000:cluster/shared',
+        '  listenerArn: arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/shared/0123456789abcdef/0123456789abcdef',
+        '  loadBalancerDnsName: shared-123456789.us-east-1.elb.amazonaws.com',
+        '  loadBalancerSecurityGroupId: sg-0123456789abcdef0',
+        '',
+      ].join('\n'),
       tags: { 'backstage:owner': 'group:default/guests' },
     },
   ],

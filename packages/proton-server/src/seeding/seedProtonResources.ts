@@ -46,6 +46,8 @@ export interface ProtonSeedPlan {
     name: string;
     displayName?: string;
     description?: string;
+    /** `CUSTOMER_MANAGED` for a template whose environments register infrastructure that exists already. */
+    provisioning?: 'CUSTOMER_MANAGED';
     versions: SeedTemplateVersion[];
   }[];
   /**

@@ -126,6 +126,8 @@ export class EnvironmentOverviewService {
         template.environmentTemplate?.recommendedVersion,
         version.environmentTemplateVersion?.recommendedMinorVersion,
       ),
+      customerManaged:
+        template.environmentTemplate?.provisioning === 'CUSTOMER_MANAGED',
       lastDeploymentSucceededAt:
         environment.lastDeploymentSucceededAt?.toISOString(),
       outputs,

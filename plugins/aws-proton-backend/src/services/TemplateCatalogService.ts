@@ -30,6 +30,11 @@ export interface PublishedTemplate {
   description?: string;
   /** `major.minor` of the recommended version. */
   recommendedVersion: string;
+  /**
+   * True for an environment template with `provisioning: CUSTOMER_MANAGED`: its environments
+   * register infrastructure that exists already.
+   */
+  customerManaged?: boolean;
 }
 
 /** A published version of a template. */
@@ -108,6 +113,11 @@ export class TemplateCatalogService {
                 displayName: template.displayName,
                 description: template.description,
                 recommendedVersion: template.recommendedVersion,
+                customerManaged:
+                  'provisioning' in template &&
+                  template.provisioning === 'CUSTOMER_MANAGED'
+                    ? true
+                    : undefined,
               });
             }
           }

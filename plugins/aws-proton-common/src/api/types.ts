@@ -135,6 +135,12 @@ export interface EnvironmentOverview {
   templateName: string;
   /** The environment template version the environment runs, against the recommended ones. */
   template: TemplateVersionStanding;
+  /**
+   * True when the environment template is customer managed (`provisioning: CUSTOMER_MANAGED`): the
+   * environment describes infrastructure that exists already, runs no deployment, and its outputs are
+   * the values its spec gives.
+   */
+  customerManaged: boolean;
   /** When the last deployment of the environment succeeded (ISO 8601). */
   lastDeploymentSucceededAt?: string;
   /** The environment's outputs over all pages, sorted by key. */

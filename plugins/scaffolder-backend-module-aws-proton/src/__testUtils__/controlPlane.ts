@@ -125,6 +125,8 @@ export interface TestControlPlane {
   /** The factory the actions use, pointed at the control plane. */
   clients: ProtonClientFactory;
   deployer: FakeDeployer;
+  /** The directory standing in for S3: a bundle source `{bucket, key}` is `<dir>/<bucket>/<key>`. */
+  bundlesDirectory: string;
   stop(): Promise<void>;
 }
 
@@ -285,6 +287,7 @@ export async function startTestControlPlane(
     admin,
     clients,
     deployer,
+    bundlesDirectory: bundles,
     async stop() {
       deployer.stop();
       (await clients.getClient()).destroy();

@@ -1,4 +1,10 @@
-import { GetServiceCommand } from '@aws-sdk/client-proton';
+import {
+  CreateEnvironmentTemplateCommand,
+  CreateEnvironmentTemplateVersionCommand,
+  GetServiceCommand,
+  ListEnvironmentOutputsCommand,
+  UpdateEnvironmentTemplateVersionCommand,
+} from '@aws-sdk/client-proton';
 import {
   createMockDirectory,
   mockServices,
@@ -15,6 +21,7 @@ import {
   renderTemplateValue,
   SOFTWARE_TEMPLATES,
 } from '../__testUtils__/templateRendering';
+import { writeBundle } from '../__testUtils__/templateBundles';
 import { createAwsProtonEnvironmentAction } from './createEnvironment';
 import { createAwsProtonServiceAction } from './createService';
 
@@ -141,5 +148,86 @@ describe('the software templates of templates/scaffolder, against the control pl
     await createAwsProtonEnvironmentAction(options()).handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith('entityRef', 'resource:default/qa');
     expect(ctx.output).toHaveBeenCalledWith('deploymentStatus', 'SUCCEEDED');
+  }, 30_000);
+
+  it('runs "Register existing infrastructure as a Proton environment"', async () => {
+    // The customer managed template the repository ships, as the demo registers it.
+    await plane.admin.send(
+      new CreateEnvironmentTemplateCommand({
+        name: 'existing-fargate-env',
+        provisioning: 'CUSTOMER_MANAGED',
+      }),
+    );
+    const source = await writeBundle(
+      plane.bundlesDirectory,
+      'templates',
+      'existing-fargate-env.tar.gz',
+      {
+        'schema/schema.yaml': fs.readFileSync(
+          path.join(
+            SOFTWARE_TEMPLATES,
+            '../proton/environment/existing-fargate-env/schema/schema.yaml',
+          ),
+          'utf8',
+        ),
+      },
+    );
+    await plane.admin.send(
+      new CreateEnvironmentTemplateVersionCommand({
+        templateName: 'existing-fargate-env',
+        source: { s3: source },
+      }),
+    );
+    await plane.server.settled();
+    await plane.admin.send(
+      new UpdateEnvironmentTemplateVersionCommand({
+        templateName: 'existing-fargate-env',
+        majorVersion: '1',
+        minorVersion: '0',
+        status: 'PUBLISHED',
+      }),
+    );
+
+    const template = readSoftwareTemplate('proton-existing-environment');
+    expect(
+      template.spec.parameters[0].properties.environmentTemplate['ui:options'],
+    ).toEqual({ templateKind: 'environment', customerManaged: true });
+    const parameters = {
+      name: 'shared',
+      owner: 'group:default/platform',
+      environmentTemplate: {
+        name: 'existing-fargate-env',
+        majorVersion: '1',
+        minorVersion: '0',
+      },
+      inputs: {
+        vpcId: 'vpc-0123456789abcdef0',
+        privateSubnetIds: ['subnet-0123456789abcdef0'],
+        clusterArn: 'arn:aws:ecs:us-east-1:111122223333:cluster/shared',
+        listenerArn:
+          'arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/shared/0123456789abcdef/0123456789abcdef',
+        loadBalancerDnsName: 'shared-1.us-east-1.elb.amazonaws.com',
+        loadBalancerSecurityGroupId: 'sg-0123456789abcdef0',
+      },
+    };
+    const [create] = template.spec.steps;
+    const ctx = context(renderTemplateValue(create.input, { parameters }));
+    await createAwsProtonEnvironmentAction(options()).handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'resource:default/shared',
+    );
+    expect(ctx.output).toHaveBeenCalledWith('deploymentStatus', 'SUCCEEDED');
+    const { outputs } = await plane.admin.send(
+      new ListEnvironmentOutputsCommand({ environmentName: 'shared' }),
+    );
+    expect(outputs).toContainEqual({
+      key: 'privateSubnetIds',
+      valueString: '["subnet-0123456789abcdef0"]',
+    });
+    expect(outputs).toContainEqual({
+      key: 'logRetentionDays',
+      valueString: '30',
+    });
   }, 30_000);
 });

@@ -13,6 +13,8 @@ import {
   TableBody,
   TableHeader,
   TableRoot,
+  Tag,
+  TagGroup,
   Text,
 } from '@backstage/ui';
 import {
@@ -50,6 +52,11 @@ function EnvironmentSummary({ value }: { value: EnvironmentOverview }) {
       <Flex gap="2" align="center">
         <Text weight="bold">{value.name}</Text>
         <ProtonStatus kind="deployment" status={value.deploymentStatus} />
+        {value.customerManaged && (
+          <TagGroup aria-label="How the environment is provisioned">
+            <Tag id="customer-managed">Customer managed</Tag>
+          </TagGroup>
+        )}
       </Flex>
       {value.deploymentStatusMessage && (
         <Text color="secondary">{value.deploymentStatusMessage}</Text>
@@ -61,8 +68,17 @@ function EnvironmentSummary({ value }: { value: EnvironmentOverview }) {
         <TemplateVersion standing={value.template} />
       </Flex>
       <Text variant="body-medium" weight="bold">
-        Outputs
+        {value.customerManaged
+          ? 'Values of the existing infrastructure'
+          : 'Outputs'}
       </Text>
+      {value.customerManaged && (
+        <Text variant="body-small" color="secondary">
+          This environment stands for infrastructure that exists already: Proton
+          deploys nothing for it, and hands these values to the services
+          deployed here as environment outputs.
+        </Text>
+      )}
       <OutputList outputs={value.outputs} />
       <Text variant="body-medium" weight="bold">
         Service instances deployed here

@@ -17,10 +17,15 @@ describe('ProtonServiceTemplatePicker', () => {
     window.scrollTo = jest.fn();
   });
 
-  it('lists published templates with description and recommended version, and picks a version', async () => {
-    const apis = catalogApis();
-    const onCreate = jest.fn(async () => {});
-    await renderSettled(
+  function renderPicker(
+    apis: ReturnType<typeof catalogApis>,
+    onCreate: jest.Mock,
+    field: Record<string, unknown> = {
+      title: 'Service template',
+      'ui:field': 'ProtonServiceTemplatePicker',
+    },
+  ) {
+    return renderSettled(
       <TestApiProvider
         apis={[
           [coreApis.discovery, apis.discoveryApi],
@@ -35,11 +40,7 @@ describe('ProtonServiceTemplatePicker', () => {
                 title: 'Template',
                 schema: {
                   properties: {
-                    serviceTemplate: {
-                      type: 'object',
-                      title: 'Service template',
-                      'ui:field': 'ProtonServiceTemplatePicker',
-                    },
+                    serviceTemplate: { type: 'object', ...field },
                   },
                 },
               },
@@ -50,6 +51,12 @@ describe('ProtonServiceTemplatePicker', () => {
         />
       </TestApiProvider>,
     );
+  }
+
+  it('lists published templates with description and recommended version, and picks a version', async () => {
+    const apis = catalogApis();
+    const onCreate = jest.fn(async () => {});
+    await renderPicker(apis, onCreate);
     await userEvent.click(
       await screen.findByRole('button', { name: /Service template/ }, SLOW),
     );
@@ -88,4 +95,32 @@ describe('ProtonServiceTemplatePicker', () => {
       'http://backend/api/aws-proton/v1/service-templates',
     );
   });
+
+  it.each([
+    [true, 'Existing Fargate infrastructure', 'Fargate environment'],
+    [false, 'Fargate environment', 'Existing Fargate infrastructure'],
+  ])(
+    'offers only environment templates whose customerManaged is %s when asked',
+    async (customerManaged, offered, hidden) => {
+      await renderPicker(
+        catalogApis(),
+        jest.fn(async () => {}),
+        {
+          title: 'Environment template',
+          'ui:field': 'ProtonServiceTemplatePicker',
+          'ui:options': { templateKind: 'environment', customerManaged },
+        },
+      );
+      await userEvent.click(
+        await screen.findByRole(
+          'button',
+          { name: /Environment template/ },
+          SLOW,
+        ),
+      );
+      const listbox = within(await screen.findByRole('listbox', {}, SLOW));
+      expect(listbox.getByText(offered)).toBeInTheDocument();
+      expect(listbox.queryByText(hidden)).not.toBeInTheDocument();
+    },
+  );
 });

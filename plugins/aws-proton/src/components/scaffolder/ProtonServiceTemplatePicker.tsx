@@ -45,14 +45,19 @@ export function ProtonServiceTemplatePicker(
       ? client.listVersions(kind, formData.name, target)
       : undefined,
   );
-  const chosen = templates.value?.find(t => t.name === formData?.name);
+  const offered = (templates.value ?? []).filter(
+    t =>
+      options.customerManaged === undefined ||
+      !!t.customerManaged === options.customerManaged,
+  );
+  const chosen = offered.find(t => t.name === formData?.name);
   const label =
     schema.title ??
     (kind === 'service' ? 'Service template' : 'Environment template');
   const id = idSchema?.$id ?? 'proton-template';
 
   const pickTemplate = (name: string) => {
-    const template = templates.value?.find(t => t.name === name);
+    const template = offered.find(t => t.name === name);
     if (!template) return;
     const [majorVersion, minorVersion] = template.recommendedVersion.split('.');
     onChange({ name, majorVersion, minorVersion });
@@ -86,7 +91,7 @@ export function ProtonServiceTemplatePicker(
         }
         SelectProps={{ renderValue: value => String(value) }}
       >
-        {(templates.value ?? []).map(template => (
+        {offered.map(template => (
           <MenuItem key={template.name} value={template.name}>
             <ListItemText
               primary={template.displayName ?? template.name}

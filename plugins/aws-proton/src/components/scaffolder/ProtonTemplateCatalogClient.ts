@@ -11,6 +11,8 @@ export interface ProtonPublishedTemplate {
   displayName?: string;
   description?: string;
   recommendedVersion: string;
+  /** True for an environment template that registers existing infrastructure (`provisioning: CUSTOMER_MANAGED`). */
+  customerManaged?: boolean;
 }
 
 /**

@@ -30,6 +30,11 @@ export interface ProtonTemplateOptions {
   templateField?: string;
   /** `service` (default) or `environment` templates. */
   templateKind?: 'service' | 'environment';
+  /**
+   * Environment templates only: `true` offers only customer managed templates (environments that
+   * register infrastructure that exists already), `false` only those Proton provisions; both when omitted.
+   */
+  customerManaged?: boolean;
   /** The AWS account to read templates and environments from; the backend's default when omitted. */
   accountId?: string;
   /** The AWS Region to read templates and environments from; the backend's default when omitted. */

@@ -36,6 +36,19 @@ const routes: Record<string, unknown> = {
     },
     { name: 'lambda-service', recommendedVersion: '2.0' },
   ],
+  '/v1/environment-templates': [
+    {
+      name: 'existing-fargate-env',
+      displayName: 'Existing Fargate infrastructure',
+      recommendedVersion: '1.0',
+      customerManaged: true,
+    },
+    {
+      name: 'fargate-env',
+      displayName: 'Fargate environment',
+      recommendedVersion: '1.0',
+    },
+  ],
   '/v1/service-templates/fargate-service/versions': [
     { majorVersion: '1', minorVersion: '1', recommended: true },
     {
