@@ -9,6 +9,7 @@ export type ProtonResourceType =
   | 'service-template'
   | 'environment-template'
   | 'service-instance'
+  | 'service-pipeline'
   | 'service-template-version'
   | 'environment-template-version';
 
@@ -30,6 +31,11 @@ export interface ProtonArn {
   name: string;
   /** For a service instance, the instance name; `name` is then the service's name. */
   instanceName?: string;
+  /**
+   * For a service pipeline, the pipeline's ID when the ARN has one (`.../pipeline/<id>`); `name` is
+   * then the service's name.
+   */
+  pipelineId?: string;
   /** For a template version, `major.minor`; `name` is then the template's name. */
   version?: string;
 }
@@ -46,15 +52,11 @@ export class InvalidProtonArnError extends Error {
   }
 }
 
-const NAME = '[0-9A-Za-z]+[0-9A-Za-z_\\-]*';
-const ARN_PATTERN = new RegExp(
-  `^arn:(aws|aws-cn|aws-us-gov):proton:([a-z]{2}(?:-[a-z]+)+-\\d):(\\d{12}):([a-z-]+)/(${NAME})(?:/(${NAME}|\\d+\\.\\d+))?$`,
-);
-const WITH_CHILD: Partial<Record<string, ProtonResourceType>> = {
-  service: 'service-instance',
-  'service-template': 'service-template-version',
-  'environment-template': 'environment-template-version',
-};
+const NAME = /^[0-9A-Za-z]+[0-9A-Za-z_-]*$/;
+const VERSION = /^\d+\.\d+$/;
+const PIPELINE_ID = /^[0-9A-Za-z-]{1,64}$/;
+const ARN_PATTERN =
+  /^arn:(aws|aws-cn|aws-us-gov):proton:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):(.+)$/;
 const TYPES = new Set<string>([
   'service',
   'environment',
@@ -62,13 +64,66 @@ const TYPES = new Set<string>([
   'environment-template',
 ]);
 
+/**
+ * The resource part of an ARN (after the account), by its segments:
+ * `<type>/<name>`; `service/<service>/service-instance/<instance>` (AWS's form; `service/<service>/<instance>`,
+ * which earlier versions of this project made, is read too); `service/<service>/pipeline[/<id>]`;
+ * `<service|environment>-template/<name>/<major.minor>`.
+ */
+function parseResource(
+  resource: string,
+):
+  | Pick<
+      ProtonArn,
+      'resourceType' | 'name' | 'instanceName' | 'pipelineId' | 'version'
+    >
+  | undefined {
+  const [type, name, ...rest] = resource.split('/');
+  if (!TYPES.has(type) || !NAME.test(name ?? '')) return undefined;
+  const resourceType = type as ProtonResourceType;
+  if (rest.length === 0) return { resourceType, name };
+  if (type === 'service') {
+    if (rest[0] === 'service-instance' && rest.length === 2) {
+      return NAME.test(rest[1])
+        ? { resourceType: 'service-instance', name, instanceName: rest[1] }
+        : undefined;
+    }
+    if (rest[0] === 'pipeline' && rest.length <= 2) {
+      if (rest.length === 1) return { resourceType: 'service-pipeline', name };
+      return PIPELINE_ID.test(rest[1])
+        ? { resourceType: 'service-pipeline', name, pipelineId: rest[1] }
+        : undefined;
+    }
+    // the earlier form; `service-instance` alone is AWS's form missing its instance name
+    return rest.length === 1 &&
+      NAME.test(rest[0]) &&
+      rest[0] !== 'service-instance'
+      ? { resourceType: 'service-instance', name, instanceName: rest[0] }
+      : undefined;
+  }
+  if (
+    type.endsWith('-template') &&
+    rest.length === 1 &&
+    VERSION.test(rest[0])
+  ) {
+    return {
+      resourceType: `${type}-version` as ProtonResourceType,
+      name,
+      version: rest[0],
+    };
+  }
+  return undefined;
+}
+
 function describeType(type: ProtonResourceType): string {
   const words = type.replace(/-/g, ' ');
   return `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
 }
 
 /**
- * Parses an AWS Proton ARN such as `arn:aws:proton:us-east-1:123456789012:service/my-service`.
+ * Parses an AWS Proton ARN such as `arn:aws:proton:us-east-1:123456789012:service/my-service`, or
+ * `...:service/my-service/service-instance/dev` for a service instance (AWS's form, as
+ * `aws proton get-service-instance` shows it).
  *
  * @param arn - the ARN to parse
  * @param expected - when given, the resource type the ARN must name
@@ -81,7 +136,8 @@ export function parseProtonArn(
 ): ProtonArn {
   const value = typeof arn === 'string' ? arn.trim() : '';
   const match = ARN_PATTERN.exec(value);
-  if (!match || !TYPES.has(match[4])) {
+  const resource = match ? parseResource(match[4]) : undefined;
+  if (!match || !resource) {
     throw new InvalidProtonArnError(
       `"${String(arn)}" is not an AWS Proton ARN; expected the form ` +
         `arn:aws:proton:<region>:<12-digit account id>:${
@@ -89,33 +145,8 @@ export function parseProtonArn(
         }/<name>`,
     );
   }
-  const [, partition, region, accountId, type, name, child] = match;
-  let parsed: ProtonArn;
-  if (child === undefined) {
-    parsed = {
-      partition,
-      region,
-      accountId,
-      resourceType: type as ProtonResourceType,
-      name,
-    };
-  } else {
-    const childType = WITH_CHILD[type];
-    const isVersion = /^\d+\.\d+$/.test(child);
-    if (!childType || (childType === 'service-instance') === isVersion) {
-      throw new InvalidProtonArnError(
-        `"${arn}" is not an AWS Proton ARN: a ${type} ARN cannot have "/${child}" after its name`,
-      );
-    }
-    parsed = {
-      partition,
-      region,
-      accountId,
-      resourceType: childType,
-      name,
-      ...(isVersion ? { version: child } : { instanceName: child }),
-    };
-  }
+  const [, partition, region, accountId] = match;
+  const parsed: ProtonArn = { partition, region, accountId, ...resource };
   if (expected && parsed.resourceType !== expected) {
     throw new InvalidProtonArnError(
       `"${arn}" names ${describeType(parsed.resourceType)}, but ${describeType(
@@ -139,7 +170,11 @@ export function formatProtonArn(
   }`;
   switch (arn.resourceType) {
     case 'service-instance':
-      return `${prefix}:service/${arn.name}/${arn.instanceName}`;
+      return `${prefix}:service/${arn.name}/service-instance/${arn.instanceName}`;
+    case 'service-pipeline':
+      return `${prefix}:service/${arn.name}/pipeline${
+        arn.pipelineId ? `/${arn.pipelineId}` : ''
+      }`;
     case 'service-template-version':
       return `${prefix}:service-template/${arn.name}/${arn.version}`;
     case 'environment-template-version':

@@ -164,7 +164,8 @@ describe('deployments with a runner', () => {
     const { job, reporter } = runner.last();
     expect(job).toMatchObject({
       action: 'provision',
-      resourceArn: 'arn:aws:proton:us-east-1:000000000000:service/api/api-dev',
+      resourceArn:
+        'arn:aws:proton:us-east-1:000000000000:service/api/service-instance/api-dev',
       targetResourceType: 'SERVICE_INSTANCE',
       infrastructureFolder: 'instance_infrastructure',
       protonInputs: {

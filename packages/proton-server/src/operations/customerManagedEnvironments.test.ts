@@ -244,7 +244,7 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
         }),
       );
       const job = runner.jobs[runner.jobs.length - 1];
-      expect(job.resourceArn).toMatch(/:service\/api\/main$/);
+      expect(job.resourceArn).toMatch(/:service\/api\/service-instance\/main$/);
       expect(job.protonInputs.environment).toMatchObject({
         name: 'team-a',
         outputs: {

@@ -1,5 +1,6 @@
 import {
   InvalidProtonArnError,
+  formatProtonArn,
   parseProtonArn,
 } from '@proton-platform/plugin-aws-proton-common';
 import {
@@ -35,6 +36,15 @@ const RESOURCE_FILTERS: Array<[string, string]> = [
   ['serviceInstanceName', 'service_instance_name'],
 ];
 
+/** An ARN in the form the control plane keeps it (AWS's), or the text itself when it is no Proton ARN. */
+function canonicalArn(text: string): string {
+  try {
+    return formatProtonArn(parseProtonArn(text));
+  } catch {
+    return text;
+  }
+}
+
 /**
  * The deployment a deployment's temporary credentials were issued for, when it may still act: the
  * credentials work only for that deployment and only until it ends.
@@ -50,7 +60,7 @@ async function requireOwnOpenDeployment(
   const elsewhere =
     (resource.id !== undefined && resource.id !== deploymentId) ||
     (resource.resourceArn !== undefined &&
-      own?.targetArn !== resource.resourceArn);
+      own?.targetArn !== canonicalArn(resource.resourceArn));
   if (!own || elsewhere) {
     throw accessDenied(
       `The credentials of deployment ${deploymentId} are valid for that deployment ` +
@@ -140,7 +150,7 @@ async function notifiedDeployment(
   }
   const id: string | undefined = input.deploymentId ?? lastAttempted;
   const deployment = id ? await findDeployment(context.db, id) : undefined;
-  if (!deployment || deployment.targetArn !== input.resourceArn) {
+  if (!deployment || deployment.targetArn !== formatProtonArn(arn)) {
     throw resourceNotFound(
       input.deploymentId
         ? `The deployment ${input.deploymentId} of ${input.resourceArn}`

@@ -27,7 +27,7 @@ import {
 import type { TestServer } from '../__testUtils__/testServer';
 
 const INSTANCE_ARN = (service: string, instance: string) =>
-  `arn:aws:proton:us-east-1:000000000000:service/${service}/${instance}`;
+  `arn:aws:proton:us-east-1:000000000000:service/${service}/service-instance/${instance}`;
 
 function serviceSpec(instances: Array<[string, string, string?]>): string {
   if (instances.length === 0) return 'proton: ServiceSpec\ninstances: []\n';

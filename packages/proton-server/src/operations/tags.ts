@@ -1,4 +1,5 @@
 import {
+  formatProtonArn,
   InvalidProtonArnError,
   parseProtonArn,
   ProtonArn,
@@ -84,10 +85,14 @@ async function resourceExists(
   return !!(await query.first());
 }
 
+/**
+ * Checks that the resource exists here and returns its ARN in the one form tags are kept under
+ * (a service instance's earlier `service/<service>/<instance>` form is read as AWS's).
+ */
 async function requireTaggableResource(
   context: OperationContext,
   resourceArn: string,
-): Promise<void> {
+): Promise<string> {
   const arn = parseArn(resourceArn);
   if (arn.accountId !== context.settings.accountId) {
     throw accessDenied(
@@ -97,14 +102,13 @@ async function requireTaggableResource(
   if (!(await resourceExists(context, arn))) {
     throw resourceNotFound(`The resource ${resourceArn}`);
   }
+  return formatProtonArn(arn);
 }
 
 async function tagResource(input: OperationInput, context: OperationContext) {
-  await requireTaggableResource(context, input.resourceArn);
-  await putTags(context.db, input.resourceArn, input.tags);
-  if (
-    (await countTags(context.db, input.resourceArn)) > MAX_TAGS_PER_RESOURCE
-  ) {
+  const arn = await requireTaggableResource(context, input.resourceArn);
+  await putTags(context.db, arn, input.tags);
+  if ((await countTags(context.db, arn)) > MAX_TAGS_PER_RESOURCE) {
     throw validationError(
       `A resource can have at most ${MAX_TAGS_PER_RESOURCE} tags; ${input.resourceArn} would have more`,
     );
@@ -113,8 +117,8 @@ async function tagResource(input: OperationInput, context: OperationContext) {
 }
 
 async function untagResource(input: OperationInput, context: OperationContext) {
-  await requireTaggableResource(context, input.resourceArn);
-  await deleteTags(context.db, input.resourceArn, input.tagKeys);
+  const arn = await requireTaggableResource(context, input.resourceArn);
+  await deleteTags(context.db, arn, input.tagKeys);
   return {};
 }
 
@@ -122,11 +126,11 @@ async function listTagsForResource(
   input: OperationInput,
   context: OperationContext,
 ) {
-  await requireTaggableResource(context, input.resourceArn);
+  const arn = await requireTaggableResource(context, input.resourceArn);
   const page = await fetchPage(
-    context.db('tags').where({ resource_arn: input.resourceArn }),
+    context.db('tags').where({ resource_arn: arn }),
     {
-      listing: `ListTagsForResource/${input.resourceArn}`,
+      listing: `ListTagsForResource/${arn}`,
       keyColumns: ['key'],
       maxResults: input.maxResults,
       nextToken: input.nextToken,

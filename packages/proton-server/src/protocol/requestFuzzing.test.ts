@@ -46,7 +46,7 @@ const REALISTIC = [
   '0',
   `${ARN}:environment/dev`,
   `${ARN}:service/api`,
-  `${ARN}:service/api/dev`,
+  `${ARN}:service/api/service-instance/dev`,
   `${ARN}:environment-template/vpc`,
   `${ARN}:service-template/web/1.0`,
   'proton: ServiceSpec\ninstances:\n  - name: dev\n    environment: dev\n    spec:\n      port: 8080\n',

@@ -29,6 +29,7 @@ import {
 import { startTestServer, TestServer } from '../__testUtils__/testServer';
 import type { ProtonDatabaseOptions } from './database';
 import { openProtonDatabase } from './database';
+import { protonMigrationSource } from './migrations';
 import { PG_CONNECTION, postgresTestEnabled } from '../__testUtils__/postgres';
 
 /** The same flow on each database: templates, a registered version, tags and a conflict. */
@@ -213,9 +214,41 @@ describe('the database', () => {
       '20261126_02_deployment_execution',
       '20261130_03_production_safety',
       '20261201_04_create_requests',
+      '20261201_05_aws_service_instance_arns',
     ]);
     await second.destroy();
     await fs.promises.rm(directory, { recursive: true, force: true });
+  });
+
+  it('moves service instance ARNs stored in the earlier form to AWS’s', async () => {
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: ':memory:' },
+      useNullAsDefault: true,
+    });
+    const migrations = {
+      migrationSource: protonMigrationSource,
+      tableName: 'proton_server_migrations',
+    };
+    for (let i = 0; i < 4; i++) await knex.migrate.up(migrations);
+    const prefix = 'arn:aws:proton:us-east-1:000000000000:service/api';
+    await knex('tags').insert([
+      { resource_arn: `${prefix}/dev`, key: 'team', value: 'a' },
+      { resource_arn: prefix, key: 'team', value: 'b' },
+    ]);
+    await knex('outputs').insert({
+      resource_arn: `${prefix}/dev`,
+      key: 'url',
+      value_string: 'http://api',
+    });
+    await knex.migrate.latest(migrations);
+    expect(
+      (await knex('tags').orderBy('value')).map(row => row.resource_arn),
+    ).toEqual([`${prefix}/service-instance/dev`, prefix]);
+    expect((await knex('outputs').first()).resource_arn).toBe(
+      `${prefix}/service-instance/dev`,
+    );
+    await knex.destroy();
   });
 
   it('runs every operation on PostgreSQL, in a schema of its own', async () => {

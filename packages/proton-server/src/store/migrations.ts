@@ -304,11 +304,53 @@ const createRequests: ProtonMigration = {
   },
 };
 
+/** A service instance ARN in the form earlier versions made: `...:service/<service>/<instance>`. */
+const EARLIER_INSTANCE_ARN =
+  /^(arn:[a-z-]+:proton:[a-z0-9-]+:\d{12}:service\/[0-9A-Za-z][0-9A-Za-z_-]*)\/([0-9A-Za-z][0-9A-Za-z_-]*)$/;
+
+function awsInstanceArn(arn: string): string | undefined {
+  const match = EARLIER_INSTANCE_ARN.exec(arn);
+  if (!match || match[2] === 'pipeline' || match[2] === 'service-instance') {
+    return undefined;
+  }
+  return `${match[1]}/service-instance/${match[2]}`;
+}
+
+/**
+ * Service instance ARNs in AWS's form, `...:service/<service>/service-instance/<instance>` (as
+ * `aws proton get-service-instance` shows them), where earlier versions stored
+ * `...:service/<service>/<instance>`: in deployments, outputs and tags.
+ */
+const awsInstanceArns: ProtonMigration = {
+  name: '20261201_05_aws_service_instance_arns',
+  async up(knex) {
+    for (const [table, column] of [
+      ['deployments', 'target_arn'],
+      ['outputs', 'resource_arn'],
+      ['tags', 'resource_arn'],
+    ]) {
+      const rows = await knex(table).distinct(column);
+      for (const row of rows) {
+        const renamed = awsInstanceArn(row[column]);
+        if (renamed) {
+          await knex(table)
+            .where({ [column]: row[column] })
+            .update({ [column]: renamed });
+        }
+      }
+    }
+  },
+  async down() {
+    // The earlier form is still read everywhere an ARN comes in: nothing to undo.
+  },
+};
+
 const MIGRATIONS: ProtonMigration[] = [
   initialSchema,
   deploymentExecution,
   productionSafety,
   createRequests,
+  awsInstanceArns,
 ];
 
 /** The knex migration source holding every migration of the control plane's schema. */

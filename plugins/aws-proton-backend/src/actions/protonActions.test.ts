@@ -102,7 +102,7 @@ describe('the AWS Proton actions, through the MCP endpoint', () => {
     );
     await client.send(
       new NotifyResourceDeploymentStatusChangeCommand({
-        resourceArn: `${PREFIX}:service/orders/dev`,
+        resourceArn: `${PREFIX}:service/orders/service-instance/dev`,
         status: 'SUCCEEDED',
         outputs: [{ key: 'serviceUrl', valueString: 'http://orders.example' }],
       }),
