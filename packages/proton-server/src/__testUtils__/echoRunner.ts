@@ -5,12 +5,25 @@ import type {
   DeploymentRunner,
 } from '../deployments/deploymentRunner';
 
-/** The inputs a job deploys: the instance's, else the environment's. */
+/**
+ * The inputs a job deploys: the instance's, the pipeline's (with `serviceInstances`, the names of
+ * the instances it was given), else the environment's.
+ */
 function deployedInputs(job: DeploymentJob): Record<string, unknown> {
   const inputs = job.protonInputs as {
     service_instance?: { inputs?: Record<string, unknown> };
+    pipeline?: { inputs?: Record<string, unknown> };
+    service_instances?: Array<{ name: string }>;
     environment?: { inputs?: Record<string, unknown> };
   };
+  if (inputs.pipeline) {
+    return {
+      ...inputs.pipeline.inputs,
+      serviceInstances: (inputs.service_instances ?? [])
+        .map(instance => instance.name)
+        .join(','),
+    };
+  }
   return inputs.service_instance?.inputs ?? inputs.environment?.inputs ?? {};
 }
 

@@ -1,3 +1,7 @@
+import {
+  formatProtonArn,
+  parseProtonArn,
+} from '@proton-platform/plugin-aws-proton-common';
 import type { Knex } from 'knex';
 import {
   TemplateFiles,
@@ -53,6 +57,12 @@ function targetOf(deployment: DeploymentRecord): {
 } {
   if (deployment.targetResourceType === 'ENVIRONMENT') {
     return { table: 'environments', key: { name: deployment.environmentName } };
+  }
+  if (deployment.targetResourceType === 'SERVICE_PIPELINE') {
+    return {
+      table: 'service_pipelines',
+      key: { service_name: deployment.serviceName! },
+    };
   }
   return {
     table: 'service_instances',
@@ -283,8 +293,8 @@ export class DeploymentCoordinator {
     const row = await forUpdate(db, query.first());
     if (!row) return false;
     const deployment = toDeploymentRecord(row);
-    if (deployment.targetResourceType === 'SERVICE_INSTANCE') {
-      // Instances of one service ending together: each sees the others' outcome.
+    if (deployment.serviceName) {
+      // Instances and the pipeline of one service ending together: each sees the others' outcome.
       await forUpdate(
         db,
         db('services').where({ name: deployment.serviceName }).first('name'),
@@ -304,11 +314,12 @@ export class DeploymentCoordinator {
         lease_expires_at: null,
       });
     await this.applyToTarget(db, deployment, status, message, outcome, now);
-    if (deployment.targetResourceType === 'SERVICE_INSTANCE') {
+    if (deployment.serviceName) {
+      const target = parseProtonArn(deployment.targetArn);
       await refreshServiceStatus(
         db,
-        deployment.serviceName!,
-        deployment.targetArn.slice(0, deployment.targetArn.lastIndexOf('/')),
+        deployment.serviceName,
+        formatProtonArn({ ...target, resourceType: 'service' }),
         now,
       );
     }

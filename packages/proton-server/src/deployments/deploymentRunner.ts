@@ -33,8 +33,8 @@ export interface DeploymentJob {
   action: 'provision' | 'deprovision';
   /** The ARN of the environment or service instance, the runner's `RESOURCE_ARN`. */
   resourceArn: string;
-  /** Whether the deployment deploys an environment or a service instance. */
-  targetResourceType: 'ENVIRONMENT' | 'SERVICE_INSTANCE';
+  /** Whether the deployment deploys an environment, a service instance or a service pipeline. */
+  targetResourceType: 'ENVIRONMENT' | 'SERVICE_INSTANCE' | 'SERVICE_PIPELINE';
   /**
    * A local directory with the registered template version's files (`schema/`, `infrastructure/`
    * and so on), unpacked for this run from where the version is stored; read-only.

@@ -25,9 +25,14 @@ export interface NewDeployment {
 
 /** How a client reads the resource a deployment deploys. */
 function targetLabel(deployment: NewDeployment): string {
-  return deployment.targetResourceType === 'ENVIRONMENT'
-    ? `The environment ${deployment.environmentName}`
-    : `The service instance ${deployment.serviceInstanceName} of the service ${deployment.serviceName}`;
+  switch (deployment.targetResourceType) {
+    case 'ENVIRONMENT':
+      return `The environment ${deployment.environmentName}`;
+    case 'SERVICE_PIPELINE':
+      return `The pipeline of the service ${deployment.serviceName}`;
+    default:
+      return `The service instance ${deployment.serviceInstanceName} of the service ${deployment.serviceName}`;
+  }
 }
 
 /**
@@ -104,7 +109,8 @@ export function describeDeployment(
     targetArn: record.targetArn,
     targetResourceCreatedAt: record.targetResourceCreatedAt,
     targetResourceType: record.targetResourceType,
-    environmentName: record.environmentName,
+    // A pipeline belongs to no environment: its deployments keep an empty name, not shown.
+    environmentName: record.environmentName || undefined,
     serviceName: record.serviceName,
     serviceInstanceName: record.serviceInstanceName,
     deploymentStatus: record.deploymentStatus,

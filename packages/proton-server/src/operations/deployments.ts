@@ -132,10 +132,21 @@ async function notifiedDeployment(
     throw error;
   }
   let lastAttempted: string | undefined;
+  let targetArn = formatProtonArn(arn);
   if (arn.resourceType === 'environment') {
     lastAttempted = (
       await context.db('environments').where({ name: arn.name }).first()
     )?.last_attempted_deployment_id;
+  } else if (arn.resourceType === 'service-pipeline') {
+    const pipeline = await context
+      .db('service_pipelines')
+      .where({ service_name: arn.name })
+      .first();
+    lastAttempted = pipeline?.last_attempted_deployment_id;
+    // AWS's examples name a pipeline with and without its ID: both are that service's pipeline.
+    if (pipeline && arn.pipelineId === undefined) {
+      targetArn = formatProtonArn({ ...arn, pipelineId: pipeline.pipeline_id });
+    }
   } else if (arn.resourceType === 'service-instance') {
     lastAttempted = (
       await context
@@ -145,12 +156,12 @@ async function notifiedDeployment(
     )?.last_attempted_deployment_id;
   } else {
     throw validationError(
-      `${input.resourceArn} is not an environment or a service instance`,
+      `${input.resourceArn} is not an environment, a service instance or a service pipeline`,
     );
   }
   const id: string | undefined = input.deploymentId ?? lastAttempted;
   const deployment = id ? await findDeployment(context.db, id) : undefined;
-  if (!deployment || deployment.targetArn !== formatProtonArn(arn)) {
+  if (!deployment || deployment.targetArn !== targetArn) {
     throw resourceNotFound(
       input.deploymentId
         ? `The deployment ${input.deploymentId} of ${input.resourceArn}`

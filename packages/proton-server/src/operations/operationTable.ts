@@ -2,6 +2,7 @@ import type { OperationDefinition } from './operationContext';
 import { deploymentOperations } from './deployments';
 import { environmentOperations } from './environments';
 import { serviceInstanceOperations } from './serviceInstances';
+import { servicePipelineOperations } from './servicePipelines';
 import { serviceOperations } from './services';
 import { tagOperations } from './tags';
 import { templateOperations } from './templates';
@@ -20,6 +21,7 @@ export function createOperationTable(): Record<string, OperationDefinition> {
     ...environmentOperations,
     ...serviceOperations,
     ...serviceInstanceOperations,
+    ...servicePipelineOperations,
     ...deploymentOperations,
     ...tagOperations,
   };

@@ -75,3 +75,18 @@ export function serviceInstanceArn(
     instanceName: name,
   });
 }
+
+/** The ARN of a service's pipeline, `.../service/<service>/pipeline/<id>`. */
+export function servicePipelineArn(
+  settings: OperationSettings,
+  serviceName: string,
+  pipelineId: string,
+): string {
+  return formatProtonArn({
+    region: settings.region,
+    accountId: settings.accountId,
+    resourceType: 'service-pipeline',
+    name: serviceName,
+    pipelineId,
+  });
+}

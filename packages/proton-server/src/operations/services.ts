@@ -7,8 +7,10 @@ import {
 import { forgetResource } from '../store/deploymentStore';
 import {
   findService,
+  findServicePipeline,
   insertService,
   listServiceInstanceRecords,
+  ServicePipelineRecord,
   ServiceRecord,
   toServiceRecord,
   updateService,
@@ -39,15 +41,24 @@ import {
   MAX_INSTANCES_PER_SERVICE,
   requireDeployableEnvironment,
 } from './serviceInstanceDeployments';
+import {
+  checkPipelineInputs,
+  createServicePipeline,
+  describeServicePipeline,
+  removeServicePipeline,
+  requirePipelineRepository,
+  templateHasPipeline,
+} from './servicePipelines';
 import { checkServiceSpec, resolveCurrentValuesInSpec } from './specInputs';
 import { selectPublishedVersion } from './templateVersionSelection';
 import { requireTemplate } from './templates';
 
-/** A service as GetService returns it, or as ListServices summarizes it. */
+/** A service as GetService returns it (with its pipeline, when it has one), or as ListServices summarizes it. */
 function describeService(
   context: OperationContext,
   record: ServiceRecord,
   summary = false,
+  pipeline?: ServicePipelineRecord,
 ): Record<string, unknown> {
   return {
     name: record.name,
@@ -64,6 +75,10 @@ function describeService(
       : record.repositoryConnectionArn,
     repositoryId: summary ? undefined : record.repositoryId,
     branchName: summary ? undefined : record.branchName,
+    pipeline:
+      summary || !pipeline
+        ? undefined
+        : describeServicePipeline(context, pipeline),
   };
 }
 
@@ -130,7 +145,14 @@ async function createService(input: OperationInput, context: OperationContext) {
       input,
       `The service ${input.name}`,
     );
-    return { service: describeService(context, existing) };
+    return {
+      service: describeService(
+        context,
+        existing,
+        false,
+        await findServicePipeline(context.db, existing.name),
+      ),
+    };
   }
   const version = await selectPublishedVersion(
     context,
@@ -140,6 +162,8 @@ async function createService(input: OperationInput, context: OperationContext) {
     input.templateMinorVersion,
   );
   const spec = checkServiceSpec(version.schema, input.spec);
+  const hasPipeline = await templateHasPipeline(context, version.templateName);
+  if (hasPipeline) requirePipelineRepository(input);
   const record: ServiceRecord = {
     name: input.name,
     templateName: version.templateName,
@@ -154,16 +178,31 @@ async function createService(input: OperationInput, context: OperationContext) {
   };
   await insertService(context.db, record);
   await addInstances(context, record, spec, input.spec, version, new Set());
+  const pipeline = hasPipeline
+    ? await createServicePipeline(
+        context,
+        record,
+        version,
+        checkPipelineInputs(version.schema, input.spec),
+      )
+    : undefined;
+  if (pipeline && record.status === 'ACTIVE') {
+    record.status = 'CREATE_IN_PROGRESS';
+    await updateService(context.db, record.name, { status: record.status });
+  }
   await putTags(context.db, arn, input.tags ?? []);
   await rememberCreateRequest(context, 'CreateService', arn, input);
-  return { service: describeService(context, record) };
+  return { service: describeService(context, record, false, pipeline) };
 }
 
 async function getService(input: OperationInput, context: OperationContext) {
+  const record = await requireService(context, input.name);
   return {
     service: describeService(
       context,
-      await requireService(context, input.name),
+      record,
+      false,
+      await findServicePipeline(context.db, record.name),
     ),
   };
 }
@@ -302,13 +341,15 @@ async function deleteService(input: OperationInput, context: OperationContext) {
   for (const instance of instances) {
     await removeInstance(context, record, instance.name);
   }
+  const pipeline = await findServicePipeline(context.db, record.name);
+  await removeServicePipeline(context, record);
   const deleting: ServiceRecord = {
     ...record,
     status: 'DELETE_IN_PROGRESS',
     statusMessage: undefined,
     lastModifiedAt: context.now,
   };
-  if (context.deployments.hasRunner && instances.length > 0) {
+  if (context.deployments.hasRunner && (instances.length > 0 || pipeline)) {
     await updateService(context.db, record.name, deleting);
   } else {
     await context.db('services').where({ name: record.name }).delete();

@@ -215,6 +215,7 @@ describe('the database', () => {
       '20261130_03_production_safety',
       '20261201_04_create_requests',
       '20261201_05_aws_service_instance_arns',
+      '20261201_06_service_pipelines',
     ]);
     await second.destroy();
     await fs.promises.rm(directory, { recursive: true, force: true });

@@ -18,7 +18,7 @@ export type DeploymentStatus =
 export interface DeploymentRecord {
   id: string;
   targetArn: string;
-  targetResourceType: 'ENVIRONMENT' | 'SERVICE_INSTANCE';
+  targetResourceType: 'ENVIRONMENT' | 'SERVICE_INSTANCE' | 'SERVICE_PIPELINE';
   targetResourceCreatedAt: Date;
   action: 'provision' | 'deprovision';
   environmentName: string;

@@ -345,12 +345,38 @@ const awsInstanceArns: ProtonMigration = {
   },
 };
 
+/**
+ * Service pipelines: the CI/CD pipeline of a service whose template has one, with its own template
+ * version and deployment state. Its deployments are kept with the others, with an empty
+ * `environment_name` (a pipeline belongs to no environment).
+ */
+const servicePipelines: ProtonMigration = {
+  name: '20261201_06_service_pipelines',
+  async up(knex) {
+    await knex.schema.createTable('service_pipelines', table => {
+      table.string('service_name', 100).primary();
+      table.string('pipeline_id', 64).notNullable();
+      table.string('template_name', 100).notNullable();
+      table.integer('template_major').notNullable();
+      table.integer('template_minor').notNullable();
+      table.text('spec').notNullable();
+      deploymentColumns(table);
+      timestamps(table);
+      table.foreign('service_name').references('name').inTable('services');
+    });
+  },
+  async down(knex) {
+    await knex.schema.dropTableIfExists('service_pipelines');
+  },
+};
+
 const MIGRATIONS: ProtonMigration[] = [
   initialSchema,
   deploymentExecution,
   productionSafety,
   createRequests,
   awsInstanceArns,
+  servicePipelines,
 ];
 
 /** The knex migration source holding every migration of the control plane's schema. */

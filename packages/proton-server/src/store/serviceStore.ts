@@ -49,6 +49,29 @@ export interface ServiceInstanceRecord {
   lastModifiedAt: Date;
 }
 
+/**
+ * A row of the `service_pipelines` table: the CI/CD pipeline of a service whose template has one, with
+ * its own template version and deployments.
+ */
+export interface ServicePipelineRecord {
+  serviceName: string;
+  /** The pipeline's ID, the last part of its ARN (`service/<service>/pipeline/<id>`). */
+  pipelineId: string;
+  templateName: string;
+  templateMajor: number;
+  templateMinor: number;
+  /** The service spec the pipeline was last deployed with (its `pipeline` section holds the inputs). */
+  spec: string;
+  deploymentStatus: DeploymentStatus;
+  deploymentStatusMessage?: string;
+  lastAttemptedDeploymentId?: string;
+  lastSucceededDeploymentId?: string;
+  lastDeploymentAttemptedAt?: Date;
+  lastDeploymentSucceededAt?: Date;
+  createdAt: Date;
+  lastModifiedAt: Date;
+}
+
 const serviceRows = createRecordMapper<ServiceRecord>([
   ['name', 'name'],
   ['templateName', 'template_name'],
@@ -81,6 +104,53 @@ const instanceRows = createRecordMapper<ServiceInstanceRecord>([
   ['createdAt', 'created_at', 'date'],
   ['lastModifiedAt', 'last_modified_at', 'date'],
 ]);
+
+const pipelineRows = createRecordMapper<ServicePipelineRecord>([
+  ['serviceName', 'service_name'],
+  ['pipelineId', 'pipeline_id'],
+  ['templateName', 'template_name'],
+  ['templateMajor', 'template_major', 'number'],
+  ['templateMinor', 'template_minor', 'number'],
+  ['spec', 'spec'],
+  ['deploymentStatus', 'deployment_status'],
+  ['deploymentStatusMessage', 'deployment_status_message'],
+  ['lastAttemptedDeploymentId', 'last_attempted_deployment_id'],
+  ['lastSucceededDeploymentId', 'last_succeeded_deployment_id'],
+  ['lastDeploymentAttemptedAt', 'last_deployment_attempted_at', 'date'],
+  ['lastDeploymentSucceededAt', 'last_deployment_succeeded_at', 'date'],
+  ['createdAt', 'created_at', 'date'],
+  ['lastModifiedAt', 'last_modified_at', 'date'],
+]);
+
+/** Reads a service's pipeline, or undefined when it has none. */
+export async function findServicePipeline(
+  db: Db,
+  serviceName: string,
+): Promise<ServicePipelineRecord | undefined> {
+  const row = await db('service_pipelines')
+    .where({ service_name: serviceName })
+    .first();
+  return row ? pipelineRows.fromRow(row) : undefined;
+}
+
+/** Inserts a service's pipeline. */
+export async function insertServicePipeline(
+  db: Db,
+  record: ServicePipelineRecord,
+): Promise<void> {
+  await db('service_pipelines').insert(pipelineRows.toRow(record));
+}
+
+/** Updates some fields of a service's pipeline. */
+export async function updateServicePipeline(
+  db: Db,
+  serviceName: string,
+  changes: Partial<ServicePipelineRecord>,
+): Promise<void> {
+  await db('service_pipelines')
+    .where({ service_name: serviceName })
+    .update(pipelineRows.toRow(changes));
+}
 
 /** Maps a `services` row to a record. */
 export const toServiceRecord = serviceRows.fromRow;
@@ -164,10 +234,10 @@ const OPEN_INSTANCE_STATUSES = new Set<DeploymentStatus>([
 ]);
 
 /**
- * Brings a service's status up to date after one of its instances' deployments ended: a service
- * being created or updated becomes ACTIVE once every instance succeeded, or CREATE_FAILED /
- * UPDATE_FAILED when one did not; a service being deleted is removed with its tags once its last
- * instance is gone, or becomes DELETE_FAILED.
+ * Brings a service's status up to date after a deployment of one of its instances or of its pipeline
+ * ended: a service being created or updated becomes ACTIVE once every instance and the pipeline
+ * succeeded, or CREATE_FAILED / UPDATE_FAILED when one did not; a service being deleted is removed
+ * with its tags once its last instance and its pipeline are gone, or becomes DELETE_FAILED.
  */
 export async function refreshServiceStatus(
   db: Db,
@@ -177,32 +247,41 @@ export async function refreshServiceStatus(
 ): Promise<void> {
   const service = await findService(db, serviceName);
   if (!service || !service.status.endsWith('_IN_PROGRESS')) return;
-  const instances = await listServiceInstanceRecords(db, serviceName);
-  if (
-    instances.some(instance =>
-      OPEN_INSTANCE_STATUSES.has(instance.deploymentStatus),
-    )
-  ) {
+  const pipeline = await findServicePipeline(db, serviceName);
+  const parts: Array<{
+    name: string;
+    label: string;
+    deploymentStatus: DeploymentStatus;
+    deploymentStatusMessage?: string;
+  }> = [
+    ...(await listServiceInstanceRecords(db, serviceName)).map(instance => ({
+      ...instance,
+      label: `the instance ${instance.name}`,
+    })),
+    ...(pipeline
+      ? [{ ...pipeline, name: 'pipeline', label: 'the pipeline' }]
+      : []),
+  ];
+  if (parts.some(part => OPEN_INSTANCE_STATUSES.has(part.deploymentStatus))) {
     return;
   }
   if (service.status === 'DELETE_IN_PROGRESS') {
-    if (instances.length === 0) {
+    if (parts.length === 0) {
       await db('services').where({ name: serviceName }).delete();
       await db('tags').where({ resource_arn: serviceArn }).delete();
+      await db('create_requests').where({ resource_arn: serviceArn }).delete();
       return;
     }
     await updateService(db, serviceName, {
       status: 'DELETE_FAILED',
-      statusMessage: `Deleting the instances ${instances
-        .map(i => i.name)
+      statusMessage: `Deleting ${parts
+        .map(part => part.label)
         .join(', ')} failed`,
       lastModifiedAt: now,
     });
     return;
   }
-  const failed = instances.filter(
-    instance => instance.deploymentStatus !== 'SUCCEEDED',
-  );
+  const failed = parts.filter(part => part.deploymentStatus !== 'SUCCEEDED');
   if (failed.length === 0) {
     await updateService(db, serviceName, {
       status: 'ACTIVE',
@@ -217,7 +296,12 @@ export async function refreshServiceStatus(
         ? 'CREATE_FAILED'
         : 'UPDATE_FAILED',
     statusMessage: failed
-      .map(i => `${i.name}: ${i.deploymentStatusMessage ?? i.deploymentStatus}`)
+      .map(
+        part =>
+          `${part.name}: ${
+            part.deploymentStatusMessage ?? part.deploymentStatus
+          }`,
+      )
       .join('; '),
     lastModifiedAt: now,
   });
