@@ -6,6 +6,7 @@ describe('Proton ARNs', () => {
   it.each([
     [`${PREFIX}:service/web`, { resourceType: 'service', name: 'web' }],
     [`${PREFIX}:environment/dev`, { resourceType: 'environment', name: 'dev' }],
+    [`${PREFIX}:component/cache`, { resourceType: 'component', name: 'cache' }],
     [
       `${PREFIX}:service/web/service-instance/dev`,
       { resourceType: 'service-instance', name: 'web', instanceName: 'dev' },
@@ -66,7 +67,7 @@ describe('Proton ARNs', () => {
 
   it.each([
     'arn:aws:s3:::bucket',
-    `${PREFIX}:component/web`,
+    `${PREFIX}:component/web/child`,
     `${PREFIX}:service/web/service-instance`,
     `${PREFIX}:service/web/service-instance/dev/extra`,
     `${PREFIX}:environment/dev/child`,

@@ -10,6 +10,7 @@ export type ProtonResourceType =
   | 'environment-template'
   | 'service-instance'
   | 'service-pipeline'
+  | 'component'
   | 'service-template-version'
   | 'environment-template-version';
 
@@ -60,6 +61,7 @@ const ARN_PATTERN =
 const TYPES = new Set<string>([
   'service',
   'environment',
+  'component',
   'service-template',
   'environment-template',
 ]);

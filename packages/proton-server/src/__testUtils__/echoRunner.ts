@@ -6,16 +6,24 @@ import type {
 } from '../deployments/deploymentRunner';
 
 /**
- * The inputs a job deploys: the instance's, the pipeline's (with `serviceInstances`, the names of
- * the instances it was given), else the environment's.
+ * The inputs a job deploys: a component's name with its service instance's inputs; the instance's;
+ * the pipeline's (with `serviceInstances`, the names of the instances it was given); else the
+ * environment's.
  */
 function deployedInputs(job: DeploymentJob): Record<string, unknown> {
   const inputs = job.protonInputs as {
+    component?: { name: string };
     service_instance?: { inputs?: Record<string, unknown> };
     pipeline?: { inputs?: Record<string, unknown> };
     service_instances?: Array<{ name: string }>;
     environment?: { inputs?: Record<string, unknown> };
   };
+  if (inputs.component) {
+    return {
+      component: inputs.component.name,
+      ...inputs.service_instance?.inputs,
+    };
+  }
   if (inputs.pipeline) {
     return {
       ...inputs.pipeline.inputs,

@@ -72,6 +72,30 @@ export class TemplateFiles {
     );
   }
 
+  /**
+   * Writes a directly defined component's files (relative paths such as `infrastructure/manifest.yaml`,
+   * checked when the component was created) into a directory of their own for one deployment.
+   *
+   * @returns the directory, the run's template directory
+   */
+  async componentDirectory(
+    deploymentId: string,
+    files: Record<string, string>,
+  ): Promise<string> {
+    const root = path.join(this.cacheDirectory, 'components', deploymentId);
+    for (const [relative, content] of Object.entries(files)) {
+      const file = path.resolve(root, relative);
+      if (!file.startsWith(`${root}${path.sep}`)) {
+        throw new Error(
+          `A component file may not leave its folder: ${relative}`,
+        );
+      }
+      await fs.promises.mkdir(path.dirname(file), { recursive: true });
+      await fs.promises.writeFile(file, content);
+    }
+    return root;
+  }
+
   /** Where versions registered before bundles were stored durably had their files. */
   private legacyDirectory(version: TemplateVersionRef): string {
     return path.join(

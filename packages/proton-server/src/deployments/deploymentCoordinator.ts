@@ -58,6 +58,9 @@ function targetOf(deployment: DeploymentRecord): {
   if (deployment.targetResourceType === 'ENVIRONMENT') {
     return { table: 'environments', key: { name: deployment.environmentName } };
   }
+  if (deployment.targetResourceType === 'COMPONENT') {
+    return { table: 'components', key: { name: deployment.componentName! } };
+  }
   if (deployment.targetResourceType === 'SERVICE_PIPELINE') {
     return {
       table: 'service_pipelines',
@@ -166,22 +169,31 @@ export class DeploymentCoordinator {
     if (!row?.job) return;
     const deployment = toDeploymentRecord(row);
     // Older jobs also held a local path, which a run never uses: files come from the store.
-    const { templateDirectory: _ignored, ...stored } = JSON.parse(
-      row.job,
-    ) as StoredDeploymentJob & { templateDirectory?: string };
+    const {
+      templateDirectory: _ignored,
+      componentFiles,
+      ...stored
+    } = JSON.parse(row.job) as StoredDeploymentJob & {
+      templateDirectory?: string;
+    };
     let job: DeploymentJob;
     try {
       job = {
         ...stored,
-        templateDirectory: await this.options.templateFiles.directory({
-          kind:
-            deployment.targetResourceType === 'ENVIRONMENT'
-              ? 'environment'
-              : 'service',
-          templateName: deployment.templateName,
-          major: deployment.templateMajor,
-          minor: deployment.templateMinor,
-        }),
+        templateDirectory: componentFiles
+          ? await this.options.templateFiles.componentDirectory(
+              deploymentId,
+              componentFiles,
+            )
+          : await this.options.templateFiles.directory({
+              kind:
+                deployment.targetResourceType === 'ENVIRONMENT'
+                  ? 'environment'
+                  : 'service',
+              templateName: deployment.templateName,
+              major: deployment.templateMajor,
+              minor: deployment.templateMinor,
+            }),
         attempt,
         credentials: this.options.credentials.issue(deploymentId),
         runnerState: row.runner_state

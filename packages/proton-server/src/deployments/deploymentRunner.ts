@@ -33,8 +33,12 @@ export interface DeploymentJob {
   action: 'provision' | 'deprovision';
   /** The ARN of the environment or service instance, the runner's `RESOURCE_ARN`. */
   resourceArn: string;
-  /** Whether the deployment deploys an environment, a service instance or a service pipeline. */
-  targetResourceType: 'ENVIRONMENT' | 'SERVICE_INSTANCE' | 'SERVICE_PIPELINE';
+  /** Whether the deployment deploys an environment, a service instance, a service pipeline or a component. */
+  targetResourceType:
+    | 'ENVIRONMENT'
+    | 'SERVICE_INSTANCE'
+    | 'SERVICE_PIPELINE'
+    | 'COMPONENT';
   /**
    * A local directory with the registered template version's files (`schema/`, `infrastructure/`
    * and so on), unpacked for this run from where the version is stored; read-only.
@@ -70,7 +74,14 @@ export interface DeploymentJob {
 export type StoredDeploymentJob = Omit<
   DeploymentJob,
   'templateDirectory' | 'attempt' | 'credentials' | 'runnerState'
->;
+> & {
+  /**
+   * A directly defined component's files (its manifest and template file, by path such as
+   * `infrastructure/manifest.yaml`), written out as the run's template directory; a template
+   * version's deployments read their files from the template store instead.
+   */
+  componentFiles?: Record<string, string>;
+};
 
 /**
  * How a runner reports the end of a deployment. A deployment that has already ended (through

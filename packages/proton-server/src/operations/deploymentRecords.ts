@@ -15,6 +15,7 @@ export interface NewDeployment {
   environmentName: string;
   serviceName?: string;
   serviceInstanceName?: string;
+  componentName?: string;
   templateName: string;
   templateMajor: number;
   templateMinor: number;
@@ -30,6 +31,8 @@ function targetLabel(deployment: NewDeployment): string {
       return `The environment ${deployment.environmentName}`;
     case 'SERVICE_PIPELINE':
       return `The pipeline of the service ${deployment.serviceName}`;
+    case 'COMPONENT':
+      return `The component ${deployment.componentName}`;
     default:
       return `The service instance ${deployment.serviceInstanceName} of the service ${deployment.serviceName}`;
   }
@@ -79,7 +82,10 @@ export async function recordDeployment(
 export async function dispatchDeployment(
   context: OperationContext,
   record: DeploymentRecord,
-  job: Pick<StoredDeploymentJob, 'infrastructureFolder' | 'protonInputs'>,
+  job: Pick<
+    StoredDeploymentJob,
+    'infrastructureFolder' | 'protonInputs' | 'componentFiles'
+  >,
 ): Promise<void> {
   const stored: StoredDeploymentJob = {
     ...job,
@@ -113,6 +119,7 @@ export function describeDeployment(
     environmentName: record.environmentName || undefined,
     serviceName: record.serviceName,
     serviceInstanceName: record.serviceInstanceName,
+    componentName: record.componentName,
     deploymentStatus: record.deploymentStatus,
     deploymentStatusMessage: summary ? undefined : record.statusMessage,
     createdAt: record.createdAt,

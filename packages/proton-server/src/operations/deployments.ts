@@ -34,6 +34,7 @@ const RESOURCE_FILTERS: Array<[string, string]> = [
   ['environmentName', 'environment_name'],
   ['serviceName', 'service_name'],
   ['serviceInstanceName', 'service_instance_name'],
+  ['componentName', 'component_name'],
 ];
 
 /** An ARN in the form the control plane keeps it (AWS's), or the text itself when it is no Proton ARN. */
@@ -137,6 +138,10 @@ async function notifiedDeployment(
     lastAttempted = (
       await context.db('environments').where({ name: arn.name }).first()
     )?.last_attempted_deployment_id;
+  } else if (arn.resourceType === 'component') {
+    lastAttempted = (
+      await context.db('components').where({ name: arn.name }).first()
+    )?.last_attempted_deployment_id;
   } else if (arn.resourceType === 'service-pipeline') {
     const pipeline = await context
       .db('service_pipelines')
@@ -156,7 +161,7 @@ async function notifiedDeployment(
     )?.last_attempted_deployment_id;
   } else {
     throw validationError(
-      `${input.resourceArn} is not an environment, a service instance or a service pipeline`,
+      `${input.resourceArn} is not an environment, a service instance, a service pipeline or a component`,
     );
   }
   const id: string | undefined = input.deploymentId ?? lastAttempted;

@@ -26,6 +26,7 @@ import {
   rememberCreateRequest,
   requireRepeatOfCreate,
 } from './idempotentCreates';
+import { requireNoComponents } from './components';
 import { fetchPage } from './pagination';
 import { requireTemplate } from './templates';
 import { environmentArn } from './resourceArns';
@@ -405,6 +406,11 @@ async function deleteEnvironment(
       `The environment ${record.name} still has service instances; delete them first`,
     );
   }
+  await requireNoComponents(
+    context,
+    { environmentName: record.name },
+    `The environment ${record.name}`,
+  );
   if (
     !context.deployments.hasRunner ||
     record.provisioning === 'CUSTOMER_MANAGED' ||

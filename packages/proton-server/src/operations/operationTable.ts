@@ -1,3 +1,4 @@
+import { componentOperations } from './components';
 import type { OperationDefinition } from './operationContext';
 import { deploymentOperations } from './deployments';
 import { environmentOperations } from './environments';
@@ -22,6 +23,7 @@ export function createOperationTable(): Record<string, OperationDefinition> {
     ...serviceOperations,
     ...serviceInstanceOperations,
     ...servicePipelineOperations,
+    ...componentOperations,
     ...deploymentOperations,
     ...tagOperations,
   };

@@ -90,3 +90,16 @@ export function servicePipelineArn(
     pipelineId,
   });
 }
+
+/** The ARN of a directly defined component, `.../component/<name>`. */
+export function componentArn(
+  settings: OperationSettings,
+  name: string,
+): string {
+  return formatProtonArn({
+    region: settings.region,
+    accountId: settings.accountId,
+    resourceType: 'component',
+    name,
+  });
+}

@@ -14,6 +14,7 @@ import {
   findTemplateVersion,
   TemplateVersionRecord,
 } from '../store/templateStore';
+import { attachedComponentOutputs } from './components';
 import { dispatchDeployment, recordDeployment } from './deploymentRecords';
 import type { OperationContext } from './operationContext';
 import { environmentArn, serviceInstanceArn } from './resourceArns';
@@ -123,6 +124,11 @@ export async function deployServiceInstance(
       resource_arn: environmentArn(context.settings, instance.environmentName),
     })
     .orderBy('key');
+  const componentOutputs = await attachedComponentOutputs(
+    context,
+    service.name,
+    instance.name,
+  );
   await dispatchDeployment(context, deployment, {
     infrastructureFolder: 'instance_infrastructure',
     protonInputs: {
@@ -132,7 +138,14 @@ export async function deployServiceInstance(
         repository_connection_arn: service.repositoryConnectionArn,
         repository_id: service.repositoryId,
       },
-      service_instance: { name: instance.name, inputs },
+      service_instance: {
+        name: instance.name,
+        inputs,
+        // AWS Proton's name for a directly defined component's outputs in its instance's inputs
+        ...(componentOutputs
+          ? { components: { default: { outputs: componentOutputs } } }
+          : {}),
+      },
       environment: {
         account_id: context.settings.accountId,
         name: instance.environmentName,

@@ -31,6 +31,7 @@ import {
   rememberCreateRequest,
   requireRepeatOfCreate,
 } from './idempotentCreates';
+import { requireNoComponents } from './components';
 import { fetchPage } from './pagination';
 import { serviceArn, serviceInstanceArn } from './resourceArns';
 import {
@@ -304,6 +305,11 @@ async function removeInstance(
   service: ServiceRecord,
   instanceName: string,
 ): Promise<void> {
+  await requireNoComponents(
+    context,
+    { serviceName: service.name, serviceInstanceName: instanceName },
+    `The service instance ${instanceName} of the service ${service.name}`,
+  );
   const arn = serviceInstanceArn(context.settings, service.name, instanceName);
   const [instance] = (
     await listServiceInstanceRecords(context.db, service.name)

@@ -73,6 +73,9 @@ async function resourceExists(
     case 'service':
       query = db('services').where({ name: arn.name });
       break;
+    case 'component':
+      query = db('components').where({ name: arn.name });
+      break;
     case 'service-instance':
       query = db('service_instances').where({
         service_name: arn.name,

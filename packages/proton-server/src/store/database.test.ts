@@ -216,6 +216,7 @@ describe('the database', () => {
       '20261201_04_create_requests',
       '20261201_05_aws_service_instance_arns',
       '20261201_06_service_pipelines',
+      '20261201_07_components',
     ]);
     await second.destroy();
     await fs.promises.rm(directory, { recursive: true, force: true });

@@ -18,12 +18,19 @@ export type DeploymentStatus =
 export interface DeploymentRecord {
   id: string;
   targetArn: string;
-  targetResourceType: 'ENVIRONMENT' | 'SERVICE_INSTANCE' | 'SERVICE_PIPELINE';
+  targetResourceType:
+    | 'ENVIRONMENT'
+    | 'SERVICE_INSTANCE'
+    | 'SERVICE_PIPELINE'
+    | 'COMPONENT';
   targetResourceCreatedAt: Date;
   action: 'provision' | 'deprovision';
+  /** The environment deployed to; empty for a pipeline's deployments. */
   environmentName: string;
   serviceName?: string;
   serviceInstanceName?: string;
+  /** The component deployed, for a component's deployments. */
+  componentName?: string;
   templateName: string;
   templateMajor: number;
   templateMinor: number;
@@ -61,6 +68,7 @@ export function toDeploymentRecord(row: Record<string, any>): DeploymentRecord {
     environmentName: row.environment_name,
     serviceName: optional(row.service_name),
     serviceInstanceName: optional(row.service_instance_name),
+    componentName: optional(row.component_name),
     templateName: row.template_name,
     templateMajor: Number(row.template_major),
     templateMinor: Number(row.template_minor),
@@ -90,6 +98,7 @@ export async function insertDeployment(
     environment_name: record.environmentName,
     service_name: record.serviceName ?? null,
     service_instance_name: record.serviceInstanceName ?? null,
+    component_name: record.componentName ?? null,
     template_name: record.templateName,
     template_major: record.templateMajor,
     template_minor: record.templateMinor,

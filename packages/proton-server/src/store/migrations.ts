@@ -370,6 +370,41 @@ const servicePipelines: ProtonMigration = {
   },
 };
 
+/**
+ * Directly defined components: a developer's own infrastructure as code, attached to a service
+ * instance or standing alone in an environment. Their deployments are kept with the others, named by
+ * `component_name`, with an empty template (a component has none).
+ */
+const components: ProtonMigration = {
+  name: '20261201_07_components',
+  async up(knex) {
+    await knex.schema.createTable('components', table => {
+      table.string('name', 100).primary();
+      table.text('description');
+      table.string('environment_name', 100).notNullable();
+      table.string('service_name', 100);
+      table.string('service_instance_name', 100);
+      table.text('service_spec');
+      table.text('manifest').notNullable();
+      table.text('template_file').notNullable();
+      table.string('last_client_request_token', 64);
+      deploymentColumns(table);
+      timestamps(table);
+      table.index(['service_name', 'service_instance_name']);
+      table.index(['environment_name']);
+    });
+    await knex.schema.alterTable('deployments', table => {
+      table.string('component_name', 100);
+    });
+  },
+  async down(knex) {
+    await knex.schema.alterTable('deployments', table => {
+      table.dropColumn('component_name');
+    });
+    await knex.schema.dropTableIfExists('components');
+  },
+};
+
 const MIGRATIONS: ProtonMigration[] = [
   initialSchema,
   deploymentExecution,
@@ -377,6 +412,7 @@ const MIGRATIONS: ProtonMigration[] = [
   createRequests,
   awsInstanceArns,
   servicePipelines,
+  components,
 ];
 
 /** The knex migration source holding every migration of the control plane's schema. */
