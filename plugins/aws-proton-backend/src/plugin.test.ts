@@ -1,4 +1,5 @@
 import {
+  ListComponentsCommand,
   GetEnvironmentCommand,
   GetEnvironmentTemplateCommand,
   GetEnvironmentTemplateVersionCommand,
@@ -53,6 +54,7 @@ describe('aws-proton backend plugin', () => {
 
   beforeEach(() => {
     proton.reset();
+    proton.on(ListComponentsCommand).resolves({ components: [] });
     proton.on(GetServiceCommand).resolves({
       service: {
         name: 'checkout',

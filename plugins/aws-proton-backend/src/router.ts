@@ -122,6 +122,15 @@ export async function createRouter(
     },
   );
 
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/service/pipeline/deployments',
+    async (req, res) => {
+      res.json(
+        await deployments.listServicePipelineDeployments(await serviceArn(req)),
+      );
+    },
+  );
+
   router.post(
     '/v1/entities/:kind/:namespace/:name/service/instances/:instance/deployments',
     async (req, res) => {

@@ -17,7 +17,7 @@ import { cacheKeys, ProtonReadCache } from './ProtonReadCache';
 const HISTORY_LENGTH = 50;
 
 /**
- * The deployment history of a service instance or an environment, newest first.
+ * The deployment history of a service instance, a service's pipeline or an environment, newest first.
  */
 export class DeploymentHistoryService {
   constructor(
@@ -44,6 +44,30 @@ export class DeploymentHistoryService {
             serviceName: service.name,
             serviceInstanceName: instanceName,
           },
+        ),
+      views =>
+        views.some(
+          v => v.status === 'IN_PROGRESS' || v.status === 'CANCELLING',
+        ),
+    );
+  }
+
+  /** The deployments of the service's pipeline, newest first (ListDeployments of the service, pipeline only). */
+  async listServicePipelineDeployments(
+    service: ProtonArn,
+  ): Promise<DeploymentView[]> {
+    return this.cache.read(
+      cacheKeys.servicePipelineDeployments(
+        service.accountId,
+        service.region,
+        service.name,
+      ),
+      () =>
+        this.list(
+          service,
+          `pipeline of the service "${service.name}"`,
+          { serviceName: service.name },
+          'SERVICE_PIPELINE',
         ),
       views =>
         views.some(
@@ -80,6 +104,7 @@ export class DeploymentHistoryService {
       serviceInstanceName?: string;
       environmentName?: string;
     },
+    targetResourceType?: string,
   ): Promise<DeploymentView[]> {
     const { client } = await this.clients.getClientForArn(arn);
     const deployments = await callProton(
@@ -95,7 +120,13 @@ export class DeploymentHistoryService {
           { client, pageSize: HISTORY_LENGTH },
           filter,
         )) {
-          all.push(...(page.deployments ?? []));
+          all.push(
+            ...(page.deployments ?? []).filter(
+              d =>
+                !targetResourceType ||
+                d.targetResourceType === targetResourceType,
+            ),
+          );
           if (all.length >= HISTORY_LENGTH) break;
         }
         return all;

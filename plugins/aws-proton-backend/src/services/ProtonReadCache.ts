@@ -61,6 +61,11 @@ export const cacheKeys = {
     service: string,
     instance: string,
   ) => `v1/${accountId}/${region}/deployments/service/${service}/${instance}`,
+  servicePipelineDeployments: (
+    accountId: string,
+    region: string,
+    service: string,
+  ) => `v1/${accountId}/${region}/deployments/pipeline/${service}`,
   environmentDeployments: (accountId: string, region: string, name: string) =>
     `v1/${accountId}/${region}/deployments/environment/${name}`,
 };

@@ -1,8 +1,12 @@
 import {
+  ComponentSummary,
   GetServiceCommand,
   GetServiceTemplateCommand,
   GetServiceTemplateVersionCommand,
+  ListComponentOutputsCommand,
   ListServiceInstanceOutputsCommand,
+  ListServicePipelineOutputsCommand,
+  paginateListComponents,
   paginateListServiceInstances,
   ProtonClient,
   ServiceInstanceSummary,
@@ -14,6 +18,7 @@ import {
   ProtonArn,
   ProtonOutput,
   ServiceOverview,
+  ServicePipelineView,
 } from '@proton-platform/plugin-aws-proton-common';
 import {
   callProton,
@@ -24,7 +29,7 @@ import {
 import pLimit from 'p-limit';
 import { cacheKeys, ProtonReadCache } from './ProtonReadCache';
 
-/** Lists every output of a service instance or environment over all pages. */
+/** Lists every output of an environment, service instance, pipeline or component over all pages. */
 export async function listOutputs(
   call: (nextToken?: string) => Promise<{
     outputs?: { key?: string; valueString?: string }[];
@@ -113,23 +118,73 @@ export class ServiceOverviewService {
       ),
     );
     const minorsPromise = Promise.all([servicePromise, instancesPromise]).then(
-      ([service, instances]) =>
-        this.recommendedMinorVersions(
+      ([service, instances]) => {
+        // One version of each major version run, to read that major's recommended minor version.
+        const probes = new Map<string, string | undefined>();
+        for (const running of [
+          ...instances,
+          ...(service.pipeline ? [service.pipeline] : []),
+        ]) {
+          probes.set(
+            requireField(running.templateMajorVersion, 'templateMajorVersion'),
+            running.templateMinorVersion,
+          );
+        }
+        return this.recommendedMinorVersions(
           client,
           templateNameOf(service),
-          instances,
-          [
-            ...new Set(
-              instances.map(i =>
-                requireField(
-                  i.templateMajorVersion,
-                  'serviceInstance.templateMajorVersion',
-                ),
+          probes,
+          context,
+        );
+      },
+    );
+    const pipelineOutputsPromise = servicePromise.then(service =>
+      service.pipeline
+        ? callProton(context('ListServicePipelineOutputs', serviceName), () =>
+            listOutputs(nextToken =>
+              client.send(
+                new ListServicePipelineOutputsCommand({
+                  serviceName: arn.name,
+                  nextToken,
+                }),
               ),
             ),
-          ],
-          context,
-        ),
+          )
+        : [],
+    );
+    const componentsPromise = callProton(
+      context('ListComponents', serviceName),
+      async () => {
+        const all: ComponentSummary[] = [];
+        for await (const page of paginateListComponents(
+          { client, pageSize: 100 },
+          { serviceName: arn.name },
+        )) {
+          all.push(...(page.components ?? []));
+        }
+        return Promise.all(
+          all.map(component =>
+            this.limit(async () => ({
+              component,
+              outputs: await callProton(
+                context(
+                  'ListComponentOutputs',
+                  `component "${component.name}"`,
+                ),
+                () =>
+                  listOutputs(nextToken =>
+                    client.send(
+                      new ListComponentOutputsCommand({
+                        componentName: component.name,
+                        nextToken,
+                      }),
+                    ),
+                  ),
+              ),
+            })),
+          ),
+        );
+      },
     );
     const outputsPromise = instancesPromise.then(instances =>
       Promise.all(
@@ -155,14 +210,23 @@ export class ServiceOverviewService {
         ),
       ),
     );
-    const [service, instances, template, recommendedMinors, outputs] =
-      await Promise.all([
-        servicePromise,
-        instancesPromise,
-        templatePromise,
-        minorsPromise,
-        outputsPromise,
-      ]);
+    const [
+      service,
+      instances,
+      template,
+      recommendedMinors,
+      outputs,
+      pipelineOutputs,
+      components,
+    ] = await Promise.all([
+      servicePromise,
+      instancesPromise,
+      templatePromise,
+      minorsPromise,
+      outputsPromise,
+      pipelineOutputsPromise,
+      componentsPromise,
+    ]);
     const templateName = templateNameOf(service);
     const recommendedVersion = template.serviceTemplate?.recommendedVersion;
 
@@ -194,21 +258,49 @@ export class ServiceOverviewService {
         lastDeploymentSucceededAt:
           instance.lastDeploymentSucceededAt?.toISOString(),
         outputs: outputs[index],
+        components: components
+          .filter(
+            ({ component }) => component.serviceInstanceName === instance.name,
+          )
+          .map(({ component, outputs: componentOutputs }) => ({
+            name: requireField(component.name, 'component.name'),
+            deploymentStatus: requireField(
+              component.deploymentStatus,
+              'component.deploymentStatus',
+            ),
+            deploymentStatusMessage: component.deploymentStatusMessage,
+            outputs: componentOutputs,
+          }))
+          .sort((a, b) => a.name.localeCompare(b.name)),
       };
     });
     views.sort((a, b) => a.name.localeCompare(b.name));
 
     const status = requireField(service.status, 'service.status');
-    const pipeline = service.pipeline
-      ? {
-          deploymentStatus: requireField(
-            service.pipeline.deploymentStatus,
-            'pipeline.deploymentStatus',
-          ),
-          deploymentStatusMessage: service.pipeline.deploymentStatusMessage,
-          templateVersion: `${service.pipeline.templateMajorVersion}.${service.pipeline.templateMinorVersion}`,
-        }
-      : undefined;
+    let pipeline: ServicePipelineView | undefined;
+    if (service.pipeline) {
+      const major = requireField(
+        service.pipeline.templateMajorVersion,
+        'pipeline.templateMajorVersion',
+      );
+      const version = `${major}.${service.pipeline.templateMinorVersion}`;
+      pipeline = {
+        deploymentStatus: requireField(
+          service.pipeline.deploymentStatus,
+          'pipeline.deploymentStatus',
+        ),
+        deploymentStatusMessage: service.pipeline.deploymentStatusMessage,
+        templateVersion: version,
+        template: describeTemplateVersionStanding(
+          version,
+          recommendedVersion,
+          recommendedMinors.get(major),
+        ),
+        lastDeploymentSucceededAt:
+          service.pipeline.lastDeploymentSucceededAt?.toISOString(),
+        outputs: pipelineOutputs,
+      };
+    }
     return {
       arn: requireField(service.arn, 'service.arn'),
       name: requireField(service.name, 'service.name'),
@@ -231,28 +323,29 @@ export class ServiceOverviewService {
     };
   }
 
-  /** The recommended minor version of each major version the instances run: one read per major version. */
+  /**
+   * The recommended minor version of each major version the instances and the pipeline run: one read
+   * per major version, of one version (`probes`: major to a minor run) in it.
+   */
   private async recommendedMinorVersions(
     client: ProtonClient,
     templateName: string,
-    instances: ServiceInstanceSummary[],
-    majors: string[],
+    probes: Map<string, string | undefined>,
     context: (operation: string, resource: string) => ProtonCallContext,
   ): Promise<Map<string, string | undefined>> {
     const entries = await Promise.all(
-      majors.map(async major => {
-        const probe = instances.find(i => i.templateMajorVersion === major)!;
+      [...probes].map(async ([major, minor]) => {
         const { serviceTemplateVersion } = await callProton(
           context(
             'GetServiceTemplateVersion',
-            `service template "${templateName}" version ${major}.${probe.templateMinorVersion}`,
+            `service template "${templateName}" version ${major}.${minor}`,
           ),
           () =>
             client.send(
               new GetServiceTemplateVersionCommand({
                 templateName,
                 majorVersion: major,
-                minorVersion: probe.templateMinorVersion,
+                minorVersion: minor,
               }),
             ),
         );

@@ -56,6 +56,44 @@ export interface ServiceInstanceView {
   lastDeploymentSucceededAt?: string;
   /** The instance's outputs over all pages, sorted by key. */
   outputs: ProtonOutput[];
+  /** The directly defined components attached to the instance (Proton allows one), by name. */
+  components: ComponentView[];
+}
+
+/**
+ * A directly defined component attached to a service instance: a developer's own infrastructure as code.
+ *
+ * @public
+ */
+export interface ComponentView {
+  /** The component's name. */
+  name: string;
+  /** The component's deployment status, one of {@link PROTON_DEPLOYMENT_STATUSES} as Proton reports it. */
+  deploymentStatus: string;
+  /** Proton's message about the deployment status, typically why the last deployment failed. */
+  deploymentStatusMessage?: string;
+  /** The component's outputs, sorted by key. */
+  outputs: ProtonOutput[];
+}
+
+/**
+ * A service's CI/CD pipeline, when its template has one.
+ *
+ * @public
+ */
+export interface ServicePipelineView {
+  /** The pipeline's deployment status, one of {@link PROTON_DEPLOYMENT_STATUSES} as Proton reports it. */
+  deploymentStatus: string;
+  /** Proton's message about the deployment status, typically why the last deployment failed. */
+  deploymentStatusMessage?: string;
+  /** `major.minor` of the template version the pipeline runs (the same as `template.version`). */
+  templateVersion: string;
+  /** The template version the pipeline runs, against the recommended ones. */
+  template: TemplateVersionStanding;
+  /** When the last deployment of the pipeline succeeded (ISO 8601). */
+  lastDeploymentSucceededAt?: string;
+  /** The pipeline's outputs, sorted by key. */
+  outputs: ProtonOutput[];
 }
 
 /**
@@ -84,13 +122,9 @@ export interface ServiceOverview {
   lastModifiedAt?: string;
   /**
    * The service's pipeline, when its template has one: its deployment status, Proton's message about
-   * it, and the `major.minor` template version it runs.
+   * it, the template version it runs against the recommended ones, and its outputs.
    */
-  pipeline?: {
-    deploymentStatus: string;
-    deploymentStatusMessage?: string;
-    templateVersion: string;
-  };
+  pipeline?: ServicePipelineView;
   /** Every instance of the service over all pages, sorted by name. */
   instances: ServiceInstanceView[];
   /** True while the service or any instance is still changing: views keep refreshing. */

@@ -44,6 +44,10 @@ export interface AwsProtonApi {
     entity: CompoundEntityRef,
     instanceName: string,
   ): Promise<DeploymentView[]>;
+  /** The newest deployments (at most 50, newest first) of the pipeline of the entity's service. */
+  listServicePipelineDeployments(
+    entity: CompoundEntityRef,
+  ): Promise<DeploymentView[]>;
   /** The newest deployments (at most 50, newest first) of the entity's environment. */
   listEnvironmentDeployments(
     entity: CompoundEntityRef,

@@ -65,6 +65,20 @@ export class AwsProtonClient implements AwsProtonApi {
   }
 
   /**
+   * `GET .../service/pipeline/deployments`: see {@link AwsProtonApi.listServicePipelineDeployments}.
+   *
+   * @throws ResponseError with the backend's message, for example when the entity is not in the
+   *   catalog or has no Proton annotation, or the Proton call failed
+   */
+  listServicePipelineDeployments(
+    entity: CompoundEntityRef,
+  ): Promise<DeploymentView[]> {
+    return this.request(
+      `${this.entityPath(entity)}/service/pipeline/deployments`,
+    );
+  }
+
+  /**
    * `GET .../environment/deployments`: see {@link AwsProtonApi.listEnvironmentDeployments}.
    *
    * @throws ResponseError with the backend's message, for example when the entity is not in the

@@ -28,22 +28,25 @@ function formatTime(value?: string) {
 }
 
 /**
- * The deployment history of one service instance, newest first; it refreshes while a deployment runs.
+ * The deployment history of one service instance (or, without `instanceName`, of the service's
+ * pipeline), newest first; it refreshes while a deployment runs.
  *
  * @public
  */
 export function DeploymentHistory(props: {
-  instanceName: string;
+  instanceName?: string;
   refreshKey?: unknown;
 }) {
   const { entity } = useEntity();
   const api = useApi(awsProtonApiRef);
   const state = useProtonResource<DeploymentView[]>(
     () =>
-      api.listServiceInstanceDeployments(
-        getCompoundEntityRef(entity),
-        props.instanceName,
-      ),
+      props.instanceName === undefined
+        ? api.listServicePipelineDeployments(getCompoundEntityRef(entity))
+        : api.listServiceInstanceDeployments(
+            getCompoundEntityRef(entity),
+            props.instanceName,
+          ),
     deployments =>
       deployments.some(d => describeDeploymentStatus(d.status).inProgress),
     [api, stringifyEntityRef(entity), props.instanceName, props.refreshKey],
@@ -52,7 +55,7 @@ export function DeploymentHistory(props: {
     <ResourceState state={state} what="the deployments" placeholderHeight={64}>
       {value => (
         <DeploymentTable
-          instanceName={props.instanceName}
+          label={props.instanceName ?? 'the pipeline'}
           deployments={value}
         />
       )}
@@ -61,14 +64,14 @@ export function DeploymentHistory(props: {
 }
 
 function DeploymentTable(props: {
-  instanceName: string;
+  label: string;
   deployments: DeploymentView[];
 }) {
   if (props.deployments.length === 0) {
     return <Text color="secondary">No deployments yet</Text>;
   }
   return (
-    <TableRoot aria-label={`Deployments of ${props.instanceName}`}>
+    <TableRoot aria-label={`Deployments of ${props.label}`}>
       <TableHeader>
         <Column isRowHeader>Deployment</Column>
         <Column>Status</Column>

@@ -3,12 +3,14 @@ import {
   AWS_PROTON_SERVICE_ANNOTATION,
   compareTemplateVersions,
   ServiceOverview,
+  ServicePipelineView,
 } from '@proton-platform/plugin-aws-proton-common';
 import { useState } from 'react';
 import { AnnotationGate } from '../AnnotationGate/AnnotationGate';
 import { OutputList } from '../OutputList/OutputList';
 import { ProtonStatus } from '../ProtonStatus/ProtonStatus';
 import { ResourceState } from '../ResourceState/ResourceState';
+import { TemplateVersion } from '../TemplateVersion/TemplateVersion';
 import {
   ServiceInstancesTable,
   useServiceOverview,
@@ -59,6 +61,28 @@ function TemplateVersions(props: { overview: ServiceOverview }) {
   );
 }
 
+/** The history choice for the pipeline: no instance name can start with `_` (Proton's name pattern). */
+const PIPELINE = '_pipeline';
+
+/** The service's pipeline: status, template version against the recommended one, outputs. */
+export function PipelineSummary(props: { pipeline: ServicePipelineView }) {
+  const { pipeline } = props;
+  return (
+    <Flex direction="column" gap="2">
+      <Flex gap="2" align="center">
+        <ProtonStatus kind="deployment" status={pipeline.deploymentStatus} />
+        <TemplateVersion standing={pipeline.template} />
+      </Flex>
+      {pipeline.deploymentStatusMessage && (
+        <Text variant="body-small" color="secondary">
+          {pipeline.deploymentStatusMessage}
+        </Text>
+      )}
+      <OutputList outputs={pipeline.outputs} />
+    </Flex>
+  );
+}
+
 function ServiceProtonContent() {
   const state = useServiceOverview();
   return (
@@ -81,7 +105,7 @@ function ServiceSections({
 }) {
   const [selected, setSelected] = useState<string>();
   const [changes, setChanges] = useState(0);
-  const instanceName = selected ?? value.instances[0]?.name;
+  const historyOf = selected ?? value.instances[0]?.name;
   const onChanged = () => {
     refresh();
     setChanges(c => c + 1);
@@ -100,12 +124,42 @@ function ServiceSections({
       <Section title="Instances">
         <ServiceInstancesTable overview={value} onChanged={onChanged} />
       </Section>
+      {value.pipeline && (
+        <Section title="Pipeline">
+          <PipelineSummary pipeline={value.pipeline} />
+        </Section>
+      )}
       <Section title="Outputs">
         <Flex direction="column" gap="4">
           {value.instances.map(instance => (
             <Flex key={instance.name} direction="column" gap="1">
               <Text weight="bold">{instance.name}</Text>
               <OutputList outputs={instance.outputs} />
+              {instance.components.map(component => (
+                <div
+                  key={component.name}
+                  role="group"
+                  aria-label={`Component ${component.name}`}
+                >
+                  <Flex direction="column" gap="1">
+                    <Flex gap="2" align="center">
+                      <Text variant="body-small">
+                        Component {component.name}
+                      </Text>
+                      <ProtonStatus
+                        kind="deployment"
+                        status={component.deploymentStatus}
+                      />
+                    </Flex>
+                    {component.deploymentStatusMessage && (
+                      <Text variant="body-small" color="secondary">
+                        {component.deploymentStatusMessage}
+                      </Text>
+                    )}
+                    <OutputList outputs={component.outputs} />
+                  </Flex>
+                </div>
+              ))}
             </Flex>
           ))}
         </Flex>
@@ -113,20 +167,24 @@ function ServiceSections({
       <Section title="Template versions">
         <TemplateVersions overview={value} />
       </Section>
-      {instanceName && (
+      {(historyOf || value.pipeline) && (
         <Section title="Deployment history">
           <Flex direction="column" gap="3">
             <Select
               label="Instance"
-              value={instanceName}
+              value={historyOf ?? PIPELINE}
               onChange={key => setSelected(String(key))}
-              options={value.instances.map(i => ({
-                id: i.name,
-                label: i.name,
-              }))}
+              options={[
+                ...value.instances.map(i => ({ id: i.name, label: i.name })),
+                ...(value.pipeline
+                  ? [{ id: PIPELINE, label: 'Pipeline' }]
+                  : []),
+              ]}
             />
             <DeploymentHistory
-              instanceName={instanceName}
+              instanceName={
+                (historyOf ?? PIPELINE) === PIPELINE ? undefined : historyOf
+              }
               refreshKey={changes}
             />
           </Flex>

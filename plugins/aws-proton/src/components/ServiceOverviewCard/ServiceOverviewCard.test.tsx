@@ -4,7 +4,13 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { ServiceOverview } from '@proton-platform/plugin-aws-proton-common';
-import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import { AwsProtonApi, awsProtonApiRef } from '../../api/AwsProtonApi';
 import { renderSettled } from '../../__testUtils__/renderSettled';
 import { ServiceOverviewCard } from './ServiceOverviewCard';
@@ -47,6 +53,7 @@ function overview(
           majorUpgradeAvailable: false,
         },
         outputs: [{ key: 'serviceUrl', value: 'http://dev.example/hello' }],
+        components: [],
       },
       {
         name: 'prod',
@@ -60,6 +67,7 @@ function overview(
           majorUpgradeAvailable: false,
         },
         outputs: [],
+        components: [],
       },
     ],
   };
@@ -145,6 +153,31 @@ describe('ServiceOverviewCard', () => {
     expect(
       screen.getByRole('link', { name: 'http://dev.example/hello' }),
     ).toHaveAttribute('href', 'http://dev.example/hello');
+  });
+
+  it('shows the pipeline with its status and its template version against the recommended one', async () => {
+    await render(annotated, {
+      getServiceOverview: async () => ({
+        ...overview(),
+        pipeline: {
+          deploymentStatus: 'SUCCEEDED',
+          templateVersion: '1.0',
+          template: {
+            version: '1.0',
+            recommendedVersion: '1.1',
+            recommendedMinorVersion: '1.1',
+            minorUpgradeAvailable: true,
+            majorUpgradeAvailable: false,
+          },
+          outputs: [],
+        },
+      }),
+    });
+    const pipeline = await screen.findByRole('group', { name: 'Pipeline' });
+    expect(within(pipeline).getByText('Succeeded')).toBeInTheDocument();
+    expect(
+      within(pipeline).getByText(/upgrade available/i),
+    ).toBeInTheDocument();
   });
 
   it('shows no upgrade or redeploy button without the permission', async () => {

@@ -162,8 +162,19 @@ function ServiceSummary({
         {value.recommendedVersion
           ? `, recommended version ${value.recommendedVersion}`
           : ''}
-        {value.pipeline ? `; pipeline ${value.pipeline.templateVersion}` : ''}
       </Text>
+      {value.pipeline && (
+        <div role="group" aria-label="Pipeline">
+          <Flex gap="2" align="center">
+            <Text variant="body-small">Pipeline</Text>
+            <ProtonStatus
+              kind="deployment"
+              status={value.pipeline.deploymentStatus}
+            />
+            <TemplateVersion standing={value.pipeline.template} />
+          </Flex>
+        </div>
+      )}
       <ServiceInstancesTable overview={value} onChanged={onChanged} />
     </>
   );

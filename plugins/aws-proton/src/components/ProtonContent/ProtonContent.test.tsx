@@ -1,0 +1,130 @@
+import { Entity } from '@backstage/catalog-model';
+import { mockApis, TestApiProvider } from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { ServiceOverview } from '@proton-platform/plugin-aws-proton-common';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { AwsProtonApi, awsProtonApiRef } from '../../api/AwsProtonApi';
+import { renderSettled } from '../../__testUtils__/renderSettled';
+import { ProtonContent } from './ProtonContent';
+
+const ARN = 'arn:aws:proton:us-east-1:000000000000:service/orders';
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'orders',
+    namespace: 'default',
+    annotations: { 'aws.amazon.com/aws-proton-service': ARN },
+  },
+  spec: { type: 'service', owner: 'guests', lifecycle: 'production' },
+};
+
+const standing = (version: string) => ({
+  version,
+  recommendedVersion: '1.1',
+  recommendedMinorVersion: version === '1.1' ? undefined : '1.1',
+  minorUpgradeAvailable: version !== '1.1',
+  majorUpgradeAvailable: false,
+});
+
+const overview: ServiceOverview = {
+  arn: ARN,
+  name: 'orders',
+  status: 'ACTIVE',
+  templateName: 'fargate-service-pipeline',
+  recommendedVersion: '1.1',
+  inProgress: false,
+  pipeline: {
+    deploymentStatus: 'SUCCEEDED',
+    templateVersion: '1.0',
+    template: standing('1.0'),
+    outputs: [
+      {
+        key: 'imageRepositoryUri',
+        value: '000000000000.dkr.ecr.us-east-1.amazonaws.com/orders',
+      },
+    ],
+  },
+  instances: [
+    {
+      name: 'dev',
+      arn: `${ARN}/service-instance/dev`,
+      environmentName: 'dev',
+      deploymentStatus: 'SUCCEEDED',
+      template: standing('1.1'),
+      outputs: [{ key: 'serviceUrl', value: 'http://dev.example/orders' }],
+      components: [
+        {
+          name: 'orders-cache',
+          deploymentStatus: 'FAILED',
+          deploymentStatusMessage: 'step 1 failed: exit status 2',
+          outputs: [{ key: 'cacheEndpoint', value: 'cache.dev.example:6379' }],
+        },
+      ],
+    },
+  ],
+};
+
+describe('ProtonContent', () => {
+  it('shows the pipeline with its version standing, outputs and history, and each instance’s components', async () => {
+    const listServicePipelineDeployments = jest.fn(async () => [
+      {
+        id: 'pipeline-1',
+        targetArn: `${ARN}/pipeline/p1`,
+        status: 'SUCCEEDED',
+        createdAt: '2026-12-01T00:00:00.000Z',
+      },
+    ]);
+    const api: Partial<AwsProtonApi> = {
+      getServiceOverview: async () => overview,
+      listServiceInstanceDeployments: async () => [],
+      listServicePipelineDeployments,
+    };
+    await renderSettled(
+      <TestApiProvider
+        apis={[
+          [awsProtonApiRef, api],
+          [
+            permissionApiRef,
+            mockApis.permission({ authorize: AuthorizeResult.DENY }),
+          ],
+        ]}
+      >
+        <EntityProvider entity={entity}>
+          <ProtonContent />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(
+      await screen.findByRole('heading', { name: 'Pipeline' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('000000000000.dkr.ecr.us-east-1.amazonaws.com/orders'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('upgrade available: 1.1')).toBeInTheDocument();
+
+    const component = screen.getByRole('group', {
+      name: 'Component orders-cache',
+    });
+    expect(within(component).getByText('Failed')).toBeInTheDocument();
+    expect(
+      within(component).getByText('step 1 failed: exit status 2'),
+    ).toBeInTheDocument();
+    expect(
+      within(component).getByText('cache.dev.example:6379'),
+    ).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: /Instance/ }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Pipeline' }),
+    );
+    expect(
+      await screen.findByRole('grid', { name: 'Deployments of the pipeline' }),
+    ).toBeInTheDocument();
+    expect(listServicePipelineDeployments).toHaveBeenCalled();
+  });
+});
