@@ -9,7 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$root"
 
-BUNDLES=(environment/fargate-env/infrastructure service/fargate-service/instance_infrastructure)
+BUNDLES=(environment/fargate-env/infrastructure service/fargate-service/instance_infrastructure service/fargate-service/pipeline_infrastructure)
 # Files every bundle carries a copy of (bundles are uploaded alone), kept identical to provisioning/.
 SHARED=(provision.sh proton.jq manifest.yaml pulumi-backend.env)
 HARNESS=test/pulumiMocks.ts
@@ -30,7 +30,9 @@ for bundle in "${BUNDLES[@]}"; do
     cmp -s "provisioning/$file" "$bundle/$file" || fail "$bundle/$file differs from provisioning/$file: copy it again (cp provisioning/$file $bundle/)"
   done
 done
-cmp -s "${BUNDLES[0]}/$HARNESS" "${BUNDLES[1]}/$HARNESS" || fail "the bundles' $HARNESS copies differ: keep them identical"
+for bundle in "${BUNDLES[@]:1}"; do
+  cmp -s "${BUNDLES[0]}/$HARNESS" "$bundle/$HARNESS" || fail "the bundles' $HARNESS copies differ ($bundle): keep them identical"
+done
 echo "ok"
 
 section "provisioning script"

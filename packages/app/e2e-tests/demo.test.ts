@@ -120,3 +120,41 @@ test('a customer managed environment shows the values of the infrastructure it r
   await expect(page.getByText('Succeeded')).toBeVisible();
   await docsScreenshot(page, 'customer-managed-environment-page');
 });
+
+test('a service with a pipeline shows the pipeline, its version standing, outputs and history', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await signIn(page);
+  const servicePage = '/catalog/default/component/hello-pipeline';
+  await expect(async () => {
+    await page.goto(servicePage);
+    await expect(page.getByText('AWS Proton service')).toBeVisible({
+      timeout: 10_000,
+    });
+  }).toPass({ timeout: 240_000, intervals: [5_000] });
+  const pipeline = page.getByRole('group', { name: 'Pipeline' });
+  await expect(pipeline).toContainText('Succeeded', { timeout: 120_000 });
+  await expect(pipeline).toContainText('upgrade available: 1.1');
+
+  await page.goto(`${servicePage}/proton`);
+  await expect(
+    page.getByRole('heading', { name: 'Pipeline', exact: true }),
+  ).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(page.getByText('imageRepositoryUri')).toBeVisible();
+  await expect(
+    page.getByText(
+      '000000000000.dkr.ecr.us-east-1.amazonaws.com/hello-pipeline-images',
+    ),
+  ).toBeVisible();
+  await page.getByRole('button', { name: /Instance/ }).click();
+  await page.getByRole('option', { name: 'Pipeline' }).click();
+  await expect(
+    page
+      .getByRole('grid', { name: 'Deployments of the pipeline' })
+      .getByRole('row'),
+  ).toHaveCount(2, { timeout: 30_000 }); // header + the pipeline's first deployment
+  await docsScreenshot(page, 'pipeline-proton-tab');
+});

@@ -18,7 +18,8 @@ const environmentSpec = (cidr: string) =>
 /**
  * The demo: fargate-env 1.0 with the environments dev and prod, existing-fargate-env 1.0 (customer
  * managed) with the environment shared-vpc, fargate-service 1.0 and 1.1, and the service hello-nginx
- * with an instance in dev and prod (prod is then upgraded to 1.1, so that dev shows "upgrade available").
+ * with an instance in dev and prod (prod is then upgraded to 1.1, so that dev shows "upgrade available");
+ * the same bundle as fargate-service-with-pipeline, and the service hello-pipeline with its pipeline.
  */
 export const demoPlan: ProtonSeedPlan = {
   environmentTemplates: [
@@ -51,6 +52,21 @@ export const demoPlan: ProtonSeedPlan = {
       versions: [
         version('fargate-service', '1.0'),
         version('fargate-service', '1.1'),
+      ],
+    },
+    {
+      // The same bundle, registered with its pipeline (no pipelineProvisioning: Proton provisions it).
+      name: 'fargate-service-with-pipeline',
+      displayName: 'Fargate service with a pipeline',
+      description:
+        'A container on Fargate behind the environment load balancer, with a pipeline that builds its repository into an image and rolls every instance to it',
+      compatibleEnvironmentTemplates: [
+        { templateName: 'fargate-env', majorVersion: '1' },
+        { templateName: 'existing-fargate-env', majorVersion: '1' },
+      ],
+      versions: [
+        version('fargate-service-with-pipeline', '1.0'),
+        version('fargate-service-with-pipeline', '1.1'),
       ],
     },
   ],
@@ -112,6 +128,33 @@ export const demoPlan: ProtonSeedPlan = {
       tags: {
         'backstage:owner': 'group:default/guests',
         'backstage:lifecycle': 'production',
+      },
+    },
+    {
+      // A service with a pipeline, on 1.0 (instance and pipeline), so that both show "upgrade available"
+      name: 'hello-pipeline',
+      description: 'nginx with a pipeline that builds it from its repository',
+      templateName: 'fargate-service-with-pipeline',
+      templateMajorVersion: '1',
+      templateMinorVersion: '0',
+      spec: [
+        'proton: ServiceSpec',
+        'pipeline:',
+        '  unitTestCommand: npm test',
+        'instances:',
+        '  - name: dev',
+        '    environment: dev',
+        '    spec:',
+        '      path: /pipeline',
+        '',
+      ].join('\n'),
+      repositoryConnectionArn:
+        'arn:aws:codestar-connections:us-east-1:000000000000:connection/00000000-0000-4000-8000-000000000000',
+      repositoryId: 'example/hello-pipeline',
+      branchName: 'main',
+      tags: {
+        'backstage:owner': 'group:default/guests',
+        'backstage:lifecycle': 'experimental',
       },
     },
   ],

@@ -6,6 +6,7 @@ import {
   UpdateServiceInstanceCommand,
   waitUntilEnvironmentDeployed,
   waitUntilServiceInstanceDeployed,
+  waitUntilServicePipelineDeployed,
 } from '@aws-sdk/client-proton';
 import {
   coreServices,
@@ -99,34 +100,45 @@ export async function seedDemo(options: {
 
   created.push(...(await seedProtonResources(client, { services })));
   for (const service of services ?? []) {
-    for (const name of ['dev', 'prod']) {
+    const instances = [...service.spec.matchAll(/^ {2}- name: (\S+)$/gm)].map(
+      match => match[1],
+    );
+    for (const name of instances) {
       await waitUntilServiceInstanceDeployed(
         { client, ...WAIT },
         { serviceName: service.name, name },
       );
     }
+    if (service.repositoryId) {
+      await waitUntilServicePipelineDeployed(
+        { client, ...WAIT },
+        { name: service.name },
+      );
+    }
     // prod runs 1.1 and dev stays on 1.0, so that the entity page offers an upgrade
-    const { serviceInstance: prod } = await client.send(
-      new GetServiceInstanceCommand({
-        serviceName: service.name,
-        name: 'prod',
-      }),
-    );
-    if (
-      prod?.templateMinorVersion === '0' &&
-      prod.deploymentStatus === 'SUCCEEDED'
-    ) {
-      await client.send(
-        new UpdateServiceInstanceCommand({
+    if (instances.includes('prod')) {
+      const { serviceInstance: prod } = await client.send(
+        new GetServiceInstanceCommand({
           serviceName: service.name,
           name: 'prod',
-          deploymentType: 'MINOR_VERSION',
-          templateMajorVersion: '1',
-          templateMinorVersion: '1',
-          spec: prod.spec,
         }),
       );
-      created.push(`upgrade of ${service.name}/prod to 1.1`);
+      if (
+        prod?.templateMinorVersion === '0' &&
+        prod.deploymentStatus === 'SUCCEEDED'
+      ) {
+        await client.send(
+          new UpdateServiceInstanceCommand({
+            serviceName: service.name,
+            name: 'prod',
+            deploymentType: 'MINOR_VERSION',
+            templateMajorVersion: '1',
+            templateMinorVersion: '1',
+            spec: prod.spec,
+          }),
+        );
+        created.push(`upgrade of ${service.name}/prod to 1.1`);
+      }
     }
     const { service: seeded } = await client.send(
       new GetServiceCommand({ name: service.name }),

@@ -79,6 +79,10 @@ const providerComputed = {
   'aws:lb/targetGroup:TargetGroup': name => ({ name }),
   'aws:cloudwatch/logGroup:LogGroup': name => ({ name }),
   'aws:ecs/service:Service': name => ({ name }),
+  'aws:ecr/repository:Repository': (name, inputs) => ({
+    repositoryUrl: account + '.dkr.ecr.' + region + '.amazonaws.com/' + (inputs.name || name),
+  }),
+  'aws:s3/bucket:Bucket': name => ({ bucket: name + '-simulated' }),
 };
 const settle = value => new Promise(resolve => pulumi.output(value).apply(v => { resolve(v); return v; }));
 async function main() {

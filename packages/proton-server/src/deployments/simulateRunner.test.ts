@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -21,6 +21,12 @@ import {
 } from '../__testUtils__/templateFixtures';
 import type { TestServer } from '../__testUtils__/testServer';
 import { createSimulateRunner, protonStackConfig } from './simulateRunner';
+
+/** The bundles' shared provisioning files, whose proton.jq the simulate runner mirrors. */
+const PROVISIONING = path.resolve(
+  __dirname,
+  '../../../../templates/proton/provisioning',
+);
 
 const run = promisify(execFile);
 const FIXTURE = path.resolve(__dirname, '../../fixtures/pulumi-program');
@@ -101,6 +107,60 @@ describe('the simulate runner', () => {
       environmentOutputs: '{"vpcId":"vpc-1"}',
     });
   });
+
+  it.each([
+    [
+      'an environment',
+      { environment: { name: 'dev', inputs: { cidr: '10.0.0.0/16', nat: 1 } } },
+    ],
+    [
+      'a service instance',
+      {
+        service: { name: 'api' },
+        service_instance: { name: 'dev', inputs: { port: 80, tags: ['a'] } },
+        environment: { name: 'dev', account_id: '1', outputs: { vpc: 'v' } },
+      },
+    ],
+    [
+      'a pipeline',
+      {
+        service: {
+          name: 'api',
+          repository_id: 'acme/api',
+          repository_connection_arn: 'arn:aws:codestar-connections:x',
+          branch_name: 'main',
+        },
+        pipeline: { inputs: { dockerfile: 'Dockerfile', retries: 2 } },
+        service_instances: [
+          {
+            name: 'dev',
+            inputs: { port: 80 },
+            outputs: {},
+            environment: { name: 'dev', account_id: '1', outputs: {} },
+          },
+        ],
+      },
+    ],
+  ])(
+    'maps the proton-inputs.json of %s exactly as the bundles’ proton.jq does',
+    (_what, protonInputs) => {
+      const jq = execFileSync(
+        'jq',
+        ['-L', PROVISIONING, '-j', 'include "proton"; config_entries'],
+        { input: JSON.stringify(protonInputs), encoding: 'utf8' },
+      );
+      const expected = Object.fromEntries(
+        jq
+          .split('\0')
+          .filter(Boolean)
+          .map(entry => [
+            entry.slice(0, entry.indexOf('=')),
+            entry.slice(entry.indexOf('=') + 1),
+          ]),
+      );
+      expect(protonStackConfig(protonInputs)).toEqual(expected);
+    },
+  );
 
   it('computes outputs with the mock runtime, says so, and creates nothing', async () => {
     if (!(await installFixture())) return;

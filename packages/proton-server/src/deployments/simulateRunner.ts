@@ -94,24 +94,43 @@ async function findNodeModules(
  * The stack configuration from proton-inputs.json, as the bundles' `provision.sh` writes it
  * (`config_entries` of `proton.jq`): the inputs (strings as they are, anything else as JSON), plus
  * `protonEnvironmentName` and, for service instances, `protonEnvironmentAccountId`,
- * `protonServiceName`, `protonServiceInstanceName` and `environmentOutputs`.
+ * `protonServiceName`, `protonServiceInstanceName` and `environmentOutputs`; for a pipeline,
+ * `protonServiceName`, the repository (`repositoryConnectionArn`, `repositoryId`, `branchName`) and
+ * `serviceInstances` (each instance's name and environment).
  */
 export function protonStackConfig(
   inputs: Record<string, any>,
 ): Record<string, string> {
-  const values: Record<string, unknown> = inputs.service_instance
-    ? {
-        ...inputs.service_instance.inputs,
-        protonEnvironmentName: inputs.environment?.name,
-        protonEnvironmentAccountId: inputs.environment?.account_id,
-        protonServiceName: inputs.service?.name,
-        protonServiceInstanceName: inputs.service_instance.name,
-        environmentOutputs: inputs.environment?.outputs ?? {},
-      }
-    : {
-        ...inputs.environment?.inputs,
-        protonEnvironmentName: inputs.environment?.name,
-      };
+  let values: Record<string, unknown>;
+  if (inputs.pipeline) {
+    values = {
+      ...inputs.pipeline.inputs,
+      protonServiceName: inputs.service?.name,
+      repositoryConnectionArn: inputs.service?.repository_connection_arn,
+      repositoryId: inputs.service?.repository_id,
+      branchName: inputs.service?.branch_name,
+      serviceInstances: (inputs.service_instances ?? []).map(
+        (instance: { name: string; environment?: { name?: string } }) => ({
+          name: instance.name,
+          environment: instance.environment?.name,
+        }),
+      ),
+    };
+  } else if (inputs.service_instance) {
+    values = {
+      ...inputs.service_instance.inputs,
+      protonEnvironmentName: inputs.environment?.name,
+      protonEnvironmentAccountId: inputs.environment?.account_id,
+      protonServiceName: inputs.service?.name,
+      protonServiceInstanceName: inputs.service_instance.name,
+      environmentOutputs: inputs.environment?.outputs ?? {},
+    };
+  } else {
+    values = {
+      ...inputs.environment?.inputs,
+      protonEnvironmentName: inputs.environment?.name,
+    };
+  }
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
     if (value === null || value === undefined) continue;
@@ -120,8 +139,9 @@ export function protonStackConfig(
   return config;
 }
 
-/** The stack of a deployment: the environment's name, or `<service>.<instance>`. */
+/** The stack of a deployment: the environment's name, `<service>.<instance>` or `<service>._pipeline`. */
 function stackName(inputs: Record<string, any>): string {
+  if (inputs.pipeline) return `${inputs.service?.name}._pipeline`;
   return inputs.service_instance
     ? `${inputs.service?.name}.${inputs.service_instance.name}`
     : inputs.environment?.name;

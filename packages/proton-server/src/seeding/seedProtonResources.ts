@@ -83,6 +83,10 @@ export interface ProtonSeedPlan {
     templateMinorVersion?: string;
     spec: string;
     tags?: Record<string, string>;
+    /** The repository a service pipeline builds; needed when the template has a pipeline. */
+    repositoryConnectionArn?: string;
+    repositoryId?: string;
+    branchName?: string;
   }[];
 }
 

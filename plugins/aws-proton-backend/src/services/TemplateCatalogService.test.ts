@@ -145,6 +145,8 @@ describe('the template catalog routes of the scaffolder form fields', () => {
         displayName: 'Fargate service',
         description: 'A container behind the load balancer',
         recommendedVersion: '2.1',
+        // no pipelineProvisioning: Proton provisions a pipeline
+        withPipeline: true,
       },
     ]);
     const versions = await request(server).get(

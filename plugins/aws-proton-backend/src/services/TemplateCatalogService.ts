@@ -35,6 +35,11 @@ export interface PublishedTemplate {
    * register infrastructure that exists already.
    */
   customerManaged?: boolean;
+  /**
+   * For a service template: whether Proton provisions a pipeline for its services (its
+   * `pipelineProvisioning` is not `CUSTOMER_MANAGED`), which then need a repository.
+   */
+  withPipeline?: boolean;
 }
 
 /** A published version of a template. */
@@ -117,6 +122,11 @@ export class TemplateCatalogService {
                   'provisioning' in template &&
                   template.provisioning === 'CUSTOMER_MANAGED'
                     ? true
+                    : undefined,
+                withPipeline:
+                  kind === 'service'
+                    ? !('pipelineProvisioning' in template) ||
+                      template.pipelineProvisioning !== 'CUSTOMER_MANAGED'
                     : undefined,
               });
             }

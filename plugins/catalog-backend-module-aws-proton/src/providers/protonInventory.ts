@@ -31,6 +31,11 @@ export interface PublishedServiceTemplateVersion {
     templateName: string;
     majorVersion: string;
   }[];
+  /**
+   * Whether services of the template get a pipeline that Proton provisions (its
+   * `pipelineProvisioning` is not `CUSTOMER_MANAGED`); they then need a repository.
+   */
+  withPipeline?: boolean;
 }
 
 /** What one read of an account and region found. */
@@ -192,10 +197,13 @@ export class ProtonInventoryReader {
           recommendedMajor === '1'
             ? new Map([[recommendedMajor, recommendedMinor]])
             : await this.newestPublishedMinors(client, templateName);
+        const withPipeline =
+          template.pipelineProvisioning !== 'CUSTOMER_MANAGED';
         return Promise.all(
-          [...newest].map(([major, minor]) =>
-            this.readVersion(client, templateName, major, minor),
-          ),
+          [...newest].map(async ([major, minor]) => ({
+            ...(await this.readVersion(client, templateName, major, minor)),
+            withPipeline,
+          })),
         );
       }),
     );

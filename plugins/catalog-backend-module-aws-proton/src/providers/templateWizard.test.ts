@@ -194,4 +194,62 @@ describe('the wizard generated for a published service template', () => {
     );
     expect(await services()).toEqual([]);
   });
+
+  it('asks for the repository and the pipeline inputs only when Proton provisions the template’s pipeline', () => {
+    const schema = `schema:
+  format:
+    openapi: "3.0.0"
+  service_input_type: "In"
+  pipeline_input_type: "Pipe"
+  types:
+    In:
+      type: object
+      properties:
+        port:
+          type: integer
+          default: 80
+    Pipe:
+      type: object
+      properties:
+        dockerfile:
+          type: string
+          default: Dockerfile
+`;
+    const make = (withPipeline: boolean) =>
+      serviceTemplateWizard(
+        {
+          templateName: 'queue-worker',
+          majorVersion: '1',
+          minorVersion: '0',
+          schema,
+          compatibleEnvironmentTemplates: [],
+          withPipeline,
+        },
+        `arn:aws:proton:us-east-1:${ACCOUNT}:service-template/queue-worker`,
+        TARGET,
+        DEFAULTS,
+      ) as any;
+    const piped = make(true);
+    const step = piped.spec.parameters.find((p: any) => p.title === 'Pipeline');
+    expect(step.required).toEqual([
+      'repoUrl',
+      'repositoryConnectionArn',
+      'branchName',
+    ]);
+    expect(step.properties.repoUrl['ui:field']).toBe('RepoUrlPicker');
+    expect(step.properties.pipeline.properties.dockerfile.default).toBe(
+      'Dockerfile',
+    );
+    expect(piped.spec.steps[0].input).toMatchObject({
+      pipeline: '${{ parameters.pipeline }}',
+      repository: '${{ parameters.repoUrl | parseRepoUrl }}',
+      branchName: '${{ parameters.branchName }}',
+    });
+
+    const customerManaged = make(false);
+    expect(
+      customerManaged.spec.parameters.map((p: any) => p.title),
+    ).not.toContain('Pipeline');
+    expect(customerManaged.spec.steps[0].input.pipeline).toBeUndefined();
+  });
 });

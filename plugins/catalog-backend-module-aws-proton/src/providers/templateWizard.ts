@@ -34,9 +34,12 @@ export function serviceTemplateWizard(
   // JSON Schema objects are plain JSON data
   const instanceInputs = toJsonSchema(schema, 'service') as JsonObject;
   // A pipeline type that is named but not defined (seen in published samples) declares no inputs
-  const hasPipeline =
+  const hasPipelineInputs =
     schema.pipelineInputType !== undefined &&
     schema.types[schema.pipelineInputType] !== undefined;
+  // Pipeline inputs only count when Proton provisions the template's pipeline
+  const withPipeline = version.withPipeline === true;
+  const hasPipeline = withPipeline && hasPipelineInputs;
   const label = `${version.templateName} ${version.majorVersion}`;
   return {
     apiVersion: 'scaffolder.backstage.io/v1beta3',
@@ -107,16 +110,47 @@ export function serviceTemplateWizard(
                 },
               },
             },
-            ...(hasPipeline
-              ? {
-                  pipeline: {
-                    ...(toJsonSchema(schema, 'pipeline') as JsonObject),
-                    title: 'Pipeline inputs',
-                  },
-                }
-              : {}),
           },
         },
+        ...(withPipeline
+          ? [
+              {
+                title: 'Pipeline',
+                description:
+                  'The pipeline builds the repository into an image on each commit of the branch and rolls every instance to it',
+                required: ['repoUrl', 'repositoryConnectionArn', 'branchName'],
+                properties: {
+                  repoUrl: {
+                    type: 'string',
+                    title: 'Repository',
+                    'ui:field': 'RepoUrlPicker',
+                  },
+                  repositoryConnectionArn: {
+                    type: 'string',
+                    title: 'Repository connection',
+                    description:
+                      'The ARN of the CodeStar connection (AWS CodeConnections) to the repository provider',
+                    pattern:
+                      '^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:[0-9]{12}:connection/[0-9a-f-]{36}$',
+                  },
+                  branchName: {
+                    type: 'string',
+                    title: 'Branch',
+                    description: 'The branch the pipeline builds',
+                    default: 'main',
+                  },
+                  ...(hasPipeline
+                    ? {
+                        pipeline: {
+                          ...(toJsonSchema(schema, 'pipeline') as JsonObject),
+                          title: 'Pipeline inputs',
+                        },
+                      }
+                    : {}),
+                },
+              },
+            ]
+          : []),
       ],
       steps: [
         {
@@ -132,6 +166,14 @@ export function serviceTemplateWizard(
             region: target.region,
             instances: '${{ parameters.instances }}',
             ...(hasPipeline ? { pipeline: '${{ parameters.pipeline }}' } : {}),
+            ...(withPipeline
+              ? {
+                  repository: '${{ parameters.repoUrl | parseRepoUrl }}',
+                  repositoryConnectionArn:
+                    '${{ parameters.repositoryConnectionArn }}',
+                  branchName: '${{ parameters.branchName }}',
+                }
+              : {}),
             tags: { 'backstage:owner': '${{ parameters.owner }}' },
           },
         },

@@ -171,7 +171,7 @@ function ServiceSections({
         <Section title="Deployment history">
           <Flex direction="column" gap="3">
             <Select
-              label="Instance"
+              label={value.pipeline ? 'Instance or pipeline' : 'Instance'}
               value={historyOf ?? PIPELINE}
               onChange={key => setSelected(String(key))}
               options={[

@@ -123,4 +123,22 @@ describe('ProtonServiceTemplatePicker', () => {
       expect(listbox.queryByText(hidden)).not.toBeInTheDocument();
     },
   );
+
+  it('offers only service templates without a pipeline to a form that does not ask for a repository', async () => {
+    await renderPicker(
+      catalogApis(),
+      jest.fn(async () => {}),
+      {
+        title: 'Service template',
+        'ui:field': 'ProtonServiceTemplatePicker',
+        'ui:options': { withPipeline: false },
+      },
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: /Service template/ }, SLOW),
+    );
+    const listbox = within(await screen.findByRole('listbox', {}, SLOW));
+    expect(listbox.getByText('Fargate service')).toBeInTheDocument();
+    expect(listbox.queryByText('lambda-service')).not.toBeInTheDocument();
+  });
 });

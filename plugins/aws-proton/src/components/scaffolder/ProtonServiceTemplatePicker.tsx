@@ -47,8 +47,10 @@ export function ProtonServiceTemplatePicker(
   );
   const offered = (templates.value ?? []).filter(
     t =>
-      options.customerManaged === undefined ||
-      !!t.customerManaged === options.customerManaged,
+      (options.customerManaged === undefined ||
+        !!t.customerManaged === options.customerManaged) &&
+      (options.withPipeline === undefined ||
+        !!t.withPipeline === options.withPipeline),
   );
   const chosen = offered.find(t => t.name === formData?.name);
   const label =

@@ -13,6 +13,8 @@ export interface ProtonPublishedTemplate {
   recommendedVersion: string;
   /** True for an environment template that registers existing infrastructure (`provisioning: CUSTOMER_MANAGED`). */
   customerManaged?: boolean;
+  /** For a service template: whether its services get a pipeline Proton provisions (they then need a repository). */
+  withPipeline?: boolean;
 }
 
 /**

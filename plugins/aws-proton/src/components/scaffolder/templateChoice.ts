@@ -35,6 +35,11 @@ export interface ProtonTemplateOptions {
    * register infrastructure that exists already), `false` only those Proton provisions; both when omitted.
    */
   customerManaged?: boolean;
+  /**
+   * Service templates only: `false` offers only templates without a pipeline (for a form that does not
+   * ask for the repository a pipeline builds), `true` only those with one; both when omitted.
+   */
+  withPipeline?: boolean;
   /** The AWS account to read templates and environments from; the backend's default when omitted. */
   accountId?: string;
   /** The AWS Region to read templates and environments from; the backend's default when omitted. */

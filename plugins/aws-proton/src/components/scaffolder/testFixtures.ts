@@ -33,8 +33,9 @@ const routes: Record<string, unknown> = {
       displayName: 'Fargate service',
       description: 'A container behind the shared load balancer',
       recommendedVersion: '1.1',
+      withPipeline: false,
     },
-    { name: 'lambda-service', recommendedVersion: '2.0' },
+    { name: 'lambda-service', recommendedVersion: '2.0', withPipeline: true },
   ],
   '/v1/environment-templates': [
     {

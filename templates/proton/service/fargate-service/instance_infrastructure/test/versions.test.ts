@@ -40,16 +40,18 @@ describe('template versions', () => {
     );
   });
 
-  it('1.0 overrides only the template version in Pulumi.yaml', () => {
-    const v10 = parse(read('versions/1.0/instance_infrastructure/Pulumi.yaml'));
-    const v11 = parse(read('instance_infrastructure/Pulumi.yaml'));
-    assert.equal(v10.config.templateVersion.default, '1.0');
-    assert.equal(v11.config.templateVersion.default, '1.1');
-    v10.config.templateVersion.default = '1.1';
-    assert.deepEqual(v10, v11);
-  });
+  for (const folder of ['instance_infrastructure', 'pipeline_infrastructure']) {
+    it(`1.0 overrides only the template version in ${folder}/Pulumi.yaml`, () => {
+      const v10 = parse(read(`versions/1.0/${folder}/Pulumi.yaml`));
+      const v11 = parse(read(`${folder}/Pulumi.yaml`));
+      assert.equal(v10.config.templateVersion.default, '1.0');
+      assert.equal(v11.config.templateVersion.default, '1.1');
+      v10.config.templateVersion.default = '1.1';
+      assert.deepEqual(v10, v11);
+    });
+  }
 
-  it('overlays nothing but those two files', () => {
+  it('overlays nothing but the schema and the two Pulumi.yaml files', () => {
     const files: string[] = [];
     const walk = (dir: string) => {
       for (const entry of fs.readdirSync(path.join(bundle, dir), {
@@ -63,6 +65,7 @@ describe('template versions', () => {
     walk('versions/1.0');
     assert.deepEqual(files.sort(), [
       'versions/1.0/instance_infrastructure/Pulumi.yaml',
+      'versions/1.0/pipeline_infrastructure/Pulumi.yaml',
       'versions/1.0/schema/schema.yaml',
     ]);
   });
