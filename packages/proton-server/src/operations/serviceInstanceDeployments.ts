@@ -3,6 +3,7 @@ import { resourceNotFound, validationError } from '../protocol/errors';
 import type { DeploymentRecord } from '../store/deploymentStore';
 import { EnvironmentRecord, findEnvironment } from '../store/environmentStore';
 import {
+  findServicePipeline,
   insertServiceInstance,
   listServiceInstanceRecords,
   ServiceInstanceRecord,
@@ -15,6 +16,7 @@ import {
   TemplateVersionRecord,
 } from '../store/templateStore';
 import { attachedComponentOutputs } from './components';
+import { currentPipelineInputs } from './servicePipelines';
 import { dispatchDeployment, recordDeployment } from './deploymentRecords';
 import type { OperationContext } from './operationContext';
 import { environmentArn, serviceInstanceArn } from './resourceArns';
@@ -248,7 +250,7 @@ export async function instanceInputs(
 
 /**
  * What `${Proton::CURRENT_VAL}` keeps in an update of a service's spec: each existing instance's
- * environment and current inputs (its version's defaults included).
+ * environment and current inputs (its version's defaults included), and the pipeline's inputs.
  */
 export async function currentServiceValues(
   context: OperationContext,
@@ -267,5 +269,12 @@ export async function currentServiceValues(
       inputs: await instanceInputs(context, instance),
     });
   }
-  return { kind: 'ServiceSpec', instances };
+  const pipeline = await findServicePipeline(context.db, serviceName);
+  return {
+    kind: 'ServiceSpec',
+    instances,
+    pipeline: pipeline
+      ? await currentPipelineInputs(context, pipeline)
+      : undefined,
+  };
 }

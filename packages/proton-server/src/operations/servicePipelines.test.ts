@@ -319,6 +319,23 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
       expect(await pipelineOutputs()).toMatchObject({ cache: 'on' });
     });
 
+    it('keeps the pipeline’s current values in a service update’s spec too', async () => {
+      expectOk(
+        await call('UpdateService', {
+          name: 'orders',
+          spec: spec({ unit_test_command: MARKER, dockerfile: MARKER }),
+        }),
+      );
+      const { service } = expectOk(
+        await call('GetService', { name: 'orders' }),
+      );
+      expect(service.spec).not.toContain('CURRENT_VAL');
+      expect(parse(service.spec).pipeline).toMatchObject({
+        unit_test_command: 'npm test',
+        dockerfile: 'Dockerfile.ci',
+      });
+    });
+
     it('keeps a new spec without deploying for NONE, and refuses what cannot be done', async () => {
       const before = (
         expectOk(await call('ListDeployments', { serviceName: 'orders' }))

@@ -268,7 +268,7 @@ export async function createServicePipeline(
 }
 
 /** The inputs a pipeline runs with now: its spec's pipeline section under its own version. */
-async function currentPipelineInputs(
+export async function currentPipelineInputs(
   context: OperationContext,
   pipeline: ServicePipelineRecord,
 ): Promise<ProtonInputs> {
