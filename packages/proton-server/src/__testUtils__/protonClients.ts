@@ -27,6 +27,8 @@ export interface ProtonCaller {
     operation: string,
     input?: Record<string, unknown>,
   ): Promise<ProtonCallResult>;
+  /** Lets go of what the client holds open (the SDK's connections). */
+  close(): void;
 }
 
 /** Dates as epoch seconds, as boto3's and the CLI's JSON show them once parsed here. */
@@ -65,6 +67,7 @@ export function sdkCaller(endpoint: string): ProtonCaller {
         };
       }
     },
+    close: () => client.destroy(),
   };
 }
 
@@ -130,6 +133,7 @@ export function boto3Caller(endpoint: string): ProtonCaller {
       const { stdout } = await child;
       return JSON.parse(stdout);
     },
+    close: () => {},
   };
 }
 
@@ -165,6 +169,7 @@ export function awsCliCaller(endpoint: string): ProtonCaller {
         return { ok: false, code: match[1], message: match[2].trim() };
       }
     },
+    close: () => {},
   };
 }
 
@@ -202,4 +207,54 @@ export function protonClientKinds(): {
     kinds.push({ name: 'AWS CLI v1', create: awsCliCaller });
   } else missing.push('the AWS CLI v1 (pip install awscli)');
   return { kinds, missing };
+}
+
+/** The output of a call that must succeed; fails the test with the error's code and message otherwise. */
+export function expectOk(result: ProtonCallResult): any {
+  if (!result.ok) {
+    throw new Error(`expected success, got ${result.code}: ${result.message}`);
+  }
+  return result.output;
+}
+
+/**
+ * The message of a call that must fail with `code` (and, where the client shows it, HTTP `status`);
+ * the message must read as words: no `undefined`, internal function, path or stack frame.
+ */
+export function expectError(
+  result: ProtonCallResult,
+  code: string,
+  status?: number,
+): string {
+  if (result.ok) {
+    throw new Error(
+      `expected ${code}, got ${JSON.stringify(result.output).slice(0, 300)}`,
+    );
+  }
+  expect(result.code).toBe(code);
+  if (status !== undefined && result.status !== undefined) {
+    expect(result.status).toBe(status);
+  }
+  expect(result.message).not.toMatch(/\bundefined\b/);
+  expect(result.message).not.toMatch(/\w+\(\)|\bat \S+ \(/);
+  expect(result.message).not.toMatch(/\/(tmp|home|root|work)\//);
+  return result.message;
+}
+
+/**
+ * Calls through `client`, then waits until the server and `runner` have finished what the call
+ * started (deployments reported), so that the next call sees the outcome.
+ */
+export function settledCaller(
+  client: () => ProtonCaller,
+  server: () => { settled(): Promise<void> },
+  runner: () => { idle(): Promise<void> },
+) {
+  return async (operation: string, input: Record<string, unknown>) => {
+    const result = await client().call(operation, input);
+    await server().settled();
+    await runner().idle();
+    await server().settled();
+    return result;
+  };
 }

@@ -82,7 +82,7 @@ export class TemplateFiles {
     deploymentId: string,
     files: Record<string, string>,
   ): Promise<string> {
-    const root = path.join(this.cacheDirectory, 'components', deploymentId);
+    const root = path.resolve(this.cacheDirectory, 'components', deploymentId);
     for (const [relative, content] of Object.entries(files)) {
       const file = path.resolve(root, relative);
       if (!file.startsWith(`${root}${path.sep}`)) {

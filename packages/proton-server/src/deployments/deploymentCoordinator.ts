@@ -1,7 +1,3 @@
-import {
-  formatProtonArn,
-  parseProtonArn,
-} from '@proton-platform/plugin-aws-proton-common';
 import type { Knex } from 'knex';
 import {
   TemplateFiles,
@@ -305,7 +301,10 @@ export class DeploymentCoordinator {
     const row = await forUpdate(db, query.first());
     if (!row) return false;
     const deployment = toDeploymentRecord(row);
-    if (deployment.serviceName) {
+    if (
+      deployment.targetResourceType === 'SERVICE_INSTANCE' ||
+      deployment.targetResourceType === 'SERVICE_PIPELINE'
+    ) {
       // Instances and the pipeline of one service ending together: each sees the others' outcome.
       await forUpdate(
         db,
@@ -326,12 +325,17 @@ export class DeploymentCoordinator {
         lease_expires_at: null,
       });
     await this.applyToTarget(db, deployment, status, message, outcome, now);
-    if (deployment.serviceName) {
-      const target = parseProtonArn(deployment.targetArn);
+    if (
+      deployment.targetResourceType === 'SERVICE_INSTANCE' ||
+      deployment.targetResourceType === 'SERVICE_PIPELINE'
+    ) {
+      // `...:service/<service>/service-instance/<instance>` or `.../pipeline/<id>`: the service's ARN
+      const arn = deployment.targetArn;
+      const prefix = arn.slice(0, arn.indexOf(':service/'));
       await refreshServiceStatus(
         db,
-        deployment.serviceName,
-        formatProtonArn({ ...target, resourceType: 'service' }),
+        deployment.serviceName!,
+        `${prefix}:service/${deployment.serviceName}`,
         now,
       );
     }

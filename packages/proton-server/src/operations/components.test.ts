@@ -2,10 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EchoRunner } from '../__testUtils__/echoRunner';
 import {
+  expectError,
+  expectOk,
   ProtonCaller,
-  ProtonCallResult,
   protonClientKinds,
+  settledCaller,
 } from '../__testUtils__/protonClients';
+import { codebuildManifest } from '../__testUtils__/shellBundles';
 import { publishEnvironmentVersion } from '../__testUtils__/templateFixtures';
 import { serviceSchema, writeBundle } from '../__testUtils__/templateBundles';
 import { startTestServer, TestServer } from '../__testUtils__/testServer';
@@ -27,32 +30,12 @@ const MANIFEST = `infrastructure:
           - bash cache.sh down
 `;
 
-const INSTANCE_MANIFEST = `infrastructure:
-  templates:
-    - rendering_engine: codebuild
-      settings:
-        image: aws/codebuild/amazonlinux2-x86_64-standard:5.0
-        provision:
-          - echo provision
-        deprovision:
-          - echo deprovision
-`;
+const INSTANCE_MANIFEST = codebuildManifest(
+  ['echo provision'],
+  ['echo deprovision'],
+);
 
 const ROLE = 'arn:aws:iam::000000000000:role/proton-components';
-
-function expectOk(result: ProtonCallResult): any {
-  if (!result.ok) {
-    throw new Error(`expected success, got ${result.code}: ${result.message}`);
-  }
-  return result.output;
-}
-
-function expectError(result: ProtonCallResult, code: string): string {
-  if (result.ok) throw new Error(`expected ${code}, got success`);
-  expect(result.code).toBe(code);
-  expect(result.message).not.toMatch(/\bundefined\b|\w+\(\)/);
-  return result.message;
-}
 
 jest.setTimeout(60_000);
 
@@ -65,13 +48,11 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
     let runner: EchoRunner;
     let client: ProtonCaller;
 
-    async function call(operation: string, input: Record<string, unknown>) {
-      const result = await client.call(operation, input);
-      await test.server.settled();
-      await runner.idle();
-      await test.server.settled();
-      return result;
-    }
+    const call = settledCaller(
+      () => client,
+      () => test.server,
+      () => runner,
+    );
 
     async function publishServiceTemplate(
       name: string,
@@ -160,6 +141,7 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
     });
 
     afterAll(async () => {
+      client?.close();
       await test?.stop();
     });
 

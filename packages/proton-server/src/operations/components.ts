@@ -32,13 +32,14 @@ import type {
   OperationDefinition,
   OperationInput,
 } from './operationContext';
+import { OPEN_DEPLOYMENT_STATUSES } from '../deployments/deploymentCoordinator';
 import { fetchPage } from './pagination';
 import {
   componentArn,
   environmentArn,
   serviceInstanceArn,
 } from './resourceArns';
-import { checkServiceInstanceEntry } from './specInputs';
+import { instanceInputs } from './serviceInstanceDeployments';
 
 /**
  * The rendering engine this control plane runs components with: `codebuild`, shell steps in the
@@ -185,6 +186,12 @@ async function placeComponent(
         `The service instance ${serviceInstanceName} of the service ${serviceName}`,
       );
     }
+    if (OPEN_DEPLOYMENT_STATUSES.includes(instance.deploymentStatus)) {
+      throw conflictError(
+        `The service instance ${serviceInstanceName} of the service ${serviceName} is ${instance.deploymentStatus}; ` +
+          'wait for its deployment to end',
+      );
+    }
     if (environmentName && environmentName !== instance.environmentName) {
       throw validationError(
         `The service instance ${serviceInstanceName} runs in ${instance.environmentName}, not ${environmentName}: ` +
@@ -256,6 +263,7 @@ async function componentProtonInputs(
   context: OperationContext,
   record: ComponentRecord,
   placement: Placement,
+  action: 'provision' | 'deprovision',
 ): Promise<Record<string, unknown>> {
   const protonInputs: Record<string, unknown> = {
     component: { name: record.name },
@@ -270,23 +278,17 @@ async function componentProtonInputs(
   };
   const { instance } = placement;
   if (instance) {
-    const version = await findTemplateVersion(
-      context.db,
-      'service',
-      instance.templateName,
-      instance.templateMajor,
-      instance.templateMinor,
-    );
-    const specText = record.serviceSpec ?? instance.spec;
-    const inputs: ProtonInputs =
-      version?.schema && specText
-        ? checkServiceInstanceEntry(
-            version.schema,
-            specText,
-            instance.name,
-            'the component’s serviceSpec',
-          ).inputs
-        : {};
+    // the instance's inputs as the component's serviceSpec gives them, else as the instance has them;
+    // a deprovisioning goes ahead without them when the instance's version no longer takes that spec
+    let inputs: ProtonInputs = {};
+    try {
+      inputs = await instanceInputs(context, {
+        ...instance,
+        spec: record.serviceSpec ?? instance.spec,
+      });
+    } catch (error) {
+      if (action === 'provision') throw error;
+    }
     protonInputs.service = { name: instance.serviceName };
     protonInputs.service_instance = {
       name: instance.name,
@@ -329,7 +331,12 @@ async function deployComponent(
   });
   await dispatchDeployment(context, deployment, {
     infrastructureFolder: 'infrastructure',
-    protonInputs: await componentProtonInputs(context, record, placement),
+    protonInputs: await componentProtonInputs(
+      context,
+      record,
+      placement,
+      action,
+    ),
     componentFiles: componentFiles(record.manifest, record.templateFile),
   });
   await updateComponent(context.db, record.name, {

@@ -1,9 +1,12 @@
 import { EchoRunner } from '../__testUtils__/echoRunner';
 import {
+  expectError,
+  expectOk,
   ProtonCaller,
-  ProtonCallResult,
   protonClientKinds,
+  settledCaller,
 } from '../__testUtils__/protonClients';
+import { codebuildManifest } from '../__testUtils__/shellBundles';
 import { writeBundle } from '../__testUtils__/templateBundles';
 import { startTestServer, TestServer } from '../__testUtils__/testServer';
 
@@ -48,16 +51,7 @@ const SERVICE_SCHEMA = `schema:
           default: 80
 `;
 
-const MANIFEST = `infrastructure:
-  templates:
-    - rendering_engine: codebuild
-      settings:
-        image: aws/codebuild/amazonlinux2-x86_64-standard:5.0
-        provision:
-          - echo provision
-        deprovision:
-          - echo deprovision
-`;
+const MANIFEST = codebuildManifest(['echo provision'], ['echo deprovision']);
 
 const ENVIRONMENT_SPEC = `proton: EnvironmentSpec
 spec:
@@ -65,13 +59,6 @@ spec:
   task_role_arn: "arn:aws:iam::111122223333:role/ecs-task-execution"
   vpc_id: "vpc-0123456789abcdef0"
 `;
-
-function expectOk(result: ProtonCallResult): any {
-  if (!result.ok) {
-    throw new Error(`expected success, got ${result.code}: ${result.message}`);
-  }
-  return result.output;
-}
 
 // Each client runs a process a call (boto3, the AWS CLI): calls take up to a second.
 jest.setTimeout(60_000);
@@ -85,13 +72,11 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
     let runner: EchoRunner;
     let client: ProtonCaller;
 
-    async function call(operation: string, input: Record<string, unknown>) {
-      const result = await client.call(operation, input);
-      await test.server.settled();
-      await runner.idle();
-      await test.server.settled();
-      return result;
-    }
+    const call = settledCaller(
+      () => client,
+      () => test.server,
+      () => runner,
+    );
 
     async function registerEnvironmentVersion(
       key: string,
@@ -131,6 +116,7 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
     }, 60_000);
 
     afterAll(async () => {
+      client?.close();
       await test?.stop();
     });
 
@@ -282,11 +268,10 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
       expectOk(await call('DeleteService', { name: 'api' }));
       const started = runner.jobs.length;
       expectOk(await call('DeleteEnvironment', { name: 'team-a' }));
-      const gone = await call('GetEnvironment', { name: 'team-a' });
-      expect(gone).toMatchObject({
-        ok: false,
-        code: 'ResourceNotFoundException',
-      });
+      expectError(
+        await call('GetEnvironment', { name: 'team-a' }),
+        'ResourceNotFoundException',
+      );
       expect(runner.jobs.length).toBe(started);
     });
   },

@@ -185,6 +185,11 @@ async function createEnvironment(
       input,
       `The environment ${input.name}`,
     );
+    if (existing.deploymentStatus === 'DELETE_IN_PROGRESS') {
+      throw conflictError(
+        `The environment ${existing.name} is being deleted; create it again once it is gone`,
+      );
+    }
     return { environment: describeEnvironment(context, existing) };
   }
   const version = await selectPublishedVersion(
@@ -335,10 +340,10 @@ async function updateEnvironmentOperation(
   const spec: string =
     input.spec === undefined
       ? record.spec ?? 'proton: EnvironmentSpec\nspec: {}\n'
-      : resolveCurrentValuesInSpec(input.spec, {
+      : await resolveCurrentValuesInSpec(input.spec, async () => ({
           kind: 'EnvironmentSpec',
           inputs: await currentEnvironmentInputs(context, record),
-        });
+        }));
   const inputs = checkEnvironmentSpec(
     version.schema,
     spec,

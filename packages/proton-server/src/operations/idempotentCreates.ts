@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { validationError } from '../protocol/errors';
+import { conflictError, validationError } from '../protocol/errors';
 import type { OperationContext, OperationInput } from './operationContext';
 import { hashParameters } from './requestHash';
 
@@ -55,7 +55,8 @@ export async function rememberCreateRequest(
  *
  * @param what - the resource, for the message (`The environment dev`)
  * @throws ProtonApiError ValidationException ("idempotent parameter mismatch", HTTP 400) when the
- *   parameters differ from those the resource was created with; nothing is changed
+ *   parameters differ from those the resource was created with; ConflictException when the resource
+ *   was not made by a create this control plane remembers; nothing is changed
  */
 export async function requireRepeatOfCreate(
   context: OperationContext,
@@ -68,7 +69,11 @@ export async function requireRepeatOfCreate(
     .db('create_requests')
     .where({ resource_arn: resourceArn, operation })
     .first('request_hash');
-  if (row?.request_hash !== createRequestHash(input)) {
+  if (!row) {
+    // made before create requests were kept (or another way): nothing to compare a repeat with
+    throw conflictError(`${what} already exists`);
+  }
+  if (row.request_hash !== createRequestHash(input)) {
     throw validationError(
       `Idempotent parameter mismatch: ${what} already exists and was created with other parameters; ` +
         `choose another name, or change it with the update operation`,

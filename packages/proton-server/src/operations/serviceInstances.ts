@@ -15,7 +15,9 @@ import {
   toServiceInstanceRecord,
   updateServiceInstance,
 } from '../store/serviceStore';
+import { findAttachedComponent } from '../store/componentStore';
 import { findRecommendedVersions } from '../store/templateStore';
+import { OPEN_DEPLOYMENT_STATUSES } from '../deployments/deploymentCoordinator';
 import { cancelDeployment, listResourceOutputs } from './deploymentRecords';
 import type {
   OperationContext,
@@ -292,14 +294,36 @@ async function updateServiceInstanceOperation(
     record,
     input as { deploymentType: string },
   );
+  const component = await findAttachedComponent(
+    context.db,
+    service.name,
+    record.name,
+  );
+  if (
+    component &&
+    OPEN_DEPLOYMENT_STATUSES.includes(component.deploymentStatus)
+  ) {
+    throw conflictError(
+      `The component ${component.name} of the service instance ${record.name} is ${component.deploymentStatus}; ` +
+        'wait for its deployment to end or cancel it',
+    );
+  }
+  if (
+    component &&
+    !version.supportedComponentSources?.includes('DIRECTLY_DEFINED')
+  ) {
+    throw validationError(
+      `Version ${version.major}.${version.minor} of ${version.templateName} does not support components, and the ` +
+        `service instance ${record.name} has the component ${component.name}: delete the component first`,
+    );
+  }
   // The spec is checked against the version deployed (an upgrade takes the target's schema and
   // defaults), after ${Proton::CURRENT_VAL} is replaced with the instance's current values.
   let spec = record.spec;
   let inputs: ProtonInputs;
   if (input.spec !== undefined) {
-    spec = resolveCurrentValuesInSpec(
-      input.spec,
-      await currentServiceValues(context, service.name),
+    spec = await resolveCurrentValuesInSpec(input.spec, () =>
+      currentServiceValues(context, service.name),
     );
     const entry = checkServiceInstanceEntry(
       version.schema,

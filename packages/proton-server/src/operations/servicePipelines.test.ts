@@ -1,10 +1,13 @@
 import { parse } from 'yaml';
 import { EchoRunner } from '../__testUtils__/echoRunner';
 import {
+  expectError,
+  expectOk,
   ProtonCaller,
-  ProtonCallResult,
   protonClientKinds,
+  settledCaller,
 } from '../__testUtils__/protonClients';
+import { codebuildManifest } from '../__testUtils__/shellBundles';
 import { publishEnvironmentVersion } from '../__testUtils__/templateFixtures';
 import { writeBundle } from '../__testUtils__/templateBundles';
 import { startTestServer, TestServer } from '../__testUtils__/testServer';
@@ -43,16 +46,7 @@ function schema(pipelineExtra = ''): string {
 ${pipelineExtra}`;
 }
 
-const MANIFEST = `infrastructure:
-  templates:
-    - rendering_engine: codebuild
-      settings:
-        image: aws/codebuild/amazonlinux2-x86_64-standard:5.0
-        provision:
-          - echo provision
-        deprovision:
-          - echo deprovision
-`;
+const MANIFEST = codebuildManifest(['echo provision'], ['echo deprovision']);
 
 function bundle(schemaYaml: string): Record<string, string> {
   return {
@@ -84,22 +78,6 @@ const REPOSITORY = {
   branchName: 'main',
 };
 
-function expectOk(result: ProtonCallResult): any {
-  if (!result.ok) {
-    throw new Error(`expected success, got ${result.code}: ${result.message}`);
-  }
-  return result.output;
-}
-
-function expectError(result: ProtonCallResult, code: string): string {
-  if (result.ok) {
-    throw new Error(`expected ${code}, got success`);
-  }
-  expect(result.code).toBe(code);
-  expect(result.message).not.toMatch(/\bundefined\b|\w+\(\)/);
-  return result.message;
-}
-
 jest.setTimeout(60_000);
 
 const { kinds } = protonClientKinds();
@@ -111,13 +89,11 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
     let runner: EchoRunner;
     let client: ProtonCaller;
 
-    async function call(operation: string, input: Record<string, unknown>) {
-      const result = await client.call(operation, input);
-      await test.server.settled();
-      await runner.idle();
-      await test.server.settled();
-      return result;
-    }
+    const call = settledCaller(
+      () => client,
+      () => test.server,
+      () => runner,
+    );
 
     async function pipelineOutputs() {
       const { outputs } = expectOk(
@@ -196,6 +172,7 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
     });
 
     afterAll(async () => {
+      client?.close();
       await test?.stop();
     });
 

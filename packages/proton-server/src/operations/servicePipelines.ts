@@ -345,6 +345,11 @@ async function updateServicePipelineOperation(
     context,
     input.serviceName,
   );
+  if (service.status.startsWith('DELETE_')) {
+    throw conflictError(
+      `The service ${service.name} is ${service.status}; its pipeline can only be deleted with it`,
+    );
+  }
   if (
     ['IN_PROGRESS', 'CANCELLING', 'DELETE_IN_PROGRESS'].includes(
       pipeline.deploymentStatus,
@@ -354,11 +359,11 @@ async function updateServicePipelineOperation(
       `The pipeline of the service ${service.name} is ${pipeline.deploymentStatus}; wait for its deployment to end or cancel it`,
     );
   }
-  const spec = resolveCurrentValuesInSpec(input.spec, {
+  const spec = await resolveCurrentValuesInSpec(input.spec, async () => ({
     kind: 'ServiceSpec',
     instances: new Map(),
     pipeline: await currentPipelineInputs(context, pipeline),
-  });
+  }));
   if (input.deploymentType === 'NONE') {
     if (input.templateMajorVersion || input.templateMinorVersion) {
       throw validationError(

@@ -50,7 +50,12 @@ import {
   requirePipelineRepository,
   templateHasPipeline,
 } from './servicePipelines';
-import { checkServiceSpec, resolveCurrentValuesInSpec } from './specInputs';
+import {
+  checkServiceInstanceEntry,
+  checkServiceSpec,
+  readServiceSpec,
+  resolveCurrentValuesInSpec,
+} from './specInputs';
 import { selectPublishedVersion } from './templateVersionSelection';
 import { requireTemplate } from './templates';
 
@@ -146,6 +151,11 @@ async function createService(input: OperationInput, context: OperationContext) {
       input,
       `The service ${input.name}`,
     );
+    if (existing.status.startsWith('DELETE_')) {
+      throw conflictError(
+        `The service ${existing.name} is ${existing.status}; create it again once it is gone`,
+      );
+    }
     return {
       service: describeService(
         context,
@@ -269,12 +279,30 @@ async function updateServiceOperation(
   };
   if (input.spec !== undefined) {
     const version = await versionForNewInstances(context, record);
-    const specText = resolveCurrentValuesInSpec(
-      input.spec,
-      await currentServiceValues(context, record.name),
+    const specText = await resolveCurrentValuesInSpec(input.spec, () =>
+      currentServiceValues(context, record.name),
     );
-    const spec = checkServiceSpec(version.schema, specText);
     const instances = await listServiceInstanceRecords(context.db, record.name);
+    const existing = new Set(instances.map(instance => instance.name));
+    // Only the instances it adds deploy, with the version new instances get: the others keep
+    // theirs (each may run another version) until UpdateServiceInstance changes them.
+    const parsed = readServiceSpec(specText);
+    const spec: ProtonServiceSpec = {
+      ...parsed,
+      instances: parsed.instances.map(entry =>
+        existing.has(entry.name)
+          ? entry
+          : {
+              ...entry,
+              spec: checkServiceInstanceEntry(
+                version.schema,
+                specText,
+                entry.name,
+                `the spec of the new instance ${entry.name} for version ${version.major}.${version.minor} of ${version.templateName}`,
+              ).inputs,
+            },
+      ),
+    };
     const wanted = new Set(spec.instances.map(instance => instance.name));
     const removed = instances.filter(instance => !wanted.has(instance.name));
     const added = await addInstances(
@@ -283,7 +311,7 @@ async function updateServiceOperation(
       spec,
       specText,
       version,
-      new Set(instances.map(instance => instance.name)),
+      existing,
     );
     for (const instance of removed) {
       await removeInstance(context, record, instance.name);

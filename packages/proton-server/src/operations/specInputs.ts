@@ -63,6 +63,30 @@ export function checkEnvironmentSpec(
   return result.spec.spec;
 }
 
+function requireUniqueInstanceNames(spec: ProtonServiceSpec): void {
+  const seen = new Set<string>();
+  for (const instance of spec.instances) {
+    if (seen.has(instance.name)) {
+      throw validationError(
+        `The service spec names the instance ${instance.name} more than once`,
+      );
+    }
+    seen.add(instance.name);
+  }
+}
+
+/**
+ * Reads a service's spec (`proton: ServiceSpec`) without checking its inputs against a schema: its
+ * shape, and that instance names are unique.
+ *
+ * @throws ProtonApiError ValidationException naming what is wrong
+ */
+export function readServiceSpec(specText: string): ProtonServiceSpec {
+  const spec = parseSpec(specText, 'ServiceSpec');
+  requireUniqueInstanceNames(spec);
+  return spec;
+}
+
 /**
  * Reads a service's spec (`proton: ServiceSpec`) and checks its instances' and pipeline's inputs
  * against the template version's schema, as CreateService, UpdateService and the service instance
@@ -79,15 +103,7 @@ export function checkServiceSpec(
   const spec = parseSpec(specText, 'ServiceSpec');
   const result = validateServiceSpec(parseProtonSchema(schemaYaml), spec);
   if (!result.valid) refuse(result.errors, subject);
-  const seen = new Set<string>();
-  for (const instance of result.spec.instances) {
-    if (seen.has(instance.name)) {
-      throw validationError(
-        `The service spec names the instance ${instance.name} more than once`,
-      );
-    }
-    seen.add(instance.name);
-  }
+  requireUniqueInstanceNames(result.spec);
   return result.spec;
 }
 
@@ -167,19 +183,21 @@ function valueAt(data: unknown, path: Array<string | number>): unknown {
  * resource runs with now, its template version's defaults included. Instances are matched by name.
  * The rest of the text (comments, order, quoting) is kept as the caller wrote it.
  *
+ * @param current - reads the current values; called only when the spec has a marker
  * @returns the spec text without markers (the text itself when it has none)
  * @throws ProtonApiError ValidationException naming every path whose marker has no current value
  *   (an instance the service does not have yet, or an input not set and without a default)
  */
-export function resolveCurrentValuesInSpec(
+export async function resolveCurrentValuesInSpec(
   specText: string,
-  current: CurrentSpecValues,
-): string {
+  readCurrent: () => Promise<CurrentSpecValues>,
+): Promise<string> {
   if (!specText.includes(PROTON_CURRENT_VALUE)) return specText;
   const document: Document = parseDocument(specText);
   const data: unknown = document.toJS();
   const paths = markerPaths(data);
   if (paths.length === 0) return specText;
+  const current = await readCurrent();
   const currentSpec =
     current.kind === 'EnvironmentSpec'
       ? { proton: current.kind, spec: current.inputs }

@@ -328,6 +328,22 @@ function deleteVersion(kind: TemplateKind) {
         }`,
       );
     }
+    const pipeline =
+      kind === 'service'
+        ? await context
+            .db('service_pipelines')
+            .where({
+              template_name: record.templateName,
+              template_major: record.major,
+              template_minor: record.minor,
+            })
+            .first('service_name')
+        : undefined;
+    if (pipeline) {
+      throw conflictError(
+        `Version ${version} of ${record.templateName} is in use by the pipeline of the service ${pipeline.service_name}`,
+      );
+    }
     const others = await context
       .db('template_versions')
       .where({ kind, template_name: record.templateName })

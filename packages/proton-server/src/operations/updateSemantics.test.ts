@@ -1,10 +1,13 @@
 import { parse } from 'yaml';
 import { EchoRunner } from '../__testUtils__/echoRunner';
 import {
+  expectError,
+  expectOk,
   ProtonCaller,
-  ProtonCallResult,
   protonClientKinds,
+  settledCaller,
 } from '../__testUtils__/protonClients';
+import { codebuildManifest } from '../__testUtils__/shellBundles';
 import {
   publishEnvironmentVersion,
   publishServiceVersion,
@@ -42,16 +45,7 @@ ${required.map(name => `        - ${name}\n`).join('')}      properties:
 ${extra}`;
 }
 
-const MANIFEST = `infrastructure:
-  templates:
-    - rendering_engine: codebuild
-      settings:
-        image: aws/codebuild/amazonlinux2-x86_64-standard:5.0
-        provision:
-          - echo provision
-        deprovision:
-          - echo deprovision
-`;
+const MANIFEST = codebuildManifest(['echo provision'], ['echo deprovision']);
 
 function bundle(schema: string): Record<string, string> {
   return {
@@ -82,36 +76,6 @@ const CREATE_SPEC = serviceSpec([
   ['beta', { replica_label: '789' }],
 ]);
 
-/** A message a person can read: no internal function, `undefined`, path or stack frame. */
-function expectReadable(message: string) {
-  expect(message).not.toMatch(/\bundefined\b/);
-  expect(message).not.toMatch(/\w+\(\)|resolveCurrentValues|\bat \S+ \(/);
-  expect(message).not.toMatch(/\/(tmp|home|root|work)\//);
-}
-
-function expectError(
-  result: ProtonCallResult,
-  code: string,
-  status: number,
-): string {
-  if (result.ok) {
-    throw new Error(
-      `expected ${code}, got ${JSON.stringify(result.output).slice(0, 300)}`,
-    );
-  }
-  expect(result.code).toBe(code);
-  if (result.status !== undefined) expect(result.status).toBe(status);
-  expectReadable(result.message);
-  return result.message;
-}
-
-function expectOk(result: ProtonCallResult): any {
-  if (!result.ok) {
-    throw new Error(`expected success, got ${result.code}: ${result.message}`);
-  }
-  return result.output;
-}
-
 // Each client runs a process a call (boto3, the AWS CLI): calls take up to a second.
 jest.setTimeout(60_000);
 
@@ -132,17 +96,11 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
     let runner: EchoRunner;
     let client: ProtonCaller;
 
-    async function settle() {
-      await test.server.settled();
-      await runner.idle();
-      await test.server.settled();
-    }
-
-    async function call(operation: string, input: Record<string, unknown>) {
-      const result = await client.call(operation, input);
-      await settle();
-      return result;
-    }
+    const call = settledCaller(
+      () => client,
+      () => test.server,
+      () => runner,
+    );
 
     async function outputsOf(serviceName: string, instanceName: string) {
       const { outputs } = expectOk(
@@ -213,6 +171,7 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
     }, 120_000);
 
     afterAll(async () => {
+      client?.close();
       await test?.stop();
     });
 
@@ -386,6 +345,33 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
       );
       expect(await outputsOf('keep', 'beta')).toEqual({
         log_level: 'def',
+        replica_label: '789',
+        owner_team: 'payments',
+        cost_center: 'cc-7',
+      });
+    });
+
+    it('keeps current values of instances on different versions in one service update', async () => {
+      // alpha runs 1.1, beta 2.0: each entry is kept as it is, none checked against the other's version
+      expectOk(
+        await call('UpdateService', {
+          name: 'keep',
+          spec: serviceSpec([
+            ['alpha', { log_level: MARKER, replica_label: MARKER }],
+            [
+              'beta',
+              {
+                replica_label: MARKER,
+                owner_team: MARKER,
+                cost_center: MARKER,
+              },
+            ],
+            ['yet-another-instance', { replica_label: MARKER }],
+          ]),
+        }),
+      );
+      const { service } = expectOk(await call('GetService', { name: 'keep' }));
+      expect(parse(service.spec).instances[1].spec).toEqual({
         replica_label: '789',
         owner_team: 'payments',
         cost_center: 'cc-7',

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isPostgres } from './databaseDialect';
 
 /**
  * The schema of the control plane's database, as ordered knex migrations kept in code so that the
@@ -308,12 +309,10 @@ const createRequests: ProtonMigration = {
 const EARLIER_INSTANCE_ARN =
   /^(arn:[a-z-]+:proton:[a-z0-9-]+:\d{12}:service\/[0-9A-Za-z][0-9A-Za-z_-]*)\/([0-9A-Za-z][0-9A-Za-z_-]*)$/;
 
+/** Before this migration a service had no other child: every such ARN is an instance's, whatever its name. */
 function awsInstanceArn(arn: string): string | undefined {
   const match = EARLIER_INSTANCE_ARN.exec(arn);
-  if (!match || match[2] === 'pipeline' || match[2] === 'service-instance') {
-    return undefined;
-  }
-  return `${match[1]}/service-instance/${match[2]}`;
+  return match ? `${match[1]}/service-instance/${match[2]}` : undefined;
 }
 
 /**
@@ -324,6 +323,20 @@ function awsInstanceArn(arn: string): string | undefined {
 const awsInstanceArns: ProtonMigration = {
   name: '20261201_05_aws_service_instance_arns',
   async up(knex) {
+    // AWS's form is longer: ARNs of names that Proton allows up to 100 characters each no longer fit
+    // 200 characters (SQLite does not enforce a varchar's length; PostgreSQL does).
+    if (isPostgres(knex)) {
+      for (const [table, column] of [
+        ['deployments', 'target_arn'],
+        ['outputs', 'resource_arn'],
+        ['tags', 'resource_arn'],
+      ]) {
+        await knex.raw('ALTER TABLE ?? ALTER COLUMN ?? TYPE varchar(1100)', [
+          table,
+          column,
+        ]);
+      }
+    }
     for (const [table, column] of [
       ['deployments', 'target_arn'],
       ['outputs', 'resource_arn'],
@@ -390,7 +403,8 @@ const components: ProtonMigration = {
       table.string('last_client_request_token', 64);
       deploymentColumns(table);
       timestamps(table);
-      table.index(['service_name', 'service_instance_name']);
+      // at most one component per service instance (NULLs, standalone components, stay distinct)
+      table.unique(['service_name', 'service_instance_name']);
       table.index(['environment_name']);
     });
     await knex.schema.alterTable('deployments', table => {
