@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type {
   DeploymentJob,
   DeploymentOutput,
@@ -42,10 +44,26 @@ function deployedInputs(job: DeploymentJob): Record<string, unknown> {
  */
 export class EchoRunner implements DeploymentRunner {
   readonly jobs: DeploymentJob[] = [];
+  /** The files of each component deployment's folder as the run found them, by deployment id. */
+  readonly componentFiles = new Map<string, Record<string, string>>();
   private readonly pending = new Set<Promise<void>>();
 
   async start(job: DeploymentJob, reporter: DeploymentReporter): Promise<void> {
     this.jobs.push(job);
+    if (job.targetResourceType === 'COMPONENT') {
+      const folder = path.join(job.templateDirectory, job.infrastructureFolder);
+      this.componentFiles.set(
+        job.deploymentId,
+        Object.fromEntries(
+          fs
+            .readdirSync(folder)
+            .map(name => [
+              name,
+              fs.readFileSync(path.join(folder, name), 'utf8'),
+            ]),
+        ),
+      );
+    }
     const outputs: DeploymentOutput[] =
       job.action === 'provision'
         ? Object.entries(deployedInputs(job)).map(([key, value]) => ({

@@ -96,6 +96,14 @@ export class TemplateFiles {
     return root;
   }
 
+  /** Removes the files {@link TemplateFiles.componentDirectory} wrote for a deployment, once it has ended. */
+  async removeComponentDirectory(deploymentId: string): Promise<void> {
+    await fs.promises.rm(
+      path.resolve(this.cacheDirectory, 'components', deploymentId),
+      { recursive: true, force: true },
+    );
+  }
+
   /** Where versions registered before bundles were stored durably had their files. */
   private legacyDirectory(version: TemplateVersionRef): string {
     return path.join(

@@ -273,6 +273,7 @@ export class DeploymentCoordinator {
     );
     // Reported by this server's runner, applied or not: this server is done with it.
     this.leases?.release(deploymentId);
+    await this.options.templateFiles.removeComponentDirectory(deploymentId);
     return applied;
   }
 

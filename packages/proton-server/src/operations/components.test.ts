@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { EchoRunner } from '../__testUtils__/echoRunner';
 import {
   expectError,
@@ -209,12 +208,12 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
         { key: 'port', valueString: '8080' },
       ]);
       const job = runner.jobs.find(j => j.targetResourceType === 'COMPONENT')!;
-      expect(
-        fs.readFileSync(
-          path.join(job.templateDirectory, 'infrastructure', 'cache.sh'),
-          'utf8',
-        ),
-      ).toBe('echo "cache $1"\n');
+      expect(runner.componentFiles.get(job.deploymentId)).toEqual({
+        'manifest.yaml': MANIFEST,
+        'cache.sh': 'echo "cache $1"\n',
+      });
+      // written for the run, and removed once it has ended
+      expect(fs.existsSync(job.templateDirectory)).toBe(false);
       expect(job.protonInputs.environment).toMatchObject({ name: 'dev' });
       expect(
         expectOk(await call('ListComponents', { serviceName: 'api' }))
