@@ -513,8 +513,9 @@ async function updateComponentOperation(
     deploymentStatusMessage: undefined,
     lastDeploymentAttemptedAt: context.now,
   });
-  await updateComponent(context.db, record.name, updated);
+  // recorded first: the one open deployment per target is what refuses a concurrent update
   await deployComponent(context, updated, placement, 'provision', record);
+  await updateComponent(context.db, record.name, updated);
   return { component: describeComponent(context, updated) };
 }
 
@@ -542,7 +543,6 @@ async function deleteComponent(
     lastDeploymentAttemptedAt: context.now,
     lastModifiedAt: context.now,
   };
-  await updateComponent(context.db, record.name, deleting);
   const environment = await findEnvironment(context.db, record.environmentName);
   const instance =
     record.serviceName && record.serviceInstanceName
@@ -559,6 +559,7 @@ async function deleteComponent(
     'deprovision',
     record,
   );
+  await updateComponent(context.db, record.name, deleting);
   return { component: describeComponent(context, deleting) };
 }
 

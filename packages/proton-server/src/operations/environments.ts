@@ -130,9 +130,10 @@ async function isCustomerManagedTemplate(
 }
 
 /**
- * Records a deployment of the environment and hands it to the runner after commit. An environment
- * of a customer managed template runs nothing: its deployment succeeds at once, its inputs becoming
- * its outputs; one provisioned by the customer (`provisioningRepository`) waits for notifications.
+ * Records a deployment of the environment and hands it to the runner after commit; recording it
+ * first is what refuses a concurrent deployment (one open deployment per target). An environment of
+ * a customer managed template runs nothing (see {@link succeedAtOnce}); one provisioned by the
+ * customer (`provisioningRepository`) waits for notifications.
  */
 async function deployEnvironment(
   context: OperationContext,
@@ -155,20 +156,30 @@ async function deployEnvironment(
     targetState: environmentState(record),
     lastSucceededDeploymentId: record.lastSucceededDeploymentId,
   });
-  if (customerManagedTemplate) {
-    await context.deployments.finish(
-      context.db,
-      deployment.id,
-      { status: 'SUCCEEDED', outputs: importedOutputs(inputs) },
-      context.now,
-    );
-  } else if (record.provisioning !== 'CUSTOMER_MANAGED') {
+  if (!customerManagedTemplate && record.provisioning !== 'CUSTOMER_MANAGED') {
     await dispatchDeployment(context, deployment, {
       infrastructureFolder: 'infrastructure',
       protonInputs: { environment: { name: record.name, inputs } },
     });
   }
   return deployment;
+}
+
+/**
+ * Ends the deployment of an environment of a customer managed template at once, its values becoming
+ * its outputs; called once the environment's row holds the deployment.
+ */
+async function succeedAtOnce(
+  context: OperationContext,
+  deploymentId: string,
+  inputs: ProtonInputs,
+): Promise<void> {
+  await context.deployments.finish(
+    context.db,
+    deploymentId,
+    { status: 'SUCCEEDED', outputs: importedOutputs(inputs) },
+    context.now,
+  );
 }
 
 async function createEnvironment(
@@ -240,6 +251,9 @@ async function createEnvironment(
   await updateEnvironment(context.db, record.name, {
     lastAttemptedDeploymentId: deployment.id,
   });
+  if (customerManagedTemplate) {
+    await succeedAtOnce(context, deployment.id, inputs);
+  }
   await putTags(context.db, arn, input.tags ?? []);
   await rememberCreateRequest(context, 'CreateEnvironment', arn, input);
   return {
@@ -359,18 +373,25 @@ async function updateEnvironmentOperation(
     deploymentStatusMessage: undefined,
     lastDeploymentAttemptedAt: context.now,
   };
-  await updateEnvironment(context.db, record.name, updated);
+  const customerManagedTemplate = await isCustomerManagedTemplate(
+    context,
+    record.templateName,
+  );
   const deployment = await deployEnvironment(
     context,
     updated,
     'provision',
     inputs,
     record,
-    await isCustomerManagedTemplate(context, record.templateName),
+    customerManagedTemplate,
   );
   await updateEnvironment(context.db, record.name, {
+    ...updated,
     lastAttemptedDeploymentId: deployment.id,
   });
+  if (customerManagedTemplate) {
+    await succeedAtOnce(context, deployment.id, inputs);
+  }
   return {
     environment: describeEnvironment(
       context,

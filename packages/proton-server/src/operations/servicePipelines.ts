@@ -311,7 +311,6 @@ export async function removeServicePipeline(
     lastDeploymentAttemptedAt: context.now,
     lastModifiedAt: context.now,
   };
-  await updateServicePipeline(context.db, service.name, deleting);
   await deployServicePipeline(
     context,
     service,
@@ -320,6 +319,7 @@ export async function removeServicePipeline(
     await currentPipelineInputs(context, pipeline),
     pipeline,
   );
+  await updateServicePipeline(context.db, service.name, deleting);
 }
 
 async function requirePipeline(
@@ -403,7 +403,7 @@ async function updateServicePipelineOperation(
     lastDeploymentAttemptedAt: context.now,
     lastModifiedAt: context.now,
   };
-  await updateServicePipeline(context.db, service.name, updated);
+  // recorded first: the one open deployment per target is what refuses a concurrent update
   await deployServicePipeline(
     context,
     service,
@@ -412,6 +412,7 @@ async function updateServicePipelineOperation(
     inputs,
     pipeline,
   );
+  await updateServicePipeline(context.db, service.name, updated);
   if (!service.status.endsWith('_IN_PROGRESS')) {
     await updateService(context.db, service.name, {
       status: 'UPDATE_IN_PROGRESS',
