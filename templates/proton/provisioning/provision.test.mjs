@@ -333,6 +333,23 @@ describe('provision.sh deprovision', () => {
     ]);
   });
 
+  it('fails, destroying nothing, when the stacks cannot be listed (never takes that for "no stack")', () => {
+    const result = provision('deprovision', setUp({ protonInputs: INSTANCE }), {
+      ...SELF_MANAGED,
+      STACKS: JSON.stringify([{ name: 'orders.staging' }]),
+      FAIL_ON: 'pulumi stack ls',
+    });
+    assert.notEqual(result.status, 0);
+    assert.match(
+      result.stderr,
+      /could not list the stacks of the state backend, so whether orders.staging exists is unknown and nothing was destroyed/,
+    );
+    assert.doesNotMatch(result.stdout, /does not exist/);
+    assert.ok(
+      !commands(result.calls).some(call => call.startsWith('pulumi destroy')),
+    );
+  });
+
   it('succeeds without doing anything when the stack does not exist', () => {
     const result = provision('deprovision', setUp({ protonInputs: INSTANCE }), {
       ...SELF_MANAGED,

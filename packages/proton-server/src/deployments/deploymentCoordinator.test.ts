@@ -103,6 +103,31 @@ describe('deployments with a runner', () => {
     expect(environment.deploymentStatus).toBe('CANCELLED');
   });
 
+  it('fails a success whose outputs AWS Proton would refuse, naming them', async () => {
+    await test.client.send(
+      new CreateEnvironmentCommand({
+        name: 'dev',
+        templateName: 'vpc',
+        templateMajorVersion: '1',
+        spec: SPEC,
+      }),
+    );
+    await test.server.settled();
+    await runner.last().reporter.succeeded([
+      { key: 'vpcId', valueString: 'vpc-1' },
+      { key: 'listenerArn', valueString: '' },
+      { key: 'policy', valueString: 'x'.repeat(1025) },
+    ]);
+    const environment = (
+      await test.client.send(new GetEnvironmentCommand({ name: 'dev' }))
+    ).environment!;
+    expect(environment.deploymentStatus).toBe('FAILED');
+    expect(environment.deploymentStatusMessage).toBe(
+      'The deployment reported outputs AWS Proton refuses (a value is 1 to 1,024 characters): ' +
+        'listenerArn has 0, policy has 1025; leave an absent output out instead of reporting it empty',
+    );
+  });
+
   it('deprovisions before deleting', async () => {
     await test.client.send(
       new CreateEnvironmentCommand({

@@ -39,6 +39,30 @@ export interface DeploymentOutcome {
   statusMessage?: string;
 }
 
+/** The lengths of an output value AWS Proton takes (API reference: Output, valueString). */
+const OUTPUT_VALUE_LENGTH = { min: 1, max: 1024 };
+
+/**
+ * A runner's outcome as Proton would take it: a success whose outputs AWS Proton would refuse (a value
+ * empty or longer than 1,024 characters) fails, naming the output, instead of storing what the API
+ * could not have accepted.
+ */
+function checkedOutcome(outcome: DeploymentOutcome): DeploymentOutcome {
+  if (outcome.status !== 'SUCCEEDED') return outcome;
+  const refused = (outcome.outputs ?? []).filter(
+    output =>
+      output.valueString.length < OUTPUT_VALUE_LENGTH.min ||
+      output.valueString.length > OUTPUT_VALUE_LENGTH.max,
+  );
+  if (refused.length === 0) return outcome;
+  return {
+    status: 'FAILED',
+    statusMessage: `The deployment reported outputs AWS Proton refuses (a value is 1 to 1,024 characters): ${refused
+      .map(o => `${o.key} has ${o.valueString.length}`)
+      .join(', ')}; leave an absent output out instead of reporting it empty`,
+  };
+}
+
 /** Deployment states in which a deployment has not ended yet. */
 export const OPEN_DEPLOYMENT_STATUSES: DeploymentStatus[] = [
   'IN_PROGRESS',
@@ -252,10 +276,11 @@ export class DeploymentCoordinator {
    */
   async report(
     deploymentId: string,
-    outcome: DeploymentOutcome,
+    reported: DeploymentOutcome,
     log?: string,
     fence?: DeploymentFence,
   ): Promise<boolean> {
+    const outcome = checkedOutcome(reported);
     const applied = await retryOnDeadlock(() =>
       this.knex.transaction(async trx => {
         const ended = await this.finish(

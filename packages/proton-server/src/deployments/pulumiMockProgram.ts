@@ -114,7 +114,8 @@ async function main() {
   for (const [key, value] of Object.entries(exported || {})) {
     if (key === 'default' || key === '__esModule') continue;
     const resolved = await settle(value);
-    if (resolved === undefined) continue;
+    // as the bundles' proton_outputs: absent values are left out, never sent as empty strings
+    if (resolved === undefined || resolved === null || resolved === '') continue;
     outputs.push({ key, valueString: typeof resolved === 'string' ? resolved : JSON.stringify(resolved) });
   }
   await pulumi.runtime.disconnect();

@@ -82,15 +82,16 @@ if (inputs.loadBalancer) {
   shared = { loadBalancer, listener, securityGroup };
 }
 
-// Proton outputs are strings: lists are JSON-encoded, absent load balancer parts are empty strings.
+// Proton outputs are strings of 1 to 1,024 characters: lists are JSON-encoded, and the load balancer's
+// outputs are left out when there is none (Proton refuses an empty value).
 export const vpcId = vpc.vpcId;
 export const privateSubnetIds = vpc.privateSubnetIds.apply(ids =>
   JSON.stringify(ids),
 );
 export const clusterArn = cluster.arn;
 export const clusterName = cluster.name;
-export const loadBalancerArn = shared?.loadBalancer.arn ?? '';
-export const loadBalancerDnsName = shared?.loadBalancer.dnsName ?? '';
-export const listenerArn = shared?.listener.arn ?? '';
-export const loadBalancerSecurityGroupId = shared?.securityGroup.id ?? '';
+export const loadBalancerArn = shared?.loadBalancer.arn;
+export const loadBalancerDnsName = shared?.loadBalancer.dnsName;
+export const listenerArn = shared?.listener.arn;
+export const loadBalancerSecurityGroupId = shared?.securityGroup.id;
 export const logRetentionDays = String(inputs.logRetentionDays);

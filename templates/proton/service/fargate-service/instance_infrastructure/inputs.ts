@@ -187,7 +187,15 @@ export function readEnvironmentOutputs(
     }
     return value;
   };
-  if (text('listenerArn') === '') {
+  // fargate-env leaves all of the load balancer's outputs out when it has none (earlier versions sent
+  // them empty); only some of them missing is an environment of another template
+  const loadBalancerOutputs = [
+    'loadBalancerArn',
+    'loadBalancerDnsName',
+    'listenerArn',
+    'loadBalancerSecurityGroupId',
+  ];
+  if (loadBalancerOutputs.every(key => !outputs?.[key])) {
     throw new Error(
       `Environment ${environment} has no load balancer (it was deployed with loadBalancer: false), ` +
         'and fargate-service routes traffic through it: deploy this service into an environment with ' +

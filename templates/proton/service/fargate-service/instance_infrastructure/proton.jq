@@ -44,6 +44,12 @@ def config_entries:
   | "\(.key)=\(.value | if type == "string" then . else tojson end)\u0000";
 
 # `pulumi stack output --json` -> the outputs AWS Proton accepts: [{key, valueString}], strings kept as
-# they are and anything else JSON-encoded.
+# they are and anything else JSON-encoded. An absent output (null or empty) is left out, never sent empty;
+# a value over 1,024 characters, which Proton refuses, stops with an error naming it.
 def proton_outputs:
-  [to_entries[] | {key, valueString: (.value | if type == "string" then . else tojson end)}];
+  [to_entries[]
+   | select(.value != null and .value != "")
+   | {key, valueString: (.value | if type == "string" then . else tojson end)}
+   | if (.valueString | length) > 1024
+     then error("the output \(.key) is \(.valueString | length) characters; AWS Proton takes at most 1024")
+     else . end];

@@ -140,7 +140,12 @@ deprovision() {
   local name
   name=$(jq -L "$here" -er 'include "proton"; stack_name' proton-inputs.json) || die "proton-inputs.json has no usable name"
   step="looking for stack $name"
-  if ! pulumi stack ls --json | jq -e --arg name "$name" 'any(.[]; .name == $name or (.name | endswith("/" + $name)))' >/dev/null; then
+  # Only a listing that worked and lacks the stack means "nothing to destroy": a listing that failed
+  # (expired token, denied bucket, outage) must not let Proton forget resources that still run.
+  local stacks
+  stacks=$(pulumi stack ls --json) \
+    || die "could not list the stacks of the state backend, so whether $name exists is unknown and nothing was destroyed: check the backend's credentials and reachability (the error is above)"
+  if ! jq -e --arg name "$name" 'any(.[]; .name == $name or (.name | endswith("/" + $name)))' <<<"$stacks" >/dev/null; then
     echo "provision.sh: stack $name does not exist; nothing to destroy"
     return 0
   fi

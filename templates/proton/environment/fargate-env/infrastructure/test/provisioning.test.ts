@@ -45,6 +45,14 @@ describe('proton.jq for an environment', () => {
   });
 
   it('turns stack outputs into Proton outputs, all strings', () => {
+    assert.deepEqual(
+      protonOutputs({ vpcId: 'vpc-1', absent: null, empty: '' }),
+      [{ key: 'vpcId', valueString: 'vpc-1' }],
+    );
+    assert.throws(
+      () => protonOutputs({ long: 'x'.repeat(1025) }),
+      /the output long is 1025 characters; AWS Proton takes at most 1024/,
+    );
     assert.deepEqual(protonOutputs({ vpcId: 'vpc-1', count: 2, ids: ['a'] }), [
       { key: 'vpcId', valueString: 'vpc-1' },
       { key: 'count', valueString: '2' },
