@@ -35,6 +35,20 @@ describe('deployments with a runner', () => {
     await test.stop();
   });
 
+  /** Creates the environment dev and waits until its deployment is with the runner. */
+  async function createDev() {
+    const created = await test.client.send(
+      new CreateEnvironmentCommand({
+        name: 'dev',
+        templateName: 'vpc',
+        templateMajorVersion: '1',
+        spec: SPEC,
+      }),
+    );
+    await test.server.settled();
+    return created;
+  }
+
   it('hands the runner the template files and proton-inputs, and records its outcome', async () => {
     const created = await test.client.send(
       new CreateEnvironmentCommand({
@@ -104,15 +118,7 @@ describe('deployments with a runner', () => {
   });
 
   it('fails a success whose outputs AWS Proton would refuse, naming them', async () => {
-    await test.client.send(
-      new CreateEnvironmentCommand({
-        name: 'dev',
-        templateName: 'vpc',
-        templateMajorVersion: '1',
-        spec: SPEC,
-      }),
-    );
-    await test.server.settled();
+    await createDev();
     await runner.last().reporter.succeeded([
       { key: 'vpcId', valueString: 'vpc-1' },
       { key: 'listenerArn', valueString: '' },
@@ -129,15 +135,7 @@ describe('deployments with a runner', () => {
   });
 
   it('deprovisions before deleting', async () => {
-    await test.client.send(
-      new CreateEnvironmentCommand({
-        name: 'dev',
-        templateName: 'vpc',
-        templateMajorVersion: '1',
-        spec: SPEC,
-      }),
-    );
-    await test.server.settled();
+    await createDev();
     await runner
       .last()
       .reporter.succeeded([{ key: 'vpcId', valueString: 'vpc-1' }]);
@@ -164,15 +162,7 @@ describe('deployments with a runner', () => {
   });
 
   it('deploys service instances with the environment outputs, and deletes services through deprovisioning', async () => {
-    await test.client.send(
-      new CreateEnvironmentCommand({
-        name: 'dev',
-        templateName: 'vpc',
-        templateMajorVersion: '1',
-        spec: SPEC,
-      }),
-    );
-    await test.server.settled();
+    await createDev();
     await runner
       .last()
       .reporter.succeeded([{ key: 'vpcId', valueString: 'vpc-7' }]);
