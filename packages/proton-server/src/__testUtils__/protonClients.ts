@@ -88,15 +88,21 @@ function pythonClientEnv(configFile: string): NodeJS.ProcessEnv {
 
 /**
  * A config file turning off botocore's own checks of required members and types, so that the
- * server's validation is what answers a malformed request (as it must for clients that do not check).
+ * server's validation is what answers a malformed request (as it must for clients that do not check);
+ * one a test process, removed when it exits.
  */
+let clientConfig: string | undefined;
+
 function writeClientConfig(): string {
-  const file = path.join(
-    fs.mkdtempSync(path.join(os.tmpdir(), 'proton-clients-')),
-    'config',
-  );
-  fs.writeFileSync(file, '[default]\nparameter_validation = false\n');
-  return file;
+  if (!clientConfig) {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'proton-clients-'));
+    clientConfig = path.join(directory, 'config');
+    fs.writeFileSync(clientConfig, '[default]\nparameter_validation = false\n');
+    process.once('exit', () =>
+      fs.rmSync(directory, { recursive: true, force: true }),
+    );
+  }
+  return clientConfig;
 }
 
 const BOTO3_SCRIPT = `

@@ -42,6 +42,17 @@ export interface DeploymentOutcome {
 /** The lengths of an output value AWS Proton takes (API reference: Output, valueString). */
 const OUTPUT_VALUE_LENGTH = { min: 1, max: 1024 };
 
+/** The outputs whose value AWS Proton would refuse: empty, or longer than 1,024 characters. */
+export function refusedOutputs(
+  outputs: DeploymentOutput[],
+): DeploymentOutput[] {
+  return outputs.filter(
+    output =>
+      output.valueString.length < OUTPUT_VALUE_LENGTH.min ||
+      output.valueString.length > OUTPUT_VALUE_LENGTH.max,
+  );
+}
+
 /**
  * A runner's outcome as Proton would take it: a success whose outputs AWS Proton would refuse (a value
  * empty or longer than 1,024 characters) fails, naming the output, instead of storing what the API
@@ -49,11 +60,7 @@ const OUTPUT_VALUE_LENGTH = { min: 1, max: 1024 };
  */
 function checkedOutcome(outcome: DeploymentOutcome): DeploymentOutcome {
   if (outcome.status !== 'SUCCEEDED') return outcome;
-  const refused = (outcome.outputs ?? []).filter(
-    output =>
-      output.valueString.length < OUTPUT_VALUE_LENGTH.min ||
-      output.valueString.length > OUTPUT_VALUE_LENGTH.max,
-  );
+  const refused = refusedOutputs(outcome.outputs ?? []);
   if (refused.length === 0) return outcome;
   return {
     status: 'FAILED',

@@ -1,16 +1,13 @@
 import fs from 'node:fs';
-import { EchoRunner } from '../__testUtils__/echoRunner';
 import {
   expectError,
   expectOk,
-  ProtonCaller,
   protonClientKinds,
-  settledCaller,
 } from '../__testUtils__/protonClients';
+import { useConformanceServer } from '../__testUtils__/conformanceServer';
 import { codebuildManifest } from '../__testUtils__/shellBundles';
 import { publishEnvironmentVersion } from '../__testUtils__/templateFixtures';
 import { serviceSchema, writeBundle } from '../__testUtils__/templateBundles';
-import { startTestServer, TestServer } from '../__testUtils__/testServer';
 
 /**
  * Directly defined components (AWS Proton API reference: CreateComponent, UpdateComponent,
@@ -43,15 +40,8 @@ const { kinds } = protonClientKinds();
 describe.each(kinds.map(kind => [kind.name, kind] as const))(
   'components with %s',
   (_name, kind) => {
-    let test: TestServer;
-    let runner: EchoRunner;
-    let client: ProtonCaller;
-
-    const call = settledCaller(
-      () => client,
-      () => test.server,
-      () => runner,
-    );
+    const harness = useConformanceServer(kind);
+    const { call } = harness;
 
     async function publishServiceTemplate(
       name: string,
@@ -64,7 +54,7 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
         }),
       );
       const source = await writeBundle(
-        test.bundlesDirectory,
+        harness.test.bundlesDirectory,
         'templates',
         `${name}.tar.gz`,
         {
@@ -113,11 +103,8 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
     });
 
     beforeAll(async () => {
-      runner = new EchoRunner();
-      test = await startTestServer({ deploymentRunner: runner });
-      client = kind.create(test.endpoint);
       expectOk(await call('CreateEnvironmentTemplate', { name: 'vpc' }));
-      await publishEnvironmentVersion(test);
+      await publishEnvironmentVersion(harness.test);
       for (const [name, componentRoleArn] of [
         ['dev', ROLE],
         ['plain', undefined],
@@ -137,11 +124,6 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
       await createService('api', 'web', 'dev');
       await createService('legacy', 'bare', 'dev');
       await createService('elsewhere', 'web', 'plain');
-    });
-
-    afterAll(async () => {
-      client?.close();
-      await test?.stop();
     });
 
     it('refuses what AWS refuses, naming the member or the rule', async () => {
@@ -207,8 +189,10 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
         { key: 'component', valueString: 'cache' },
         { key: 'port', valueString: '8080' },
       ]);
-      const job = runner.jobs.find(j => j.targetResourceType === 'COMPONENT')!;
-      expect(runner.componentFiles.get(job.deploymentId)).toEqual({
+      const job = harness.runner.jobs.find(
+        j => j.targetResourceType === 'COMPONENT',
+      )!;
+      expect(harness.runner.componentFiles.get(job.deploymentId)).toEqual({
         'manifest.yaml': MANIFEST,
         'cache.sh': 'echo "cache $1"\n',
       });
@@ -235,7 +219,7 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
           deploymentType: 'CURRENT_VERSION',
         }),
       );
-      const job = runner.jobs[runner.jobs.length - 1];
+      const job = harness.runner.jobs[harness.runner.jobs.length - 1];
       expect(job.targetResourceType).toBe('SERVICE_INSTANCE');
       expect(job.protonInputs.service_instance).toMatchObject({
         components: {

@@ -356,11 +356,7 @@ async function requireComponent(
 }
 
 function requireSettled(record: ComponentRecord): void {
-  if (
-    ['IN_PROGRESS', 'CANCELLING', 'DELETE_IN_PROGRESS'].includes(
-      record.deploymentStatus,
-    )
-  ) {
+  if (OPEN_DEPLOYMENT_STATUSES.includes(record.deploymentStatus)) {
     throw conflictError(
       `The component ${record.name} is ${record.deploymentStatus}; wait for its deployment to end or cancel it`,
     );

@@ -1,14 +1,11 @@
-import { EchoRunner } from '../__testUtils__/echoRunner';
 import {
   expectError,
   expectOk,
-  ProtonCaller,
   protonClientKinds,
-  settledCaller,
 } from '../__testUtils__/protonClients';
+import { useConformanceServer } from '../__testUtils__/conformanceServer';
 import { codebuildManifest } from '../__testUtils__/shellBundles';
 import { writeBundle } from '../__testUtils__/templateBundles';
-import { startTestServer, TestServer } from '../__testUtils__/testServer';
 
 /**
  * Customer managed environments (AWS Proton user guide: "Customer managed environments"): a template
@@ -68,22 +65,15 @@ const { kinds } = protonClientKinds();
 describe.each(kinds.map(kind => [kind.name, kind] as const))(
   'customer managed environments with %s',
   (_name, kind) => {
-    let test: TestServer;
-    let runner: EchoRunner;
-    let client: ProtonCaller;
-
-    const call = settledCaller(
-      () => client,
-      () => test.server,
-      () => runner,
-    );
+    const harness = useConformanceServer(kind);
+    const { call } = harness;
 
     async function registerEnvironmentVersion(
       key: string,
       files: Record<string, string>,
     ) {
       const source = await writeBundle(
-        test.bundlesDirectory,
+        harness.test.bundlesDirectory,
         'templates',
         key,
         files,
@@ -104,9 +94,6 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
     }
 
     beforeAll(async () => {
-      runner = new EchoRunner();
-      test = await startTestServer({ deploymentRunner: runner });
-      client = kind.create(test.endpoint);
       expectOk(
         await call('CreateEnvironmentTemplate', {
           name: 'imported',
@@ -114,11 +101,6 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
         }),
       );
     }, 60_000);
-
-    afterAll(async () => {
-      client?.close();
-      await test?.stop();
-    });
 
     it('refuses a bundle with infrastructure/, and registers a schema-only one', async () => {
       const refused = await registerEnvironmentVersion('with-infra.tar.gz', {
@@ -151,7 +133,7 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
     });
 
     it('creates an environment that runs no deployment, succeeds, and has its values as outputs', async () => {
-      const started = runner.jobs.length;
+      const started = harness.runner.jobs.length;
       expectOk(
         await call('CreateEnvironment', {
           name: 'team-a',
@@ -164,7 +146,7 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
         await call('GetEnvironment', { name: 'team-a' }),
       );
       expect(environment.deploymentStatus).toBe('SUCCEEDED');
-      expect(runner.jobs.length).toBe(started);
+      expect(harness.runner.jobs.length).toBe(started);
       const { outputs } = expectOk(
         await call('ListEnvironmentOutputs', { environmentName: 'team-a' }),
       );
@@ -196,7 +178,7 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
         }),
       );
       const source = await writeBundle(
-        test.bundlesDirectory,
+        harness.test.bundlesDirectory,
         'templates',
         'svc.tar.gz',
         {
@@ -229,7 +211,7 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
           spec: 'proton: ServiceSpec\ninstances:\n  - name: main\n    environment: team-a\n    spec: {}\n',
         }),
       );
-      const job = runner.jobs[runner.jobs.length - 1];
+      const job = harness.runner.jobs[harness.runner.jobs.length - 1];
       expect(job.resourceArn).toMatch(/:service\/api\/service-instance\/main$/);
       expect(job.protonInputs.environment).toMatchObject({
         name: 'team-a',
@@ -266,13 +248,13 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
       ).toBe('SUCCEEDED');
 
       expectOk(await call('DeleteService', { name: 'api' }));
-      const started = runner.jobs.length;
+      const started = harness.runner.jobs.length;
       expectOk(await call('DeleteEnvironment', { name: 'team-a' }));
       expectError(
         await call('GetEnvironment', { name: 'team-a' }),
         'ResourceNotFoundException',
       );
-      expect(runner.jobs.length).toBe(started);
+      expect(harness.runner.jobs.length).toBe(started);
     });
   },
 );

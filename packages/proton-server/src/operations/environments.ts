@@ -1,6 +1,9 @@
 import type { ProtonInputs } from '@proton-platform/plugin-aws-proton-common';
 import type { DeploymentOutput } from '../deployments/deploymentRunner';
-import { OPEN_DEPLOYMENT_STATUSES } from '../deployments/deploymentCoordinator';
+import {
+  OPEN_DEPLOYMENT_STATUSES,
+  refusedOutputs,
+} from '../deployments/deploymentCoordinator';
 import {
   conflictError,
   resourceNotFound,
@@ -88,9 +91,6 @@ function environmentState(record: EnvironmentRecord): Record<string, unknown> {
   };
 }
 
-/** The most characters of an output value, as the Proton model allows. */
-const MAX_OUTPUT_LENGTH = 1024;
-
 /**
  * The outputs of an environment of a customer managed template: its inputs, as its spec gives them
  * (with the schema's defaults), strings as they are and other values as JSON. Empty values are left
@@ -106,15 +106,13 @@ function importedOutputs(inputs: ProtonInputs): DeploymentOutput[] {
       valueString: typeof value === 'string' ? value : JSON.stringify(value),
     }))
     .filter(output => output.valueString !== '');
-  const tooLong = outputs.filter(
-    output => output.valueString.length > MAX_OUTPUT_LENGTH,
-  );
+  const tooLong = refusedOutputs(outputs);
   if (tooLong.length > 0) {
     const lengths = tooLong
       .map(o => `spec.${o.key} has ${o.valueString.length}`)
       .join(', ');
     throw validationError(
-      `The environment's values become its outputs, which are at most ${MAX_OUTPUT_LENGTH} characters; ${lengths}`,
+      `The environment's values become its outputs, which are at most 1,024 characters; ${lengths}`,
     );
   }
   return outputs;

@@ -267,11 +267,7 @@ async function updateServiceInstanceOperation(
 ) {
   const service = await requireService(context, input.serviceName);
   const record = await requireInstance(context, service.name, input.name);
-  if (
-    ['IN_PROGRESS', 'CANCELLING', 'DELETE_IN_PROGRESS'].includes(
-      record.deploymentStatus,
-    )
-  ) {
+  if (OPEN_DEPLOYMENT_STATUSES.includes(record.deploymentStatus)) {
     throw conflictError(
       `The service instance ${record.name} is ${record.deploymentStatus}; wait for its deployment to end or cancel it`,
     );

@@ -1,16 +1,13 @@
 import { parse } from 'yaml';
-import { EchoRunner } from '../__testUtils__/echoRunner';
 import {
   expectError,
   expectOk,
-  ProtonCaller,
   protonClientKinds,
-  settledCaller,
 } from '../__testUtils__/protonClients';
+import { useConformanceServer } from '../__testUtils__/conformanceServer';
 import { codebuildManifest } from '../__testUtils__/shellBundles';
 import { publishEnvironmentVersion } from '../__testUtils__/templateFixtures';
 import { writeBundle } from '../__testUtils__/templateBundles';
-import { startTestServer, TestServer } from '../__testUtils__/testServer';
 
 /**
  * Service pipelines (AWS Proton API reference: CreateService, GetService, UpdateServicePipeline,
@@ -85,15 +82,8 @@ const { kinds } = protonClientKinds();
 describe.each(kinds.map(kind => [kind.name, kind] as const))(
   'service pipelines with %s',
   (_name, kind) => {
-    let test: TestServer;
-    let runner: EchoRunner;
-    let client: ProtonCaller;
-
-    const call = settledCaller(
-      () => client,
-      () => test.server,
-      () => runner,
-    );
+    const harness = useConformanceServer(kind);
+    const { call } = harness;
 
     async function pipelineOutputs() {
       const { outputs } = expectOk(
@@ -118,7 +108,7 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
       majorVersion?: string,
     ) {
       const source = await writeBundle(
-        test.bundlesDirectory,
+        harness.test.bundlesDirectory,
         'templates',
         key,
         files,
@@ -144,11 +134,8 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
     }
 
     beforeAll(async () => {
-      runner = new EchoRunner();
-      test = await startTestServer({ deploymentRunner: runner });
-      client = kind.create(test.endpoint);
       expectOk(await call('CreateEnvironmentTemplate', { name: 'vpc' }));
-      await publishEnvironmentVersion(test);
+      await publishEnvironmentVersion(harness.test);
       expectOk(
         await call('CreateEnvironment', {
           name: 'dev',
@@ -169,11 +156,6 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
         ),
         '1',
       );
-    });
-
-    afterAll(async () => {
-      client?.close();
-      await test?.stop();
     });
 
     it('needs the repository the pipeline builds from, and valid pipeline inputs', async () => {
@@ -248,7 +230,7 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
           ['SERVICE_INSTANCE', 'SUCCEEDED'],
         ]),
       );
-      const job = runner.jobs.find(
+      const job = harness.runner.jobs.find(
         j => j.targetResourceType === 'SERVICE_PIPELINE',
       )!;
       expect(job.infrastructureFolder).toBe('pipeline_infrastructure');
@@ -359,9 +341,9 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
         await call('GetService', { name: 'orders' }),
         'ResourceNotFoundException',
       );
-      const last = runner.jobs[runner.jobs.length - 1];
+      const last = harness.runner.jobs[harness.runner.jobs.length - 1];
       expect(
-        runner.jobs
+        harness.runner.jobs
           .filter(j => j.action === 'deprovision')
           .map(j => j.targetResourceType)
           .sort(),

@@ -6,6 +6,7 @@ import {
   ProtonSpecError,
   validateServiceSpec,
 } from '@proton-platform/plugin-aws-proton-common';
+import { OPEN_DEPLOYMENT_STATUSES } from '../deployments/deploymentCoordinator';
 import { conflictError, validationError } from '../protocol/errors';
 import { DeploymentRecord, forgetResource } from '../store/deploymentStore';
 import {
@@ -350,11 +351,7 @@ async function updateServicePipelineOperation(
       `The service ${service.name} is ${service.status}; its pipeline can only be deleted with it`,
     );
   }
-  if (
-    ['IN_PROGRESS', 'CANCELLING', 'DELETE_IN_PROGRESS'].includes(
-      pipeline.deploymentStatus,
-    )
-  ) {
+  if (OPEN_DEPLOYMENT_STATUSES.includes(pipeline.deploymentStatus)) {
     throw conflictError(
       `The pipeline of the service ${service.name} is ${pipeline.deploymentStatus}; wait for its deployment to end or cancel it`,
     );

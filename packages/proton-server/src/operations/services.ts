@@ -43,7 +43,6 @@ import {
   requireDeployableEnvironment,
 } from './serviceInstanceDeployments';
 import {
-  checkPipelineInputs,
   createServicePipeline,
   describeServicePipeline,
   removeServicePipeline,
@@ -190,12 +189,8 @@ async function createService(input: OperationInput, context: OperationContext) {
   await insertService(context.db, record);
   await addInstances(context, record, spec, input.spec, version, new Set());
   const pipeline = hasPipeline
-    ? await createServicePipeline(
-        context,
-        record,
-        version,
-        checkPipelineInputs(version.schema, input.spec),
-      )
+    ? // checkServiceSpec checked the pipeline inputs too, with the version's defaults
+      await createServicePipeline(context, record, version, spec.pipeline ?? {})
     : undefined;
   if (pipeline && record.status === 'ACTIVE') {
     record.status = 'CREATE_IN_PROGRESS';

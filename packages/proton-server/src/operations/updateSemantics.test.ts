@@ -1,19 +1,16 @@
 import { parse } from 'yaml';
-import { EchoRunner } from '../__testUtils__/echoRunner';
 import {
   expectError,
   expectOk,
-  ProtonCaller,
   protonClientKinds,
-  settledCaller,
 } from '../__testUtils__/protonClients';
+import { useConformanceServer } from '../__testUtils__/conformanceServer';
 import { codebuildManifest } from '../__testUtils__/shellBundles';
 import {
   publishEnvironmentVersion,
   publishServiceVersion,
   startTemplateTestServer,
 } from '../__testUtils__/templateFixtures';
-import type { TestServer } from '../__testUtils__/testServer';
 
 /**
  * Proton's update and create rules, through the three clients users have: `${Proton::CURRENT_VAL}`,
@@ -92,15 +89,8 @@ if (missing.length > 0) {
 describe.each(kinds.map(kind => [kind.name, kind] as const))(
   'Proton update and create semantics with %s',
   (_name, kind) => {
-    let test: TestServer;
-    let runner: EchoRunner;
-    let client: ProtonCaller;
-
-    const call = settledCaller(
-      () => client,
-      () => test.server,
-      () => runner,
-    );
+    const harness = useConformanceServer(kind, startTemplateTestServer);
+    const { call } = harness;
 
     async function outputsOf(serviceName: string, instanceName: string) {
       const { outputs } = expectOk(
@@ -127,14 +117,11 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
     }
 
     beforeAll(async () => {
-      runner = new EchoRunner();
-      test = await startTemplateTestServer({ deploymentRunner: runner });
-      client = kind.create(test.endpoint);
-      await publishEnvironmentVersion(test);
+      await publishEnvironmentVersion(harness.test);
       // 1.0; 1.1 adds an input with a default; 2.0 adds two required inputs without one.
-      await publishServiceVersion(test, bundle(keepValueSchema()));
+      await publishServiceVersion(harness.test, bundle(keepValueSchema()));
       await publishServiceVersion(
-        test,
+        harness.test,
         bundle(
           keepValueSchema(
             '        tier:\n          type: string\n          default: "standard"\n',
@@ -143,7 +130,7 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
         '1',
       );
       await publishServiceVersion(
-        test,
+        harness.test,
         bundle(
           keepValueSchema(
             '        owner_team:\n          type: string\n        cost_center:\n          type: string\n',
@@ -169,11 +156,6 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
         }),
       );
     }, 120_000);
-
-    afterAll(async () => {
-      client?.close();
-      await test?.stop();
-    });
 
     it('keeps every current value of an instance on a minor upgrade, and adds the new version’s defaults', async () => {
       expectOk(
