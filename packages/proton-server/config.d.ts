@@ -36,6 +36,49 @@ export interface Config {
       };
     };
     /**
+     * Linked repositories and template sync: the Git connections `CreateRepository` names by ARN
+     * (what AWS Proton reached through CodeStar connections), and how often synced branches are
+     * polled. Fetching needs `git` on the PATH.
+     */
+    git?: {
+      connections: Array<{
+        /**
+         * The connection ARN clients pass as `connectionArn`, e.g.
+         * `arn:aws:codestar-connections:us-east-1:123456789012:connection/<id>`.
+         */
+        arn: string;
+        /** GITHUB, GITHUB_ENTERPRISE or BITBUCKET: the provider of the repositories it reaches. */
+        provider: string;
+        /**
+         * Where repositories live: `https://github.com`, `https://bitbucket.org`, a GitHub Enterprise
+         * or self-hosted server (`https://git.example.com/scm`), or an SSH base (`ssh://git@github.com`,
+         * `git@github.com:`). `owner/repo` is fetched from `<baseUrl>/owner/repo.git`.
+         */
+        baseUrl: string;
+        /** Where people browse the repositories, for links to commits (e.g. `https://github.com`). */
+        webUrl?: string;
+        /** The HTTPS user name sent with the token; defaults to `x-access-token` (GitHub's). */
+        username?: string;
+        /**
+         * An access token for HTTPS (a GitHub token, a Bitbucket access token or app password).
+         * @visibility secret
+         */
+        token?: string;
+        /** A private key file for SSH base URLs. */
+        sshPrivateKeyFile?: string;
+        /** The known_hosts file the server's SSH key is checked against. */
+        sshKnownHostsFile?: string;
+        /**
+         * The secret push webhooks are signed with (GitHub `X-Hub-Signature-256`, Bitbucket
+         * `X-Hub-Signature`), delivered to `<control plane endpoint>/webhooks/git`.
+         * @visibility secret
+         */
+        webhookSecret?: string;
+      }>;
+      /** How often every synced branch is fetched, in seconds; 0 turns polling off. Defaults to 60. */
+      pollIntervalSeconds?: number;
+    };
+    /**
      * A local cache of unpacked template versions, rebuilt from `templateBundles` when missing.
      * Defaults to a temporary directory (removed on shutdown).
      */

@@ -33,6 +33,9 @@ import {
 import { RequestRateLimiter } from './protocol/requestRateLimiter';
 import type { ProtonServerCredentials } from './protocol/sigv4Verification';
 import { openProtonDatabase, ProtonDatabaseOptions } from './store/database';
+import { DEFAULT_POLL_INTERVAL_SECONDS } from './sync/gitConnections';
+import { GitMirrors, GitOperationCounts } from './sync/gitMirrors';
+import { RepositorySync } from './sync/repositorySync';
 
 export type { ProtonServerOptions } from './protonServerOptions';
 
@@ -57,6 +60,8 @@ export class ProtonServer {
   private temporaryDirectories: string[] = [];
   private deployments?: DeploymentCoordinator;
   private registrar?: TemplateRegistrar;
+  private repositorySync?: RepositorySync;
+  private mirrors?: GitMirrors;
   private recoveryTimer?: NodeJS.Timeout;
   private recovery: Promise<void> = Promise.resolve();
   private ownsKnex = false;
@@ -162,6 +167,7 @@ export class ProtonServer {
       return this.recovery;
     };
     await recover();
+    this.repositorySync!.start();
     this.recoveryTimer = setInterval(
       recover,
       defaultLeaseOptions(this.options.deploymentLeases).recoveryIntervalMs,
@@ -257,6 +263,8 @@ export class ProtonServer {
       leases,
       storage,
       onBackgroundError,
+      (revision, file) =>
+        this.repositorySync!.writeRevisionBundle(revision, file),
     );
     if (leases.releaseClaimsOnStart) await registrar.releaseClaims();
     this.registrar = registrar;
@@ -276,6 +284,24 @@ export class ProtonServer {
       { templateFiles, credentials: deploymentCredentials, leases },
     );
     this.deployments = deployments;
+    const mirrors = new GitMirrors(path.join(workDirectory, 'git-mirrors'));
+    this.mirrors = mirrors;
+    const connections = options.git?.connections ?? [];
+    const repositorySync = new RepositorySync({
+      knex,
+      mirrors,
+      connections,
+      leases,
+      pollIntervalMs:
+        connections.length > 0
+          ? (options.git?.pollIntervalSeconds ??
+              DEFAULT_POLL_INTERVAL_SECONDS) * 1000
+          : 0,
+      scratchDirectory: path.join(storage, 'sync'),
+      onInternalError: onBackgroundError,
+      transact: work => this.invoker!.transact(work),
+    });
+    this.repositorySync = repositorySync;
     this.invoker = new OperationInvoker(
       createOperationTable(),
       knex,
@@ -284,6 +310,10 @@ export class ProtonServer {
         bundleSources,
         templateRegistrar: registrar,
         deployments,
+        repositorySync: {
+          connectionProvider: arn => repositorySync.connection(arn)?.provider,
+          request: (branch, resync) => repositorySync.request(branch, resync),
+        },
       },
       onBackgroundError,
       undefined,
@@ -310,6 +340,8 @@ export class ProtonServer {
         : undefined,
       logger,
       readDeploymentLog: id => deployments.readLog(id),
+      handleWebhook: (headers, body) =>
+        repositorySync.handleWebhook(headers, body),
       responseDelayMs: options.responseDelayMs,
       signedUrl: options.signedUrl,
     });
@@ -326,9 +358,30 @@ export class ProtonServer {
     return this.deployments.readLog(deploymentId);
   }
 
-  /** Resolves once every background task started so far (template registrations) has finished. */
+  /**
+   * Resolves once every background task started so far (template registrations, repository syncs)
+   * has finished.
+   */
   async settled(): Promise<void> {
     await this.invoker?.settled();
+    await this.repositorySync?.settled();
+    await this.invoker?.settled();
+  }
+
+  /**
+   * Requests a sync of every branch a template sync configuration follows, as the poll timer does
+   * (`git.pollIntervalSeconds`); `settled()` resolves once they have run.
+   */
+  async pollRepositories(): Promise<void> {
+    if (!this.repositorySync) {
+      throw new Error('The Proton server has not been started');
+    }
+    await this.repositorySync.poll();
+  }
+
+  /** How many fetches and clones of linked repositories this server made. */
+  get gitOperationCounts(): GitOperationCounts {
+    return { ...(this.mirrors?.counts ?? { fetches: 0, clones: 0 }) };
   }
 
   /** Stops listening, waits for background tasks and closes the database. */
@@ -342,6 +395,7 @@ export class ProtonServer {
     }
     clearInterval(this.recoveryTimer);
     this.recoveryTimer = undefined;
+    await this.repositorySync?.stop();
     await this.recovery;
     await this.settled();
     await this.deployments?.stopExecution();
@@ -353,6 +407,8 @@ export class ProtonServer {
     this.temporaryDirectories = [];
     this.deployments = undefined;
     this.registrar = undefined;
+    this.repositorySync = undefined;
+    this.mirrors = undefined;
     this.server = undefined;
     this.knex = undefined;
     this.invoker = undefined;

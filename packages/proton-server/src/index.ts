@@ -38,6 +38,13 @@ export type {
   DeploymentPlanner,
 } from './deployments/deploymentPlan';
 export type { LeaseOptions } from './deployments/deploymentLeases';
+export type {
+  GitConnection,
+  GitSyncOptions,
+  RepositoryProvider,
+} from './sync/gitConnections';
+export type { GitOperationCounts } from './sync/gitMirrors';
+export { SYNC_TAG_KEYS } from './sync/templateSync';
 export {
   createLocalRunner,
   DEFAULT_LOCAL_TIMEOUT_MS,

@@ -17,6 +17,68 @@ import {
   TemplateBundleStore,
 } from './bundles/templateBundleStore';
 import type { ProtonServerCredentials } from './protocol/sigv4Verification';
+import type {
+  GitConnection,
+  GitSyncOptions,
+  RepositoryProvider,
+} from './sync/gitConnections';
+
+const PROVIDERS: RepositoryProvider[] = [
+  'GITHUB',
+  'GITHUB_ENTERPRISE',
+  'BITBUCKET',
+];
+
+/**
+ * The Git connections of `protonServer.git` (see config.d.ts).
+ *
+ * @throws Error naming the setting at fault: an unknown provider, a repeated ARN, an empty secret
+ */
+function gitFromConfig(section: Config): GitSyncOptions | undefined {
+  const git = section.getOptionalConfig('git');
+  if (!git) return undefined;
+  const seen = new Set<string>();
+  const connections = git
+    .getConfigArray('connections')
+    .map((entry, index): GitConnection => {
+      const name = `protonServer.git.connections[${index}]`;
+      const provider = entry.getString('provider');
+      if (!PROVIDERS.includes(provider as RepositoryProvider)) {
+        throw new Error(
+          `${name}.provider must be one of ${PROVIDERS.join(
+            ', ',
+          )}, not ${provider}`,
+        );
+      }
+      const arn = entry.getString('arn');
+      if (seen.has(arn)) {
+        throw new Error(`${name}.arn ${arn} is listed twice`);
+      }
+      seen.add(arn);
+      const secret = (key: string) => {
+        const value = entry.getOptionalString(key);
+        if (value !== undefined && !value.trim()) {
+          throw new Error(`${name}.${key} is set but empty`);
+        }
+        return value?.trim();
+      };
+      return {
+        arn,
+        provider: provider as RepositoryProvider,
+        baseUrl: entry.getString('baseUrl'),
+        webUrl: entry.getOptionalString('webUrl'),
+        username: entry.getOptionalString('username'),
+        token: secret('token'),
+        sshPrivateKeyFile: entry.getOptionalString('sshPrivateKeyFile'),
+        sshKnownHostsFile: entry.getOptionalString('sshKnownHostsFile'),
+        webhookSecret: secret('webhookSecret'),
+      };
+    });
+  return {
+    connections,
+    pollIntervalSeconds: git.getOptionalNumber('pollIntervalSeconds'),
+  };
+}
 
 /** The runner named by `protonServer.runner`, with the `protonServer.deployments` settings. */
 function runnerFromConfig(
@@ -156,6 +218,7 @@ export function readProtonServerConfig(config: Config): ProtonServerOptions {
     credentials: credentialsFromConfig(section),
     database,
     deploymentRunner: runnerFromConfig(section),
+    git: gitFromConfig(section),
     deploymentLeases:
       leaseSeconds === undefined ? undefined : { leaseMs: leaseSeconds * 1000 },
   };

@@ -12,6 +12,7 @@ import type { ProtonServerLogger } from './protocol/requestListener';
 import type { RequestRateLimit } from './protocol/requestRateLimiter';
 import type { ProtonServerCredentials } from './protocol/sigv4Verification';
 import type { ProtonDatabaseOptions } from './store/database';
+import type { GitSyncOptions } from './sync/gitConnections';
 
 /**
  * Options of {@link createProtonServer}.
@@ -54,6 +55,12 @@ export interface ProtonServerOptions {
    * directory, or to a temporary directory (removed on stop) for other databases.
    */
   storageDirectory?: string;
+  /**
+   * Git connections for linked repositories (template sync), with their credentials and webhook
+   * secrets, and the polling interval. Without connections, CreateRepository refuses every
+   * connection ARN.
+   */
+  git?: GitSyncOptions;
   /** The largest request body accepted, in bytes; defaults to 1 MiB. */
   maxRequestBytes?: number;
   /** Throttles each access key to this rate (ThrottlingException, 429); unlimited by default. */

@@ -34,9 +34,11 @@ export interface ProtonCaller {
 /** Dates as epoch seconds, as boto3's and the CLI's JSON show them once parsed here. */
 function plain(value: unknown): any {
   return JSON.parse(
-    JSON.stringify(value, (_key, member) =>
-      member instanceof Date ? member.getTime() / 1000 : member,
-    ),
+    // a replacer sees a Date already turned into a string by its toJSON: read the holder's member
+    JSON.stringify(value, function replace(this: any, key, member) {
+      const raw = this[key];
+      return raw instanceof Date ? raw.getTime() / 1000 : member;
+    }),
   );
 }
 

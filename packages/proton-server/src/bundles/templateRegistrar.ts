@@ -10,6 +10,7 @@ import {
 } from '../store/databaseDialect';
 import {
   templateVersionKey,
+  TemplateVersionRecord,
   toTemplateVersionRecord,
   updateTemplateVersion,
 } from '../store/templateStore';
@@ -59,6 +60,17 @@ function manifestsRequired(registration: TemplateRegistration): string[] {
 }
 
 /**
+ * Writes the bundle of a version synced from Git (see template sync) to `file` again, from the
+ * revision it came from.
+ *
+ * @throws Error with a message a client may see, when the revision cannot be read
+ */
+export type RevisionBundleSource = (
+  revision: NonNullable<TemplateVersionRecord['sourceRevision']>,
+  file: string,
+) => Promise<void>;
+
+/**
  * Registers template versions from their bundles: extracts the bundle safely, checks its layout and
  * schema, stores it durably (see {@link TemplateFiles}) and moves the version from
  * REGISTRATION_IN_PROGRESS to DRAFT, or to REGISTRATION_FAILED with a statusMessage saying why.
@@ -79,6 +91,7 @@ export class TemplateRegistrar {
     private readonly leases: LeaseOptions,
     private readonly scratchDirectory: string,
     private readonly onInternalError: (error: unknown) => void,
+    private readonly revisionBundles?: RevisionBundleSource,
   ) {}
 
   /** Claims a version's first registration for this server, in the transaction creating it. */
@@ -225,7 +238,12 @@ export class TemplateRegistrar {
         createdAt: record.createdAt,
         attempt,
       };
-      const source = `s3://${record.sourceBucket}/${record.sourceKey}`;
+      const revision = record.sourceRevision;
+      const source = revision
+        ? `${revision.repositoryName}@${revision.sha.slice(0, 12)}:${
+            revision.directory
+          }`
+        : `s3://${record.sourceBucket}/${record.sourceKey}`;
       if (attempt > this.leases.maxAttempts) {
         await this.finish({ ...base, bundleFile: '' }, [
           `the registration was interrupted ${
@@ -235,12 +253,27 @@ export class TemplateRegistrar {
         continue;
       }
       let bundleFile: string;
+      let copied: string | undefined;
       try {
-        bundleFile = await this.bundleSources.resolve({
-          bucket: record.sourceBucket,
-          key: record.sourceKey,
-        });
+        if (revision) {
+          if (!this.revisionBundles) {
+            throw new Error('this control plane has no Git connections');
+          }
+          await fs.promises.mkdir(this.scratchDirectory, { recursive: true });
+          copied = path.join(
+            this.scratchDirectory,
+            `revision-${randomUUID()}.tar.gz`,
+          );
+          await this.revisionBundles(revision, copied);
+          bundleFile = copied;
+        } else {
+          bundleFile = await this.bundleSources.resolve({
+            bucket: record.sourceBucket,
+            key: record.sourceKey,
+          });
+        }
       } catch (error) {
+        if (copied) await fs.promises.rm(copied, { force: true });
         await this.finish({ ...base, bundleFile: '' }, [
           `the registration was interrupted (the control plane registering it stopped) and the bundle ${source} ` +
             `could not be read again: ${(error as Error).message}`,
@@ -250,15 +283,19 @@ export class TemplateRegistrar {
       const template = await this.knex('templates')
         .where({ kind: record.kind, name: record.templateName })
         .first('pipeline_provisioning', 'provisioning');
-      await this.register({
-        ...base,
-        bundleFile,
-        requiresPipeline:
-          record.kind === 'service' && !template?.pipeline_provisioning,
-        customerManaged:
-          record.kind === 'environment' &&
-          template?.provisioning === 'CUSTOMER_MANAGED',
-      });
+      try {
+        await this.register({
+          ...base,
+          bundleFile,
+          requiresPipeline:
+            record.kind === 'service' && !template?.pipeline_provisioning,
+          customerManaged:
+            record.kind === 'environment' &&
+            template?.provisioning === 'CUSTOMER_MANAGED',
+        });
+      } finally {
+        if (copied) await fs.promises.rm(copied, { force: true });
+      }
     }
   }
 

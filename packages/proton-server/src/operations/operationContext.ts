@@ -12,6 +12,25 @@ export interface OperationSettings {
   accountId: string;
 }
 
+/** A branch of a linked repository that templates (or services) follow. */
+export interface SyncedBranchRef {
+  repositoryProvider: string;
+  repositoryName: string;
+  branch: string;
+  syncType: 'TEMPLATE_SYNC' | 'SERVICE_SYNC';
+}
+
+/** What operations need of repository sync: the configured connections, and sync requests. */
+export interface RepositorySyncRequests {
+  /** The provider of the Git connection with this ARN, when this control plane has it configured. */
+  connectionProvider(arn: string): string | undefined;
+  /**
+   * Requests a sync of `branch` (call it once the transaction has committed); with `resync`, its
+   * current commit is synced again, because its sync configurations changed.
+   */
+  request(branch: SyncedBranchRef, resync: boolean): Promise<void>;
+}
+
 /** What an operation handler gets besides its input. */
 export interface OperationContext {
   /** The transaction of a mutating operation, or the database for a read-only one. */
@@ -26,6 +45,7 @@ export interface OperationContext {
   bundleSources: BundleSourceResolver;
   templateRegistrar: TemplateRegistrar;
   deployments: DeploymentCoordinator;
+  repositorySync: RepositorySyncRequests;
 }
 
 /** The input of an operation, already validated against the Proton model. */

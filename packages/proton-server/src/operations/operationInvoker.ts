@@ -201,6 +201,33 @@ export class OperationInvoker {
     return output;
   }
 
+  /**
+   * Runs `work` as an operator's mutation outside of any request (a repository sync creating a
+   * template version): in one transaction, with the work it schedules started once that has
+   * committed and awaited before returning.
+   */
+  async transact<T>(
+    work: (context: OperationContext) => Promise<T>,
+  ): Promise<T> {
+    let tasks: Array<() => Promise<void>> = [];
+    const result = await retryOnDeadlock(() => {
+      tasks = [];
+      return this.knex.transaction(trx =>
+        work({
+          ...this.services,
+          principal: OPERATOR,
+          db: trx,
+          now: this.clock(),
+          afterCommit: task => tasks.push(task),
+        }),
+      );
+    });
+    await Promise.all(
+      tasks.map(task => Promise.resolve().then(task).catch(this.onTaskError)),
+    );
+    return result;
+  }
+
   private track(task: () => Promise<void>): void {
     const running = Promise.resolve()
       .then(task)

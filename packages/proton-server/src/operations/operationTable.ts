@@ -1,12 +1,14 @@
 import { componentOperations } from './components';
 import type { OperationDefinition } from './operationContext';
 import { deploymentOperations } from './deployments';
+import { repositoryOperations } from './repositories';
 import { environmentOperations } from './environments';
 import { serviceInstanceOperations } from './serviceInstances';
 import { servicePipelineOperations } from './servicePipelines';
 import { serviceOperations } from './services';
 import { tagOperations } from './tags';
 import { templateOperations } from './templates';
+import { templateSyncConfigOperations } from './templateSyncConfigs';
 import { templateVersionOperations } from './templateVersions';
 
 /**
@@ -26,5 +28,7 @@ export function createOperationTable(): Record<string, OperationDefinition> {
     ...componentOperations,
     ...deploymentOperations,
     ...tagOperations,
+    ...repositoryOperations,
+    ...templateSyncConfigOperations,
   };
 }

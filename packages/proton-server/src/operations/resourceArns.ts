@@ -103,3 +103,17 @@ export function componentArn(
     name,
   });
 }
+
+/**
+ * The ARN of a linked repository: `arn:aws:proton:<region>:<account>:repository/<provider>:<name>`,
+ * the provider in lower case (`github:owner/repo`).
+ */
+export function repositoryArn(
+  settings: OperationSettings,
+  provider: string,
+  name: string,
+): string {
+  return `arn:aws:proton:${settings.region}:${
+    settings.accountId
+  }:repository/${provider.toLowerCase()}:${name}`;
+}

@@ -21,6 +21,8 @@ import type {
   OperationDefinition,
   OperationInput,
 } from './operationContext';
+import type { S3ObjectSource } from '../bundles/bundleSource';
+import type { Revision } from '../store/repositoryStore';
 import { fetchPage } from './pagination';
 import { templateVersionArn } from './resourceArns';
 import { requireTemplate, TEMPLATE_KIND_NAMES } from './templates';
@@ -125,89 +127,141 @@ async function checkCompatibleEnvironmentTemplates(
   }
 }
 
-function createVersion(kind: TemplateKind) {
-  return async (input: OperationInput, context: OperationContext) => {
-    const template = await requireTemplate(context, kind, input.templateName);
-    const bundleFile = await context.bundleSources.resolve(input.source.s3);
-    let major: number;
-    if (input.majorVersion === undefined) {
-      major =
-        ((await highestMajorVersion(context.db, kind, template.name)) ?? 0) + 1;
-    } else {
-      major = Number(input.majorVersion);
-      if (
-        (await highestMinorVersion(context.db, kind, template.name, major)) ===
+/** A template version to create, from a request or from a repository folder by template sync. */
+export interface TemplateVersionRequest {
+  kind: TemplateKind;
+  templateName: string;
+  /** The major version; absent: a new major version after the highest one. */
+  major?: number;
+  /**
+   * Whether `major` may be one the template does not have yet: template sync creates version N.0
+   * from a new `vN` folder. Requests name an existing major version or none.
+   */
+  newMajorAllowed?: boolean;
+  description?: string;
+  /** Finds the bundle (.tar.gz), once the template is known to exist: its local path. */
+  bundleFile(): Promise<string>;
+  /** Where the bundle came from: an S3 object, or (template sync) a Git revision. */
+  source: { s3: S3ObjectSource } | { revision: Revision };
+  compatibleEnvironmentTemplates?: CompatibleEnvironmentTemplate[];
+  supportedComponentSources?: string[];
+  tags?: Array<{ key: string; value: string }>;
+}
+
+/**
+ * Creates a template version in REGISTRATION_IN_PROGRESS and registers its bundle once the
+ * transaction has committed (CreateEnvironmentTemplateVersion, CreateServiceTemplateVersion, and
+ * template sync).
+ *
+ * @returns the version as created
+ * @throws ProtonApiError ResourceNotFoundException for a template that does not exist,
+ *   ValidationException for a major version the template does not have (unless `newMajorAllowed`)
+ *   or compatible environment templates that do not exist
+ */
+export async function createTemplateVersion(
+  context: OperationContext,
+  request: TemplateVersionRequest,
+): Promise<TemplateVersionRecord> {
+  const { kind } = request;
+  const template = await requireTemplate(context, kind, request.templateName);
+  const bundleFile = await request.bundleFile();
+  let major: number;
+  if (request.major === undefined) {
+    major =
+      ((await highestMajorVersion(context.db, kind, template.name)) ?? 0) + 1;
+  } else {
+    major = request.major;
+    if (
+      !request.newMajorAllowed &&
+      (await highestMinorVersion(context.db, kind, template.name, major)) ===
         undefined
-      ) {
-        throw validationError(
-          `The ${TEMPLATE_KIND_NAMES[kind].label} ${template.name} has no major version ${major}; ` +
-            'omit majorVersion to create a new major version',
-        );
-      }
-    }
-    const previousMinor = await highestMinorVersion(
-      context.db,
-      kind,
-      template.name,
-      major,
-    );
-    if (kind === 'service') {
-      await checkCompatibleEnvironmentTemplates(
-        context,
-        input.compatibleEnvironmentTemplates,
+    ) {
+      throw validationError(
+        `The ${TEMPLATE_KIND_NAMES[kind].label} ${template.name} has no major version ${major}; ` +
+          'omit majorVersion to create a new major version',
       );
     }
-    const record: TemplateVersionRecord = {
+  }
+  const previousMinor = await highestMinorVersion(
+    context.db,
+    kind,
+    template.name,
+    major,
+  );
+  const compatible = request.compatibleEnvironmentTemplates ?? [];
+  if (kind === 'service') {
+    await checkCompatibleEnvironmentTemplates(context, compatible);
+  }
+  const s3 = 's3' in request.source ? request.source.s3 : undefined;
+  const record: TemplateVersionRecord = {
+    kind,
+    templateName: template.name,
+    major,
+    minor: previousMinor === undefined ? 0 : previousMinor + 1,
+    status: 'REGISTRATION_IN_PROGRESS',
+    description: request.description,
+    sourceBucket: s3?.bucket ?? '',
+    sourceKey: s3?.key ?? '',
+    sourceRevision:
+      'revision' in request.source ? request.source.revision : undefined,
+    compatibleEnvironmentTemplates:
+      kind === 'service'
+        ? compatible.map(c => ({
+            templateName: c.templateName,
+            majorVersion: c.majorVersion,
+          }))
+        : undefined,
+    supportedComponentSources:
+      kind === 'service' ? request.supportedComponentSources : undefined,
+    createdAt: context.now,
+    lastModifiedAt: context.now,
+  };
+  await insertTemplateVersion(context.db, record);
+  await putTags(
+    context.db,
+    templateVersionArn(
+      context.settings,
       kind,
-      templateName: template.name,
+      record.templateName,
       major,
-      minor: previousMinor === undefined ? 0 : previousMinor + 1,
-      status: 'REGISTRATION_IN_PROGRESS',
+      record.minor,
+    ),
+    request.tags ?? [],
+  );
+  const attempt = await context.templateRegistrar.claim(context.db, record);
+  context.afterCommit(() =>
+    context.templateRegistrar.register({
+      kind,
+      templateName: record.templateName,
+      major,
+      minor: record.minor,
+      bundleFile,
+      requiresPipeline: kind === 'service' && !template.pipelineProvisioning,
+      customerManaged:
+        kind === 'environment' && template.provisioning === 'CUSTOMER_MANAGED',
+      createdAt: record.createdAt,
+      attempt,
+    }),
+  );
+  return record;
+}
+
+function createVersion(kind: TemplateKind) {
+  return async (input: OperationInput, context: OperationContext) => {
+    const record = await createTemplateVersion(context, {
+      kind,
+      templateName: input.templateName,
+      major:
+        input.majorVersion === undefined
+          ? undefined
+          : Number(input.majorVersion),
       description: input.description,
-      sourceBucket: input.source.s3.bucket,
-      sourceKey: input.source.s3.key,
-      compatibleEnvironmentTemplates:
-        kind === 'service'
-          ? input.compatibleEnvironmentTemplates.map(
-              (c: CompatibleEnvironmentTemplate) => ({
-                templateName: c.templateName,
-                majorVersion: c.majorVersion,
-              }),
-            )
-          : undefined,
-      supportedComponentSources:
-        kind === 'service' ? input.supportedComponentSources : undefined,
-      createdAt: context.now,
-      lastModifiedAt: context.now,
-    };
-    await insertTemplateVersion(context.db, record);
-    await putTags(
-      context.db,
-      templateVersionArn(
-        context.settings,
-        kind,
-        record.templateName,
-        major,
-        record.minor,
-      ),
-      input.tags ?? [],
-    );
-    const attempt = await context.templateRegistrar.claim(context.db, record);
-    context.afterCommit(() =>
-      context.templateRegistrar.register({
-        kind,
-        templateName: record.templateName,
-        major,
-        minor: record.minor,
-        bundleFile,
-        requiresPipeline: kind === 'service' && !template.pipelineProvisioning,
-        customerManaged:
-          kind === 'environment' &&
-          template.provisioning === 'CUSTOMER_MANAGED',
-        createdAt: record.createdAt,
-        attempt,
-      }),
-    );
+      bundleFile: () => context.bundleSources.resolve(input.source.s3),
+      source: { s3: input.source.s3 },
+      compatibleEnvironmentTemplates: input.compatibleEnvironmentTemplates,
+      supportedComponentSources: input.supportedComponentSources,
+      tags: input.tags,
+    });
     return versionOutput(context, record);
   };
 }

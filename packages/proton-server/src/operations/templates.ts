@@ -1,5 +1,6 @@
 import { conflictError, resourceNotFound } from '../protocol/errors';
 import { forgetResource } from '../store/deploymentStore';
+import { forgetTemplateSync } from '../store/syncAttemptStore';
 import { putTags } from '../store/tagStore';
 import {
   findRecommendedVersions,
@@ -188,6 +189,8 @@ function deleteTemplate(kind: TemplateKind) {
       );
     }
     await context.db('templates').where({ kind, name: record.name }).delete();
+    // a template that is gone follows no branch any more
+    await forgetTemplateSync(context.db, kind, record.name);
     await forgetResource(
       context.db,
       templateArn(context.settings, kind, record.name),

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type {
+  IncomingHttpHeaders,
+  IncomingMessage,
+  ServerResponse,
+} from 'node:http';
 import { PROTON_TARGET_PREFIX } from '../model/protonApiModel';
 import { ERROR_TYPE_NAMESPACE, ProtonApiError } from './errors';
 import { WireJsonText } from './wireFormat';
@@ -51,6 +55,14 @@ export interface RequestListenerOptions {
   logger: ProtonServerLogger;
   /** Reads a deployment's log for `GET /deployments/<id>/log`; undefined when there is none. */
   readDeploymentLog?(deploymentId: string): Promise<string | undefined>;
+  /**
+   * Answers `POST /webhooks/git`, a Git provider's push webhook (signed with a shared secret, not
+   * SigV4); absent, the route answers 404.
+   */
+  handleWebhook?(
+    headers: IncomingHttpHeaders,
+    body: Buffer,
+  ): Promise<{ statusCode: number; body: Record<string, unknown> }>;
   /** The URL the request was signed for, when mounted below a path; defaults to `request.url`. */
   signedUrl?: (request: IncomingMessage) => string;
   /** For tests and benchmarks only: waits this long before handling every request. */
@@ -59,6 +71,9 @@ export interface RequestListenerOptions {
 
 /** The extension route serving deployment logs (signed like any request). */
 const LOG_ROUTE = /^\/deployments\/([A-Za-z0-9-]{1,64})\/log$/;
+
+/** The extension route receiving Git push webhooks (signed with the connection's webhook secret). */
+const WEBHOOK_ROUTE = '/webhooks/git';
 
 const JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
 
@@ -179,6 +194,27 @@ async function serveLog(
   response.end(log);
 }
 
+/** Answers `POST /webhooks/git` with JSON: 202 when syncs were requested, 401 for a bad signature. */
+async function serveWebhook(
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: RequestListenerOptions,
+): Promise<void> {
+  const body = await readBody(request, options.maxRequestBytes);
+  const answer = options.handleWebhook
+    ? await options.handleWebhook(request.headers, body)
+    : {
+        statusCode: 404,
+        body: { message: 'This control plane does not receive Git webhooks' },
+      };
+  const text = JSON.stringify(answer.body);
+  response.writeHead(answer.statusCode, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
 async function handle(
   request: IncomingMessage,
   options: RequestListenerOptions,
@@ -233,16 +269,20 @@ export function createProtonRequestListener(
       request.method === 'GET'
         ? LOG_ROUTE.exec((request.url ?? '/').split('?')[0])
         : null;
-    const handled = waited.then(() =>
-      logRoute
+    const webhook =
+      request.method === 'POST' &&
+      (request.url ?? '/').split('?')[0] === WEBHOOK_ROUTE;
+    const handled = waited.then(() => {
+      if (webhook) return serveWebhook(request, response, options);
+      return logRoute
         ? serveLog(request, response, logRoute[1], options).then(
             () => undefined,
           )
-        : handle(request, options),
-    );
+        : handle(request, options);
+    });
     handled.then(
       output => {
-        if (!logRoute) send(response, requestId, 200, output);
+        if (!logRoute && !webhook) send(response, requestId, 200, output);
       },
       (error: unknown) => {
         if (error instanceof ProtonApiError) {

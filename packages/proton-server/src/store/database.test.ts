@@ -217,6 +217,7 @@ describe('the database', () => {
       '20261201_05_aws_service_instance_arns',
       '20261201_06_service_pipelines',
       '20261201_07_components',
+      '20261201_08_repositories_and_template_sync',
     ]);
     await second.destroy();
     await fs.promises.rm(directory, { recursive: true, force: true });

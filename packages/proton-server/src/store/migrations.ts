@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { isPostgres } from './databaseDialect';
+import { repositorySyncMigration } from './repositorySyncMigration';
 
 /**
  * The schema of the control plane's database, as ordered knex migrations kept in code so that the
@@ -427,6 +428,7 @@ const MIGRATIONS: ProtonMigration[] = [
   awsInstanceArns,
   servicePipelines,
   components,
+  repositorySyncMigration,
 ];
 
 /** The knex migration source holding every migration of the control plane's schema. */

@@ -51,6 +51,17 @@ export interface TemplateVersionRecord {
   supportedComponentSources?: string[];
   /** Where the registered bundle is kept (`database`, or an S3 URL); absent until registered. */
   bundleLocation?: string;
+  /**
+   * The Git revision (repository, branch, commit, folder) a synced version's bundle came from; its
+   * source bucket and key are then empty.
+   */
+  sourceRevision?: {
+    repositoryProvider: string;
+    repositoryName: string;
+    branch: string;
+    sha: string;
+    directory: string;
+  };
   createdAt: Date;
   lastModifiedAt: Date;
 }
@@ -98,6 +109,7 @@ export function toTemplateVersionRecord(
     ),
     supportedComponentSources: parseJsonColumn(row.supported_component_sources),
     bundleLocation: optional(row.bundle_location ?? null),
+    sourceRevision: parseJsonColumn(row.source_revision ?? null),
     createdAt: new Date(Number(row.created_at)),
     lastModifiedAt: new Date(Number(row.last_modified_at)),
   };
@@ -181,6 +193,9 @@ export async function insertTemplateVersion(
       : null,
     supported_component_sources: record.supportedComponentSources
       ? JSON.stringify(record.supportedComponentSources)
+      : null,
+    source_revision: record.sourceRevision
+      ? JSON.stringify(record.sourceRevision)
       : null,
     created_at: record.createdAt.getTime(),
     last_modified_at: record.lastModifiedAt.getTime(),

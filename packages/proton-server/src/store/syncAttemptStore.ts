@@ -1,0 +1,215 @@
+import type { Knex } from 'knex';
+import {
+  branchKey,
+  RepositorySyncAttemptRecord,
+  ResourceSyncAttemptRecord,
+  SyncedBranch,
+  SyncEvent,
+  SyncStatus,
+} from './repositoryStore';
+import type { TemplateKind } from './templateStore';
+
+type Db = Knex | Knex.Transaction;
+
+/**
+ * Sync attempts and their events: of a branch (`repository_sync_attempts`, one per commit and
+ * configuration generation) and of a template major version (`resource_sync_attempts`).
+ */
+
+function optional<T>(value: T | null): T | undefined {
+  return value === null ? undefined : value;
+}
+
+function eventsFromColumn(text: string): SyncEvent[] {
+  return (
+    JSON.parse(text) as Array<Omit<SyncEvent, 'time'> & { time: number }>
+  ).map(event => ({ ...event, time: new Date(event.time) }));
+}
+
+function eventsColumn(events: SyncEvent[]): string {
+  return JSON.stringify(
+    events.map(event => ({ ...event, time: event.time.getTime() })),
+  );
+}
+
+function toRepositoryAttempt(
+  row: Record<string, any>,
+): RepositorySyncAttemptRecord {
+  return {
+    id: row.id,
+    repositoryProvider: row.repository_provider,
+    repositoryName: row.repository_name,
+    branch: row.branch,
+    syncType: row.sync_type,
+    generation: Number(row.generation),
+    sha: optional(row.sha),
+    status: row.status,
+    startedAt: new Date(Number(row.started_at)),
+    events: eventsFromColumn(row.events),
+  };
+}
+
+/** Inserts a branch sync attempt; a second attempt at the same commit and generation violates a unique key. */
+export async function insertRepositoryAttempt(
+  db: Db,
+  attempt: RepositorySyncAttemptRecord,
+): Promise<void> {
+  await db('repository_sync_attempts').insert({
+    id: attempt.id,
+    ...branchKey(attempt),
+    generation: attempt.generation,
+    sha: attempt.sha ?? null,
+    status: attempt.status,
+    started_at: attempt.startedAt.getTime(),
+    events: eventsColumn(attempt.events),
+  });
+}
+
+export async function updateRepositoryAttempt(
+  db: Db,
+  id: string,
+  status: SyncStatus,
+  events: SyncEvent[],
+): Promise<void> {
+  await db('repository_sync_attempts')
+    .where({ id })
+    .update({ status, events: eventsColumn(events) });
+}
+
+export async function latestRepositoryAttempt(
+  db: Db,
+  branch: SyncedBranch,
+): Promise<RepositorySyncAttemptRecord | undefined> {
+  const row = await db('repository_sync_attempts')
+    .where(branchKey(branch))
+    .orderBy([
+      { column: 'started_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .first();
+  return row ? toRepositoryAttempt(row) : undefined;
+}
+
+/** How many attempts are kept per branch; older ones are removed as new ones come. */
+export const KEPT_ATTEMPTS = 50;
+
+/** Removes a branch's attempts beyond the newest {@link KEPT_ATTEMPTS}. */
+export async function pruneRepositoryAttempts(
+  db: Db,
+  branch: SyncedBranch,
+): Promise<void> {
+  const stale = await db('repository_sync_attempts')
+    .where(branchKey(branch))
+    .orderBy([
+      { column: 'started_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .offset(KEPT_ATTEMPTS)
+    .limit(1000)
+    .pluck('id');
+  if (stale.length > 0) {
+    await db('repository_sync_attempts').whereIn('id', stale).delete();
+  }
+}
+
+function toResourceAttempt(
+  row: Record<string, any>,
+): ResourceSyncAttemptRecord {
+  return {
+    id: row.id,
+    syncType: row.sync_type,
+    templateKind: optional(row.template_kind),
+    target: row.target,
+    major: row.major === null ? undefined : Number(row.major),
+    status: row.status,
+    startedAt: new Date(Number(row.started_at)),
+    initialRevision: JSON.parse(row.initial_revision),
+    targetRevision: JSON.parse(row.target_revision),
+    treeId: optional(row.tree_id),
+    generation: Number(row.generation),
+    templateMinor:
+      row.template_minor === null ? undefined : Number(row.template_minor),
+    events: eventsFromColumn(row.events),
+    repositoryAttemptId: row.repository_attempt_id,
+  };
+}
+
+export async function insertResourceAttempt(
+  db: Db,
+  attempt: ResourceSyncAttemptRecord,
+): Promise<void> {
+  await db('resource_sync_attempts').insert({
+    id: attempt.id,
+    sync_type: attempt.syncType,
+    template_kind: attempt.templateKind ?? null,
+    target: attempt.target,
+    major: attempt.major ?? null,
+    status: attempt.status,
+    started_at: attempt.startedAt.getTime(),
+    initial_revision: JSON.stringify(attempt.initialRevision),
+    target_revision: JSON.stringify(attempt.targetRevision),
+    tree_id: attempt.treeId ?? null,
+    generation: attempt.generation,
+    template_minor: attempt.templateMinor ?? null,
+    events: eventsColumn(attempt.events),
+    repository_attempt_id: attempt.repositoryAttemptId,
+  });
+}
+
+export async function updateResourceAttempt(
+  db: Db,
+  id: string,
+  changes: { status: SyncStatus; events: SyncEvent[]; templateMinor?: number },
+): Promise<void> {
+  await db('resource_sync_attempts')
+    .where({ id })
+    .update({
+      status: changes.status,
+      events: eventsColumn(changes.events),
+      ...(changes.templateMinor === undefined
+        ? {}
+        : { template_minor: changes.templateMinor }),
+    });
+}
+
+/** The newest attempt to sync a template's major version, or the newest that succeeded. */
+export async function latestTemplateAttempt(
+  db: Db,
+  kind: TemplateKind,
+  templateName: string,
+  major: number,
+  status?: SyncStatus,
+): Promise<ResourceSyncAttemptRecord | undefined> {
+  const query = db('resource_sync_attempts').where({
+    sync_type: 'TEMPLATE_SYNC',
+    template_kind: kind,
+    target: templateName,
+    major,
+  });
+  if (status) query.where({ status });
+  const row = await query
+    .orderBy([
+      { column: 'started_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .first();
+  return row ? toResourceAttempt(row) : undefined;
+}
+
+/** Removes what a deleted template's sync left: its configuration and attempts. */
+export async function forgetTemplateSync(
+  db: Db,
+  kind: TemplateKind,
+  templateName: string,
+): Promise<void> {
+  await db('template_sync_configs')
+    .where({ kind, template_name: templateName })
+    .delete();
+  await db('resource_sync_attempts')
+    .where({
+      sync_type: 'TEMPLATE_SYNC',
+      template_kind: kind,
+      target: templateName,
+    })
+    .delete();
+}

@@ -1,0 +1,418 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Knex } from 'knex';
+import { isUniqueViolation } from '../store/database';
+import {
+  BranchState,
+  claimBranch,
+  findRepository,
+  markBranchSynced,
+  readBranchState,
+  releaseBranch,
+  renewBranch,
+  requestBranchSync,
+  Revision,
+  SyncedBranch,
+  SyncEvent,
+  templateSyncBranches,
+  templateSyncConfigsOf,
+} from '../store/repositoryStore';
+import {
+  insertRepositoryAttempt,
+  latestRepositoryAttempt,
+  pruneRepositoryAttempts,
+  updateRepositoryAttempt,
+} from '../store/syncAttemptStore';
+import type { GitConnection } from './gitConnections';
+import {
+  GitMirrors,
+  GitOperationError,
+  MirroredRepository,
+} from './gitMirrors';
+import {
+  hasSignature,
+  hasValidSignature,
+  readWebhookEvent,
+} from './pushWebhooks';
+import { syncTemplates, TemplateSyncDependencies } from './templateSync';
+
+/** What {@link RepositorySync} needs. */
+export interface RepositorySyncOptions
+  extends Omit<TemplateSyncDependencies, 'mirrors'> {
+  knex: Knex;
+  mirrors: GitMirrors;
+  connections: GitConnection[];
+  /** This server's name in claims, and how long a claim holds without renewal (ms). */
+  leases: { owner: string; leaseMs: number };
+  /** How often every synced branch is polled, in ms; 0 turns polling off. */
+  pollIntervalMs: number;
+}
+
+/** The answer to a webhook delivery. */
+export interface WebhookResponse {
+  statusCode: number;
+  body: Record<string, unknown>;
+}
+
+function event(type: string, text: string): SyncEvent {
+  return { type, event: text, time: new Date() };
+}
+
+/**
+ * Keeps synced branches of linked repositories in step with their remotes: a request (a webhook, a
+ * poll, a changed sync configuration) is recorded in the database, and the server that claims the
+ * branch fetches it and syncs the new commit. Claims are conditional updates with a lease, like
+ * deployments', so several servers on one database never sync a branch at the same time; a request
+ * that comes in while a branch is being synced makes its holder fetch again before letting go
+ * (commits pushed meanwhile are synced together, as AWS Proton batches them). A commit is synced at
+ * most once per configuration generation: the attempt's row has a unique key on it.
+ */
+export class RepositorySync {
+  private readonly running = new Set<Promise<void>>();
+  private pollTimer?: NodeJS.Timeout;
+
+  constructor(private readonly options: RepositorySyncOptions) {}
+
+  /** The configured connection with this ARN. */
+  connection(arn: string): GitConnection | undefined {
+    return this.options.connections.find(c => c.arn === arn);
+  }
+
+  /** Starts polling, when an interval is set. */
+  start(): void {
+    if (this.options.pollIntervalMs > 0 && !this.pollTimer) {
+      this.pollTimer = setInterval(() => {
+        this.poll().catch(this.options.onInternalError);
+      }, this.options.pollIntervalMs);
+      this.pollTimer.unref();
+    }
+  }
+
+  /** Stops polling and waits for the syncs this server runs. */
+  async stop(): Promise<void> {
+    clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+    await this.settled();
+  }
+
+  /** Resolves once every sync this server started so far has finished. */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) {
+      await Promise.all([...this.running]);
+    }
+  }
+
+  /** Requests a sync of every branch a template sync configuration follows. */
+  async poll(): Promise<void> {
+    for (const branch of await templateSyncBranches(this.options.knex)) {
+      await this.request(branch);
+    }
+  }
+
+  /**
+   * Records a request to sync `branch` and syncs it on this server unless another one holds it
+   * (which then syncs again before letting go). With `resync`, the branch's current commit is
+   * synced again: its sync configurations changed.
+   */
+  async request(branch: SyncedBranch, resync = false): Promise<void> {
+    await requestBranchSync(this.options.knex, branch, resync);
+    const running = this.drain(branch)
+      .catch(this.options.onInternalError)
+      .finally(() => this.running.delete(running));
+    this.running.add(running);
+  }
+
+  /**
+   * Answers a push webhook: checks its signature against the connections' webhook secrets, then
+   * requests a sync of every pushed branch that a template follows in a repository linked through a
+   * connection whose secret signed it.
+   */
+  async handleWebhook(
+    headers: IncomingHttpHeaders,
+    body: Buffer,
+  ): Promise<WebhookResponse> {
+    const withSecrets = this.options.connections.filter(c => c.webhookSecret);
+    if (withSecrets.length === 0) {
+      return {
+        statusCode: 404,
+        body: {
+          message:
+            'No Git connection of this control plane has a webhook secret (protonServer.git.connections[].webhookSecret)',
+        },
+      };
+    }
+    if (!hasSignature(headers)) {
+      return {
+        statusCode: 401,
+        body: {
+          message:
+            'The webhook has no X-Hub-Signature-256 (GitHub) or X-Hub-Signature (Bitbucket) header',
+        },
+      };
+    }
+    const signers = withSecrets.filter(c =>
+      hasValidSignature(headers, body, c.webhookSecret!),
+    );
+    if (signers.length === 0) {
+      return {
+        statusCode: 401,
+        body: {
+          message:
+            "The webhook's signature does not match the webhook secret of any Git connection",
+        },
+      };
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      return {
+        statusCode: 400,
+        body: { message: 'The webhook body is not JSON' },
+      };
+    }
+    let webhookEvent;
+    try {
+      webhookEvent = readWebhookEvent(headers, parsed);
+    } catch (error) {
+      return { statusCode: 400, body: { message: (error as Error).message } };
+    }
+    if (webhookEvent.kind !== 'push') {
+      return {
+        statusCode: 200,
+        body: {
+          message:
+            webhookEvent.kind === 'ping'
+              ? 'pong'
+              : `Ignored: ${webhookEvent.reason}`,
+        },
+      };
+    }
+    const arns = signers.map(c => c.arn);
+    const requested: string[] = [];
+    for (const pushed of webhookEvent.branches) {
+      const repositories = await this.options
+        .knex('repositories')
+        .where({ name: pushed.repositoryName })
+        .whereIn('connection_arn', arns);
+      for (const repository of repositories) {
+        const branch: SyncedBranch = {
+          repositoryProvider: repository.provider,
+          repositoryName: repository.name,
+          branch: pushed.branch,
+          syncType: 'TEMPLATE_SYNC',
+        };
+        const configs = await templateSyncConfigsOf(this.options.knex, branch);
+        if (configs.length === 0) continue;
+        await this.request(branch);
+        requested.push(
+          `${repository.provider}:${repository.name}@${pushed.branch}`,
+        );
+      }
+    }
+    return {
+      statusCode: 202,
+      body: {
+        message:
+          requested.length > 0
+            ? `Sync requested for ${requested.join(', ')}`
+            : 'No synced branch was pushed',
+        syncs: requested,
+      },
+    };
+  }
+
+  /**
+   * Writes the bundle of a template version synced from `revision` to `file` again (the
+   * registration of a server that stopped is taken up by another one).
+   *
+   * @throws Error naming why the revision cannot be read
+   */
+  async writeRevisionBundle(revision: Revision, file: string): Promise<void> {
+    const repository = await findRepository(
+      this.options.knex,
+      revision.repositoryProvider,
+      revision.repositoryName,
+    );
+    const connection = repository && this.connection(repository.connectionArn);
+    if (!repository || !connection) {
+      throw new Error(
+        `the repository ${revision.repositoryName} is no longer linked through a configured connection`,
+      );
+    }
+    const mirrored = {
+      provider: repository.provider,
+      name: repository.name,
+      connection,
+    };
+    await this.options.mirrors.fetchCommit(
+      mirrored,
+      revision.branch,
+      revision.sha,
+    );
+    await this.options.mirrors.archiveFolder(
+      mirrored,
+      revision.sha,
+      revision.directory,
+      file,
+    );
+  }
+
+  private async drain(branch: SyncedBranch): Promise<void> {
+    const { knex, leases } = this.options;
+    if (!(await claimBranch(knex, branch, leases.owner, leases.leaseMs))) {
+      return;
+    }
+    const renewal = setInterval(() => {
+      renewBranch(knex, branch, leases.owner, leases.leaseMs).catch(
+        this.options.onInternalError,
+      );
+    }, Math.max(100, Math.floor(leases.leaseMs / 3)));
+    renewal.unref();
+    try {
+      for (;;) {
+        const state = await readBranchState(knex, branch);
+        if (!state) return;
+        try {
+          await this.syncOnce(branch, state);
+        } catch (error) {
+          this.options.onInternalError(error);
+        }
+        if (
+          await releaseBranch(knex, branch, leases.owner, state.requestCount)
+        ) {
+          return;
+        }
+      }
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  /** Records a failure that happened before a commit could be synced, once while it repeats. */
+  private async recordFailure(
+    branch: SyncedBranch,
+    generation: number,
+    message: string,
+  ): Promise<void> {
+    const latest = await latestRepositoryAttempt(this.options.knex, branch);
+    if (
+      latest?.status === 'FAILED' &&
+      !latest.sha &&
+      latest.events[0]?.event === message
+    ) {
+      return;
+    }
+    await insertRepositoryAttempt(this.options.knex, {
+      id: randomUUID(),
+      ...branch,
+      generation,
+      status: 'FAILED',
+      startedAt: new Date(),
+      events: [event('FAILED', message)],
+    });
+    await pruneRepositoryAttempts(this.options.knex, branch);
+  }
+
+  private async syncOnce(
+    branch: SyncedBranch,
+    state: BranchState,
+  ): Promise<void> {
+    const { knex, mirrors } = this.options;
+    const configs = await templateSyncConfigsOf(knex, branch);
+    if (configs.length === 0) return;
+    const label = `${branch.repositoryName}@${branch.branch}`;
+    const repository = await findRepository(
+      knex,
+      branch.repositoryProvider,
+      branch.repositoryName,
+    );
+    if (!repository) {
+      await this.recordFailure(
+        branch,
+        state.generation,
+        `The repository ${branch.repositoryProvider}:${branch.repositoryName} is not linked`,
+      );
+      return;
+    }
+    const connection = this.connection(repository.connectionArn);
+    if (!connection) {
+      await this.recordFailure(
+        branch,
+        state.generation,
+        `The connection ${repository.connectionArn} of ${branch.repositoryName} is not configured on this control plane ` +
+          '(protonServer.git.connections)',
+      );
+      return;
+    }
+    const mirrored: MirroredRepository = {
+      provider: repository.provider,
+      name: repository.name,
+      connection,
+    };
+    let sha: string;
+    try {
+      sha = await mirrors.fetch(mirrored, branch.branch);
+    } catch (error) {
+      if (!(error instanceof GitOperationError)) throw error;
+      await this.recordFailure(
+        branch,
+        state.generation,
+        `Fetching ${label} failed: ${error.message}`,
+      );
+      return;
+    }
+    if (
+      state.syncedSha === sha &&
+      state.syncedGeneration === state.generation
+    ) {
+      return;
+    }
+    const attemptId = randomUUID();
+    const events = [
+      event('STARTED', `Syncing commit ${sha.slice(0, 12)} of ${label}`),
+    ];
+    try {
+      await insertRepositoryAttempt(knex, {
+        id: attemptId,
+        ...branch,
+        generation: state.generation,
+        sha,
+        status: 'IN_PROGRESS',
+        startedAt: new Date(),
+        events,
+      });
+    } catch (error) {
+      // another server synced this commit already (it held the branch before this one)
+      if (isUniqueViolation(error)) return;
+      throw error;
+    }
+    const templateEvents = await syncTemplates(
+      { ...this.options, mirrors },
+      {
+        repository: mirrored,
+        branch: branch.branch,
+        sha,
+        generation: state.generation,
+        repositoryAttemptId: attemptId,
+      },
+      configs,
+    );
+    events.push(...templateEvents);
+    const failed = templateEvents.some(
+      e => e.type === 'FAILED' || e.type === 'TEMPLATE_NOT_FOUND',
+    );
+    let summary = 'Every changed template folder was synced';
+    if (templateEvents.length === 0) summary = 'No template folder changed';
+    else if (failed) summary = 'Some templates failed to sync';
+    events.push(event(failed ? 'FAILED' : 'SUCCEEDED', summary));
+    await updateRepositoryAttempt(
+      knex,
+      attemptId,
+      failed ? 'FAILED' : 'SUCCEEDED',
+      events,
+    );
+    await markBranchSynced(knex, branch, sha, state.generation);
+    await pruneRepositoryAttempts(knex, branch);
+  }
+}
