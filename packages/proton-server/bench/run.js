@@ -6,12 +6,15 @@
 require('@backstage/cli/config/nodeTransform.cjs');
 
 const role = process.argv[2];
-const run =
-  role === 'serve'
-    ? require('./benchServers.ts').serveForBench
-    : require('./protonServerBench.ts').runProtonServerBench;
+let run;
+if (role === 'serve') run = require('./benchServers.ts').serveForBench;
+else if (role === 'sync')
+  run = require('./templateSyncBench.ts').runTemplateSyncBench;
+else run = require('./protonServerBench.ts').runProtonServerBench;
 
-run(process.argv.slice(3)).catch(error => {
-  console.error(error);
-  process.exit(1);
-});
+run(process.argv.slice(role === 'sync' || role === 'serve' ? 3 : 2)).catch(
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);
