@@ -300,6 +300,8 @@ export class ProtonServer {
       scratchDirectory: path.join(storage, 'sync'),
       onInternalError: onBackgroundError,
       transact: work => this.invoker!.transact(work),
+      invokeAsServiceSync: (operation, input) =>
+        this.invoker!.invoke(operation, input, { kind: 'serviceSync' }),
     });
     this.repositorySync = repositorySync;
     this.invoker = new OperationInvoker(

@@ -6,6 +6,7 @@ import { environmentOperations } from './environments';
 import { serviceInstanceOperations } from './serviceInstances';
 import { servicePipelineOperations } from './servicePipelines';
 import { serviceOperations } from './services';
+import { serviceSyncConfigOperations } from './serviceSyncConfigs';
 import { tagOperations } from './tags';
 import { templateOperations } from './templates';
 import { templateSyncConfigOperations } from './templateSyncConfigs';
@@ -30,5 +31,6 @@ export function createOperationTable(): Record<string, OperationDefinition> {
     ...tagOperations,
     ...repositoryOperations,
     ...templateSyncConfigOperations,
+    ...serviceSyncConfigOperations,
   };
 }

@@ -1,3 +1,4 @@
+import { blockManualUpdate } from './serviceSyncConfigs';
 import type {
   ProtonInputs,
   ProtonServiceSpec,
@@ -348,6 +349,7 @@ async function updateServiceInstanceOperation(
     lastModifiedAt: context.now,
   };
   await updateServiceInstance(context.db, service.name, record.name, updated);
+  await blockManualUpdate(context, service.name, record.name);
   await deployServiceInstance(
     context,
     service,

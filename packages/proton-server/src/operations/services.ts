@@ -1,3 +1,4 @@
+import { forgetServiceSync } from '../store/syncAttemptStore';
 import type { ProtonServiceSpec } from '@proton-platform/plugin-aws-proton-common';
 import {
   conflictError,
@@ -382,6 +383,7 @@ async function deleteService(input: OperationInput, context: OperationContext) {
     await updateService(context.db, record.name, deleting);
   } else {
     await context.db('services').where({ name: record.name }).delete();
+    await forgetServiceSync(context.db, record.name);
     await forgetResource(context.db, serviceArn(context.settings, record.name));
   }
   return { service: describeService(context, deleting) };

@@ -22,7 +22,9 @@ export interface ProtonServerCredentials {
  */
 export type RequestPrincipal =
   | { kind: 'operator' }
-  | { kind: 'deployment'; deploymentId: string };
+  | { kind: 'deployment'; deploymentId: string }
+  /** Service sync deploying what a commit changed: its updates raise no sync blocker. */
+  | { kind: 'serviceSync' };
 
 /** The secret a request's access key signs with, and who holds it. */
 export interface ResolvedCredentials {

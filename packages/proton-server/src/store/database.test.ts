@@ -218,6 +218,7 @@ describe('the database', () => {
       '20261201_06_service_pipelines',
       '20261201_07_components',
       '20261201_08_repositories_and_template_sync',
+      '20261201_09_service_sync',
     ]);
     await second.destroy();
     await fs.promises.rm(directory, { recursive: true, force: true });

@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import { isPostgres } from './databaseDialect';
-import { repositorySyncMigration } from './repositorySyncMigration';
+import {
+  repositorySyncMigration,
+  serviceSyncMigration,
+} from './repositorySyncMigration';
 
 /**
  * The schema of the control plane's database, as ordered knex migrations kept in code so that the
@@ -429,6 +432,7 @@ const MIGRATIONS: ProtonMigration[] = [
   servicePipelines,
   components,
   repositorySyncMigration,
+  serviceSyncMigration,
 ];
 
 /** The knex migration source holding every migration of the control plane's schema. */

@@ -71,6 +71,8 @@ export interface ResourceSyncAttemptRecord {
   id: string;
   syncType: 'TEMPLATE_SYNC' | 'SERVICE_SYNC';
   templateKind?: TemplateKind;
+  /** For service sync, the service; `target` is then the instance. */
+  serviceName?: string;
   target: string;
   major?: number;
   status: SyncStatus;

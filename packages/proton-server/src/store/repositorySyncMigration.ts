@@ -124,3 +124,46 @@ export const repositorySyncMigration = {
     }
   },
 };
+
+/**
+ * Service sync: the services whose instances follow a proton-ops file of a linked repository, and
+ * the sync blockers a manual update of such an instance raises. Service instance sync attempts are
+ * kept with template sync's, named by `service_name` and the instance as `target`.
+ */
+export const serviceSyncMigration = {
+  name: '20261201_09_service_sync',
+  async up(knex: Knex) {
+    await knex.schema.createTable('service_sync_configs', table => {
+      table.string('service_name', 100).primary();
+      table.string('repository_provider', 32).notNullable();
+      table.string('repository_name', 100).notNullable();
+      table.string('branch', 200).notNullable();
+      table.text('file_path').notNullable();
+      table.bigInteger('created_at').notNullable();
+      table.index(['repository_provider', 'repository_name']);
+    });
+    await knex.schema.createTable('service_sync_blockers', table => {
+      table.string('id', 64).primary();
+      table.string('service_name', 100).notNullable();
+      table.string('service_instance_name', 100);
+      table.string('status', 16).notNullable();
+      table.string('type', 16).notNullable();
+      table.text('created_reason').notNullable();
+      table.bigInteger('created_at').notNullable();
+      table.text('resolved_reason');
+      table.bigInteger('resolved_at');
+      table.text('contexts').notNullable();
+      table.index(['service_name', 'status']);
+    });
+    await knex.schema.alterTable('resource_sync_attempts', table => {
+      table.string('service_name', 100);
+    });
+  },
+  async down(knex: Knex) {
+    await knex.schema.alterTable('resource_sync_attempts', table => {
+      table.dropColumn('service_name');
+    });
+    await knex.schema.dropTableIfExists('service_sync_blockers');
+    await knex.schema.dropTableIfExists('service_sync_configs');
+  },
+};

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { forgetServiceSync } from './syncAttemptStore';
 import type { DeploymentStatus } from './deploymentStore';
 import { createRecordMapper } from './recordMapper';
 
@@ -268,6 +269,7 @@ export async function refreshServiceStatus(
   if (service.status === 'DELETE_IN_PROGRESS') {
     if (parts.length === 0) {
       await db('services').where({ name: serviceName }).delete();
+      await forgetServiceSync(db, serviceName);
       await db('tags').where({ resource_arn: serviceArn }).delete();
       await db('create_requests').where({ resource_arn: serviceArn }).delete();
       return;

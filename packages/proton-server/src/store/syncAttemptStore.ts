@@ -119,6 +119,7 @@ function toResourceAttempt(
     id: row.id,
     syncType: row.sync_type,
     templateKind: optional(row.template_kind),
+    serviceName: optional(row.service_name),
     target: row.target,
     major: row.major === null ? undefined : Number(row.major),
     status: row.status,
@@ -142,6 +143,7 @@ export async function insertResourceAttempt(
     id: attempt.id,
     sync_type: attempt.syncType,
     template_kind: attempt.templateKind ?? null,
+    service_name: attempt.serviceName ?? null,
     target: attempt.target,
     major: attempt.major ?? null,
     status: attempt.status,
@@ -211,5 +213,43 @@ export async function forgetTemplateSync(
       template_kind: kind,
       target: templateName,
     })
+    .delete();
+}
+
+/** The newest attempt to sync a service instance, or the newest that succeeded. */
+export async function latestInstanceAttempt(
+  db: Db,
+  serviceName: string,
+  instanceName: string,
+  status?: SyncStatus,
+): Promise<ResourceSyncAttemptRecord | undefined> {
+  const query = db('resource_sync_attempts').where({
+    sync_type: 'SERVICE_SYNC',
+    service_name: serviceName,
+    target: instanceName,
+  });
+  if (status) query.where({ status });
+  const row = await query
+    .orderBy([
+      { column: 'started_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .first();
+  return row ? toResourceAttempt(row) : undefined;
+}
+
+/** Removes what a deleted service's sync left: its configuration, blockers and attempts. */
+export async function forgetServiceSync(
+  db: Db,
+  serviceName: string,
+): Promise<void> {
+  await db('service_sync_configs')
+    .where({ service_name: serviceName })
+    .delete();
+  await db('service_sync_blockers')
+    .where({ service_name: serviceName })
+    .delete();
+  await db('resource_sync_attempts')
+    .where({ sync_type: 'SERVICE_SYNC', service_name: serviceName })
     .delete();
 }

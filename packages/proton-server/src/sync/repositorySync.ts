@@ -14,7 +14,6 @@ import {
   Revision,
   SyncedBranch,
   SyncEvent,
-  templateSyncBranches,
   templateSyncConfigsOf,
 } from '../store/repositoryStore';
 import {
@@ -30,11 +29,16 @@ import {
   MirroredRepository,
 } from './gitMirrors';
 import {
-  hasSignature,
-  hasValidSignature,
-  readWebhookEvent,
-} from './pushWebhooks';
+  planServiceSync,
+  ServiceSyncDependencies,
+  syncServiceInstances,
+} from './serviceSync';
 import { syncTemplates, TemplateSyncDependencies } from './templateSync';
+import {
+  serviceSyncConfigsOf,
+  syncedBranches,
+} from '../store/serviceSyncStore';
+import { answerWebhook, WebhookResponse } from './webhookDeliveries';
 
 /** What {@link RepositorySync} needs. */
 export interface RepositorySyncOptions
@@ -46,12 +50,11 @@ export interface RepositorySyncOptions
   leases: { owner: string; leaseMs: number };
   /** How often every synced branch is polled, in ms; 0 turns polling off. */
   pollIntervalMs: number;
-}
-
-/** The answer to a webhook delivery. */
-export interface WebhookResponse {
-  statusCode: number;
-  body: Record<string, unknown>;
+  /** Calls a Proton operation as service sync (see ServiceSyncDependencies.invoke). */
+  invokeAsServiceSync(
+    operation: string,
+    input: Record<string, unknown>,
+  ): Promise<unknown>;
 }
 
 function event(type: string, text: string): SyncEvent {
@@ -104,7 +107,7 @@ export class RepositorySync {
 
   /** Requests a sync of every branch a template sync configuration follows. */
   async poll(): Promise<void> {
-    for (const branch of await templateSyncBranches(this.options.knex)) {
+    for (const branch of await syncedBranches(this.options.knex)) {
       await this.request(branch);
     }
   }
@@ -122,103 +125,28 @@ export class RepositorySync {
     this.running.add(running);
   }
 
-  /**
-   * Answers a push webhook: checks its signature against the connections' webhook secrets, then
-   * requests a sync of every pushed branch that a template follows in a repository linked through a
-   * connection whose secret signed it.
-   */
-  async handleWebhook(
+  /** Answers a push webhook (see {@link answerWebhook}): syncs run on this server. */
+  handleWebhook(
     headers: IncomingHttpHeaders,
     body: Buffer,
   ): Promise<WebhookResponse> {
-    const withSecrets = this.options.connections.filter(c => c.webhookSecret);
-    if (withSecrets.length === 0) {
-      return {
-        statusCode: 404,
-        body: {
-          message:
-            'No Git connection of this control plane has a webhook secret (protonServer.git.connections[].webhookSecret)',
-        },
-      };
-    }
-    if (!hasSignature(headers)) {
-      return {
-        statusCode: 401,
-        body: {
-          message:
-            'The webhook has no X-Hub-Signature-256 (GitHub) or X-Hub-Signature (Bitbucket) header',
-        },
-      };
-    }
-    const signers = withSecrets.filter(c =>
-      hasValidSignature(headers, body, c.webhookSecret!),
-    );
-    if (signers.length === 0) {
-      return {
-        statusCode: 401,
-        body: {
-          message:
-            "The webhook's signature does not match the webhook secret of any Git connection",
-        },
-      };
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString('utf8'));
-    } catch {
-      return {
-        statusCode: 400,
-        body: { message: 'The webhook body is not JSON' },
-      };
-    }
-    let webhookEvent;
-    try {
-      webhookEvent = readWebhookEvent(headers, parsed);
-    } catch (error) {
-      return { statusCode: 400, body: { message: (error as Error).message } };
-    }
-    if (webhookEvent.kind !== 'push') {
-      return {
-        statusCode: 200,
-        body: {
-          message:
-            webhookEvent.kind === 'ping'
-              ? 'pong'
-              : `Ignored: ${webhookEvent.reason}`,
-        },
-      };
-    }
-    const arns = signers.map(c => c.arn);
-    const requested: string[] = [];
-    for (const pushed of webhookEvent.branches) {
-      const repositories = await this.options
-        .knex('repositories')
-        .where({ name: pushed.repositoryName })
-        .whereIn('connection_arn', arns);
-      for (const repository of repositories) {
-        const branch: SyncedBranch = {
-          repositoryProvider: repository.provider,
-          repositoryName: repository.name,
-          branch: pushed.branch,
-          syncType: 'TEMPLATE_SYNC',
-        };
-        const configs = await templateSyncConfigsOf(this.options.knex, branch);
-        if (configs.length === 0) continue;
-        await this.request(branch);
-        requested.push(
-          `${repository.provider}:${repository.name}@${pushed.branch}`,
-        );
-      }
-    }
-    return {
-      statusCode: 202,
-      body: {
-        message:
-          requested.length > 0
-            ? `Sync requested for ${requested.join(', ')}`
-            : 'No synced branch was pushed',
-        syncs: requested,
+    return answerWebhook(
+      {
+        knex: this.options.knex,
+        connections: this.options.connections,
+        request: branch => this.request(branch),
       },
+      headers,
+      body,
+    );
+  }
+
+  private serviceSync(): ServiceSyncDependencies {
+    return {
+      knex: this.options.knex,
+      mirrors: this.options.mirrors,
+      invoke: this.options.invokeAsServiceSync,
+      onInternalError: this.options.onInternalError,
     };
   }
 
@@ -319,8 +247,21 @@ export class RepositorySync {
     state: BranchState,
   ): Promise<void> {
     const { knex, mirrors } = this.options;
-    const configs = await templateSyncConfigsOf(knex, branch);
-    if (configs.length === 0) return;
+    const templateConfigs =
+      branch.syncType === 'TEMPLATE_SYNC'
+        ? await templateSyncConfigsOf(knex, branch)
+        : [];
+    const serviceConfigs =
+      branch.syncType === 'SERVICE_SYNC'
+        ? (
+            await serviceSyncConfigsOf(
+              knex,
+              branch.repositoryProvider,
+              branch.repositoryName,
+            )
+          ).filter(config => config.branch === branch.branch)
+        : [];
+    if (templateConfigs.length === 0 && serviceConfigs.length === 0) return;
     const label = `${branch.repositoryName}@${branch.branch}`;
     const repository = await findRepository(
       knex,
@@ -362,8 +303,21 @@ export class RepositorySync {
       );
       return;
     }
+    // service sync also follows the branches the proton-ops file names: their heads are part of
+    // what is synced
+    const plan =
+      branch.syncType === 'SERVICE_SYNC'
+        ? await planServiceSync(
+            this.serviceSync(),
+            mirrored,
+            branch.branch,
+            sha,
+            serviceConfigs,
+          )
+        : undefined;
+    const stateId = plan?.stateId ?? sha;
     if (
-      state.syncedSha === sha &&
+      state.syncedSha === stateId &&
       state.syncedGeneration === state.generation
     ) {
       return;
@@ -377,7 +331,7 @@ export class RepositorySync {
         id: attemptId,
         ...branch,
         generation: state.generation,
-        sha,
+        sha: stateId,
         status: 'IN_PROGRESS',
         startedAt: new Date(),
         events,
@@ -387,24 +341,35 @@ export class RepositorySync {
       if (isUniqueViolation(error)) return;
       throw error;
     }
-    const templateEvents = await syncTemplates(
-      { ...this.options, mirrors },
-      {
-        repository: mirrored,
-        branch: branch.branch,
-        sha,
-        generation: state.generation,
-        repositoryAttemptId: attemptId,
-      },
-      configs,
+    const synced = plan
+      ? await syncServiceInstances(
+          this.serviceSync(),
+          plan,
+          state.generation,
+          attemptId,
+        )
+      : await syncTemplates(
+          { ...this.options, mirrors },
+          {
+            repository: mirrored,
+            branch: branch.branch,
+            sha,
+            generation: state.generation,
+            repositoryAttemptId: attemptId,
+          },
+          templateConfigs,
+        );
+    events.push(...synced);
+    const failed = synced.some(
+      e =>
+        e.type === 'FAILED' ||
+        e.type === 'TEMPLATE_NOT_FOUND' ||
+        e.type === 'BLOCKED',
     );
-    events.push(...templateEvents);
-    const failed = templateEvents.some(
-      e => e.type === 'FAILED' || e.type === 'TEMPLATE_NOT_FOUND',
-    );
-    let summary = 'Every changed template folder was synced';
-    if (templateEvents.length === 0) summary = 'No template folder changed';
-    else if (failed) summary = 'Some templates failed to sync';
+    const what = plan ? 'service instance spec' : 'template folder';
+    let summary = `Every changed ${what} was synced`;
+    if (synced.length === 0) summary = `No ${what} changed`;
+    else if (failed) summary = `Some ${what}s failed to sync`;
     events.push(event(failed ? 'FAILED' : 'SUCCEEDED', summary));
     await updateRepositoryAttempt(
       knex,
@@ -412,7 +377,7 @@ export class RepositorySync {
       failed ? 'FAILED' : 'SUCCEEDED',
       events,
     );
-    await markBranchSynced(knex, branch, sha, state.generation);
+    await markBranchSynced(knex, branch, stateId, state.generation);
     await pruneRepositoryAttempts(knex, branch);
   }
 }
