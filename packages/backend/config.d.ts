@@ -1,13 +1,22 @@
 export interface Config {
   protonDemo?: {
     /**
-     * Seed the embedded control plane with the demo once the backend has started: fargate-env 1.0,
-     * the environments dev and prod, fargate-service 1.0 and 1.1, and the service hello-nginx with
-     * dev on 1.0 and prod on 1.1. What exists is left as it is.
+     * Seed the embedded control plane with the demo once the backend has started: the demo
+     * templates, whose versions come from a Git repository by template sync (fargate-service 1.0 and
+     * 1.1 are two commits), the environments dev, prod and shared-vpc, and the service hello-nginx
+     * with dev on 1.0 and prod on the latest version. What exists is left as it is.
      */
     seed?: boolean;
-    /** The repository's templates/proton folder, whose registered versions the demo publishes. */
+    /**
+     * The repository's templates/proton folder: the demo builds its template repository from this
+     * checkout's Git history of it (every commit that changed a `<template>/v<major>/` bundle).
+     */
     templatesDirectory?: string;
+    /**
+     * Where the demo's template repository is written (`<gitDirectory>/demo/templates.git`), the
+     * folder the `protonServer.git` connection of the demo names as its `baseUrl`.
+     */
+    gitDirectory?: string;
   };
   permission?: {
     awsProton?: {

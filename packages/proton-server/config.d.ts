@@ -51,8 +51,9 @@ export interface Config {
         provider: string;
         /**
          * Where repositories live: `https://github.com`, `https://bitbucket.org`, a GitHub Enterprise
-         * or self-hosted server (`https://git.example.com/scm`), or an SSH base (`ssh://git@github.com`,
-         * `git@github.com:`). `owner/repo` is fetched from `<baseUrl>/owner/repo.git`.
+         * or self-hosted server (`https://git.example.com/scm`), an SSH base (`ssh://git@github.com`,
+         * `git@github.com:`), or a local folder of bare repositories (resolved against the working
+         * directory). `owner/repo` is fetched from `<baseUrl>/owner/repo.git`.
          */
         baseUrl: string;
         /** Where people browse the repositories, for links to commits (e.g. `https://github.com`). */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tests the Proton template bundles: the provisioning script, each bundle (npm ci from its lockfile, then
-# npm test: type check and Pulumi mock tests), the rendering of every registered version, and the
-# contract between the environment and service templates. No cloud, no Pulumi CLI, no network beyond
+# npm test: type check and Pulumi mock tests), the layout of every <template>/v<major>/ folder (template
+# sync's), and the contract between the environment and service templates. No cloud, no Pulumi CLI, no network beyond
 # the npm registry for npm ci. Exits non-zero on the first failure.
 #
 #   templates/proton/test-all.sh            (from anywhere; needs Node >= 22 with npm, and jq)
@@ -9,7 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$root"
 
-BUNDLES=(environment/fargate-env/infrastructure service/fargate-service/instance_infrastructure service/fargate-service/pipeline_infrastructure)
+BUNDLES=(fargate-env/v1/infrastructure fargate-service/v1/instance_infrastructure fargate-service/v1/pipeline_infrastructure)
 # Files every bundle carries a copy of (bundles are uploaded alone), kept identical to provisioning/.
 SHARED=(provision.sh proton.jq manifest.yaml pulumi-backend.env)
 HARNESS=test/pulumiMocks.ts
@@ -47,15 +47,21 @@ for bundle in "${BUNDLES[@]}"; do
   timings+=("$bundle: npm test $(( $(seconds) - start )) ms")
 done
 
-section "rendering every registered version"
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-node render-bundles.mjs "$out"
-for dir in "$out"/*/*; do
+section "every <template>/v<major>/ folder is a bundle"
+for dir in */v[0-9]*; do
+  [[ -d "$dir" ]] || continue
   [[ -f "$dir/schema/schema.yaml" ]] || fail "$dir has no schema/schema.yaml"
-  # render-bundles.mjs has checked that a bundle without a manifest is a customer managed template's (schema/ only)
-  [[ -f "$dir/infrastructure/manifest.yaml" || -f "$dir/instance_infrastructure/manifest.yaml" || "$(ls "$dir")" == "schema" ]] || fail "$dir has no manifest.yaml"
-  [[ -z "$(find "$dir" -name node_modules -print -quit)" ]] || fail "$dir contains node_modules"
+  if [[ -d "$dir/instance_infrastructure" ]]; then
+    [[ -f "$dir/instance_infrastructure/manifest.yaml" ]] || fail "$dir/instance_infrastructure has no manifest.yaml"
+    [[ -f "$dir/.template-registration.yaml" ]] || fail "$dir has no .template-registration.yaml (a synced service template names its compatible environments there)"
+  elif [[ -d "$dir/infrastructure" ]]; then
+    [[ -f "$dir/infrastructure/manifest.yaml" ]] || fail "$dir/infrastructure has no manifest.yaml"
+  else
+    # a customer managed environment template's bundle: schema/ only
+    [[ "$(git -C "$root" ls-files -- "$dir" | grep -v '^[^/]*/v[0-9]*/schema/' || true)" == "" ]] || fail "$dir holds files beside schema/ but no infrastructure folder"
+  fi
+  [[ -z "$(git -C "$root" ls-files -- "$dir" | grep /node_modules/ || true)" ]] || fail "$dir has node_modules committed"
+  echo "$dir ok"
 done
 
 section "contract: fargate-env outputs feed fargate-service"

@@ -69,10 +69,21 @@ describeWithServices('the production-shaped backend test', [
           deployments: {
             nodeModulesSources: [path.join(ROOT, 'templates/proton')],
           },
+          git: {
+            pollIntervalSeconds: 0,
+            connections: [
+              {
+                arn: 'arn:aws:codestar-connections:us-east-1:000000000000:connection/proton-demo-templates',
+                provider: 'GITHUB',
+                baseUrl: path.join(os.tmpdir(), `${prefix}git`),
+              },
+            ],
+          },
         },
         protonDemo: {
           seed: true,
           templatesDirectory: path.join(ROOT, 'templates/proton'),
+          gitDirectory: path.join(os.tmpdir(), `${prefix}git`),
         },
       }),
     );

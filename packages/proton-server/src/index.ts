@@ -44,7 +44,6 @@ export type {
   RepositoryProvider,
 } from './sync/gitConnections';
 export type { GitOperationCounts } from './sync/gitMirrors';
-export { SYNC_TAG_KEYS } from './sync/templateSync';
 export {
   createLocalRunner,
   DEFAULT_LOCAL_TIMEOUT_MS,

@@ -30,6 +30,20 @@ const PROVIDERS: RepositoryProvider[] = [
 ];
 
 /**
+ * A `baseUrl` that is a local path (no `scheme://`, not scp-like `user@host:`) is resolved against the
+ * working directory, as Backstage resolves its file locations, so that git finds it from anywhere.
+ */
+function localPathResolved(baseUrl: string): string {
+  if (
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(baseUrl) ||
+    /^[^/]+@[^/]+:/.test(baseUrl)
+  ) {
+    return baseUrl;
+  }
+  return path.resolve(baseUrl);
+}
+
+/**
  * The Git connections of `protonServer.git` (see config.d.ts).
  *
  * @throws Error naming the setting at fault: an unknown provider, a repeated ARN, an empty secret
@@ -65,7 +79,7 @@ function gitFromConfig(section: Config): GitSyncOptions | undefined {
       return {
         arn,
         provider: provider as RepositoryProvider,
-        baseUrl: entry.getString('baseUrl'),
+        baseUrl: localPathResolved(entry.getString('baseUrl')),
         webUrl: entry.getOptionalString('webUrl'),
         username: entry.getOptionalString('username'),
         token: secret('token'),

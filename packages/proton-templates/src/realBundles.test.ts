@@ -4,39 +4,35 @@ import { packageBundle } from './bundle/packageBundle';
 import { validateBundle } from './validate/validateBundle';
 
 /**
- * The repository's own template bundles (templates/proton/<kind>/<name>), validated as publishing
- * them would. They are written alongside this package: when none exists yet, the test says so.
+ * The repository's own template bundles, in template sync's layout (templates/proton/<template>/v<major>),
+ * each folder validated and packaged as publishing it would.
  */
 const TEMPLATES = path.resolve(__dirname, '../../../templates/proton');
 
 function findBundles(): string[] {
-  if (!fs.existsSync(TEMPLATES)) return [];
-  return ['environment', 'service'].flatMap(kind => {
-    const folder = path.join(TEMPLATES, kind);
-    if (!fs.existsSync(folder)) return [];
-    return fs
-      .readdirSync(folder, { withFileTypes: true })
-      .filter(entry => entry.isDirectory())
-      .map(entry => path.join(folder, entry.name))
-      .filter(bundle =>
-        fs.existsSync(path.join(bundle, 'schema', 'schema.yaml')),
-      );
-  });
+  return fs
+    .readdirSync(TEMPLATES, { withFileTypes: true })
+    .filter(entry => entry.isDirectory())
+    .flatMap(template =>
+      fs
+        .readdirSync(path.join(TEMPLATES, template.name), {
+          withFileTypes: true,
+        })
+        .filter(entry => entry.isDirectory() && /^v[1-9][0-9]*$/.test(entry.name))
+        .map(entry => path.join(TEMPLATES, template.name, entry.name)),
+    );
 }
 
 const bundles = findBundles();
 
 describe('the template bundles of templates/proton', () => {
-  if (bundles.length === 0) {
-    it('are not there yet', () => {
-      expect(bundles).toEqual([]);
-      // eslint-disable-next-line no-console
-      console.warn(
-        `No template bundle under ${TEMPLATES}: validation of the real bundles skipped`,
-      );
-    });
-    return;
-  }
+  it('are the major version folders of fargate-env, existing-fargate-env and fargate-service', () => {
+    expect(bundles.map(bundle => path.relative(TEMPLATES, bundle)).sort()).toEqual([
+      'existing-fargate-env/v1',
+      'fargate-env/v1',
+      'fargate-service/v1',
+    ]);
+  });
 
   it.each(bundles.map(bundle => [path.relative(TEMPLATES, bundle), bundle]))(
     '%s validates and packages deterministically',

@@ -11,4 +11,5 @@ export * from './schema';
 export * from './status';
 export * from './api/types';
 export * from './api/templateVersions';
+export * from './api/templateOverview';
 export * from './events';

@@ -15,11 +15,11 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ENVIRONMENT_BUNDLE = path.join(
   root,
-  'environment/fargate-env/infrastructure',
+  'fargate-env/v1/infrastructure',
 );
 const SERVICE_BUNDLE = path.join(
   root,
-  'service/fargate-service/instance_infrastructure',
+  'fargate-service/v1/instance_infrastructure',
 );
 
 /** Runs a bundle's program on a proton-inputs.json; returns what provision.sh would report to Proton. */
@@ -123,7 +123,7 @@ describe('fargate-env outputs feed fargate-service', () => {
       logRetentionDays: 30,
     };
     const schema = fs.readFileSync(
-      path.join(root, 'environment/existing-fargate-env/schema/schema.yaml'),
+      path.join(root, 'existing-fargate-env/v1/schema/schema.yaml'),
       'utf8',
     );
     for (const key of Object.keys(spec)) {

@@ -1,25 +1,31 @@
 import { ProtonSeedPlan } from '@proton-platform/proton-server';
 
-/** A template version rendered from templates/proton, packaged as `<template>/<version>.tar.gz`. */
-export const bundleKey = (template: string, version: string) =>
-  `${template}/${version}.tar.gz`;
+/**
+ * The demo's template repository, as the control plane links it (a local-path Git connection named
+ * in app-config.development.yaml) and follows it with template sync.
+ */
+export const DEMO_REPOSITORY = {
+  provider: 'GITHUB',
+  name: 'demo/templates',
+  connectionArn:
+    'arn:aws:codestar-connections:us-east-1:000000000000:connection/proton-demo-templates',
+} as const;
 
-export const DEMO_BUCKET = 'demo';
-
-const version = (template: string, v: string) => ({
-  version: v,
-  source: { bucket: DEMO_BUCKET, key: bundleKey(template, v) },
-  publish: true,
-});
+/** Templates the demo registers from another's bundle: fargate-service with its pipeline. */
+export const DEMO_TEMPLATE_COPIES = {
+  'fargate-service-with-pipeline': 'fargate-service',
+};
 
 const environmentSpec = (cidr: string) =>
   `proton: EnvironmentSpec\nspec:\n  vpcCidrBlock: ${cidr}\n  natGateways: Single\n  loadBalancer: true\n  logRetentionDays: 30\n`;
 
 /**
- * The demo: fargate-env 1.0 with the environments dev and prod, existing-fargate-env 1.0 (customer
- * managed) with the environment shared-vpc, fargate-service 1.0 and 1.1, and the service hello-nginx
- * with an instance in dev and prod (prod is then upgraded to 1.1, so that dev shows "upgrade available");
- * the same bundle as fargate-service-with-pipeline, and the service hello-pipeline with its pipeline.
+ * The demo: the templates fargate-env, existing-fargate-env (customer managed), fargate-service and,
+ * from the same bundle with its pipeline, fargate-service-with-pipeline, whose versions come from the
+ * demo's template repository by template sync (versions: none registered by hand); the environments
+ * dev, prod and shared-vpc; the service hello-nginx with an instance in dev and prod (created on 1.0;
+ * prod is then upgraded to the latest version, so that dev shows "upgrade available"), and the service
+ * hello-pipeline with its pipeline.
  */
 export const demoPlan: ProtonSeedPlan = {
   environmentTemplates: [
@@ -27,7 +33,7 @@ export const demoPlan: ProtonSeedPlan = {
       name: 'fargate-env',
       displayName: 'Fargate environment',
       description: 'A VPC, an ECS cluster and a shared load balancer',
-      versions: [version('fargate-env', '1.0')],
+      versions: [],
     },
     {
       name: 'existing-fargate-env',
@@ -35,7 +41,7 @@ export const demoPlan: ProtonSeedPlan = {
       description:
         'Registers a VPC, ECS cluster and load balancer that exist already, so that services can deploy into them',
       provisioning: 'CUSTOMER_MANAGED',
-      versions: [version('existing-fargate-env', '1.0')],
+      versions: [],
     },
   ],
   serviceTemplates: [
@@ -49,10 +55,7 @@ export const demoPlan: ProtonSeedPlan = {
         { templateName: 'fargate-env', majorVersion: '1' },
         { templateName: 'existing-fargate-env', majorVersion: '1' },
       ],
-      versions: [
-        version('fargate-service', '1.0'),
-        version('fargate-service', '1.1'),
-      ],
+      versions: [],
     },
     {
       // The same bundle, registered with its pipeline (no pipelineProvisioning: Proton provisions it).
@@ -64,10 +67,7 @@ export const demoPlan: ProtonSeedPlan = {
         { templateName: 'fargate-env', majorVersion: '1' },
         { templateName: 'existing-fargate-env', majorVersion: '1' },
       ],
-      versions: [
-        version('fargate-service-with-pipeline', '1.0'),
-        version('fargate-service-with-pipeline', '1.1'),
-      ],
+      versions: [],
     },
   ],
   environments: [

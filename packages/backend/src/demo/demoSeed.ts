@@ -1,5 +1,14 @@
 import {
+  CreateRepositoryCommand,
+  CreateTemplateSyncConfigCommand,
   GetEnvironmentCommand,
+  GetRepositorySyncStatusCommand,
+  GetTemplateSyncConfigCommand,
+  ListEnvironmentTemplateVersionsCommand,
+  ListServiceTemplateVersionsCommand,
+  UpdateEnvironmentTemplateVersionCommand,
+  UpdateServiceTemplateVersionCommand,
+  UpdateTemplateSyncConfigCommand,
   GetServiceCommand,
   GetServiceInstanceCommand,
   ProtonClient,
@@ -17,56 +26,185 @@ import { Config } from '@backstage/config';
 import { eventsServiceRef, EventsService } from '@backstage/plugin-events-node';
 import { AWS_PROTON_EVENTS_TOPIC } from '@proton-platform/plugin-aws-proton-common';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
-import {
-  seedProtonResources,
-  writeTemplateBundle,
-} from '@proton-platform/proton-server';
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
+import { seedProtonResources } from '@proton-platform/proton-server';
 import path from 'node:path';
-import { bundleKey, DEMO_BUCKET, demoPlan } from './demoPlan';
+import { DEMO_REPOSITORY, DEMO_TEMPLATE_COPIES, demoPlan } from './demoPlan';
+import {
+  buildDemoTemplateRepository,
+  DemoTemplateRepository,
+} from './demoTemplateRepository';
 
 const WAIT = { maxWaitTime: 900, minDelay: 2, maxDelay: 5 };
 
-/** Renders every registered version of templates/proton and packages it where the control plane reads bundles. */
-async function packageTemplateBundles(
-  templatesDirectory: string,
-  bundlesDirectory: string,
-): Promise<void> {
-  const rendered = await fs.promises.mkdtemp(
-    path.join(os.tmpdir(), 'proton-demo-bundles-'),
+const TEMPLATE_KINDS = ['ENVIRONMENT', 'SERVICE'] as const;
+
+/** The versions of a template (all majors), oldest first. */
+async function listVersions(
+  client: ProtonClient,
+  templateType: (typeof TEMPLATE_KINDS)[number],
+  templateName: string,
+) {
+  const output =
+    templateType === 'ENVIRONMENT'
+      ? await client.send(
+          new ListEnvironmentTemplateVersionsCommand({ templateName }),
+        )
+      : await client.send(
+          new ListServiceTemplateVersionsCommand({ templateName }),
+        );
+  return [...(output.templateVersions ?? [])].sort(
+    (a, b) =>
+      Number(a.majorVersion) - Number(b.majorVersion) ||
+      Number(a.minorVersion) - Number(b.minorVersion),
   );
-  try {
-    const result = spawnSync(
-      process.execPath,
-      [path.join(templatesDirectory, 'render-bundles.mjs'), rendered],
-      { encoding: 'utf8' },
+}
+
+interface DemoTemplate {
+  name: string;
+  type: (typeof TEMPLATE_KINDS)[number];
+}
+
+/** Waits until the control plane has synced `sha` and registered what it brought. */
+async function waitForSync(
+  client: ProtonClient,
+  repositoryName: string,
+  sha: string,
+  templates: DemoTemplate[],
+): Promise<void> {
+  const deadline = Date.now() + WAIT.maxWaitTime * 1000;
+  for (;;) {
+    const { latestSync } = await client.send(
+      new GetRepositorySyncStatusCommand({
+        repositoryName,
+        repositoryProvider: DEMO_REPOSITORY.provider,
+        branch: 'main',
+        syncType: 'TEMPLATE_SYNC',
+      }),
     );
-    if (result.status !== 0) {
-      throw new Error(`render-bundles.mjs failed: ${result.stderr}`);
+    const synced =
+      latestSync !== undefined &&
+      latestSync.status !== 'IN_PROGRESS' &&
+      Boolean(latestSync.events?.[0]?.event?.includes(sha.slice(0, 12)));
+    let registering = false;
+    for (const { name, type } of templates) {
+      const versions = await listVersions(client, type, name);
+      registering ||= versions.some(
+        v => v.status === 'REGISTRATION_IN_PROGRESS',
+      );
     }
-    for (const template of await fs.promises.readdir(rendered)) {
-      for (const version of await fs.promises.readdir(
-        path.join(rendered, template),
-      )) {
-        await writeTemplateBundle(
-          bundlesDirectory,
-          { bucket: DEMO_BUCKET, key: bundleKey(template, version) },
-          { sourceDirectory: path.join(rendered, template, version) },
+    if (synced && !registering) {
+      if (latestSync?.status === 'FAILED') {
+        throw new Error(
+          `Syncing the demo templates at ${sha.slice(
+            0,
+            12,
+          )} failed: ${latestSync.events?.map(e => e.event).join('; ')}`,
         );
       }
+      return;
     }
-  } finally {
-    await fs.promises.rm(rendered, { recursive: true, force: true });
+    if (Date.now() > deadline) {
+      throw new Error(
+        `The demo templates were not synced at ${sha.slice(0, 12)} within ${
+          WAIT.maxWaitTime
+        } s`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 250));
   }
+}
+
+/**
+ * Links the demo's template repository and lets every demo template follow it (template sync), then
+ * pushes its commits one by one, as a platform team would, so that each change of a bundle becomes
+ * a minor version; publishes every version. A control plane that has the demo's versions already
+ * (a database kept between starts) gets only the last commit, which registers what changed since.
+ *
+ * @throws Error naming a version that failed to register, or a sync that did not finish
+ */
+async function syncDemoTemplates(
+  client: ProtonClient,
+  repository: DemoTemplateRepository,
+  repositoryName: string,
+): Promise<string[]> {
+  const created: string[] = [];
+  await client.send(
+    new CreateRepositoryCommand({ ...DEMO_REPOSITORY, name: repositoryName }),
+  );
+  const templates: DemoTemplate[] = [
+    ...(demoPlan.environmentTemplates ?? []).map(t => ({
+      name: t.name,
+      type: 'ENVIRONMENT' as const,
+    })),
+    ...(demoPlan.serviceTemplates ?? []).map(t => ({
+      name: t.name,
+      type: 'SERVICE' as const,
+    })),
+  ];
+  const configOf = (template: DemoTemplate) => ({
+    templateName: template.name,
+    templateType: template.type,
+    repositoryProvider: DEMO_REPOSITORY.provider,
+    repositoryName,
+    branch: 'main',
+  });
+  let fresh = true;
+  for (const { name, type } of templates) {
+    if ((await listVersions(client, type, name)).length > 0) fresh = false;
+  }
+  // follow the branch first (its first sync finds no commit yet), then push the commits one by one
+  for (const template of templates) {
+    try {
+      await client.send(new GetTemplateSyncConfigCommand(configOf(template)));
+    } catch (error) {
+      if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+      await client.send(
+        new CreateTemplateSyncConfigCommand(configOf(template)),
+      );
+      created.push(`template sync of ${template.name}`);
+    }
+  }
+  const commits = fresh ? repository.commits : repository.commits.slice(-1);
+  for (const commit of commits) {
+    await repository.push(commit.sha);
+    // as a push webhook would: the branch is synced now (one run syncs every template following it)
+    await client.send(
+      new UpdateTemplateSyncConfigCommand(configOf(templates[0])),
+    );
+    await waitForSync(client, repositoryName, commit.sha, templates);
+  }
+  for (const { name, type } of templates) {
+    for (const version of await listVersions(client, type, name)) {
+      if (version.status === 'REGISTRATION_FAILED') {
+        throw new Error(
+          `${name} ${version.majorVersion}.${version.minorVersion} failed to register: ${version.statusMessage}`,
+        );
+      }
+      if (version.status !== 'DRAFT') continue;
+      const input = {
+        templateName: name,
+        majorVersion: version.majorVersion!,
+        minorVersion: version.minorVersion!,
+        status: 'PUBLISHED' as const,
+      };
+      if (type === 'ENVIRONMENT') {
+        await client.send(new UpdateEnvironmentTemplateVersionCommand(input));
+      } else {
+        await client.send(new UpdateServiceTemplateVersionCommand(input));
+      }
+      created.push(`${name} ${version.majorVersion}.${version.minorVersion}`);
+    }
+  }
+  return created;
 }
 
 /** Seeds the demo once: whatever exists is left as it is. */
 export async function seedDemo(options: {
   client: ProtonClient;
   templatesDirectory: string;
-  bundlesDirectory: string;
+  gitDirectory: string;
+  /** The backend's port: the demo repository is named after it. */
+  port: number;
   logger: LoggerService;
   events?: EventsService;
 }) {
@@ -80,12 +218,30 @@ export async function seedDemo(options: {
     }
   };
 
-  await packageTemplateBundles(
-    options.templatesDirectory,
-    options.bundlesDirectory,
-  );
-  const { services, ...templatesAndEnvironments } = demoPlan;
-  const created = await seedProtonResources(client, templatesAndEnvironments);
+  // one repository per backend: two demo backends on one machine (the browser tests') push their own
+  const repositoryName = `${DEMO_REPOSITORY.name}-${options.port}`;
+  const repository = await buildDemoTemplateRepository({
+    templatesDirectory: options.templatesDirectory,
+    gitDirectory: options.gitDirectory,
+    name: repositoryName,
+    copies: DEMO_TEMPLATE_COPIES,
+  });
+  if (repository.source === 'files') {
+    logger.warn(
+      'The demo templates come from the files of templates/proton alone (this checkout has no Git history): ' +
+        'one version each, so no "upgrade available" shows',
+    );
+  }
+  const { services, environments, ...templates } = demoPlan;
+  const created = await seedProtonResources(client, templates);
+  try {
+    created.push(
+      ...(await syncDemoTemplates(client, repository, repositoryName)),
+    );
+  } finally {
+    await repository.dispose();
+  }
+  created.push(...(await seedProtonResources(client, { environments })));
   for (const environment of demoPlan.environments ?? []) {
     // Throws, saying why, unless the environment deployed.
     await waitUntilEnvironmentDeployed(
@@ -115,8 +271,11 @@ export async function seedDemo(options: {
         { name: service.name },
       );
     }
-    // prod runs 1.1 and dev stays on 1.0, so that the entity page offers an upgrade
-    if (instances.includes('prod')) {
+    // prod runs the latest version and dev stays on 1.0, so that the entity page offers an upgrade
+    const latest = (
+      await listVersions(client, 'SERVICE', service.templateName)
+    ).at(-1);
+    if (instances.includes('prod') && latest && latest.minorVersion !== '0') {
       const { serviceInstance: prod } = await client.send(
         new GetServiceInstanceCommand({
           serviceName: service.name,
@@ -132,12 +291,14 @@ export async function seedDemo(options: {
             serviceName: service.name,
             name: 'prod',
             deploymentType: 'MINOR_VERSION',
-            templateMajorVersion: '1',
-            templateMinorVersion: '1',
+            templateMajorVersion: latest.majorVersion,
+            templateMinorVersion: latest.minorVersion,
             spec: prod.spec,
           }),
         );
-        created.push(`upgrade of ${service.name}/prod to 1.1`);
+        created.push(
+          `upgrade of ${service.name}/prod to ${latest.majorVersion}.${latest.minorVersion}`,
+        );
       }
     }
     const { service: seeded } = await client.send(
@@ -182,8 +343,8 @@ function startSeeding(
   logger: LoggerService,
   events: EventsService,
 ) {
-  const bundlesDirectory = path.resolve(
-    config.getString('protonServer.bundlesDirectory'),
+  const gitDirectory = path.resolve(
+    config.getString('protonDemo.gitDirectory'),
   );
   const templatesDirectory = path.resolve(
     config.getString('protonDemo.templatesDirectory'),
@@ -194,7 +355,8 @@ function startSeeding(
       seedDemo({
         client,
         templatesDirectory,
-        bundlesDirectory,
+        gitDirectory,
+        port: config.getOptionalNumber('backend.listen.port') ?? 7007,
         logger,
         events,
       }),

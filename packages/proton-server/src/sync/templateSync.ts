@@ -1,3 +1,4 @@
+import { TEMPLATE_SYNC_TAG_KEYS } from '@proton-platform/plugin-aws-proton-common';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,20 +30,6 @@ export const TEMPLATE_REGISTRATION_FILE = '.template-registration.yaml';
 
 /** Folder names of major versions: `v1`, `v2`, ... */
 const MAJOR_FOLDER = /^v([1-9][0-9]{0,8})$/;
-
-/**
- * Tag keys a synced template version carries, naming where its bundle came from: the repository
- * (`<provider>:<owner/repo>`), branch, commit SHA and folder (left out beyond 256 characters, the
- * longest tag value).
- *
- * @public
- */
-export const SYNC_TAG_KEYS = {
-  repository: 'proton:sync:repository',
-  branch: 'proton:sync:branch',
-  commit: 'proton:sync:commit',
-  directory: 'proton:sync:directory',
-} as const;
 
 /** A problem with what a repository holds, reported as the sync's failure. */
 class SyncRejectedError extends Error {}
@@ -136,12 +123,12 @@ function parseRegistrationFile(text: string | undefined, folder: string) {
 function syncTags(revision: Revision): Array<{ key: string; value: string }> {
   const tags = [
     {
-      key: SYNC_TAG_KEYS.repository,
+      key: TEMPLATE_SYNC_TAG_KEYS.repository,
       value: `${revision.repositoryProvider}:${revision.repositoryName}`,
     },
-    { key: SYNC_TAG_KEYS.branch, value: revision.branch },
-    { key: SYNC_TAG_KEYS.commit, value: revision.sha },
-    { key: SYNC_TAG_KEYS.directory, value: revision.directory },
+    { key: TEMPLATE_SYNC_TAG_KEYS.branch, value: revision.branch },
+    { key: TEMPLATE_SYNC_TAG_KEYS.commit, value: revision.sha },
+    { key: TEMPLATE_SYNC_TAG_KEYS.directory, value: revision.directory },
   ];
   // a tag value holds 256 characters; longer folders are named by the sync status only
   return tags.filter(tag => tag.value.length <= 256);

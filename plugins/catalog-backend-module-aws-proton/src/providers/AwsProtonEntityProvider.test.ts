@@ -31,7 +31,7 @@ import { AwsProtonEntityProvider } from './AwsProtonEntityProvider';
 const FARGATE_SERVICE_SCHEMA = fs.readFileSync(
   path.resolve(
     __dirname,
-    '../../../../templates/proton/service/fargate-service/schema/schema.yaml',
+    '../../../../templates/proton/fargate-service/v1/schema/schema.yaml',
   ),
   'utf8',
 );

@@ -166,7 +166,7 @@ describe('the software templates of templates/scaffolder, against the control pl
         'schema/schema.yaml': fs.readFileSync(
           path.join(
             SOFTWARE_TEMPLATES,
-            '../proton/environment/existing-fargate-env/schema/schema.yaml',
+            '../proton/existing-fargate-env/v1/schema/schema.yaml',
           ),
           'utf8',
         ),
