@@ -10,5 +10,16 @@ export interface Config {
      * quota of instances per service, so that one round of calls reads them all.
      */
     outputsConcurrency?: number;
+    /**
+     * Where people browse repositories, by provider, for the links to the commit each synced
+     * template version came from: `<url>/<owner/repo>/commit/<sha>` (`.../commits/<sha>` for
+     * Bitbucket). Defaults to `https://github.com` for GITHUB and `https://bitbucket.org` for
+     * BITBUCKET; set GITHUB_ENTERPRISE to your server's (without it, its commits are shown without links).
+     */
+    repositoryWebUrls?: {
+      GITHUB?: string;
+      GITHUB_ENTERPRISE?: string;
+      BITBUCKET?: string;
+    };
   };
 }

@@ -158,3 +158,33 @@ test('a service with a pipeline shows the pipeline, its version standing, output
   ).toHaveCount(2, { timeout: 30_000 }); // header + the pipeline's first deployment
   await docsScreenshot(page, 'pipeline-proton-tab');
 });
+
+test('a service template page lists its versions with the commits they were synced from', async ({
+  page,
+}) => {
+  await signIn(page);
+  await expect(async () => {
+    await page.goto(
+      '/catalog/default/resource/service-template-fargate-service',
+    );
+    await expect(page.getByText('AWS Proton template versions')).toBeVisible({
+      timeout: 10_000,
+    });
+  }).toPass({ timeout: 120_000, intervals: [5_000] });
+  await expect(page.getByText('Template sync', { exact: true })).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(page.getByText('Synced', { exact: true })).toBeVisible();
+  const versions = page.getByLabel('Template versions');
+  await expect(versions).toContainText('1.1');
+  await expect(versions).toContainText('1.0');
+  await expect(versions).toContainText('recommended');
+  // each version names the demo repository's commit and folder it came from (no web pages: no link)
+  await expect(
+    versions.getByText('fargate-service/v1', { exact: true }),
+  ).toHaveCount(2);
+  await expect(
+    versions.getByText(/^demo\/templates-\d+@main [0-9a-f]{12}$/),
+  ).toHaveCount(2);
+  await docsScreenshot(page, 'service-template-page');
+});

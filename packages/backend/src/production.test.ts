@@ -74,7 +74,7 @@ describeWithServices('the production-shaped backend test', [
             connections: [
               {
                 arn: 'arn:aws:codestar-connections:us-east-1:000000000000:connection/proton-demo-templates',
-                provider: 'GITHUB',
+                provider: 'GITHUB_ENTERPRISE',
                 baseUrl: path.join(os.tmpdir(), `${prefix}git`),
               },
             ],

@@ -16,6 +16,10 @@ import { ProtonReadCache } from './services/ProtonReadCache';
 import { ServiceOverviewService } from './services/ServiceOverviewService';
 import { TemplateCatalogService } from './services/TemplateCatalogService';
 import { TemplateUsageService } from './services/TemplateUsageService';
+import {
+  readRepositoryWebUrls,
+  TemplateOverviewService,
+} from './services/TemplateOverviewService';
 
 /**
  * The `aws-proton` backend plugin: Proton data for catalog entities, under `/api/aws-proton`, and
@@ -70,6 +74,11 @@ export const awsProtonPlugin = createBackendPlugin({
             deployments: new DeploymentHistoryService(clients, reads),
             updates,
             templates: new TemplateCatalogService(clients, reads),
+            templateOverviews: new TemplateOverviewService(
+              clients,
+              reads,
+              readRepositoryWebUrls(config),
+            ),
             resolveTarget: target => clients.resolveTarget(target),
           }),
         );

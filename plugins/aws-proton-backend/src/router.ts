@@ -6,7 +6,9 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   AWS_PROTON_ENVIRONMENT_ANNOTATION,
+  AWS_PROTON_ENVIRONMENT_TEMPLATE_ANNOTATION,
   AWS_PROTON_SERVICE_ANNOTATION,
+  AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION,
   InstanceDeploymentType,
 } from '@proton-platform/plugin-aws-proton-common';
 import express, { Request } from 'express';
@@ -21,6 +23,7 @@ import {
   TemplateCatalogService,
   TemplateKind,
 } from './services/TemplateCatalogService';
+import type { TemplateOverviewService } from './services/TemplateOverviewService';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -32,6 +35,8 @@ export interface RouterOptions {
   updates: InstanceUpdateService;
   /** Serves the scaffolder form fields; their routes are absent without it. */
   templates?: TemplateCatalogService;
+  /** Serves template entities' pages; their route is absent without it. */
+  templateOverviews?: TemplateOverviewService;
   /** Resolves the account and region the form-field routes read (defaults, or an allowed one). */
   resolveTarget?: (target: { accountId?: string; region?: string }) => {
     accountId: string;
@@ -169,6 +174,30 @@ export async function createRouter(
       );
     },
   );
+
+  const { templateOverviews } = options;
+  if (templateOverviews) {
+    router.get(
+      '/v1/entities/:kind/:namespace/:name/template',
+      async (req, res) => {
+        const arn = await arns.resolveFirst(
+          entityRef(req.params),
+          [
+            {
+              annotation: AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION,
+              resourceType: 'service-template',
+            },
+            {
+              annotation: AWS_PROTON_ENVIRONMENT_TEMPLATE_ANNOTATION,
+              resourceType: 'environment-template',
+            },
+          ],
+          await credentialsOf(req),
+        );
+        res.json(await templateOverviews.getTemplateOverview(arn));
+      },
+    );
+  }
 
   router.get(
     '/v1/entities/:kind/:namespace/:name/environment/deployments',

@@ -11,7 +11,9 @@ import {
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import {
   AWS_PROTON_ENVIRONMENT_ANNOTATION,
+  AWS_PROTON_ENVIRONMENT_TEMPLATE_ANNOTATION,
   AWS_PROTON_SERVICE_ANNOTATION,
+  AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION,
 } from '@proton-platform/plugin-aws-proton-common';
 import { awsProtonApiRef } from './api/AwsProtonApi';
 import { AwsProtonClient } from './api/AwsProtonClient';
@@ -52,6 +54,24 @@ const environmentOverviewCard = EntityCardBlueprint.make({
       import(
         './components/EnvironmentOverviewCard/EnvironmentOverviewCard'
       ).then(m => <m.EnvironmentOverviewCard />),
+  },
+});
+
+/** The template versions card, on entities that carry a service or environment template annotation. */
+const templateOverviewCard = EntityCardBlueprint.make({
+  name: 'template-overview',
+  params: {
+    filter: entity =>
+      Boolean(
+        entity.metadata.annotations?.[AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION] ??
+          entity.metadata.annotations?.[
+            AWS_PROTON_ENVIRONMENT_TEMPLATE_ANNOTATION
+          ],
+      ),
+    loader: () =>
+      import('./components/TemplateOverviewCard/TemplateOverviewCard').then(
+        m => <m.TemplateOverviewCard />,
+      ),
   },
 });
 
@@ -111,6 +131,7 @@ export default createFrontendPlugin({
     awsProtonApi,
     serviceOverviewCard,
     environmentOverviewCard,
+    templateOverviewCard,
     protonContent,
     serviceTemplatePickerField,
     environmentPickerField,

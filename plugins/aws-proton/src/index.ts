@@ -11,12 +11,14 @@ export {
   EntityAwsProtonContent,
   EntityAwsProtonEnvironmentOverviewCard,
   EntityAwsProtonServiceOverviewCard,
+  EntityAwsProtonTemplateOverviewCard,
   ProtonEnvironmentPickerFieldExtension,
   ProtonServiceTemplatePickerFieldExtension,
   ProtonTemplateInputsFieldExtension,
 } from './plugin';
 export { ServiceOverviewCard } from './components/ServiceOverviewCard/ServiceOverviewCard';
 export { EnvironmentOverviewCard } from './components/EnvironmentOverviewCard/EnvironmentOverviewCard';
+export { TemplateOverviewCard } from './components/TemplateOverviewCard/TemplateOverviewCard';
 export { ProtonContent } from './components/ProtonContent/ProtonContent';
 export { ProtonStatus } from './components/ProtonStatus/ProtonStatus';
 export * from './api/AwsProtonApi';

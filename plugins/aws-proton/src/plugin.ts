@@ -65,6 +65,24 @@ export const EntityAwsProtonEnvironmentOverviewCard = awsProtonPlugin.provide(
 );
 
 /**
+ * The template versions card, for the pages of service template and environment template entities
+ * in the legacy frontend system.
+ *
+ * @public
+ */
+export const EntityAwsProtonTemplateOverviewCard = awsProtonPlugin.provide(
+  createComponentExtension({
+    name: 'EntityAwsProtonTemplateOverviewCard',
+    component: {
+      lazy: () =>
+        import('./components/TemplateOverviewCard/TemplateOverviewCard').then(
+          m => m.TemplateOverviewCard,
+        ),
+    },
+  }),
+);
+
+/**
  * The "Proton" entity tab content, for `EntityLayout.Route` in the legacy frontend system.
  *
  * @public

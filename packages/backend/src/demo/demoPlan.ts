@@ -5,7 +5,7 @@ import { ProtonSeedPlan } from '@proton-platform/proton-server';
  * in app-config.development.yaml) and follows it with template sync.
  */
 export const DEMO_REPOSITORY = {
-  provider: 'GITHUB',
+  provider: 'GITHUB_ENTERPRISE',
   name: 'demo/templates',
   connectionArn:
     'arn:aws:codestar-connections:us-east-1:000000000000:connection/proton-demo-templates',

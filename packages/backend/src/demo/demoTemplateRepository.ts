@@ -87,6 +87,7 @@ export async function buildDemoTemplateRepository(options: {
   });
   const checkout = simpleGit({ baseDir: templatesDirectory });
   const versions = new Map<string, number>();
+  const commits: DemoTemplateRepository['commits'] = [];
   const commitState = async (message: string) => {
     await copyTemplates(work, copies);
     await demo.raw(['add', '-A']);
@@ -104,7 +105,6 @@ export async function buildDemoTemplateRepository(options: {
       subject: message,
     });
   };
-  const commits: DemoTemplateRepository['commits'] = [];
   try {
     await demo.raw(['init', '-q', '--initial-branch=main']);
     let prefix: string | undefined;
@@ -118,7 +118,7 @@ export async function buildDemoTemplateRepository(options: {
     let source: DemoTemplateRepository['source'] = 'files';
     if (root !== undefined && prefix !== undefined) {
       const history = simpleGit({ baseDir: root });
-      const commits = (
+      const replayed = (
         await history.raw([
           'log',
           '--reverse',
@@ -130,7 +130,7 @@ export async function buildDemoTemplateRepository(options: {
         .split('\n')
         .filter(Boolean)
         .map(line => line.split('\t'));
-      for (const [sha, subject] of commits) {
+      for (const [sha, subject] of replayed) {
         await emptyWorkTree(work);
         const archive = path.join(work, '.git', 'state.tar');
         await history.raw([

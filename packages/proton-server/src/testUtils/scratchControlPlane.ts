@@ -3,7 +3,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ProtonServer } from '@proton-platform/proton-server';
+import type {
+  ProtonServer,
+  ProtonServerOptions,
+} from '@proton-platform/proton-server';
 import { createProtonServer } from '../ProtonServer';
 import { writeTemplateBundle } from '../seeding/templateBundleArchive';
 import { noopTemplateBundleFiles } from './noopTemplateBundle';
@@ -42,7 +45,11 @@ export interface ScratchControlPlane {
  * @public
  */
 export async function startScratchControlPlane(
-  options: { responseDelayMs?: number } = {},
+  options: {
+    responseDelayMs?: number;
+    /** Git connections, for tests of linked repositories and template sync. */
+    git?: ProtonServerOptions['git'];
+  } = {},
 ): Promise<ScratchControlPlane> {
   const credentials = {
     accessKeyId: `AKIDSCRATCH${randomBytes(4).toString('hex').toUpperCase()}`,
@@ -55,6 +62,7 @@ export async function startScratchControlPlane(
     credentials,
     bundlesDirectory,
     responseDelayMs: options.responseDelayMs,
+    git: options.git,
     logger: {
       info: () => {},
       warn: () => {},

@@ -55,6 +55,12 @@ export const cacheKeys = {
     `v1/${accountId}/${region}/service/${name}`,
   environment: (accountId: string, region: string, name: string) =>
     `v1/${accountId}/${region}/environment/${name}`,
+  template: (
+    accountId: string,
+    region: string,
+    kind: 'service' | 'environment',
+    name: string,
+  ) => `v1/${accountId}/${region}/${kind}-template/${name}`,
   serviceInstanceDeployments: (
     accountId: string,
     region: string,

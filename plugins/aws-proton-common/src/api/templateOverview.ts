@@ -31,6 +31,7 @@ export interface TemplateVersionView {
   statusMessage?: string;
   /** True for the recommended version of its major version. */
   recommended: boolean;
+  /** The version's description (for a synced version, the subject of its commit). */
   description?: string;
   /** When the version was created (ISO 8601). */
   createdAt?: string;
@@ -44,6 +45,7 @@ export interface TemplateVersionView {
  * @public
  */
 export interface TemplateMajorSyncView {
+  /** The major version, e.g. `1`: the `v1` folder. */
   major: string;
   /** INITIATED, IN_PROGRESS, SUCCEEDED or FAILED. */
   status: string;
@@ -64,6 +66,7 @@ export interface TemplateMajorSyncView {
 export interface TemplateOverview {
   /** The template's ARN. */
   arn: string;
+  /** The template's name. */
   name: string;
   /** `service` or `environment`. */
   kind: 'service' | 'environment';

@@ -3,6 +3,7 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
   DeploymentView,
   EnvironmentOverview,
+  TemplateOverview,
   InstanceDeploymentType,
   ServiceOverview,
 } from '@proton-platform/plugin-aws-proton-common';
@@ -39,6 +40,11 @@ export interface AwsProtonApi {
   getEnvironmentOverview(
     entity: CompoundEntityRef,
   ): Promise<EnvironmentOverview>;
+  /**
+   * The entity's service template or environment template: its versions (newest first, with where
+   * template sync took each from) and its last syncs.
+   */
+  getTemplateOverview(entity: CompoundEntityRef): Promise<TemplateOverview>;
   /** The newest deployments (at most 50, newest first) of one instance of the entity's service. */
   listServiceInstanceDeployments(
     entity: CompoundEntityRef,

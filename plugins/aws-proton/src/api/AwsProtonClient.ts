@@ -4,6 +4,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   DeploymentView,
   EnvironmentOverview,
+  TemplateOverview,
   InstanceDeploymentType,
   ServiceOverview,
 } from '@proton-platform/plugin-aws-proton-common';
@@ -44,6 +45,16 @@ export class AwsProtonClient implements AwsProtonApi {
     entity: CompoundEntityRef,
   ): Promise<EnvironmentOverview> {
     return this.request(`${this.entityPath(entity)}/environment`);
+  }
+
+  /**
+   * `GET .../template`: see {@link AwsProtonApi.getTemplateOverview}.
+   *
+   * @throws ResponseError with the backend's message, for example when the entity is not in the
+   *   catalog or has no template annotation, or the Proton call failed
+   */
+  getTemplateOverview(entity: CompoundEntityRef): Promise<TemplateOverview> {
+    return this.request(`${this.entityPath(entity)}/template`);
   }
 
   /**

@@ -1,0 +1,274 @@
+import type { Config } from '@backstage/config';
+import {
+  GetEnvironmentTemplateCommand,
+  GetServiceTemplateCommand,
+  GetTemplateSyncConfigCommand,
+  GetTemplateSyncStatusCommand,
+  ListTagsForResourceCommand,
+  paginateListEnvironmentTemplateVersions,
+  paginateListServiceTemplateVersions,
+  ProtonClient,
+} from '@aws-sdk/client-proton';
+import {
+  ProtonArn,
+  TEMPLATE_SYNC_TAG_KEYS,
+  TemplateMajorSyncView,
+  TemplateOverview,
+  TemplateVersionSource,
+  TemplateVersionView,
+} from '@proton-platform/plugin-aws-proton-common';
+import {
+  callProton,
+  ProtonCallContext,
+  ProtonClientFactory,
+} from '@proton-platform/plugin-aws-proton-node';
+import { cacheKeys, ProtonReadCache } from './ProtonReadCache';
+
+type TemplateVersionSummary = {
+  templateName?: string;
+  majorVersion?: string;
+  minorVersion?: string;
+  recommendedMinorVersion?: string;
+  status?: string;
+  statusMessage?: string;
+  description?: string;
+  arn?: string;
+  createdAt?: Date;
+};
+
+/** The versions whose tags are read, newest first: a template page shows the recent history. */
+const MAX_VERSIONS_WITH_SOURCE = 50;
+
+/**
+ * The web pages of a repository provider, for links to commits: `<base>/<owner/repo>/commit/<sha>`
+ * (GitHub, GitHub Enterprise) or `.../commits/<sha>` (Bitbucket). A provider without a base gets no
+ * link (GitHub Enterprise until `awsProton.repositoryWebUrls.GITHUB_ENTERPRISE` is set).
+ */
+export type RepositoryWebUrls = Partial<
+  Record<'GITHUB' | 'GITHUB_ENTERPRISE' | 'BITBUCKET', string>
+>;
+
+/** github.com and bitbucket.org, where those providers' repositories live. */
+export const DEFAULT_REPOSITORY_WEB_URLS: RepositoryWebUrls = {
+  GITHUB: 'https://github.com',
+  BITBUCKET: 'https://bitbucket.org',
+};
+
+/** `awsProton.repositoryWebUrls` over the defaults. */
+export function readRepositoryWebUrls(config: Config): RepositoryWebUrls {
+  const section = config.getOptionalConfig('awsProton.repositoryWebUrls');
+  const urls: RepositoryWebUrls = { ...DEFAULT_REPOSITORY_WEB_URLS };
+  for (const provider of [
+    'GITHUB',
+    'GITHUB_ENTERPRISE',
+    'BITBUCKET',
+  ] as const) {
+    const value = section?.getOptionalString(provider);
+    if (value) urls[provider] = value;
+  }
+  return urls;
+}
+
+function sourceOf(
+  tags: Array<{ key?: string; value?: string }>,
+  webUrls: RepositoryWebUrls,
+): TemplateVersionSource | undefined {
+  const tag = (key: string) => tags.find(t => t.key === key)?.value;
+  const repository = tag(TEMPLATE_SYNC_TAG_KEYS.repository);
+  if (!repository) return undefined;
+  const commit = tag(TEMPLATE_SYNC_TAG_KEYS.commit);
+  const [provider, ...rest] = repository.split(':');
+  const name = rest.join(':');
+  const base = webUrls[provider as keyof RepositoryWebUrls]?.replace(
+    /\/+$/,
+    '',
+  );
+  let url: string | undefined;
+  if (base && commit) {
+    url =
+      provider === 'BITBUCKET'
+        ? `${base}/${name}/commits/${commit}`
+        : `${base}/${name}/commit/${commit}`;
+  }
+  return {
+    repository,
+    branch: tag(TEMPLATE_SYNC_TAG_KEYS.branch),
+    commit,
+    directory: tag(TEMPLATE_SYNC_TAG_KEYS.directory),
+    url,
+  };
+}
+
+/**
+ * Reads what a template's entity page shows: every version (newest first) with where template sync
+ * took it from, and the template's sync configuration with the last sync of each major version.
+ */
+export class TemplateOverviewService {
+  constructor(
+    private readonly clients: ProtonClientFactory,
+    private readonly cache: ProtonReadCache,
+    private readonly webUrls: RepositoryWebUrls = DEFAULT_REPOSITORY_WEB_URLS,
+  ) {}
+
+  /**
+   * @param arn - a service template's or environment template's ARN
+   * @throws the Proton call's error, in words (see `callProton`)
+   */
+  async getTemplateOverview(arn: ProtonArn): Promise<TemplateOverview> {
+    return this.cache.read(
+      cacheKeys.template(
+        arn.accountId,
+        arn.region,
+        arn.resourceType === 'service-template' ? 'service' : 'environment',
+        arn.name,
+      ),
+      () => this.load(arn),
+      overview => overview.inProgress,
+    );
+  }
+
+  private async load(arn: ProtonArn): Promise<TemplateOverview> {
+    const { client } = await this.clients.getClientForArn(arn);
+    const kind =
+      arn.resourceType === 'service-template' ? 'service' : 'environment';
+    const templateType = kind === 'service' ? 'SERVICE' : 'ENVIRONMENT';
+    const resource = `${kind} template "${arn.name}"`;
+    const context = (operation: string): ProtonCallContext => ({
+      operation,
+      resource,
+      accountId: arn.accountId,
+      region: arn.region,
+    });
+    const [template, summaries, config] = await Promise.all([
+      callProton(
+        context(`Get${kind === 'service' ? 'Service' : 'Environment'}Template`),
+        async () =>
+          kind === 'service'
+            ? (
+                await client.send(
+                  new GetServiceTemplateCommand({ name: arn.name }),
+                )
+              ).serviceTemplate
+            : (
+                await client.send(
+                  new GetEnvironmentTemplateCommand({ name: arn.name }),
+                )
+              ).environmentTemplate,
+      ),
+      callProton(context('ListTemplateVersions'), () =>
+        this.listVersions(client, kind, arn.name),
+      ),
+      callProton(context('GetTemplateSyncConfig'), async () => {
+        try {
+          return (
+            await client.send(
+              new GetTemplateSyncConfigCommand({
+                templateName: arn.name,
+                templateType,
+              }),
+            )
+          ).templateSyncConfig;
+        } catch (error) {
+          if ((error as Error).name === 'ResourceNotFoundException') {
+            return undefined;
+          }
+          throw error;
+        }
+      }),
+    ]);
+    const newest = [...summaries].sort(
+      (a, b) =>
+        Number(b.majorVersion) - Number(a.majorVersion) ||
+        Number(b.minorVersion) - Number(a.minorVersion),
+    );
+    const versions: TemplateVersionView[] = await Promise.all(
+      newest.map(async (summary, index) => {
+        let source: TemplateVersionSource | undefined;
+        if (index < MAX_VERSIONS_WITH_SOURCE && summary.arn) {
+          const { tags } = await callProton(
+            context('ListTagsForResource'),
+            () =>
+              client.send(
+                new ListTagsForResourceCommand({ resourceArn: summary.arn! }),
+              ),
+          );
+          source = sourceOf(tags ?? [], this.webUrls);
+        }
+        return {
+          version: `${summary.majorVersion}.${summary.minorVersion}`,
+          status: summary.status ?? 'UNKNOWN',
+          statusMessage: summary.statusMessage,
+          recommended:
+            summary.recommendedMinorVersion !== undefined &&
+            summary.recommendedMinorVersion === summary.minorVersion,
+          description: summary.description,
+          createdAt: summary.createdAt?.toISOString(),
+          source,
+        };
+      }),
+    );
+    let sync: TemplateOverview['sync'];
+    if (config) {
+      const majors = [...new Set(newest.map(v => v.majorVersion ?? '1'))].sort(
+        (a, b) => Number(a) - Number(b),
+      );
+      const syncs: TemplateMajorSyncView[] = [];
+      for (const major of majors.length > 0 ? majors : ['1']) {
+        const status = await callProton(context('GetTemplateSyncStatus'), () =>
+          client.send(
+            new GetTemplateSyncStatusCommand({
+              templateName: arn.name,
+              templateType,
+              templateVersion: major,
+            }),
+          ),
+        );
+        const latest = status.latestSync;
+        if (!latest) continue;
+        syncs.push({
+          major,
+          status: latest.status ?? 'UNKNOWN',
+          message: latest.events?.at(-1)?.event,
+          startedAt: latest.startedAt?.toISOString(),
+          commit: latest.targetRevision?.sha,
+        });
+      }
+      sync = {
+        repository: `${config.repositoryProvider}:${config.repositoryName}`,
+        branch: config.branch!,
+        subdirectory: config.subdirectory,
+        majors: syncs,
+      };
+    }
+    return {
+      arn: template?.arn ?? '',
+      name: arn.name,
+      kind,
+      recommendedVersion: template?.recommendedVersion,
+      versions,
+      sync,
+      inProgress:
+        versions.some(v => v.status === 'REGISTRATION_IN_PROGRESS') ||
+        (sync?.majors.some(
+          m => m.status === 'IN_PROGRESS' || m.status === 'INITIATED',
+        ) ??
+          false),
+    };
+  }
+
+  private async listVersions(
+    client: ProtonClient,
+    kind: 'service' | 'environment',
+    templateName: string,
+  ): Promise<TemplateVersionSummary[]> {
+    const versions: TemplateVersionSummary[] = [];
+    const pages =
+      kind === 'service'
+        ? paginateListServiceTemplateVersions({ client }, { templateName })
+        : paginateListEnvironmentTemplateVersions({ client }, { templateName });
+    for await (const page of pages) {
+      versions.push(...(page.templateVersions ?? []));
+    }
+    return versions;
+  }
+}
