@@ -78,6 +78,34 @@ export interface Config {
       }>;
       /** How often every synced branch is fetched, in seconds; 0 turns polling off. Defaults to 60. */
       pollIntervalSeconds?: number;
+      /**
+       * Repositories linked at start, with the templates that follow them: what CreateRepository,
+       * CreateEnvironmentTemplate/CreateServiceTemplate (for a template that does not exist yet) and
+       * CreateTemplateSyncConfig would do. Applying it again changes nothing; a changed branch or
+       * folder updates the template's sync configuration. Removing an entry unlinks nothing.
+       */
+      repositories?: Array<{
+        /** `owner/repo`. */
+        name: string;
+        /** One of `connections[].arn`. */
+        connectionArn: string;
+        /** Defaults to the connection's. */
+        provider?: string;
+        templates?: Array<{
+          name: string;
+          /** ENVIRONMENT or SERVICE. */
+          type: string;
+          branch: string;
+          /** The folder holding `<template>/v<major>/`; the repository's root when absent. */
+          subdirectory?: string;
+          displayName?: string;
+          description?: string;
+          /** CUSTOMER_MANAGED for a service template created here whose versions have no pipeline. */
+          pipelineProvisioning?: string;
+          /** CUSTOMER_MANAGED for an environment template created here for existing infrastructure. */
+          provisioning?: string;
+        }>;
+      }>;
     };
     /**
      * A local cache of unpacked template versions, rebuilt from `templateBundles` when missing.

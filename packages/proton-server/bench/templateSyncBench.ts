@@ -9,7 +9,6 @@
  *
  * It prints figures and asserts nothing.
  */
-import { createHmac } from 'node:crypto';
 import os from 'node:os';
 import {
   CreateEnvironmentTemplateCommand,
@@ -22,6 +21,7 @@ import {
   GitWorkingCopy,
   startGitHttpServer,
 } from '../src/__testUtils__/gitHttpServer';
+import { postPushWebhook } from '../src/__testUtils__/pushWebhook';
 import { environmentBundleFiles } from '../src/__testUtils__/templateBundles';
 import { startTestServer, TestServer } from '../src/__testUtils__/testServer';
 
@@ -89,24 +89,13 @@ async function follow(
 }
 
 async function webhook(test: TestServer, repository: string, sha: string) {
-  const body = JSON.stringify({
-    ref: 'refs/heads/main',
-    after: sha,
-    repository: { full_name: repository },
+  const { status } = await postPushWebhook(test.endpoint, {
+    repositoryName: repository,
+    sha,
+    secret: SECRET,
   });
-  const response = await fetch(`${test.endpoint}/webhooks/git`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': 'push',
-      'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET)
-        .update(body)
-        .digest('hex')}`,
-    },
-    body,
-  });
-  if (response.status !== 202) {
-    throw new Error(`the webhook was answered ${response.status}`);
+  if (status !== 202) {
+    throw new Error(`the webhook was answered ${status}`);
   }
 }
 

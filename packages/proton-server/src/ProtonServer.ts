@@ -36,6 +36,8 @@ import { openProtonDatabase, ProtonDatabaseOptions } from './store/database';
 import { DEFAULT_POLL_INTERVAL_SECONDS } from './sync/gitConnections';
 import { GitMirrors, GitOperationCounts } from './sync/gitMirrors';
 import { RepositorySync } from './sync/repositorySync';
+import { applyDeclaredRepositories } from './sync/declaredRepositories';
+import { WireJsonText } from './protocol/wireFormat';
 
 export type { ProtonServerOptions } from './protonServerOptions';
 
@@ -167,6 +169,16 @@ export class ProtonServer {
       return this.recovery;
     };
     await recover();
+    await applyDeclaredRepositories(
+      this.options.git?.repositories ?? [],
+      async (operation, input) => {
+        const output = await this.invoker!.invoke(operation, input);
+        return output instanceof WireJsonText
+          ? JSON.parse(output.text)
+          : output;
+      },
+      logger,
+    );
     this.repositorySync!.start();
     this.recoveryTimer = setInterval(
       recover,
@@ -371,7 +383,8 @@ export class ProtonServer {
   }
 
   /**
-   * Requests a sync of every branch a template sync configuration follows, as the poll timer does
+   * Requests a sync of every branch a template sync or service sync configuration follows, as the
+   * poll timer does
    * (`git.pollIntervalSeconds`); `settled()` resolves once they have run.
    */
   async pollRepositories(): Promise<void> {

@@ -39,6 +39,7 @@ export type {
 } from './deployments/deploymentPlan';
 export type { LeaseOptions } from './deployments/deploymentLeases';
 export type {
+  DeclaredRepository,
   GitConnection,
   GitSyncOptions,
   RepositoryProvider,

@@ -18,6 +18,7 @@ import {
 } from './bundles/templateBundleStore';
 import type { ProtonServerCredentials } from './protocol/sigv4Verification';
 import type {
+  DeclaredRepository,
   GitConnection,
   GitSyncOptions,
   RepositoryProvider,
@@ -88,8 +89,62 @@ function gitFromConfig(section: Config): GitSyncOptions | undefined {
         webhookSecret: secret('webhookSecret'),
       };
     });
+  const repositories = (git.getOptionalConfigArray('repositories') ?? []).map(
+    (entry, index): DeclaredRepository => {
+      const name = `protonServer.git.repositories[${index}]`;
+      const connectionArn = entry.getString('connectionArn');
+      const connection = connections.find(c => c.arn === connectionArn);
+      if (!connection) {
+        throw new Error(
+          `${name}.connectionArn ${connectionArn} is not one of protonServer.git.connections`,
+        );
+      }
+      const provider =
+        entry.getOptionalString('provider') ?? connection.provider;
+      if (provider !== connection.provider) {
+        throw new Error(
+          `${name}.provider is ${provider}, but its connection reaches ${connection.provider} repositories`,
+        );
+      }
+      return {
+        provider: connection.provider,
+        name: entry.getString('name'),
+        connectionArn,
+        templates: (entry.getOptionalConfigArray('templates') ?? []).map(
+          (template, templateIndex) => {
+            const type = template.getString('type');
+            if (type !== 'ENVIRONMENT' && type !== 'SERVICE') {
+              throw new Error(
+                `${name}.templates[${templateIndex}].type must be ENVIRONMENT or SERVICE, not ${type}`,
+              );
+            }
+            const customerManaged = (key: string) => {
+              const value = template.getOptionalString(key);
+              if (value !== undefined && value !== 'CUSTOMER_MANAGED') {
+                throw new Error(
+                  `${name}.templates[${templateIndex}].${key} can only be CUSTOMER_MANAGED`,
+                );
+              }
+              return value as 'CUSTOMER_MANAGED' | undefined;
+            };
+            return {
+              name: template.getString('name'),
+              type,
+              branch: template.getString('branch'),
+              subdirectory: template.getOptionalString('subdirectory'),
+              displayName: template.getOptionalString('displayName'),
+              description: template.getOptionalString('description'),
+              pipelineProvisioning: customerManaged('pipelineProvisioning'),
+              provisioning: customerManaged('provisioning'),
+            };
+          },
+        ),
+      };
+    },
+  );
   return {
     connections,
+    repositories,
     pollIntervalSeconds: git.getOptionalNumber('pollIntervalSeconds'),
   };
 }

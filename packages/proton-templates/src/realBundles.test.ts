@@ -18,7 +18,9 @@ function findBundles(): string[] {
         .readdirSync(path.join(TEMPLATES, template.name), {
           withFileTypes: true,
         })
-        .filter(entry => entry.isDirectory() && /^v[1-9][0-9]*$/.test(entry.name))
+        .filter(
+          entry => entry.isDirectory() && /^v[1-9][0-9]*$/.test(entry.name),
+        )
         .map(entry => path.join(TEMPLATES, template.name, entry.name)),
     );
 }
@@ -27,7 +29,9 @@ const bundles = findBundles();
 
 describe('the template bundles of templates/proton', () => {
   it('are the major version folders of fargate-env, existing-fargate-env and fargate-service', () => {
-    expect(bundles.map(bundle => path.relative(TEMPLATES, bundle)).sort()).toEqual([
+    expect(
+      bundles.map(bundle => path.relative(TEMPLATES, bundle)).sort(),
+    ).toEqual([
       'existing-fargate-env/v1',
       'fargate-env/v1',
       'fargate-service/v1',

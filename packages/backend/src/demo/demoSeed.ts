@@ -167,7 +167,8 @@ async function syncDemoTemplates(
   const commits = fresh ? repository.commits : repository.commits.slice(-1);
   for (const commit of commits) {
     await repository.push(commit.sha);
-    // as a push webhook would: the branch is synced now (one run syncs every template following it)
+    // the branch is synced again now (UpdateTemplateSyncConfig asks for it, as a signed push webhook
+    // would; one run syncs every template following the branch)
     await client.send(
       new UpdateTemplateSyncConfigCommand(configOf(templates[0])),
     );
@@ -356,7 +357,8 @@ function startSeeding(
         client,
         templatesDirectory,
         gitDirectory,
-        port: config.getOptionalNumber('backend.listen.port') ?? 7007,
+        // backend.listen may be an object or a string: the base URL names the port either way
+        port: Number(new URL(config.getString('backend.baseUrl')).port || 80),
         logger,
         events,
       }),

@@ -146,6 +146,18 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
           'ValidationException',
         ),
       ).toMatch(/name/);
+      // a name that would leave the connection's base URL
+      expect(
+        expectError(
+          await call('CreateRepository', {
+            ...input,
+            name: 'platform/../../etc',
+          }),
+          'ValidationException',
+        ),
+      ).toBe(
+        'The repository name "platform/../../etc" is not owner/repo made of letters, digits, ".", "_" and "-"',
+      );
     });
 
     it('creates a template sync configuration that syncs the branch at once', async () => {
@@ -188,6 +200,15 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
           'ValidationException',
         ),
       ).toMatch(/without "\." or "\.\." segments/);
+      expect(
+        expectError(
+          await call('CreateTemplateSyncConfig', {
+            ...config,
+            branch: 'main..*',
+          }),
+          'ValidationException',
+        ),
+      ).toBe('The branch name "main..*" is not a valid Git branch name');
       expect(expectOk(await call('CreateTemplateSyncConfig', config))).toEqual({
         templateSyncConfig: config,
       });

@@ -12,6 +12,7 @@ import {
 } from '../store/repositoryStore';
 import { latestRepositoryAttempt } from '../store/syncAttemptStore';
 import { deleteAllTags, putTags } from '../store/tagStore';
+import { repositoryNameProblem } from '../protocol/gitNames';
 import type {
   OperationContext,
   OperationDefinition,
@@ -73,6 +74,8 @@ async function createRepository(
   input: OperationInput,
   context: OperationContext,
 ) {
+  const badName = repositoryNameProblem(input.name);
+  if (badName) throw validationError(badName);
   const provider = context.repositorySync.connectionProvider(
     input.connectionArn,
   );
@@ -156,26 +159,43 @@ async function deleteRepository(
       repository_name: record.name,
     })
     .orderBy(['kind', 'template_name']);
-  if (users.length > 0) {
+  const services = await context
+    .db('service_sync_configs')
+    .where({
+      repository_provider: record.provider,
+      repository_name: record.name,
+    })
+    .orderBy('service_name');
+  const using = [
+    ...users.map(
+      row =>
+        `the template sync configuration of ${row.kind} template ${row.template_name}`,
+    ),
+    ...services.map(
+      row => `the service sync configuration of service ${row.service_name}`,
+    ),
+  ];
+  if (using.length > 0) {
     throw conflictError(
-      `The repository ${
-        record.name
-      } is used by the template sync configuration of ${users
-        .map(row => `${row.kind} template ${row.template_name}`)
-        .join(', ')}; delete those first`,
+      `The repository ${record.name} is used by ${using.join(
+        ', ',
+      )}; delete those first`,
     );
   }
   await context
     .db('repositories')
     .where({ provider: record.provider, name: record.name })
     .delete();
-  await context
-    .db('repository_branches')
-    .where({
-      repository_provider: record.provider,
-      repository_name: record.name,
-    })
-    .delete();
+  // its sync state goes with it: linked again, it starts afresh
+  for (const table of ['repository_branches', 'repository_sync_attempts']) {
+    await context
+      .db(table)
+      .where({
+        repository_provider: record.provider,
+        repository_name: record.name,
+      })
+      .delete();
+  }
   await deleteAllTags(
     context.db,
     repositoryArn(context.settings, record.provider, record.name),

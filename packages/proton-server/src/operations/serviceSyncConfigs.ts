@@ -21,6 +21,8 @@ import type {
 } from './operationContext';
 import { describeEvents, requireLinkedRepository } from './repositories';
 import { requireService } from './services';
+import { requestBranchSync } from '../store/repositoryStore';
+import { branchNameProblem } from '../protocol/gitNames';
 import type { ResourceSyncAttemptRecord } from '../store/repositoryStore';
 import { findDeployment } from '../store/deploymentStore';
 import { OPEN_DEPLOYMENT_STATUSES } from '../deployments/deploymentCoordinator';
@@ -104,6 +106,8 @@ async function createConfig(input: OperationInput, context: OperationContext) {
     input.repositoryName,
   );
   checkFilePath(input.filePath);
+  const badBranch = branchNameProblem(input.branch);
+  if (badBranch) throw validationError(badBranch);
   if (await findServiceSyncConfig(context.db, input.serviceName)) {
     throw conflictError(
       `The service ${input.serviceName} already has a service sync configuration; change it with UpdateServiceSyncConfig`,
@@ -124,8 +128,10 @@ async function createConfig(input: OperationInput, context: OperationContext) {
     file_path: config.filePath,
     created_at: context.now.getTime(),
   });
+  // the configuration changed: its branch's commit is synced again (recorded with the change)
+  await requestBranchSync(context.db, branchOf(config), true);
   context.afterCommit(() =>
-    context.repositorySync.request(branchOf(config), true),
+    context.repositorySync.request(branchOf(config), false),
   );
   return { serviceSyncConfig: describeConfig(config) };
 }
@@ -146,6 +152,8 @@ async function updateConfig(input: OperationInput, context: OperationContext) {
     input.repositoryName,
   );
   checkFilePath(input.filePath);
+  const badBranch = branchNameProblem(input.branch);
+  if (badBranch) throw validationError(badBranch);
   const config: ServiceSyncConfigRecord = {
     serviceName: input.serviceName,
     repositoryProvider: input.repositoryProvider,
@@ -162,8 +170,10 @@ async function updateConfig(input: OperationInput, context: OperationContext) {
       branch: config.branch,
       file_path: config.filePath,
     });
+  // the configuration changed: its branch's commit is synced again (recorded with the change)
+  await requestBranchSync(context.db, branchOf(config), true);
   context.afterCommit(() =>
-    context.repositorySync.request(branchOf(config), true),
+    context.repositorySync.request(branchOf(config), false),
   );
   return { serviceSyncConfig: describeConfig(config) };
 }
@@ -316,8 +326,10 @@ async function resolveBlocker(
     resolved_reason: resolved.resolvedReason,
     resolved_at: context.now.getTime(),
   });
+  // what the blocker held back is deployed now: the branch's commit is synced again
   const config = await findServiceSyncConfig(context.db, blocker.serviceName);
   if (config) {
+    await requestBranchSync(context.db, branchOf(config), true);
     context.afterCommit(() =>
       context.repositorySync.request(branchOf(config), false),
     );

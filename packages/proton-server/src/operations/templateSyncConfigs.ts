@@ -22,6 +22,8 @@ import type {
 } from './operationContext';
 import { describeEvents, requireLinkedRepository } from './repositories';
 import { TEMPLATE_KIND_NAMES } from './templates';
+import { requestBranchSync } from '../store/repositoryStore';
+import { branchNameProblem } from '../protocol/gitNames';
 
 /**
  * Template sync configurations (AWS Proton API reference: CreateTemplateSyncConfig,
@@ -97,6 +99,8 @@ async function createConfig(input: OperationInput, context: OperationContext) {
     input.repositoryName,
   );
   checkSubdirectory(input.subdirectory);
+  const badBranch = branchNameProblem(input.branch);
+  if (badBranch) throw validationError(badBranch);
   if (await findTemplateSyncConfig(context.db, kind, input.templateName)) {
     throw conflictError(
       `The ${TEMPLATE_KIND_NAMES[kind].label} ${input.templateName} already has a template sync configuration; ` +
@@ -121,8 +125,10 @@ async function createConfig(input: OperationInput, context: OperationContext) {
     created_at: context.now.getTime(),
     last_modified_at: context.now.getTime(),
   });
+  // the configuration changed: its branch's commit is synced again (recorded with the change)
+  await requestBranchSync(context.db, branchOf(config), true);
   context.afterCommit(() =>
-    context.repositorySync.request(branchOf(config), true),
+    context.repositorySync.request(branchOf(config), false),
   );
   return { templateSyncConfig: describeConfig(config) };
 }
@@ -141,6 +147,8 @@ async function updateConfig(input: OperationInput, context: OperationContext) {
     input.repositoryName,
   );
   checkSubdirectory(input.subdirectory);
+  const badBranch = branchNameProblem(input.branch);
+  if (badBranch) throw validationError(badBranch);
   const config: TemplateSyncConfigRecord = {
     ...current,
     repositoryProvider: input.repositoryProvider,
@@ -158,8 +166,10 @@ async function updateConfig(input: OperationInput, context: OperationContext) {
       subdirectory: config.subdirectory ?? null,
       last_modified_at: context.now.getTime(),
     });
+  // the configuration changed: its branch's commit is synced again (recorded with the change)
+  await requestBranchSync(context.db, branchOf(config), true);
   context.afterCommit(() =>
-    context.repositorySync.request(branchOf(config), true),
+    context.repositorySync.request(branchOf(config), false),
   );
   return { templateSyncConfig: describeConfig(config) };
 }

@@ -60,6 +60,8 @@ export interface SyncedBranch {
 export interface RepositorySyncAttemptRecord extends SyncedBranch {
   id: string;
   generation: number;
+  /** The attempt the branch had been synced by before this one (absent for the first). */
+  afterAttempt?: string;
   sha?: string;
   status: SyncStatus;
   startedAt: Date;
@@ -193,6 +195,8 @@ export interface BranchState {
   generation: number;
   syncedSha?: string;
   syncedGeneration?: number;
+  /** The attempt that synced `syncedSha`. */
+  syncedAttemptId?: string;
 }
 
 export async function readBranchState(
@@ -209,6 +213,7 @@ export async function readBranchState(
       row.synced_generation === null
         ? undefined
         : Number(row.synced_generation),
+    syncedAttemptId: optional(row.synced_attempt_id ?? null),
   };
 }
 
@@ -277,16 +282,19 @@ export async function releaseBranch(
   return !held;
 }
 
-/** Records that `sha` was synced under configuration `generation`. */
+/** Records that `sha` was synced under configuration `generation` by attempt `attemptId`. */
 export async function markBranchSynced(
   db: Db,
   branch: SyncedBranch,
   sha: string,
   generation: number,
+  attemptId: string,
 ): Promise<void> {
-  await db('repository_branches')
-    .where(branchKey(branch))
-    .update({ synced_sha: sha, synced_generation: generation });
+  await db('repository_branches').where(branchKey(branch)).update({
+    synced_sha: sha,
+    synced_generation: generation,
+    synced_attempt_id: attemptId,
+  });
 }
 
 /** Every synced branch some template sync configuration follows. */

@@ -42,6 +42,7 @@ export const repositorySyncMigration = {
       table.integer('generation').notNullable().defaultTo(0);
       table.string('synced_sha', 64);
       table.integer('synced_generation');
+      table.string('synced_attempt_id', 64);
       table.string('claimed_by', 200);
       table.bigInteger('lease_expires_at');
       table.primary([
@@ -58,17 +59,22 @@ export const repositorySyncMigration = {
       table.string('branch', 200).notNullable();
       table.string('sync_type', 16).notNullable();
       table.integer('generation').notNullable();
+      // the attempt the branch had been synced by before this one ('' for none): a branch moved back
+      // to an earlier commit (a revert, a force push) is a new sync of it
+      table.string('after_attempt', 64).notNullable().defaultTo('');
       table.string('sha', 64);
       table.string('status', 16).notNullable();
       table.bigInteger('started_at').notNullable();
       table.text('events').notNullable();
-      // one sync of a commit per configuration generation, whoever asked for it and however often
+      // one sync of a commit after a given sync per configuration generation, whoever asked for it
+      // and however often (two servers never both run it)
       table.unique(
         [
           'repository_provider',
           'repository_name',
           'branch',
           'sync_type',
+          'after_attempt',
           'sha',
           'generation',
         ],

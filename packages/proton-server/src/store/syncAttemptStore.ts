@@ -42,6 +42,7 @@ function toRepositoryAttempt(
     branch: row.branch,
     syncType: row.sync_type,
     generation: Number(row.generation),
+    afterAttempt: row.after_attempt || undefined,
     sha: optional(row.sha),
     status: row.status,
     startedAt: new Date(Number(row.started_at)),
@@ -58,6 +59,7 @@ export async function insertRepositoryAttempt(
     id: attempt.id,
     ...branchKey(attempt),
     generation: attempt.generation,
+    after_attempt: attempt.afterAttempt ?? '',
     sha: attempt.sha ?? null,
     status: attempt.status,
     started_at: attempt.startedAt.getTime(),
@@ -65,15 +67,43 @@ export async function insertRepositoryAttempt(
   });
 }
 
+/**
+ * The attempt to sync `sha` of `branch` after attempt `afterAttempt` ('' for the first) under
+ * `generation`, if there is one.
+ */
+export async function findRepositoryAttempt(
+  db: Db,
+  branch: SyncedBranch,
+  afterAttempt: string,
+  sha: string,
+  generation: number,
+): Promise<RepositorySyncAttemptRecord | undefined> {
+  const row = await db('repository_sync_attempts')
+    .where({
+      ...branchKey(branch),
+      after_attempt: afterAttempt,
+      sha,
+      generation,
+    })
+    .first();
+  return row ? toRepositoryAttempt(row) : undefined;
+}
+
+/** Records an attempt's progress; with `startedAt`, the attempt is run again from the start. */
 export async function updateRepositoryAttempt(
   db: Db,
   id: string,
   status: SyncStatus,
   events: SyncEvent[],
+  startedAt?: Date,
 ): Promise<void> {
   await db('repository_sync_attempts')
     .where({ id })
-    .update({ status, events: eventsColumn(events) });
+    .update({
+      status,
+      events: eventsColumn(events),
+      ...(startedAt ? { started_at: startedAt.getTime() } : {}),
+    });
 }
 
 export async function latestRepositoryAttempt(
@@ -174,20 +204,13 @@ export async function updateResourceAttempt(
     });
 }
 
-/** The newest attempt to sync a template's major version, or the newest that succeeded. */
-export async function latestTemplateAttempt(
+/** The newest attempt matching `where` (with `status`, the newest in that status). */
+async function latestResourceAttempt(
   db: Db,
-  kind: TemplateKind,
-  templateName: string,
-  major: number,
+  where: Record<string, string | number>,
   status?: SyncStatus,
 ): Promise<ResourceSyncAttemptRecord | undefined> {
-  const query = db('resource_sync_attempts').where({
-    sync_type: 'TEMPLATE_SYNC',
-    template_kind: kind,
-    target: templateName,
-    major,
-  });
+  const query = db('resource_sync_attempts').where(where);
   if (status) query.where({ status });
   const row = await query
     .orderBy([
@@ -196,6 +219,26 @@ export async function latestTemplateAttempt(
     ])
     .first();
   return row ? toResourceAttempt(row) : undefined;
+}
+
+/** The newest attempt to sync a template's major version, or the newest that succeeded. */
+export async function latestTemplateAttempt(
+  db: Db,
+  kind: TemplateKind,
+  templateName: string,
+  major: number,
+  status?: SyncStatus,
+): Promise<ResourceSyncAttemptRecord | undefined> {
+  return latestResourceAttempt(
+    db,
+    {
+      sync_type: 'TEMPLATE_SYNC',
+      template_kind: kind,
+      target: templateName,
+      major,
+    },
+    status,
+  );
 }
 
 /** Removes what a deleted template's sync left: its configuration and attempts. */
@@ -223,19 +266,15 @@ export async function latestInstanceAttempt(
   instanceName: string,
   status?: SyncStatus,
 ): Promise<ResourceSyncAttemptRecord | undefined> {
-  const query = db('resource_sync_attempts').where({
-    sync_type: 'SERVICE_SYNC',
-    service_name: serviceName,
-    target: instanceName,
-  });
-  if (status) query.where({ status });
-  const row = await query
-    .orderBy([
-      { column: 'started_at', order: 'desc' },
-      { column: 'id', order: 'desc' },
-    ])
-    .first();
-  return row ? toResourceAttempt(row) : undefined;
+  return latestResourceAttempt(
+    db,
+    {
+      sync_type: 'SERVICE_SYNC',
+      service_name: serviceName,
+      target: instanceName,
+    },
+    status,
+  );
 }
 
 /** Removes what a deleted service's sync left: its configuration, blockers and attempts. */

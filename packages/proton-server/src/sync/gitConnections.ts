@@ -46,6 +46,39 @@ export interface GitConnection {
 }
 
 /**
+ * A repository the control plane links at start, and the templates that follow it: what
+ * `CreateRepository`, `CreateXTemplate` and `CreateTemplateSyncConfig` would do, declared in
+ * configuration. Applying it again changes nothing; a changed branch or folder updates the sync
+ * configuration.
+ *
+ * @public
+ */
+export interface DeclaredRepository {
+  /** The provider, the connection's. */
+  provider: RepositoryProvider;
+  /** `owner/repo`. */
+  name: string;
+  /** One of the connections' ARNs. */
+  connectionArn: string;
+  /** Templates that follow a branch of the repository (template sync). */
+  templates?: Array<{
+    name: string;
+    type: 'ENVIRONMENT' | 'SERVICE';
+    branch: string;
+    /** The folder holding `<template>/v<major>/`; the repository's root when absent. */
+    subdirectory?: string;
+    /** Used when the template does not exist yet and is created. */
+    displayName?: string;
+    /** Used when the template does not exist yet and is created. */
+    description?: string;
+    /** For a service template created here: `CUSTOMER_MANAGED` when its versions have no pipeline. */
+    pipelineProvisioning?: 'CUSTOMER_MANAGED';
+    /** For an environment template created here: `CUSTOMER_MANAGED` for existing infrastructure. */
+    provisioning?: 'CUSTOMER_MANAGED';
+  }>;
+}
+
+/**
  * The Git settings of the control plane: connections, and how often linked repositories are polled
  * for new commits when no webhook announces them.
  *
@@ -54,6 +87,8 @@ export interface GitConnection {
 export interface GitSyncOptions {
   /** The connections `CreateRepository` may name, by ARN; at most one per ARN. */
   connections: GitConnection[];
+  /** Repositories linked at start, with the templates that follow them. */
+  repositories?: DeclaredRepository[];
   /** How often every synced branch is checked for a new commit, in seconds; 0 turns polling off. Default 60. */
   pollIntervalSeconds?: number;
 }

@@ -42,7 +42,8 @@ const GIT_TIMEOUT_MS = 5 * 60 * 1000;
 /**
  * Local bare mirrors of linked repositories, kept under one directory and updated with shallow
  * fetches (`--depth 1`: a sync compares folder contents by tree id, never history), through the
- * `git` command line (simple-git). Operations on one mirror run one at a time.
+ * `git` command line (simple-git). Fetches into one mirror run one at a time; reads of fetched
+ * commits run beside them (a fetch only adds objects and moves the sync ref).
  */
 export class GitMirrors {
   readonly counts: GitOperationCounts = {
@@ -99,7 +100,12 @@ export class GitMirrors {
       .join('; ')
       .slice(0, 500);
     if (repository) {
-      message = message.split(this.mirrorDirectory(repository)).join('');
+      message = message
+        .split(this.mirrorDirectory(repository))
+        .join('')
+        // the remote's URL (a local folder's path, a server's address) shows as the repository's name
+        .split(remoteUrl(repository.connection, repository.name))
+        .join(repository.name);
     }
     message = message.split(this.directory).join('');
     throw new GitOperationError(message);

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import {
   CreateRepositoryCommand,
   CreateTemplateSyncConfigCommand,
   GetEnvironmentTemplateVersionCommand,
+  GetRepositorySyncStatusCommand,
   ListEnvironmentTemplateVersionsCommand,
 } from '@aws-sdk/client-proton';
 import knexFactory from 'knex';
@@ -21,6 +22,7 @@ import {
 import { startTemplateTestServer } from '../__testUtils__/templateFixtures';
 import { environmentBundleFiles } from '../__testUtils__/templateBundles';
 import { startTestServer, TestServer } from '../__testUtils__/testServer';
+import { postPushWebhook } from '../__testUtils__/pushWebhook';
 import { SQLITE_FILE_NAME } from '../store/database';
 
 /**
@@ -61,24 +63,12 @@ function environmentFolder(marker: string): Record<string, string> {
 }
 
 async function webhook(test: TestServer, sha: string): Promise<number> {
-  const body = JSON.stringify({
-    ref: 'refs/heads/main',
-    after: sha,
-    repository: { full_name: 'platform/replicas' },
+  const { status } = await postPushWebhook(test.endpoint, {
+    repositoryName: 'platform/replicas',
+    sha,
+    secret: SECRET,
   });
-  const response = await fetch(`${test.endpoint}/webhooks/git`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': 'push',
-      'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET)
-        .update(body)
-        .digest('hex')}`,
-    },
-    body,
-  });
-  await response.arrayBuffer();
-  return response.status;
+  return status;
 }
 
 async function versionLabels(test: TestServer): Promise<string[]> {
@@ -182,6 +172,87 @@ describe('repository sync with several servers', () => {
       await a.stop();
       await b.stop();
       await dropSchema(schema);
+    }
+  });
+
+  it('syncs a branch moved back to an earlier commit, and runs again an attempt a stopped server left', async () => {
+    const data = path.join(scratch, 'data');
+    const database = { client: 'sqlite' as const, directory: data };
+    const repository = await git.createRepository('platform/replicas');
+    await repository.write(environmentFolder('first'));
+    const first = await repository.commitAndPush('First');
+    const test = await startTemplateTestServer({
+      database,
+      git: gitOptions(git),
+    });
+    try {
+      await linkAndFollow(test);
+      await test.server.settled();
+      await repository.write(environmentFolder('second'));
+      const second = await repository.commitAndPush('Second');
+      await test.server.pollRepositories();
+      await test.server.settled();
+      expect(await versionLabels(test)).toEqual(['1.0 DRAFT', '1.1 DRAFT']);
+      // a force push back to the first commit: its content differs from the last sync's
+      execFileSync(
+        'git',
+        ['push', '-q', '--force', 'origin', `${first}:refs/heads/main`],
+        {
+          cwd: repository.directory,
+        },
+      );
+      await test.server.pollRepositories();
+      await test.server.settled();
+      expect(await versionLabels(test)).toEqual([
+        '1.0 DRAFT',
+        '1.1 DRAFT',
+        '1.2 DRAFT',
+      ]);
+      // as if a server had stopped in the middle of syncing the second commit again
+      execFileSync(
+        'git',
+        ['push', '-q', '--force', 'origin', `${second}:refs/heads/main`],
+        {
+          cwd: repository.directory,
+        },
+      );
+      const knex = knexFactory({
+        client: 'better-sqlite3',
+        connection: { filename: path.join(data, SQLITE_FILE_NAME) },
+        useNullAsDefault: true,
+      });
+      try {
+        const branch = await knex('repository_branches').first();
+        await knex('repository_sync_attempts').insert({
+          id: 'left-by-a-stopped-server',
+          repository_provider: 'GITHUB',
+          repository_name: 'platform/replicas',
+          branch: 'main',
+          sync_type: 'TEMPLATE_SYNC',
+          generation: branch.generation,
+          after_attempt: branch.synced_attempt_id,
+          sha: second,
+          status: 'IN_PROGRESS',
+          started_at: Date.now(),
+          events: '[]',
+        });
+      } finally {
+        await knex.destroy();
+      }
+      await test.server.pollRepositories();
+      await test.server.settled();
+      expect(await versionLabels(test)).toHaveLength(4);
+      const { latestSync } = await test.client.send(
+        new GetRepositorySyncStatusCommand({
+          repositoryName: 'platform/replicas',
+          repositoryProvider: 'GITHUB',
+          branch: 'main',
+          syncType: 'TEMPLATE_SYNC',
+        }),
+      );
+      expect(latestSync?.status).toBe('SUCCEEDED');
+    } finally {
+      await test.stop();
     }
   });
 

@@ -17,6 +17,7 @@ import {
   templateSyncConfigsOf,
 } from '../store/repositoryStore';
 import {
+  findRepositoryAttempt,
   insertRepositoryAttempt,
   latestRepositoryAttempt,
   pruneRepositoryAttempts,
@@ -105,7 +106,7 @@ export class RepositorySync {
     }
   }
 
-  /** Requests a sync of every branch a template sync configuration follows. */
+  /** Requests a sync of every branch a template sync or service sync configuration follows. */
   async poll(): Promise<void> {
     for (const branch of await syncedBranches(this.options.knex)) {
       await this.request(branch);
@@ -191,23 +192,28 @@ export class RepositorySync {
     if (!(await claimBranch(knex, branch, leases.owner, leases.leaseMs))) {
       return;
     }
+    // a holder that could not renew its lease (it stalled; another server may hold the branch now)
+    // writes nothing more
+    let held = true;
     const renewal = setInterval(() => {
-      renewBranch(knex, branch, leases.owner, leases.leaseMs).catch(
-        this.options.onInternalError,
-      );
+      renewBranch(knex, branch, leases.owner, leases.leaseMs).then(renewed => {
+        if (!renewed) held = false;
+      }, this.options.onInternalError);
     }, Math.max(100, Math.floor(leases.leaseMs / 3)));
     renewal.unref();
+    const stillHeld = () => held;
     try {
       for (;;) {
         const state = await readBranchState(knex, branch);
         if (!state) return;
         try {
-          await this.syncOnce(branch, state);
+          await this.syncOnce(branch, state, stillHeld);
         } catch (error) {
           this.options.onInternalError(error);
         }
         if (
-          await releaseBranch(knex, branch, leases.owner, state.requestCount)
+          !held ||
+          (await releaseBranch(knex, branch, leases.owner, state.requestCount))
         ) {
           return;
         }
@@ -245,6 +251,7 @@ export class RepositorySync {
   private async syncOnce(
     branch: SyncedBranch,
     state: BranchState,
+    stillHeld: () => boolean,
   ): Promise<void> {
     const { knex, mirrors } = this.options;
     const templateConfigs =
@@ -322,43 +329,81 @@ export class RepositorySync {
     ) {
       return;
     }
-    const attemptId = randomUUID();
+    const afterAttempt = state.syncedAttemptId ?? '';
     const events = [
       event('STARTED', `Syncing commit ${sha.slice(0, 12)} of ${label}`),
     ];
+    let attemptId: string = randomUUID();
+    if (!stillHeld()) return;
     try {
       await insertRepositoryAttempt(knex, {
         id: attemptId,
         ...branch,
         generation: state.generation,
+        afterAttempt,
         sha: stateId,
         status: 'IN_PROGRESS',
         startedAt: new Date(),
         events,
       });
     } catch (error) {
-      // another server synced this commit already (it held the branch before this one)
-      if (isUniqueViolation(error)) return;
-      throw error;
+      if (!isUniqueViolation(error)) throw error;
+      const earlier = await findRepositoryAttempt(
+        knex,
+        branch,
+        afterAttempt,
+        stateId,
+        state.generation,
+      );
+      // another server synced this already (it held the branch before this one)
+      if (!earlier || earlier.status === 'SUCCEEDED') return;
+      // an attempt that failed on an error, or that a stopped server left: this server holds the
+      // branch now and runs it again
+      attemptId = earlier.id;
+      await updateRepositoryAttempt(
+        knex,
+        attemptId,
+        'IN_PROGRESS',
+        events,
+        new Date(),
+      );
     }
-    const synced = plan
-      ? await syncServiceInstances(
-          this.serviceSync(),
-          plan,
-          state.generation,
-          attemptId,
-        )
-      : await syncTemplates(
-          { ...this.options, mirrors },
-          {
-            repository: mirrored,
-            branch: branch.branch,
-            sha,
-            generation: state.generation,
-            repositoryAttemptId: attemptId,
-          },
-          templateConfigs,
-        );
+    let synced: SyncEvent[];
+    try {
+      synced = plan
+        ? await syncServiceInstances(
+            this.serviceSync(),
+            plan,
+            state.generation,
+            attemptId,
+          )
+        : await syncTemplates(
+            { ...this.options, mirrors },
+            {
+              repository: mirrored,
+              branch: branch.branch,
+              sha,
+              generation: state.generation,
+              repositoryAttemptId: attemptId,
+            },
+            templateConfigs,
+          );
+    } catch (error) {
+      if (!(error instanceof GitOperationError))
+        this.options.onInternalError(error);
+      events.push(
+        event(
+          'FAILED',
+          error instanceof GitOperationError
+            ? `Reading commit ${sha.slice(0, 12)} failed: ${
+                error.message
+              }; it is synced again on the next request`
+            : 'The sync failed on an internal error; it is synced again on the next request',
+        ),
+      );
+      await updateRepositoryAttempt(knex, attemptId, 'FAILED', events);
+      return;
+    }
     events.push(...synced);
     const failed = synced.some(
       e =>
@@ -377,7 +422,8 @@ export class RepositorySync {
       failed ? 'FAILED' : 'SUCCEEDED',
       events,
     );
-    await markBranchSynced(knex, branch, stateId, state.generation);
+    if (!stillHeld()) return;
+    await markBranchSynced(knex, branch, stateId, state.generation, attemptId);
     await pruneRepositoryAttempts(knex, branch);
   }
 }

@@ -184,7 +184,7 @@ describe('service sync from a proton-ops file', () => {
     );
   });
 
-  it('raises a blocker on a manual update, holds the next commit, and deploys the one after the blocker is resolved', async () => {
+  it('raises a blocker on a manual update, holds the next commit until the blocker is resolved, then deploys it and the next', async () => {
     await test.client.send(
       new UpdateServiceInstanceCommand({
         serviceName: 'api',
@@ -228,7 +228,10 @@ describe('service sync from a proton-ops file', () => {
       status: 'RESOLVED',
       resolvedReason: 'The manual change is in the repository now',
     });
+    // what the blocker held back (9191) is deployed once it is resolved
     await test.server.settled();
+    await waitForInstanceStatus(test, 'api', 'dev', ['SUCCEEDED']);
+    expect(await port('dev')).toBe('9191');
     await expect(
       test.client.send(
         new UpdateServiceSyncBlockerCommand({

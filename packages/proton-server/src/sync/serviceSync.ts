@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { parse } from 'yaml';
 import { ProtonApiError } from '../protocol/errors';
+import { branchNameProblem } from '../protocol/gitNames';
 import type { Revision, SyncEvent } from '../store/repositoryStore';
 import {
   activeSyncBlockers,
@@ -78,7 +79,8 @@ function canonical(value: unknown): string {
 
 function entryOf(specText: string, instanceName: string) {
   const parsed = parse(specText);
-  const entry = (parsed?.instances ?? []).find(
+  const instances = Array.isArray(parsed?.instances) ? parsed.instances : [];
+  const entry = instances.find(
     (candidate: any) => candidate?.name === instanceName,
   );
   return entry
@@ -142,8 +144,12 @@ export async function planServiceSync(
     }
     for (const instanceName of Object.keys(named).sort()) {
       const target = named[instanceName];
-      const instanceBranch = String(target?.branch ?? '');
-      const specPath = repositoryPath(String(target?.spec ?? ''));
+      const instanceBranch =
+        typeof target?.branch === 'string' ? target.branch : '';
+      const specPath =
+        typeof target?.spec === 'string'
+          ? repositoryPath(target.spec)
+          : undefined;
       const planned: PlannedInstance = {
         serviceName: config.serviceName,
         instanceName,
@@ -152,12 +158,17 @@ export async function planServiceSync(
           repositoryProvider: repository.provider,
           branch: instanceBranch,
           sha: '',
-          directory: specPath ?? String(target?.spec ?? ''),
+          directory: specPath ?? '',
         },
       };
       instances.push(planned);
       if (!instanceBranch || !specPath) {
         planned.problem = `${config.filePath}: sync.services.${config.serviceName}.${instanceName} needs a branch and a spec file path in the repository`;
+        continue;
+      }
+      const badBranch = branchNameProblem(instanceBranch);
+      if (badBranch) {
+        planned.problem = `${config.filePath}: sync.services.${config.serviceName}.${instanceName}: ${badBranch}`;
         continue;
       }
       try {

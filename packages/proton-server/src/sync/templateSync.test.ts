@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import {
   CreateRepositoryCommand,
   CreateServiceTemplateVersionCommand,
@@ -26,6 +25,7 @@ import {
   writeBundle,
 } from '../__testUtils__/templateBundles';
 import type { TestServer } from '../__testUtils__/testServer';
+import { postPushWebhook } from '../__testUtils__/pushWebhook';
 
 /**
  * Template sync against a real Git server on 127.0.0.1 (`git http-backend`, with a token):
@@ -57,30 +57,12 @@ function serviceFolder(
   return files;
 }
 
-function signed(body: string, secret = WEBHOOK_SECRET) {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
-async function pushWebhook(
-  test: TestServer,
-  sha: string,
-  secret = WEBHOOK_SECRET,
-): Promise<{ status: number; body: any }> {
-  const body = JSON.stringify({
-    ref: 'refs/heads/main',
-    after: sha,
-    repository: { full_name: 'platform/templates' },
+function pushWebhook(test: TestServer, sha: string, secret = WEBHOOK_SECRET) {
+  return postPushWebhook(test.endpoint, {
+    repositoryName: 'platform/templates',
+    sha,
+    secret,
   });
-  const response = await fetch(`${test.endpoint}/webhooks/git`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': 'push',
-      'x-hub-signature-256': signed(body, secret),
-    },
-    body,
-  });
-  return { status: response.status, body: await response.json() };
 }
 
 describe('template sync from a linked repository', () => {

@@ -149,18 +149,6 @@ async function syncMajorVersion(
   treeId: string,
 ): Promise<SyncEvent | undefined> {
   const { knex, mirrors } = deps;
-  const latest = await latestTemplateAttempt(
-    knex,
-    config.kind,
-    config.templateName,
-    major,
-  );
-  if (
-    latest?.treeId === treeId &&
-    (latest.status !== 'FAILED' || latest.generation === commit.generation)
-  ) {
-    return undefined;
-  }
   const succeeded = await latestTemplateAttempt(
     knex,
     config.kind,
@@ -168,6 +156,25 @@ async function syncMajorVersion(
     major,
     'SUCCEEDED',
   );
+  // unchanged since the last successful sync: nothing to register (AWS Proton's rule)
+  if (succeeded?.treeId === treeId) return undefined;
+  const latest = await latestTemplateAttempt(
+    knex,
+    config.kind,
+    config.templateName,
+    major,
+  );
+  if (latest?.treeId === treeId) {
+    // registering this content already (or another server takes the registration up)
+    if (latest.status === 'IN_PROGRESS' && latest.templateMinor !== undefined) {
+      return undefined;
+    }
+    // this content failed: tried again when the folder or the configuration changes, not on every
+    // commit (each try would leave one more REGISTRATION_FAILED version)
+    if (latest.status === 'FAILED' && latest.generation === commit.generation) {
+      return undefined;
+    }
+  }
   const revision: Revision = {
     repositoryName: commit.repository.name,
     repositoryProvider: commit.repository.provider,

@@ -24,8 +24,9 @@ export interface WebhookSync {
 
 /**
  * Answers a push webhook: checks its signature against the connections' webhook secrets, then
- * requests a sync of every pushed branch that a template follows in a repository linked through a
- * connection whose secret signed it.
+ * requests, in each repository linked through a connection whose secret signed it, the template sync
+ * of the pushed branch (when templates follow it) and the service sync of every service reading its
+ * proton-ops file from the repository (the file may name the pushed branch for an instance).
  */
 export async function answerWebhook(
   sync: WebhookSync,

@@ -181,32 +181,39 @@ export class TemplateOverviewService {
         Number(b.majorVersion) - Number(a.majorVersion) ||
         Number(b.minorVersion) - Number(a.minorVersion),
     );
-    const versions: TemplateVersionView[] = await Promise.all(
-      newest.map(async (summary, index) => {
-        let source: TemplateVersionSource | undefined;
-        if (index < MAX_VERSIONS_WITH_SOURCE && summary.arn) {
-          const { tags } = await callProton(
-            context('ListTagsForResource'),
-            () =>
-              client.send(
-                new ListTagsForResourceCommand({ resourceArn: summary.arn! }),
-              ),
-          );
-          source = sourceOf(tags ?? [], this.webUrls);
-        }
-        return {
-          version: `${summary.majorVersion}.${summary.minorVersion}`,
-          status: summary.status ?? 'UNKNOWN',
-          statusMessage: summary.statusMessage,
-          recommended:
-            summary.recommendedMinorVersion !== undefined &&
-            summary.recommendedMinorVersion === summary.minorVersion,
-          description: summary.description,
-          createdAt: summary.createdAt?.toISOString(),
-          source,
-        };
-      }),
-    );
+    // tags read ten at a time, for the newest versions only
+    const sources: Array<TemplateVersionSource | undefined> = [];
+    const tagged = newest.slice(0, MAX_VERSIONS_WITH_SOURCE);
+    for (let start = 0; start < tagged.length; start += 10) {
+      sources.push(
+        ...(await Promise.all(
+          tagged.slice(start, start + 10).map(async summary => {
+            if (!summary.arn) return undefined;
+            const { tags } = await callProton(
+              context('ListTagsForResource'),
+              () =>
+                client.send(
+                  new ListTagsForResourceCommand({ resourceArn: summary.arn! }),
+                ),
+            );
+            return sourceOf(tags ?? [], this.webUrls);
+          }),
+        )),
+      );
+    }
+    const versions: TemplateVersionView[] = newest.map((summary, index) => {
+      const version = `${summary.majorVersion}.${summary.minorVersion}`;
+      return {
+        version,
+        status: summary.status ?? 'UNKNOWN',
+        statusMessage: summary.statusMessage,
+        // the template's recommended version: the highest published one
+        recommended: version === template?.recommendedVersion,
+        description: summary.description,
+        createdAt: summary.createdAt?.toISOString(),
+        source: sources[index],
+      };
+    });
     let sync: TemplateOverview['sync'];
     if (config) {
       const majors = [...new Set(newest.map(v => v.majorVersion ?? '1'))].sort(
