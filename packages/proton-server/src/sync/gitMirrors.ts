@@ -249,7 +249,11 @@ export class GitMirrors {
     } catch {
       return undefined;
     }
-    return git.raw(['cat-file', 'blob', `${sha}:${file}`]);
+    try {
+      return await git.raw(['cat-file', 'blob', `${sha}:${file}`]);
+    } catch (error) {
+      return this.failure(error, repository);
+    }
   }
 
   /** The first line of commit `sha`'s message. */

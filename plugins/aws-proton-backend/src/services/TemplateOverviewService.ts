@@ -5,9 +5,6 @@ import {
   GetTemplateSyncConfigCommand,
   GetTemplateSyncStatusCommand,
   ListTagsForResourceCommand,
-  paginateListEnvironmentTemplateVersions,
-  paginateListServiceTemplateVersions,
-  ProtonClient,
 } from '@aws-sdk/client-proton';
 import {
   ProtonArn,
@@ -23,18 +20,7 @@ import {
   ProtonClientFactory,
 } from '@proton-platform/plugin-aws-proton-node';
 import { cacheKeys, ProtonReadCache } from './ProtonReadCache';
-
-type TemplateVersionSummary = {
-  templateName?: string;
-  majorVersion?: string;
-  minorVersion?: string;
-  recommendedMinorVersion?: string;
-  status?: string;
-  statusMessage?: string;
-  description?: string;
-  arn?: string;
-  createdAt?: Date;
-};
+import { listAllTemplateVersions } from './TemplateUsageService';
 
 /** The versions whose tags are read, newest first: a template page shows the recent history. */
 const MAX_VERSIONS_WITH_SOURCE = 50;
@@ -155,9 +141,7 @@ export class TemplateOverviewService {
                 )
               ).environmentTemplate,
       ),
-      callProton(context('ListTemplateVersions'), () =>
-        this.listVersions(client, kind, arn.name),
-      ),
+      listAllTemplateVersions(client, kind, arn.name, context),
       callProton(context('GetTemplateSyncConfig'), async () => {
         try {
           return (
@@ -261,21 +245,5 @@ export class TemplateOverviewService {
         ) ??
           false),
     };
-  }
-
-  private async listVersions(
-    client: ProtonClient,
-    kind: 'service' | 'environment',
-    templateName: string,
-  ): Promise<TemplateVersionSummary[]> {
-    const versions: TemplateVersionSummary[] = [];
-    const pages =
-      kind === 'service'
-        ? paginateListServiceTemplateVersions({ client }, { templateName })
-        : paginateListEnvironmentTemplateVersions({ client }, { templateName });
-    for await (const page of pages) {
-      versions.push(...(page.templateVersions ?? []));
-    }
-    return versions;
   }
 }

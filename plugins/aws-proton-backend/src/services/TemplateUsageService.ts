@@ -17,6 +17,59 @@ import {
 } from '@proton-platform/plugin-aws-proton-node';
 
 /**
+ * Every version of a template: the majors (ListXTemplateVersions without a major version answers one
+ * summary per major, as AWS Proton documents), then every minor of each major.
+ *
+ * @throws the Proton call's error, in words (see `callProton`)
+ */
+export async function listAllTemplateVersions(
+  client: ProtonClient,
+  kind: 'service' | 'environment',
+  templateName: string,
+  context: (operation: string) => ProtonCallContext,
+): Promise<
+  Array<ServiceTemplateVersionSummary | EnvironmentTemplateVersionSummary>
+> {
+  const list = async (majorVersion?: string) => {
+    const found: Array<
+      ServiceTemplateVersionSummary | EnvironmentTemplateVersionSummary
+    > = [];
+    const operation = `List${
+      kind === 'service' ? 'Service' : 'Environment'
+    }TemplateVersions`;
+    await callProton(context(operation), async () => {
+      const pages =
+        kind === 'service'
+          ? paginateListServiceTemplateVersions(
+              { client },
+              { templateName, majorVersion },
+            )
+          : paginateListEnvironmentTemplateVersions(
+              { client },
+              { templateName, majorVersion },
+            );
+      for await (const page of pages) {
+        found.push(
+          ...('templateVersions' in page ? page.templateVersions ?? [] : []),
+        );
+      }
+    });
+    return found;
+  };
+  const majors = new Set((await list()).map(v => v.majorVersion!));
+  const all = new Map<
+    string,
+    ServiceTemplateVersionSummary | EnvironmentTemplateVersionSummary
+  >();
+  for (const major of majors) {
+    for (const summary of await list(major)) {
+      all.set(versionOf(summary.majorVersion, summary.minorVersion), summary);
+    }
+  }
+  return [...all.values()];
+}
+
+/**
  * Something that runs a template version: a service instance of a service template, or an
  * environment of an environment template.
  *
@@ -116,7 +169,12 @@ export class TemplateUsageService {
               ),
             )
           ).environmentTemplate;
-    const summaries = await this.listVersions(client, kind, arn.name, context);
+    const summaries = await listAllTemplateVersions(
+      client,
+      kind,
+      arn.name,
+      context,
+    );
     const runs =
       kind === 'service'
         ? await this.listServiceInstances(client, arn.name, context)
@@ -153,54 +211,6 @@ export class TemplateUsageService {
         .filter(([version]) => !listed.has(version))
         .flatMap(([, unlisted]) => unlisted),
     };
-  }
-
-  /** Every version: the majors (one summary each), then every minor of each major. */
-  private async listVersions(
-    client: ProtonClient,
-    kind: 'service' | 'environment',
-    templateName: string,
-    context: (operation: string) => ProtonCallContext,
-  ): Promise<
-    Array<ServiceTemplateVersionSummary | EnvironmentTemplateVersionSummary>
-  > {
-    const list = async (majorVersion?: string) => {
-      const found: Array<
-        ServiceTemplateVersionSummary | EnvironmentTemplateVersionSummary
-      > = [];
-      const operation = `List${
-        kind === 'service' ? 'Service' : 'Environment'
-      }TemplateVersions`;
-      await callProton(context(operation), async () => {
-        const pages =
-          kind === 'service'
-            ? paginateListServiceTemplateVersions(
-                { client },
-                { templateName, majorVersion },
-              )
-            : paginateListEnvironmentTemplateVersions(
-                { client },
-                { templateName, majorVersion },
-              );
-        for await (const page of pages) {
-          found.push(
-            ...('templateVersions' in page ? page.templateVersions ?? [] : []),
-          );
-        }
-      });
-      return found;
-    };
-    const majors = new Set((await list()).map(v => v.majorVersion!));
-    const all = new Map<
-      string,
-      ServiceTemplateVersionSummary | EnvironmentTemplateVersionSummary
-    >();
-    for (const major of majors) {
-      for (const summary of await list(major)) {
-        all.set(versionOf(summary.majorVersion, summary.minorVersion), summary);
-      }
-    }
-    return [...all.values()];
   }
 
   private async listServiceInstances(
