@@ -45,7 +45,9 @@ describeWithServices('the production-shaped backend test', [
     if (keys.length) await redis.del(keys);
     await redis.quit();
     fs.rmSync(testConfig, { force: true });
-  }, 60_000);
+    // a graceful stop waits for the seeded demo's work in flight (its template syncs and simulated
+    // deployments), which on a loaded machine took over a minute
+  }, 180_000);
 
   it('starts healthy, keeps its state in PostgreSQL and caches in Redis', async () => {
     // This test's additions (JSON is YAML): a static token for its calls, as a service would call
