@@ -10,7 +10,10 @@ import {
   toRepositoryRecord,
   toTemplateSyncConfigRecord,
 } from '../store/repositoryStore';
-import { latestRepositoryAttempt } from '../store/syncAttemptStore';
+import {
+  latestRepositoryAttempt,
+  serviceSyncInstances,
+} from '../store/syncAttemptStore';
 import { deleteAllTags, putTags } from '../store/tagStore';
 import { repositoryNameProblem } from '../protocol/gitNames';
 import type {
@@ -238,11 +241,31 @@ async function getRepositorySyncStatus(
   };
 }
 
+/**
+ * What a repository defines for a sync type. TEMPLATE_SYNC: one definition per template following
+ * it (parent and target: the template; directory: its subdirectory). SERVICE_SYNC: one per instance
+ * a proton-ops file of the repository names, as its newest sync read it (parent: the service;
+ * target: the instance; branch and directory: the instance's branch and spec file).
+ */
 async function listRepositorySyncDefinitions(
   input: OperationInput,
   context: OperationContext,
 ) {
-  if (input.syncType !== 'TEMPLATE_SYNC') return { syncDefinitions: [] };
+  if (input.syncType === 'SERVICE_SYNC') {
+    const instances = await serviceSyncInstances(
+      context.db,
+      input.repositoryProvider,
+      input.repositoryName,
+    );
+    return {
+      syncDefinitions: instances.map(instance => ({
+        branch: instance.revision.branch,
+        directory: instance.revision.directory,
+        parent: instance.serviceName,
+        target: instance.instanceName,
+      })),
+    };
+  }
   const rows = await context
     .db('template_sync_configs')
     .where({

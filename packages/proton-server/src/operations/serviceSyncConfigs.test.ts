@@ -233,6 +233,27 @@ describe.each(kinds.map(kind => [kind.name, kind] as const))(
       ).toBe('The service sync blocker no-such-blocker does not exist');
     });
 
+    it('lists the instances the proton-ops file names as sync definitions', async () => {
+      expect(
+        expectOk(
+          await call('ListRepositorySyncDefinitions', {
+            repositoryProvider: 'GITHUB',
+            repositoryName,
+            syncType: 'SERVICE_SYNC',
+          }),
+        ),
+      ).toEqual({
+        syncDefinitions: [
+          {
+            branch: 'main',
+            directory: 'api.yaml',
+            parent: 'api',
+            target: 'dev',
+          },
+        ],
+      });
+    });
+
     it('deletes the configuration', async () => {
       expect(
         expectOk(await call('DeleteServiceSyncConfig', { serviceName: 'api' })),

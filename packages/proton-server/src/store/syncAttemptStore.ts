@@ -3,6 +3,7 @@ import {
   branchKey,
   RepositorySyncAttemptRecord,
   ResourceSyncAttemptRecord,
+  Revision,
   SyncedBranch,
   SyncEvent,
   SyncStatus,
@@ -275,6 +276,48 @@ export async function latestInstanceAttempt(
     },
     status,
   );
+}
+
+/**
+ * The instances service sync follows from a repository's proton-ops files, as their newest sync
+ * attempts read them: per instance, the branch and spec file the ops file names.
+ */
+export async function serviceSyncInstances(
+  db: Db,
+  repositoryProvider: string,
+  repositoryName: string,
+): Promise<
+  Array<{ serviceName: string; instanceName: string; revision: Revision }>
+> {
+  const pairs = await db('resource_sync_attempts as a')
+    .join('service_sync_configs as c', 'c.service_name', 'a.service_name')
+    .where({
+      'a.sync_type': 'SERVICE_SYNC',
+      'c.repository_provider': repositoryProvider,
+      'c.repository_name': repositoryName,
+    })
+    .distinct('a.service_name', 'a.target')
+    .orderBy(['a.service_name', 'a.target']);
+  const instances = [];
+  for (const pair of pairs) {
+    const latest = await latestInstanceAttempt(
+      db,
+      pair.service_name,
+      pair.target,
+    );
+    const revision = latest?.targetRevision;
+    if (
+      revision?.repositoryProvider === repositoryProvider &&
+      revision.repositoryName === repositoryName
+    ) {
+      instances.push({
+        serviceName: pair.service_name as string,
+        instanceName: pair.target as string,
+        revision,
+      });
+    }
+  }
+  return instances;
 }
 
 /** Removes what a deleted service's sync left: its configuration, blockers and attempts. */

@@ -6,6 +6,7 @@ import {
   GetServiceInstanceSyncStatusCommand,
   GetServiceSyncBlockerSummaryCommand,
   ListDeploymentsCommand,
+  ListRepositorySyncDefinitionsCommand,
   UpdateServiceInstanceCommand,
   UpdateServiceSyncBlockerCommand,
 } from '@aws-sdk/client-proton';
@@ -161,6 +162,21 @@ describe('service sync from a proton-ops file', () => {
     expect(latestSync?.status).toBe('SUCCEEDED');
     expect(latestSync?.events?.[0]?.event).toBe(
       'already runs this spec; nothing to deploy',
+    );
+    const { syncDefinitions } = await test.client.send(
+      new ListRepositorySyncDefinitionsCommand({
+        repositoryProvider: 'GITHUB',
+        repositoryName: 'team/api',
+        syncType: 'SERVICE_SYNC',
+      }),
+    );
+    expect(syncDefinitions).toEqual(
+      ['dev', 'prod'].map(target => ({
+        branch: 'main',
+        directory: 'api/spec.yaml',
+        parent: 'api',
+        target,
+      })),
     );
   });
 
