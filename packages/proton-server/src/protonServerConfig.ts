@@ -34,22 +34,27 @@ const PROVIDERS: RepositoryProvider[] = [
  * A `baseUrl` that is a local path (no `scheme://`, not scp-like `user@host:`) is resolved against the
  * working directory, as Backstage resolves its file locations, so that git finds it from anywhere.
  */
-function localPathResolved(baseUrl: string): string {
+function localPathResolved(baseUrl: string, baseDirectory?: string): string {
   if (
     /^[a-z][a-z0-9+.-]*:\/\//i.test(baseUrl) ||
     /^[^/]+@[^/]+:/.test(baseUrl)
   ) {
     return baseUrl;
   }
-  return path.resolve(baseUrl);
+  return path.resolve(baseDirectory ?? process.cwd(), baseUrl);
 }
 
 /**
- * The Git connections of `protonServer.git` (see config.d.ts).
+ * The Git connections of `protonServer.git` (see config.d.ts); a local `baseUrl` is resolved
+ * against `baseDirectory` (the working directory when absent).
  *
+ * @param section - the `protonServer` section
  * @throws Error naming the setting at fault: an unknown provider, a repeated ARN, an empty secret
  */
-function gitFromConfig(section: Config): GitSyncOptions | undefined {
+export function gitFromConfig(
+  section: Config,
+  baseDirectory?: string,
+): GitSyncOptions | undefined {
   const git = section.getOptionalConfig('git');
   if (!git) return undefined;
   const seen = new Set<string>();
@@ -80,7 +85,7 @@ function gitFromConfig(section: Config): GitSyncOptions | undefined {
       return {
         arn,
         provider: provider as RepositoryProvider,
-        baseUrl: localPathResolved(entry.getString('baseUrl')),
+        baseUrl: localPathResolved(entry.getString('baseUrl'), baseDirectory),
         webUrl: entry.getOptionalString('webUrl'),
         username: entry.getOptionalString('username'),
         token: secret('token'),

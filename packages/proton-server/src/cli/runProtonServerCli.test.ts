@@ -1,8 +1,11 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+
+import { shellEnvironmentBundle } from '../__testUtils__/shellBundles';
 
 const run = promisify(execFile);
 const BIN = path.resolve(__dirname, '../../bin/proton-server');
@@ -183,6 +186,7 @@ print(json.dumps({'names': names, 'errors': errors}))
       '--rate-limit',
       '--deployment-timeout',
       '--max-concurrent-deployments',
+      '--git-config',
       '--delay-ms',
     ]) {
       expect(stdout).toContain(flag);
@@ -227,5 +231,172 @@ print(json.dumps({'names': names, 'errors': errors}))
       env,
     }).catch(e => e);
     expect(account.stderr).toContain('must be a 12-digit AWS account id');
+  }, 60_000);
+});
+
+describe('the proton-server command with --git-config', () => {
+  const connectionArn =
+    'arn:aws:codestar-connections:us-east-1:000000000000:connection/cli';
+  let work: string;
+  let child: ChildProcess | undefined;
+
+  async function git(cwd: string, ...args: string[]) {
+    await run('git', ['-c', 'user.name=t', '-c', 'user.email=t@x', ...args], {
+      cwd,
+    });
+  }
+
+  beforeAll(async () => {
+    work = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'proton-cli-git-'));
+    // a bare repository team/templates under <work>/config/git, holding fargate-like/v1/
+    const bare = path.join(work, 'config', 'git', 'team', 'templates.git');
+    await fs.promises.mkdir(bare, { recursive: true });
+    await git(bare, 'init', '-q', '--bare', '--initial-branch=main');
+    const copy = path.join(work, 'copy');
+    await git(work, 'clone', '-q', bare, copy);
+    for (const [file, text] of Object.entries(
+      shellEnvironmentBundle(['true']),
+    )) {
+      const target = path.join(copy, 'network', 'v1', file);
+      await fs.promises.mkdir(path.dirname(target), { recursive: true });
+      await fs.promises.writeFile(target, text);
+    }
+    await git(copy, 'add', '-A');
+    await git(copy, 'commit', '-q', '-m', 'The network template');
+    await git(copy, 'push', '-q', 'origin', 'HEAD:main');
+  }, 60_000);
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise(resolve => child!.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await fs.promises.rm(work, { recursive: true, force: true });
+  });
+
+  it('links the repositories the file declares and syncs their templates; secrets come from the environment', async () => {
+    // the connection's folder is relative to the file; the webhook secret is substituted
+    await fs.promises.writeFile(
+      path.join(work, 'config', 'git.yaml'),
+      `protonServer:
+  git:
+    pollIntervalSeconds: 1
+    connections:
+      - arn: ${connectionArn}
+        provider: GITHUB_ENTERPRISE
+        baseUrl: ./git
+        webhookSecret: \${CLI_TEST_WEBHOOK_SECRET}
+    repositories:
+      - name: team/templates
+        connectionArn: ${connectionArn}
+        templates:
+          - name: network
+            type: ENVIRONMENT
+            branch: main
+`,
+    );
+    let endpoint: string;
+    ({ child, endpoint } = await startCli(
+      ['--port', '0', '--data', ':memory:', '--git-config', 'config/git.yaml'],
+      {
+        ...process.env,
+        PROTON_SERVER_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+        PROTON_SERVER_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+        CLI_TEST_WEBHOOK_SECRET: 'from-the-environment',
+        INIT_CWD: work,
+      },
+    ));
+    const aws = async (...args: string[]) =>
+      JSON.parse(
+        (
+          await run(
+            'aws',
+            ['proton', ...args, '--endpoint-url', endpoint, '--output', 'json'],
+            { env: CLIENT_ENV },
+          )
+        ).stdout,
+      );
+    expect(
+      await aws(
+        'get-repository',
+        '--provider',
+        'GITHUB_ENTERPRISE',
+        '--name',
+        'team/templates',
+      ),
+    ).toMatchObject({ repository: { connectionArn, name: 'team/templates' } });
+    let versions: any[] = [];
+    for (let i = 0; i < 100 && versions.length === 0; i += 1) {
+      ({ templateVersions: versions } = await aws(
+        'list-environment-template-versions',
+        '--template-name',
+        'network',
+      ));
+      if (versions.length === 0) {
+        await new Promise(resolve => setTimeout(resolve, 200));
+      }
+    }
+    expect(versions).toEqual([
+      expect.objectContaining({
+        majorVersion: '1',
+        minorVersion: '0',
+        status: 'DRAFT',
+        description: 'The network template',
+      }),
+    ]);
+    // the secret is the environment's: a delivery signed with it is accepted, another is refused
+    const deliver = (secret: string) => {
+      const body = JSON.stringify({
+        ref: 'refs/heads/main',
+        repository: { full_name: 'team/templates' },
+      });
+      const signature = createHmac('sha256', secret).update(body).digest('hex');
+      return fetch(`${endpoint}/webhooks/git`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'push',
+          'x-hub-signature-256': `sha256=${signature}`,
+        },
+        body,
+      });
+    };
+    expect((await deliver('from-the-environment')).status).toBe(202);
+    expect((await deliver('another')).status).toBe(401);
+  }, 90_000);
+
+  it('says what is wrong with the file', async () => {
+    const env = {
+      ...process.env,
+      PROTON_SERVER_ACCESS_KEY_ID: 'a',
+      PROTON_SERVER_SECRET_ACCESS_KEY: 'b',
+      INIT_CWD: work,
+    };
+    await fs.promises.writeFile(
+      path.join(work, 'bad.yaml'),
+      'protonServer:\n  git:\n    connections:\n      - arn: x\n        provider: GITLAB\n        baseUrl: ./git\n',
+    );
+    const bad = await run(
+      process.execPath,
+      [BIN, '--data', ':memory:', '--git-config', 'bad.yaml'],
+      { env },
+    ).catch(e => e);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(
+      '--git-config bad.yaml: protonServer.git.connections[0].provider must be one of GITHUB, GITHUB_ENTERPRISE, BITBUCKET, not GITLAB',
+    );
+    await fs.promises.writeFile(
+      path.join(work, 'empty.yaml'),
+      'protonServer:\n  region: us-east-1\n',
+    );
+    const empty = await run(
+      process.execPath,
+      [BIN, '--data', ':memory:', '--git-config', 'empty.yaml'],
+      { env },
+    ).catch(e => e);
+    expect(empty.stderr).toContain(
+      '--git-config empty.yaml: it has no protonServer.git section',
+    );
   }, 60_000);
 });

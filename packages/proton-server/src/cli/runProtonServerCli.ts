@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ConfigSources, FileConfigSource } from '@backstage/config-loader';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { DeploymentRunnerFactory } from '../deployments/deploymentRunner';
 import { createCodeBuildRunner } from '../deployments/codebuildRunner';
@@ -10,6 +11,11 @@ import {
   isDevelopmentEnvironment,
 } from '../credentialPolicy';
 import type { ProtonDatabaseOptions } from '../store/database';
+import { gitFromConfig } from '../protonServerConfig';
+import {
+  DEFAULT_POLL_INTERVAL_SECONDS,
+  GitSyncOptions,
+} from '../sync/gitConnections';
 
 /** The runners the `--runner` flag accepts. */
 const RUNNERS = ['local', 'simulate', 'codebuild'];
@@ -65,7 +71,51 @@ interface CliOptions {
   codebuildPrefix?: string;
   codebuildCallbackEndpoint?: string;
   codebuildRegion?: string;
+  gitConfig?: string;
   delayMs?: number;
+}
+
+/**
+ * The `protonServer.git` section of the YAML file `file` (Backstage's app-config format, read by
+ * Backstage's own config loader: `${VAR}` and `$env` / `$file` substitutions work as in
+ * app-config.yaml, so tokens and webhook secrets stay out of the file).
+ *
+ * @throws Error saying what is wrong with the file or the section
+ */
+async function readGitConfig(
+  file: string,
+  env: NodeJS.ProcessEnv,
+): Promise<GitSyncOptions> {
+  const config = await ConfigSources.toConfig(
+    FileConfigSource.create({
+      path: file,
+      watch: false,
+      substitutionFunc: async name => env[name]?.trim(),
+    }),
+  );
+  try {
+    const section = config.getOptionalConfig('protonServer');
+    const git = section && gitFromConfig(section, path.dirname(file));
+    if (!git) {
+      throw new Error(
+        'it has no protonServer.git section (connections, repositories, pollIntervalSeconds)',
+      );
+    }
+    const ignored = section
+      .keys()
+      .filter(key => key !== 'git')
+      .map(key => `protonServer.${key}`);
+    if (ignored.length > 0) {
+      console.warn(
+        `warning: --git-config reads only protonServer.git; ignoring ${ignored.join(
+          ', ',
+        )} (use the flags)`,
+      );
+    }
+    return git;
+  } finally {
+    config.close();
+  }
 }
 
 function createRunner(
@@ -203,6 +253,11 @@ function createCommand(): Command {
       '--codebuild-region <region>',
       "codebuild: region of CodeBuild and S3 (default: the AWS SDK's, e.g. AWS_REGION)",
     )
+    .option(
+      '--git-config <file>',
+      'YAML file whose protonServer.git section holds the Git connections, linked repositories and polling interval ' +
+        '(the app-config.yaml format; ${VAR} and $env/$file substitutions keep tokens out of the file)',
+    )
     .addOption(
       new Option(
         '--delay-ms <ms>',
@@ -263,6 +318,17 @@ export async function runProtonServerCli(
       'warning: without --codebuild-callback-endpoint, codebuild deployments fail: builds could not report to this server',
     );
   }
+  let git: GitSyncOptions | undefined;
+  if (options.gitConfig) {
+    const file = path.resolve(base, options.gitConfig);
+    try {
+      git = await readGitConfig(file, env);
+    } catch (error) {
+      command.error(
+        `error: --git-config ${options.gitConfig}: ${(error as Error).message}`,
+      );
+    }
+  }
   const dataDirectory =
     options.data === ':memory:' ? undefined : path.resolve(base, options.data);
   const database: ProtonDatabaseOptions = options.databaseUrl
@@ -290,12 +356,23 @@ export async function runProtonServerCli(
     deploymentRunner: createRunner(options, base),
     responseDelayMs: options.delayMs,
     deploymentLeases: { leaseMs: options.leaseSeconds * 1000 },
+    git,
   });
   await server.start();
   console.log(
     `Proton control plane listening on ${server.endpoint} ` +
       `(region ${options.region}, account ${options.accountId}, runner ${options.runner})`,
   );
+  if (git) {
+    const interval = git.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS;
+    console.log(
+      `Git sync: ${git.connections.length} connection(s), ${
+        git.repositories?.length ?? 0
+      } declared repository(ies), ${
+        interval > 0 ? `polling every ${interval} s` : 'no polling'
+      }; webhooks at ${server.endpoint}/webhooks/git`,
+    );
+  }
   const shutdown = () => {
     server.stop().then(
       () => process.exit(0),
