@@ -15,6 +15,7 @@ import { InstanceUpdateService } from './services/InstanceUpdateService';
 import { ProtonReadCache } from './services/ProtonReadCache';
 import { ServiceOverviewService } from './services/ServiceOverviewService';
 import { TemplateCatalogService } from './services/TemplateCatalogService';
+import { TemplateFleetService } from './services/TemplateFleetService';
 import { TemplateUsageService } from './services/TemplateUsageService';
 import {
   readRepositoryWebUrls,
@@ -64,6 +65,7 @@ export const awsProtonPlugin = createBackendPlugin({
           concurrency: config.getOptionalNumber('awsProton.outputsConcurrency'),
         });
         const updates = new InstanceUpdateService(clients, reads);
+        const usage = new TemplateUsageService(clients);
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -79,6 +81,7 @@ export const awsProtonPlugin = createBackendPlugin({
               reads,
               readRepositoryWebUrls(config),
             ),
+            templateFleets: new TemplateFleetService(usage, catalog, reads),
             resolveTarget: target => clients.resolveTarget(target),
           }),
         );
@@ -88,7 +91,7 @@ export const awsProtonPlugin = createBackendPlugin({
           arns,
           services,
           updates,
-          templates: new TemplateUsageService(clients),
+          templates: usage,
         });
       },
     });

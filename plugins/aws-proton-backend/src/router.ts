@@ -23,6 +23,7 @@ import {
   TemplateCatalogService,
   TemplateKind,
 } from './services/TemplateCatalogService';
+import type { TemplateFleetService } from './services/TemplateFleetService';
 import type { TemplateOverviewService } from './services/TemplateOverviewService';
 
 export interface RouterOptions {
@@ -37,6 +38,8 @@ export interface RouterOptions {
   templates?: TemplateCatalogService;
   /** Serves template entities' pages; their route is absent without it. */
   templateOverviews?: TemplateOverviewService;
+  /** Serves where templates run, on their entities' pages; the route is absent without it. */
+  templateFleets?: TemplateFleetService;
   /** Resolves the account and region the form-field routes read (defaults, or an allowed one). */
   resolveTarget?: (target: { accountId?: string; region?: string }) => {
     accountId: string;
@@ -175,26 +178,42 @@ export async function createRouter(
     },
   );
 
-  const { templateOverviews } = options;
+  const templateArn = async (req: Request) =>
+    arns.resolveFirst(
+      entityRef(req.params),
+      [
+        {
+          annotation: AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION,
+          resourceType: 'service-template',
+        },
+        {
+          annotation: AWS_PROTON_ENVIRONMENT_TEMPLATE_ANNOTATION,
+          resourceType: 'environment-template',
+        },
+      ],
+      await credentialsOf(req),
+    );
+  const { templateOverviews, templateFleets } = options;
   if (templateOverviews) {
     router.get(
       '/v1/entities/:kind/:namespace/:name/template',
       async (req, res) => {
-        const arn = await arns.resolveFirst(
-          entityRef(req.params),
-          [
-            {
-              annotation: AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION,
-              resourceType: 'service-template',
-            },
-            {
-              annotation: AWS_PROTON_ENVIRONMENT_TEMPLATE_ANNOTATION,
-              resourceType: 'environment-template',
-            },
-          ],
-          await credentialsOf(req),
+        res.json(
+          await templateOverviews.getTemplateOverview(await templateArn(req)),
         );
-        res.json(await templateOverviews.getTemplateOverview(arn));
+      },
+    );
+  }
+  if (templateFleets) {
+    router.get(
+      '/v1/entities/:kind/:namespace/:name/template/fleet',
+      async (req, res) => {
+        res.json(
+          await templateFleets.getTemplateFleet(
+            await templateArn(req),
+            await credentialsOf(req),
+          ),
+        );
       },
     );
   }

@@ -30,3 +30,20 @@ export const AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION =
  */
 export const AWS_PROTON_ENVIRONMENT_TEMPLATE_ANNOTATION =
   'aws.amazon.com/aws-proton-environment-template';
+
+/**
+ * The annotation that keeps a catalog entity's Proton resources out of fleet upgrades: on a service's
+ * entity it pins every instance of the service, on an environment's entity the environment. Its
+ * value is the reason, shown wherever the pin is (for example `waiting for the Q3 load test`).
+ *
+ * @public
+ */
+export const AWS_PROTON_PINNED_ANNOTATION = 'aws.amazon.com/aws-proton-pinned';
+
+/**
+ * The Proton tag that pins one service instance or environment (its value: the reason), read by
+ * upgrade campaigns before they touch the resource.
+ *
+ * @public
+ */
+export const PROTON_PINNED_TAG_KEY = 'proton:pinned';

@@ -12,4 +12,5 @@ export * from './status';
 export * from './api/types';
 export * from './api/templateVersions';
 export * from './api/templateOverview';
+export * from './api/templateFleet';
 export * from './events';

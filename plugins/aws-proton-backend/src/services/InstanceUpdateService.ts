@@ -107,6 +107,16 @@ export class InstanceUpdateService {
         service.name,
         instanceName,
       ),
+      ...(serviceInstance?.templateName
+        ? [
+            cacheKeys.templateFleet(
+              service.accountId,
+              service.region,
+              'service',
+              serviceInstance.templateName,
+            ),
+          ]
+        : []),
     ]);
     return {
       name: instanceName,

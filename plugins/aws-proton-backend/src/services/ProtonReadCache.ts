@@ -61,6 +61,12 @@ export const cacheKeys = {
     kind: 'service' | 'environment',
     name: string,
   ) => `v1/${accountId}/${region}/${kind}-template/${name}`,
+  templateFleet: (
+    accountId: string,
+    region: string,
+    kind: 'service' | 'environment',
+    name: string,
+  ) => `v1/${accountId}/${region}/fleet/${kind}-template/${name}`,
   serviceInstanceDeployments: (
     accountId: string,
     region: string,

@@ -84,6 +84,10 @@ export interface TemplateRun {
   environmentName: string;
   /** Its deployment status as Proton reports it, e.g. `SUCCEEDED`. */
   deploymentStatus: string;
+  /** The service instance's or the environment's ARN. */
+  arn: string;
+  /** When its last deployment was attempted (ISO 8601). */
+  lastDeploymentAttemptedAt?: string;
 }
 
 /**
@@ -235,6 +239,9 @@ export class TemplateUsageService {
               name: instance.name!,
               environmentName: instance.environmentName!,
               deploymentStatus: instance.deploymentStatus!,
+              arn: instance.arn!,
+              lastDeploymentAttemptedAt:
+                instance.lastDeploymentAttemptedAt?.toISOString(),
             },
           });
         }
@@ -271,6 +278,9 @@ export class TemplateUsageService {
               name: environment.name!,
               environmentName: environment.name!,
               deploymentStatus: environment.deploymentStatus!,
+              arn: environment.arn!,
+              lastDeploymentAttemptedAt:
+                environment.lastDeploymentAttemptedAt?.toISOString(),
             },
           });
         }
