@@ -9,10 +9,11 @@ import { ReactElement } from 'react';
  */
 export async function renderSettled(
   element: ReactElement,
+  options?: Parameters<typeof renderInTestApp>[1],
 ): Promise<RenderResult> {
   let result: RenderResult | undefined;
   await act(async () => {
-    result = renderInTestApp(element);
+    result = renderInTestApp(element, options);
   });
   return result!;
 }

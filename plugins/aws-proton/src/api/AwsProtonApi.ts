@@ -3,6 +3,7 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
   DeploymentView,
   EnvironmentOverview,
+  TemplateFleet,
   TemplateOverview,
   InstanceDeploymentType,
   ServiceOverview,
@@ -45,6 +46,12 @@ export interface AwsProtonApi {
    * template sync took each from) and its last syncs.
    */
   getTemplateOverview(entity: CompoundEntityRef): Promise<TemplateOverview>;
+  /**
+   * Where the entity's service template or environment template runs: every service instance or
+   * environment by the version it runs, with the catalog entities of its service and environment,
+   * their owners and pins.
+   */
+  getTemplateFleet(entity: CompoundEntityRef): Promise<TemplateFleet>;
   /** The newest deployments (at most 50, newest first) of one instance of the entity's service. */
   listServiceInstanceDeployments(
     entity: CompoundEntityRef,

@@ -4,6 +4,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   DeploymentView,
   EnvironmentOverview,
+  TemplateFleet,
   TemplateOverview,
   InstanceDeploymentType,
   ServiceOverview,
@@ -55,6 +56,16 @@ export class AwsProtonClient implements AwsProtonApi {
    */
   getTemplateOverview(entity: CompoundEntityRef): Promise<TemplateOverview> {
     return this.request(`${this.entityPath(entity)}/template`);
+  }
+
+  /**
+   * `GET .../template/fleet`: see {@link AwsProtonApi.getTemplateFleet}.
+   *
+   * @throws ResponseError with the backend's message, for example when the entity is not in the
+   *   catalog or has no template annotation, or the Proton call failed
+   */
+  getTemplateFleet(entity: CompoundEntityRef): Promise<TemplateFleet> {
+    return this.request(`${this.entityPath(entity)}/template/fleet`);
   }
 
   /**

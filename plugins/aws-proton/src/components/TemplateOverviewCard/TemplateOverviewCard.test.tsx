@@ -1,8 +1,15 @@
 import { Entity } from '@backstage/catalog-model';
 import { TestApiProvider } from '@backstage/frontend-test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { screen } from '@testing-library/react';
-import type { TemplateOverview } from '@proton-platform/plugin-aws-proton-common';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type {
+  TemplateFleet,
+  TemplateOverview,
+} from '@proton-platform/plugin-aws-proton-common';
 import { awsProtonApiRef } from '../../api/AwsProtonApi';
 import { TemplateOverviewCard } from './TemplateOverviewCard';
 import { renderSettled } from '../../__testUtils__/renderSettled';
@@ -76,15 +83,70 @@ const overview = (
   ...changes,
 });
 
-function renderCard(value: TemplateOverview) {
+const INSTANCE = 'arn:aws:proton:us-east-1:000000000000:service';
+
+const fleet = (changes: Partial<TemplateFleet> = {}): TemplateFleet => ({
+  name: 'fargate-service',
+  kind: 'service',
+  recommendedVersion: '1.1',
+  inProgress: false,
+  members: [
+    {
+      kind: 'service-instance',
+      arn: `${INSTANCE}/checkout/service-instance/dev`,
+      name: 'dev',
+      serviceName: 'checkout',
+      environmentName: 'dev',
+      version: '1.0',
+      deploymentStatus: 'SUCCEEDED',
+      lastDeploymentAttemptedAt: '2026-11-30T10:00:00.000Z',
+      entityRef: 'component:default/checkout',
+      environmentEntityRef: 'resource:default/dev',
+      owner: 'group:default/team-a',
+      pinnedReason: 'waiting for the load test',
+    },
+    {
+      kind: 'service-instance',
+      arn: `${INSTANCE}/checkout/service-instance/prod`,
+      name: 'prod',
+      serviceName: 'checkout',
+      environmentName: 'prod',
+      version: '1.0',
+      deploymentStatus: 'FAILED',
+      entityRef: 'component:default/checkout',
+      owner: 'group:default/team-a',
+    },
+    {
+      kind: 'service-instance',
+      arn: `${INSTANCE}/search/service-instance/dev`,
+      name: 'dev',
+      serviceName: 'search',
+      environmentName: 'dev',
+      version: '1.1',
+      deploymentStatus: 'SUCCEEDED',
+    },
+  ],
+  ...changes,
+});
+
+function renderCard(value: TemplateOverview, members = fleet()) {
   return renderSettled(
     <TestApiProvider
-      apis={[[awsProtonApiRef, { getTemplateOverview: async () => value }]]}
+      apis={[
+        [
+          awsProtonApiRef,
+          {
+            getTemplateOverview: async () => value,
+            getTemplateFleet: async () => members,
+          },
+        ],
+      ]}
     >
       <EntityProvider entity={entity}>
         <TemplateOverviewCard />
       </EntityProvider>
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }
 
@@ -119,6 +181,53 @@ describe('TemplateOverviewCard', () => {
       screen.getByText(
         'Not synced from a repository: versions are registered by hand.',
       ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows where the template runs: counts per version, links, pins, and filters', async () => {
+    await renderCard(overview());
+    expect(
+      await screen.findByText(
+        '3 service instances in 2 services, 1 on the recommended version 1.1, 1 pinned.',
+      ),
+    ).toBeInTheDocument();
+    const bars = screen.getByRole('list', { name: 'Runs per version' });
+    expect(
+      within(bars)
+        .getAllByRole('listitem')
+        .map(item => item.getAttribute('aria-label')),
+    ).toEqual(['1.1: 1', '1.0: 2']);
+    const table = screen.getByRole('grid', { name: 'Where it runs' });
+    const [link] = within(table).getAllByRole('link', {
+      name: 'checkout / dev',
+    });
+    expect(link).toHaveAttribute('href', '/catalog/default/component/checkout');
+    expect(within(table).getByRole('link', { name: 'dev' })).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/dev',
+    );
+    expect(
+      within(table).getByText('Pinned: waiting for the load test'),
+    ).toBeInTheDocument();
+    expect(within(table).getAllByText('1.1 available')).toHaveLength(2);
+    // search has no entity in the catalog: its name without a link
+    expect(within(table).getByText('search / dev')).not.toHaveAttribute('href');
+    expect(within(table).getByText('Not in the catalog')).toBeInTheDocument();
+
+    await userEvent.click(
+      screen.getByRole('button', { name: /Deployment status/ }),
+    );
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'FAILED' }),
+    );
+    expect(within(table).getAllByRole('row')).toHaveLength(2); // the header and prod
+    expect(within(table).getByText('checkout / prod')).toBeInTheDocument();
+  });
+
+  it('says when nothing runs the template', async () => {
+    await renderCard(overview(), fleet({ members: [] }));
+    expect(
+      await screen.findByText('No service instance runs this template yet.'),
     ).toBeInTheDocument();
   });
 });

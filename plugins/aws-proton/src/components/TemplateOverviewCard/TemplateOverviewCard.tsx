@@ -26,6 +26,7 @@ import { awsProtonApiRef } from '../../api/AwsProtonApi';
 import { useProtonResource } from '../../hooks/useProtonResource';
 import { AnnotationGate, ProtonCard } from '../AnnotationGate/AnnotationGate';
 import { ResourceState } from '../ResourceState/ResourceState';
+import { TemplateFleetSection } from './TemplateFleetSection';
 
 const TITLE = 'AWS Proton template versions';
 
@@ -180,9 +181,12 @@ function TemplateOverviewContent() {
     [api, stringifyEntityRef(entity)],
   );
   return (
-    <ResourceState state={state} what="the Proton template">
-      {value => <TemplateSummary value={value} />}
-    </ResourceState>
+    <Flex direction="column" gap="4">
+      <ResourceState state={state} what="the Proton template">
+        {value => <TemplateSummary value={value} />}
+      </ResourceState>
+      <TemplateFleetSection />
+    </Flex>
   );
 }
 
@@ -190,7 +194,8 @@ function TemplateOverviewContent() {
  * The entity card for a catalog entity annotated with `aws.amazon.com/aws-proton-service-template`
  * or `aws.amazon.com/aws-proton-environment-template`: every version (status, recommended,
  * description) with where template sync took it from (repository, branch, commit, folder; a link
- * when the provider has web pages), and the last sync of each major version, failures included.
+ * when the provider has web pages), the last sync of each major version, failures included, and
+ * where the template runs (every service instance or environment by version, with its owner and pin).
  *
  * @public
  */

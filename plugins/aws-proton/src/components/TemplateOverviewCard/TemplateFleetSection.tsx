@@ -1,0 +1,352 @@
+import {
+  getCompoundEntityRef,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  Cell,
+  CellText,
+  Column,
+  Flex,
+  Link,
+  Row,
+  Select,
+  TableBody,
+  TableHeader,
+  TableRoot,
+  Text,
+} from '@backstage/ui';
+import {
+  TemplateFleet,
+  TemplateFleetMember,
+} from '@proton-platform/plugin-aws-proton-common';
+import { useMemo, useState } from 'react';
+import { awsProtonApiRef } from '../../api/AwsProtonApi';
+import { useProtonResource } from '../../hooks/useProtonResource';
+import { ResourceState } from '../ResourceState/ResourceState';
+
+const ALL = '*';
+
+type FilterKey = 'version' | 'environmentName' | 'owner' | 'deploymentStatus';
+
+const FILTERS: Array<{ key: FilterKey; label: string }> = [
+  { key: 'version', label: 'Version' },
+  { key: 'environmentName', label: 'Environment' },
+  { key: 'owner', label: 'Owner' },
+  { key: 'deploymentStatus', label: 'Deployment status' },
+];
+
+const STATUS_COLORS: Record<
+  string,
+  'success' | 'info' | 'danger' | 'secondary'
+> = {
+  SUCCEEDED: 'success',
+  IN_PROGRESS: 'info',
+  DELETE_IN_PROGRESS: 'info',
+  CANCELLING: 'info',
+  FAILED: 'danger',
+  DELETE_FAILED: 'danger',
+  CANCELLED: 'secondary',
+};
+
+/** `1.10` after `1.9`; anything else after the versions. */
+function compareVersions(a: string, b: string): number {
+  const [am, an] = a.split('.').map(Number);
+  const [bm, bn] = b.split('.').map(Number);
+  if (Number.isNaN(am) || Number.isNaN(bm)) {
+    return Number.isNaN(am) ? 1 : -1;
+  }
+  return am - bm || an - bn;
+}
+
+function humanizeOwner(owner: string): string {
+  try {
+    return parseEntityRef(owner).name;
+  } catch {
+    return owner;
+  }
+}
+
+function EntityLink(props: { entityRef?: string; label: string }) {
+  const linkTo = useEntityRefLink();
+  if (!props.entityRef) return <Text variant="body-small">{props.label}</Text>;
+  return (
+    <Link href={linkTo(props.entityRef)} title={props.entityRef}>
+      {props.label}
+    </Link>
+  );
+}
+
+/**
+ * How many members run each version, as bars: the eye sees at once how far the fleet is from the
+ * recommended version.
+ */
+function VersionBars(props: {
+  members: TemplateFleetMember[];
+  recommendedVersion?: string;
+}) {
+  const counts = new Map<string, number>();
+  for (const member of props.members) {
+    counts.set(member.version, (counts.get(member.version) ?? 0) + 1);
+  }
+  const versions = [...counts.keys()].sort(compareVersions).reverse();
+  const most = Math.max(...counts.values());
+  return (
+    <ul
+      aria-label="Runs per version"
+      style={{
+        listStyle: 'none',
+        margin: 0,
+        padding: 0,
+        display: 'grid',
+        gap: 4,
+      }}
+    >
+      {versions.map(version => {
+        const count = counts.get(version)!;
+        const recommended = version === props.recommendedVersion;
+        return (
+          <li
+            key={version}
+            aria-label={`${version}: ${count}`}
+            style={{
+              display: 'grid',
+              gridTemplateColumns: '9rem 1fr 2.5rem',
+              alignItems: 'center',
+              gap: 8,
+            }}
+          >
+            <Text variant="body-small">
+              {version}
+              {recommended ? ' (recommended)' : ''}
+            </Text>
+            <div
+              aria-hidden
+              style={{
+                height: 12,
+                width: `${Math.max((count / most) * 100, 2)}%`,
+                borderRadius: 2,
+                background: recommended
+                  ? 'var(--bui-fg-positive)'
+                  : 'var(--bui-fg-secondary)',
+              }}
+            />
+            <Text variant="body-small" weight="bold">
+              {count}
+            </Text>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function FleetTable(props: { fleet: TemplateFleet }) {
+  const { fleet } = props;
+  const [filters, setFilters] = useState<Record<FilterKey, string>>({
+    version: ALL,
+    environmentName: ALL,
+    owner: ALL,
+    deploymentStatus: ALL,
+  });
+  const options = useMemo(
+    () =>
+      Object.fromEntries(
+        FILTERS.map(({ key }) => {
+          const values = [
+            ...new Set(fleet.members.map(m => m[key] ?? '')),
+          ].filter(Boolean);
+          values.sort(key === 'version' ? compareVersions : undefined);
+          return [key, values];
+        }),
+      ) as Record<FilterKey, string[]>,
+    [fleet.members],
+  );
+  const shown = fleet.members.filter(member =>
+    FILTERS.every(
+      ({ key }) => filters[key] === ALL || member[key] === filters[key],
+    ),
+  );
+  const service = fleet.kind === 'service';
+  return (
+    <Flex direction="column" gap="2">
+      <Flex gap="2" align="end" style={{ flexWrap: 'wrap' }}>
+        {FILTERS.filter(({ key }) => options[key].length > 1).map(
+          ({ key, label }) => (
+            <Select
+              key={key}
+              label={label}
+              value={filters[key]}
+              onChange={value =>
+                setFilters(current => ({ ...current, [key]: String(value) }))
+              }
+              options={[
+                { id: ALL, label: 'All' },
+                ...options[key].map(value => ({
+                  id: value,
+                  label: key === 'owner' ? humanizeOwner(value) : value,
+                })),
+              ]}
+            />
+          ),
+        )}
+      </Flex>
+      <TableRoot aria-label="Where it runs">
+        <TableHeader>
+          <Column isRowHeader>
+            {service ? 'Service instance' : 'Environment'}
+          </Column>
+          {service ? <Column>Environment</Column> : null}
+          <Column>Version</Column>
+          <Column>Deployment</Column>
+          <Column>Owner</Column>
+        </TableHeader>
+        <TableBody items={shown.map(member => ({ ...member, id: member.arn }))}>
+          {member => (
+            <Row id={member.id}>
+              <Cell>
+                <Flex direction="column" gap="0">
+                  <EntityLink
+                    entityRef={member.entityRef}
+                    label={
+                      member.serviceName
+                        ? `${member.serviceName} / ${member.name}`
+                        : member.name
+                    }
+                  />
+                  {member.pinnedReason && (
+                    <Text variant="body-small" color="warning">
+                      Pinned: {member.pinnedReason}
+                    </Text>
+                  )}
+                </Flex>
+              </Cell>
+              {service ? (
+                <Cell>
+                  <EntityLink
+                    entityRef={member.environmentEntityRef}
+                    label={member.environmentName}
+                  />
+                </Cell>
+              ) : null}
+              <CellText
+                title={member.version}
+                description={
+                  fleet.recommendedVersion &&
+                  member.version !== fleet.recommendedVersion &&
+                  compareVersions(member.version, fleet.recommendedVersion) < 0
+                    ? `${fleet.recommendedVersion} available`
+                    : undefined
+                }
+              />
+              <Cell>
+                <Flex direction="column" gap="0">
+                  <Text
+                    variant="body-small"
+                    weight="bold"
+                    color={
+                      STATUS_COLORS[member.deploymentStatus] ?? 'secondary'
+                    }
+                  >
+                    {member.deploymentStatus}
+                  </Text>
+                  {member.lastDeploymentAttemptedAt && (
+                    <Text variant="body-small" color="secondary">
+                      {new Date(
+                        member.lastDeploymentAttemptedAt,
+                      ).toLocaleString()}
+                    </Text>
+                  )}
+                </Flex>
+              </Cell>
+              <Cell>
+                {member.owner ? (
+                  <EntityLink
+                    entityRef={member.owner}
+                    label={humanizeOwner(member.owner)}
+                  />
+                ) : (
+                  <Text variant="body-small" color="secondary">
+                    Not in the catalog
+                  </Text>
+                )}
+              </Cell>
+            </Row>
+          )}
+        </TableBody>
+      </TableRoot>
+      {shown.length === 0 && (
+        <Text variant="body-small" color="secondary">
+          Nothing matches these filters.
+        </Text>
+      )}
+    </Flex>
+  );
+}
+
+function FleetSummary({ fleet }: { fleet: TemplateFleet }) {
+  const noun = fleet.kind === 'service' ? 'service instance' : 'environment';
+  const count = fleet.members.length;
+  if (count === 0) {
+    return (
+      <Text variant="body-small" color="secondary">
+        No {noun} runs this template yet.
+      </Text>
+    );
+  }
+  const services = new Set(fleet.members.map(m => m.serviceName)).size;
+  const current = fleet.members.filter(
+    m => m.version === fleet.recommendedVersion,
+  ).length;
+  const pinned = fleet.members.filter(m => m.pinnedReason).length;
+  const parts = [
+    `${count} ${noun}${count === 1 ? '' : 's'}${
+      fleet.kind === 'service'
+        ? ` in ${services} service${services === 1 ? '' : 's'}`
+        : ''
+    }`,
+    fleet.recommendedVersion
+      ? `${current} on the recommended version ${fleet.recommendedVersion}`
+      : undefined,
+    pinned ? `${pinned} pinned` : undefined,
+  ].filter(Boolean);
+  return (
+    <Flex direction="column" gap="2">
+      <Text variant="body-small" color="secondary">
+        {parts.join(', ')}.
+      </Text>
+      <VersionBars
+        members={fleet.members}
+        recommendedVersion={fleet.recommendedVersion}
+      />
+      <FleetTable fleet={fleet} />
+    </Flex>
+  );
+}
+
+/**
+ * Where the template of the current entity runs: counts per version, then every service instance or
+ * environment with its version, deployment, owner and pin, filterable by version, environment, owner
+ * and deployment status; services, environments and owners link to their catalog pages.
+ */
+export function TemplateFleetSection() {
+  const { entity } = useEntity();
+  const api = useApi(awsProtonApiRef);
+  const state = useProtonResource<TemplateFleet>(
+    () => api.getTemplateFleet(getCompoundEntityRef(entity)),
+    fleet => fleet.inProgress,
+    [api, stringifyEntityRef(entity)],
+  );
+  return (
+    <Flex direction="column" gap="2">
+      <Text variant="body-medium" weight="bold">
+        Where it runs
+      </Text>
+      <ResourceState state={state} what="where the template runs">
+        {fleet => <FleetSummary fleet={fleet} />}
+      </ResourceState>
+    </Flex>
+  );
+}
