@@ -106,7 +106,10 @@ async function seedKnownSet(scratch: ScratchControlPlane) {
     services: [
       {
         name: 'hello_nginx',
-        tags: { 'backstage:owner': 'group:checkout-team' },
+        tags: {
+          'backstage:owner': 'group:checkout-team',
+          'proton:pinned': 'frozen for the audit',
+        },
         ...serviceOn('dev'),
       },
       { name: 'described', ...serviceOn('dev') },
@@ -211,6 +214,17 @@ describe('AwsProtonEntityProvider against the control plane', () => {
         'aws.amazon.com/aws-proton-service'
       ],
     ).toBe(`${PREFIX}:service/hello_nginx`);
+    // the proton:pinned tag pins the entity, where fleet views read pins
+    expect(
+      byName['Component:hello-nginx'].metadata.annotations![
+        'aws.amazon.com/aws-proton-pinned'
+      ],
+    ).toBe('frozen for the audit');
+    expect(
+      byName['Resource:dev'].metadata.annotations![
+        'aws.amazon.com/aws-proton-pinned'
+      ],
+    ).toBeUndefined();
     expect(byName['Resource:dev'].spec).toEqual({
       type: 'aws-proton-environment',
       owner: 'group:platform',

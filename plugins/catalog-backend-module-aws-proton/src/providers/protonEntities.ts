@@ -13,8 +13,10 @@ import {
 import {
   AWS_PROTON_ENVIRONMENT_ANNOTATION,
   AWS_PROTON_ENVIRONMENT_TEMPLATE_ANNOTATION,
+  AWS_PROTON_PINNED_ANNOTATION,
   AWS_PROTON_SERVICE_ANNOTATION,
   AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION,
+  PROTON_PINNED_TAG_KEY,
 } from '@proton-platform/plugin-aws-proton-common';
 import { requireField } from '@proton-platform/plugin-aws-proton-node';
 
@@ -58,11 +60,15 @@ function annotations(
   defaults: AwsProtonEntityDefaults,
   key: string,
   arn: string,
+  tags: Record<string, string> = {},
 ) {
+  // a resource tagged proton:pinned is pinned on its entity too, where fleet views read pins
+  const pinned = tags[PROTON_PINNED_TAG_KEY]?.trim();
   return {
     [key]: arn,
     [ANNOTATION_LOCATION]: defaults.location,
     [ANNOTATION_ORIGIN_LOCATION]: defaults.location,
+    ...(pinned ? { [AWS_PROTON_PINNED_ANNOTATION]: pinned } : {}),
   };
 }
 
@@ -84,6 +90,7 @@ export function environmentEntity(
         defaults,
         AWS_PROTON_ENVIRONMENT_ANNOTATION,
         requireField(environment.arn, 'environment.arn'),
+        tags,
       ),
     },
     spec: {
@@ -119,6 +126,7 @@ export function serviceEntity(
         defaults,
         AWS_PROTON_SERVICE_ANNOTATION,
         requireField(service.arn, 'service.arn'),
+        tags,
       ),
     },
     spec: {
