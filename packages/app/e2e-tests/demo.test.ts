@@ -186,5 +186,29 @@ test('a service template page lists its versions with the commits they were sync
   await expect(
     versions.getByText(/^demo\/templates-\d+@main [0-9a-f]{12}$/),
   ).toHaveCount(2);
+
+  // where it runs: every instance by version, the pinned service with its reason, linked to the catalog
+  const fleet = page.getByRole('grid', { name: 'Where it runs' });
+  const orders = fleet.getByRole('row', { name: /orders-api \/ prod/ });
+  await expect(orders).toContainText('1.0', { timeout: 120_000 });
+  await expect(orders).toContainText('1.1 available');
+  await expect(orders).toContainText(
+    'Pinned: Frozen for the end-of-year sales',
+  );
+  await expect(orders).toContainText('orders');
+  await expect(
+    fleet.getByRole('row', { name: /search-api \/ dev/ }),
+  ).toContainText('1.1');
+  await expect(
+    page.getByRole('list', { name: 'Runs per version' }).getByRole('listitem'),
+  ).toHaveCount(2);
+  await page.getByRole('button', { name: /Version$/ }).click();
+  await page.getByRole('option', { name: '1.0' }).click();
+  await expect(fleet.getByRole('row', { name: /search-api/ })).toHaveCount(0);
+  await expect(fleet.getByRole('row', { name: /orders-api/ })).toHaveCount(2);
+  await page.getByRole('button', { name: /Version$/ }).click();
+  await page.getByRole('option', { name: 'All' }).click();
   await docsScreenshot(page, 'service-template-page');
+  await fleet.getByRole('link', { name: 'orders-api / dev' }).click();
+  await expect(page).toHaveURL(/\/catalog\/default\/component\/orders-api$/);
 });

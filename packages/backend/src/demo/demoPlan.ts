@@ -24,8 +24,9 @@ const environmentSpec = (cidr: string) =>
  * from the same bundle with its pipeline, fargate-service-with-pipeline, whose versions come from the
  * demo's template repository by template sync (versions: none registered by hand); the environments
  * dev, prod and shared-vpc; the service hello-nginx with an instance in dev and prod (created on 1.0;
- * prod is then upgraded to the latest version, so that dev shows "upgrade available"), and the service
- * hello-pipeline with its pipeline.
+ * prod is then upgraded to the latest version, so that dev shows "upgrade available"); orders-api in
+ * dev and prod on 1.0, pinned; search-api in dev on the recommended version; and the service
+ * hello-pipeline with its pipeline: a fleet of mixed versions for the template pages.
  */
 export const demoPlan: ProtonSeedPlan = {
   environmentTemplates: [
@@ -128,6 +129,52 @@ export const demoPlan: ProtonSeedPlan = {
       tags: {
         'backstage:owner': 'group:default/guests',
         'backstage:lifecycle': 'production',
+      },
+    },
+    {
+      // Pinned (Proton tag proton:pinned): fleet upgrades skip it, and the seed leaves prod on 1.0 too
+      name: 'orders-api',
+      description: 'The orders API, frozen for the end-of-year sales',
+      templateName: 'fargate-service',
+      templateMajorVersion: '1',
+      templateMinorVersion: '0',
+      spec: [
+        'proton: ServiceSpec',
+        'instances:',
+        '  - name: dev',
+        '    environment: dev',
+        '    spec:',
+        '      path: /orders',
+        '  - name: prod',
+        '    environment: prod',
+        '    spec:',
+        '      path: /orders',
+        '',
+      ].join('\n'),
+      tags: {
+        'backstage:owner': 'group:default/orders',
+        'backstage:lifecycle': 'production',
+        'proton:pinned': 'Frozen for the end-of-year sales',
+      },
+    },
+    {
+      // Created on the recommended version
+      name: 'search-api',
+      description: 'Search, a newer service on the recommended version',
+      templateName: 'fargate-service',
+      templateMajorVersion: '1',
+      spec: [
+        'proton: ServiceSpec',
+        'instances:',
+        '  - name: dev',
+        '    environment: dev',
+        '    spec:',
+        '      path: /search',
+        '',
+      ].join('\n'),
+      tags: {
+        'backstage:owner': 'group:default/guests',
+        'backstage:lifecycle': 'experimental',
       },
     },
     {

@@ -24,7 +24,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { eventsServiceRef, EventsService } from '@backstage/plugin-events-node';
-import { AWS_PROTON_EVENTS_TOPIC } from '@proton-platform/plugin-aws-proton-common';
+import {
+  AWS_PROTON_EVENTS_TOPIC,
+  PROTON_PINNED_TAG_KEY,
+} from '@proton-platform/plugin-aws-proton-common';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
 import { seedProtonResources } from '@proton-platform/proton-server';
 import path from 'node:path';
@@ -276,7 +279,13 @@ export async function seedDemo(options: {
     const latest = (
       await listVersions(client, 'SERVICE', service.templateName)
     ).at(-1);
-    if (instances.includes('prod') && latest && latest.minorVersion !== '0') {
+    const pinned = Boolean(service.tags?.[PROTON_PINNED_TAG_KEY]);
+    if (
+      instances.includes('prod') &&
+      !pinned &&
+      latest &&
+      latest.minorVersion !== '0'
+    ) {
       const { serviceInstance: prod } = await client.send(
         new GetServiceInstanceCommand({
           serviceName: service.name,

@@ -166,7 +166,8 @@ export function registerProtonActions(options: ProtonActionsOptions): void {
                 z.object({
                   serviceName: z.string().optional(),
                   name: z.string(),
-                  environmentName: z.string(),
+                  pipeline: z.boolean().optional(),
+                  environmentName: z.string().optional(),
                   deploymentStatus: z.string(),
                 }),
               ),

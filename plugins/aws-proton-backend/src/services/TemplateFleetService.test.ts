@@ -1,5 +1,6 @@
 import {
   GetEnvironmentCommand,
+  GetServiceCommand,
   ListServiceInstancesCommand,
   NotifyResourceDeploymentStatusChangeCommand,
 } from '@aws-sdk/client-proton';
@@ -10,8 +11,12 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { seedProtonResources } from '@proton-platform/proton-server';
 import {
+  seedProtonResources,
+  writeTemplateBundle,
+} from '@proton-platform/proton-server';
+import {
+  noopTemplateBundleFiles,
   ScratchControlPlane,
   startScratchControlPlane,
 } from '@proton-platform/proton-server/testUtils';
@@ -47,6 +52,14 @@ const ENTITIES = [
     'web',
     {
       'aws.amazon.com/aws-proton-service-template': `${PREFIX}:service-template/web`,
+    },
+    'group:default/platform',
+  ),
+  entity(
+    'Resource',
+    'web-pipeline',
+    {
+      'aws.amazon.com/aws-proton-service-template': `${PREFIX}:service-template/web-pipeline`,
     },
     'group:default/platform',
   ),
@@ -173,6 +186,59 @@ describe('GET /v1/entities/:kind/:namespace/:name/template/fleet', () => {
       ],
     });
     await succeedAll();
+
+    // a template whose pipelines Proton provisions, with one service
+    const files = noopTemplateBundleFiles('service');
+    const withPipeline = await writeTemplateBundle(
+      controlPlane.bundlesDirectory,
+      { bucket: 'scratch', key: 'with-pipeline.tar.gz' },
+      {
+        files: {
+          ...files,
+          'schema/schema.yaml': files['schema/schema.yaml'].replace(
+            '  types:',
+            '  pipeline_input_type: "Inputs"\n  types:',
+          ),
+          'pipeline_infrastructure/manifest.yaml':
+            files['instance_infrastructure/manifest.yaml'],
+        },
+      },
+    );
+    await seedProtonResources(client, {
+      serviceTemplates: [
+        {
+          name: 'web-pipeline',
+          compatibleEnvironmentTemplates: [
+            { templateName: 'env', majorVersion: '1' },
+          ],
+          versions: [{ version: '1.0', source: withPipeline, publish: true }],
+        },
+      ],
+      services: [
+        {
+          name: 'built',
+          templateName: 'web-pipeline',
+          templateMajorVersion: '1',
+          spec: `proton: ServiceSpec\npipeline: {}\n${spec('dev').slice(
+            'proton: ServiceSpec\n'.length,
+          )}`,
+          repositoryConnectionArn:
+            'arn:aws:codestar-connections:us-east-1:000000000000:connection/00000000-0000-4000-8000-000000000000',
+          repositoryId: 'team/built',
+          branchName: 'main',
+        },
+      ],
+    });
+    await succeedAll();
+    const { service } = await client.send(
+      new GetServiceCommand({ name: 'built' }),
+    );
+    await client.send(
+      new NotifyResourceDeploymentStatusChangeCommand({
+        resourceArn: service!.pipeline!.arn!,
+        status: 'SUCCEEDED',
+      }),
+    );
   });
 
   afterAll(async () => {
@@ -285,6 +351,29 @@ describe('GET /v1/entities/:kind/:namespace/:name/template/fleet', () => {
       deploymentStatus: 'IN_PROGRESS',
     });
     await succeedAll();
+  });
+
+  it("lists a template's pipelines beside its instances", async () => {
+    const server = await startBackend();
+    const response = await request(server)
+      .get(
+        '/api/aws-proton/v1/entities/resource/default/web-pipeline/template/fleet',
+      )
+      .set('authorization', mockCredentials.user.header());
+    expect(response.status).toBe(200);
+    expect(
+      response.body.members.map((m: any) => [
+        m.kind,
+        m.serviceName,
+        m.name,
+        m.environmentName,
+        m.version,
+        m.deploymentStatus,
+      ]),
+    ).toEqual([
+      ['service-instance', 'built', 'dev', 'dev', '1.0', 'SUCCEEDED'],
+      ['pipeline', 'built', 'pipeline', undefined, '1.0', 'SUCCEEDED'],
+    ]);
   });
 
   it('answers 404 for an entity without a template annotation', async () => {

@@ -107,15 +107,19 @@ export class TemplateFleetService {
       ...usage.unlisted.map(run => ({ version: 'unknown', run })),
     ];
     for (const { version, run } of runs) {
-      const environment = environments.get(
-        `${prefix}:environment/${run.environmentName}`,
-      );
+      const environment = run.environmentName
+        ? environments.get(`${prefix}:environment/${run.environmentName}`)
+        : undefined;
       const entity =
         kind === 'service'
           ? services.get(`${prefix}:service/${run.serviceName}`)
           : environment;
       members.push({
-        kind: kind === 'service' ? 'service-instance' : 'environment',
+        kind: run.pipeline
+          ? 'pipeline'
+          : kind === 'service'
+          ? 'service-instance'
+          : 'environment',
         arn: run.arn,
         name: run.name,
         serviceName: run.serviceName,

@@ -1,10 +1,12 @@
 import {
   EnvironmentTemplateVersionSummary,
   GetEnvironmentTemplateCommand,
+  GetServiceCommand,
   GetServiceTemplateCommand,
   paginateListEnvironments,
   paginateListEnvironmentTemplateVersions,
   paginateListServiceInstances,
+  paginateListServices,
   paginateListServiceTemplateVersions,
   ProtonClient,
   ServiceTemplateVersionSummary,
@@ -15,6 +17,7 @@ import {
   ProtonCallContext,
   ProtonClientFactory,
 } from '@proton-platform/plugin-aws-proton-node';
+import pLimit from 'p-limit';
 
 /**
  * Every version of a template: the majors (ListXTemplateVersions without a major version answers one
@@ -80,8 +83,10 @@ export interface TemplateRun {
   serviceName?: string;
   /** The service instance's or the environment's name. */
   name: string;
-  /** The environment a service instance is deployed into (an environment's own name). */
-  environmentName: string;
+  /** True for a service pipeline (its `name` is then `pipeline`). */
+  pipeline?: boolean;
+  /** The environment a service instance is deployed into (an environment's own name); absent for a pipeline. */
+  environmentName?: string;
   /** Its deployment status as Proton reports it, e.g. `SUCCEEDED`. */
   deploymentStatus: string;
   /** The service instance's or the environment's ARN. */
@@ -136,9 +141,10 @@ function byVersion(a: string, b: string): number {
 
 /**
  * Reads which version of a service or environment template runs where: the template's versions
- * (every minor of every major) and its service instances or environments, grouped by the version
- * they run. One pass over each listing: calls grow with the number of majors and pages, not with the
- * number of instances.
+ * (every minor of every major) and its service instances (and pipelines) or environments, grouped by
+ * the version they run. One pass over each listing: calls grow with the number of majors and pages,
+ * never with the number of instances; a template with Proton-managed pipelines adds one GetService
+ * per service of the template, since no operation lists pipelines.
  *
  * @public
  */
@@ -181,7 +187,14 @@ export class TemplateUsageService {
     );
     const runs =
       kind === 'service'
-        ? await this.listServiceInstances(client, arn.name, context)
+        ? [
+            ...(await this.listServiceInstances(client, arn.name, context)),
+            ...(template &&
+            'pipelineProvisioning' in template &&
+            template.pipelineProvisioning === 'CUSTOMER_MANAGED'
+              ? []
+              : await this.listPipelines(client, arn.name, context)),
+          ]
         : await this.listEnvironments(
             client,
             arn.name,
@@ -248,6 +261,60 @@ export class TemplateUsageService {
       }
     });
     return runs;
+  }
+
+  /**
+   * The pipelines of the template's services: one pass over ListServices (whose summaries name the
+   * template), then GetService for each of the template's services, ten at a time (no Proton
+   * operation lists pipelines). Templates whose pipelines are customer managed have none to read.
+   */
+  private async listPipelines(
+    client: ProtonClient,
+    templateName: string,
+    context: (operation: string) => ProtonCallContext,
+  ): Promise<Array<{ version: string; run: TemplateRun }>> {
+    const names: string[] = [];
+    await callProton(context('ListServices'), async () => {
+      for await (const page of paginateListServices({ client }, {})) {
+        for (const service of page.services ?? []) {
+          if (service.templateName === templateName) names.push(service.name!);
+        }
+      }
+    });
+    const limit = pLimit(10);
+    const pipelines = await Promise.all(
+      names.map(name =>
+        limit(async () => {
+          const { service } = await callProton(context('GetService'), () =>
+            client.send(new GetServiceCommand({ name })),
+          );
+          return service?.pipeline
+            ? { serviceName: name, pipeline: service.pipeline }
+            : undefined;
+        }),
+      ),
+    );
+    return pipelines.flatMap(found =>
+      found
+        ? [
+            {
+              version: versionOf(
+                found.pipeline.templateMajorVersion,
+                found.pipeline.templateMinorVersion,
+              ),
+              run: {
+                serviceName: found.serviceName,
+                name: 'pipeline',
+                pipeline: true,
+                deploymentStatus: found.pipeline.deploymentStatus!,
+                arn: found.pipeline.arn!,
+                lastDeploymentAttemptedAt:
+                  found.pipeline.lastDeploymentAttemptedAt?.toISOString(),
+              },
+            },
+          ]
+        : [],
+    );
   }
 
   private async listEnvironments(

@@ -5,16 +5,16 @@
  * @public
  */
 export interface TemplateFleetMember {
-  /** `service-instance` or `environment`. */
-  kind: 'service-instance' | 'environment';
+  /** `service-instance`, `pipeline` (a service's pipeline) or `environment`. */
+  kind: 'service-instance' | 'pipeline' | 'environment';
   /** The resource's ARN. */
   arn: string;
-  /** The service instance's or the environment's name. */
+  /** The service instance's or the environment's name; `pipeline` for a pipeline. */
   name: string;
-  /** For a service instance, its service's name. */
+  /** For a service instance or pipeline, its service's name. */
   serviceName?: string;
-  /** The environment it is deployed into (an environment's own name). */
-  environmentName: string;
+  /** The environment it is deployed into (an environment's own name); absent for a pipeline. */
+  environmentName?: string;
   /** `major.minor` of the template version it runs, e.g. `1.0`. */
   version: string;
   /** Its deployment status as Proton reports it, e.g. `SUCCEEDED`. */

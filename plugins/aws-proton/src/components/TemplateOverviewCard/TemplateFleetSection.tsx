@@ -19,12 +19,14 @@ import {
   Text,
 } from '@backstage/ui';
 import {
+  describeDeploymentStatus,
   TemplateFleet,
   TemplateFleetMember,
 } from '@proton-platform/plugin-aws-proton-common';
 import { useMemo, useState } from 'react';
 import { awsProtonApiRef } from '../../api/AwsProtonApi';
 import { useProtonResource } from '../../hooks/useProtonResource';
+import { ProtonStatus } from '../ProtonStatus/ProtonStatus';
 import { ResourceState } from '../ResourceState/ResourceState';
 
 const ALL = '*';
@@ -37,19 +39,6 @@ const FILTERS: Array<{ key: FilterKey; label: string }> = [
   { key: 'owner', label: 'Owner' },
   { key: 'deploymentStatus', label: 'Deployment status' },
 ];
-
-const STATUS_COLORS: Record<
-  string,
-  'success' | 'info' | 'danger' | 'secondary'
-> = {
-  SUCCEEDED: 'success',
-  IN_PROGRESS: 'info',
-  DELETE_IN_PROGRESS: 'info',
-  CANCELLING: 'info',
-  FAILED: 'danger',
-  DELETE_FAILED: 'danger',
-  CANCELLED: 'secondary',
-};
 
 /** `1.10` after `1.9`; anything else after the versions. */
 function compareVersions(a: string, b: string): number {
@@ -67,6 +56,12 @@ function humanizeOwner(owner: string): string {
   } catch {
     return owner;
   }
+}
+
+function optionLabel(key: FilterKey, value: string): string {
+  if (key === 'owner') return humanizeOwner(value);
+  if (key === 'deploymentStatus') return describeDeploymentStatus(value).label;
+  return value;
 }
 
 function EntityLink(props: { entityRef?: string; label: string }) {
@@ -186,7 +181,7 @@ function FleetTable(props: { fleet: TemplateFleet }) {
                 { id: ALL, label: 'All' },
                 ...options[key].map(value => ({
                   id: value,
-                  label: key === 'owner' ? humanizeOwner(value) : value,
+                  label: optionLabel(key, value),
                 })),
               ]}
             />
@@ -225,10 +220,16 @@ function FleetTable(props: { fleet: TemplateFleet }) {
               </Cell>
               {service ? (
                 <Cell>
-                  <EntityLink
-                    entityRef={member.environmentEntityRef}
-                    label={member.environmentName}
-                  />
+                  {member.environmentName ? (
+                    <EntityLink
+                      entityRef={member.environmentEntityRef}
+                      label={member.environmentName}
+                    />
+                  ) : (
+                    <Text variant="body-small" color="secondary">
+                      Pipeline
+                    </Text>
+                  )}
                 </Cell>
               ) : null}
               <CellText
@@ -243,15 +244,10 @@ function FleetTable(props: { fleet: TemplateFleet }) {
               />
               <Cell>
                 <Flex direction="column" gap="0">
-                  <Text
-                    variant="body-small"
-                    weight="bold"
-                    color={
-                      STATUS_COLORS[member.deploymentStatus] ?? 'secondary'
-                    }
-                  >
-                    {member.deploymentStatus}
-                  </Text>
+                  <ProtonStatus
+                    kind="deployment"
+                    status={member.deploymentStatus}
+                  />
                   {member.lastDeploymentAttemptedAt && (
                     <Text variant="body-small" color="secondary">
                       {new Date(
@@ -288,8 +284,11 @@ function FleetTable(props: { fleet: TemplateFleet }) {
 
 function FleetSummary({ fleet }: { fleet: TemplateFleet }) {
   const noun = fleet.kind === 'service' ? 'service instance' : 'environment';
-  const count = fleet.members.length;
-  if (count === 0) {
+  const plural = (n: number, word: string) =>
+    `${n} ${word}${n === 1 ? '' : 's'}`;
+  const count = fleet.members.filter(m => m.kind !== 'pipeline').length;
+  const pipelines = fleet.members.length - count;
+  if (fleet.members.length === 0) {
     return (
       <Text variant="body-small" color="secondary">
         No {noun} runs this template yet.
@@ -302,11 +301,9 @@ function FleetSummary({ fleet }: { fleet: TemplateFleet }) {
   ).length;
   const pinned = fleet.members.filter(m => m.pinnedReason).length;
   const parts = [
-    `${count} ${noun}${count === 1 ? '' : 's'}${
-      fleet.kind === 'service'
-        ? ` in ${services} service${services === 1 ? '' : 's'}`
-        : ''
-    }`,
+    `${plural(count, noun)}${
+      pipelines ? ` and ${plural(pipelines, 'pipeline')}` : ''
+    }${fleet.kind === 'service' ? ` in ${plural(services, 'service')}` : ''}`,
     fleet.recommendedVersion
       ? `${current} on the recommended version ${fleet.recommendedVersion}`
       : undefined,

@@ -218,7 +218,7 @@ describe('TemplateOverviewCard', () => {
       screen.getByRole('button', { name: /Deployment status/ }),
     );
     await userEvent.click(
-      await screen.findByRole('option', { name: 'FAILED' }),
+      await screen.findByRole('option', { name: 'Failed' }),
     );
     expect(within(table).getAllByRole('row')).toHaveLength(2); // the header and prod
     expect(within(table).getByText('checkout / prod')).toBeInTheDocument();
