@@ -3,7 +3,7 @@
  * service of 20 instances: cold latency (against one upstream call), warm latency, and the upstream
  * calls of 100 concurrent identical overview requests (against one request).
  *
- *   yarn workspace @proton-platform/plugin-aws-proton-backend bench
+ *   yarn workspace @proton-platform/plugin-aws-proton-backend bench overview
  *
  * It drives the plugin's services (ProtonClientFactory, ServiceOverviewService, ProtonReadCache on
  * Backstage's memory cache) in-process; the HTTP layer of the backend is not part of the figures.
@@ -29,7 +29,7 @@ const DELAY_MS = 50;
 const INSTANCES = 20;
 const CONCURRENT = 100;
 
-async function main() {
+export async function overviewBench() {
   const scratch = await startScratchControlPlane({ responseDelayMs: DELAY_MS });
   const { server, client: admin, credentials, noopBundles } = scratch;
   const environments = Array.from({ length: INSTANCES }, (_, i) => `env${i}`);
@@ -189,8 +189,3 @@ async function main() {
   client.destroy();
   await scratch.stop();
 }
-
-main().catch(error => {
-  console.error(error);
-  process.exit(1);
-});

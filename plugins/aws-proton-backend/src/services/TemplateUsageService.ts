@@ -165,7 +165,9 @@ export class TemplateUsageService {
       accountId: arn.accountId,
       region: arn.region,
     });
-    const template =
+    // the template, its versions and what runs it are read at once; only environments (listed by
+    // major version) and pipelines (none for customer-managed ones) wait for what they need
+    const templatePromise = (async () =>
       kind === 'service'
         ? (
             await callProton(context('GetServiceTemplate'), () =>
@@ -178,32 +180,43 @@ export class TemplateUsageService {
                 new GetEnvironmentTemplateCommand({ name: arn.name }),
               ),
             )
-          ).environmentTemplate;
-    const summaries = await listAllTemplateVersions(
+          ).environmentTemplate)();
+    const summariesPromise = listAllTemplateVersions(
       client,
       kind,
       arn.name,
       context,
     );
-    const runs =
+    const runsPromise =
       kind === 'service'
-        ? [
-            ...(await this.listServiceInstances(client, arn.name, context)),
-            ...(template &&
-            'pipelineProvisioning' in template &&
-            template.pipelineProvisioning === 'CUSTOMER_MANAGED'
-              ? []
-              : await this.listPipelines(client, arn.name, context)),
-          ]
-        : await this.listEnvironments(
-            client,
-            arn.name,
-            [...new Set(summaries.map(s => s.majorVersion!))],
-            context,
+        ? Promise.all([
+            this.listServiceInstances(client, arn.name, context),
+            templatePromise.then(found =>
+              found &&
+              'pipelineProvisioning' in found &&
+              found.pipelineProvisioning === 'CUSTOMER_MANAGED'
+                ? []
+                : this.listPipelines(client, arn.name, context),
+            ),
+          ]).then(([instances, pipelines]) => [...instances, ...pipelines])
+        : summariesPromise.then(found =>
+            this.listEnvironments(
+              client,
+              arn.name,
+              [...new Set(found.map(s => s.majorVersion!))],
+              context,
+            ),
           );
+    const [template, summaries, runs] = await Promise.all([
+      templatePromise,
+      summariesPromise,
+      runsPromise,
+    ]);
     const byRunVersion = new Map<string, TemplateRun[]>();
     for (const { version, run } of runs) {
-      byRunVersion.set(version, [...(byRunVersion.get(version) ?? []), run]);
+      const same = byRunVersion.get(version);
+      if (same) same.push(run);
+      else byRunVersion.set(version, [run]);
     }
     const versions = summaries
       .map(summary => {
