@@ -139,6 +139,33 @@ export async function createRouter(
     },
   );
 
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/service/instances/:instance/plan',
+    async (req, res) => {
+      const deploymentType = req.query.deploymentType;
+      if (
+        !DEPLOYMENT_TYPES.includes(deploymentType as InstanceDeploymentType)
+      ) {
+        throw new InputError(
+          `deploymentType must be one of ${DEPLOYMENT_TYPES.join(', ')}`,
+        );
+      }
+      const arn = await arns.resolve(
+        entityRef(req.params),
+        AWS_PROTON_SERVICE_ANNOTATION,
+        'service',
+        await credentialsOf(req),
+      );
+      res.json(
+        await updates.planUpdate(
+          arn,
+          instanceName(req.params),
+          deploymentType as InstanceDeploymentType,
+        ),
+      );
+    },
+  );
+
   router.post(
     '/v1/entities/:kind/:namespace/:name/service/instances/:instance/deployments',
     async (req, res) => {

@@ -298,6 +298,13 @@ describe('the AWS Proton actions, through the MCP endpoint', () => {
         environmentName: 'dev',
         currentVersion: '1.0',
         targetVersion: '1.1',
+        // both versions declare the same inputs: the instance keeps its own
+        inputs: {
+          kept: [{ path: 'port', value: 8080 }],
+          added: [],
+          removed: [],
+          missing: [],
+        },
       });
       const before = await controlPlane.client.send(
         new GetServiceInstanceCommand({ serviceName: 'orders', name: 'dev' }),

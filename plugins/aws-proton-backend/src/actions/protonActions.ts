@@ -206,7 +206,7 @@ export function registerProtonActions(options: ProtonActionsOptions): void {
     name: 'upgrade-service-instance',
     title: 'Upgrade an AWS Proton service instance',
     description:
-      'Upgrades one service instance of the AWS Proton service behind a catalog entity to the recommended minor version (MINOR_VERSION, the default) or major version (MAJOR_VERSION) of its template, or redeploys it as it is (CURRENT_VERSION), keeping its inputs. It is a dry run unless dryRun is false: the dry run says which version the instance runs and which it would be deployed with, and changes nothing. Needs the aws-proton.service-instance.update permission for the entity.',
+      'Upgrades one service instance of the AWS Proton service behind a catalog entity to the recommended minor version (MINOR_VERSION, the default) or major version (MAJOR_VERSION) of its template, or redeploys it as it is (CURRENT_VERSION), keeping its inputs. It is a dry run unless dryRun is false: the dry run says which version the instance runs, which it would be deployed with and what its inputs become, and changes nothing. Needs the aws-proton.service-instance.update permission for the entity.',
     attributes: { destructive: true, readOnly: false, idempotent: false },
     schema: {
       input: z =>
@@ -228,6 +228,25 @@ export function registerProtonActions(options: ProtonActionsOptions): void {
           environmentName: z.string(),
           currentVersion: z.string(),
           targetVersion: z.string(),
+          inputs: z
+            .object({
+              kept: z.array(z.object({ path: z.string(), value: z.unknown() })),
+              added: z.array(
+                z.object({
+                  path: z.string(),
+                  default: z.unknown().optional(),
+                  required: z.boolean(),
+                }),
+              ),
+              removed: z.array(
+                z.object({ path: z.string(), value: z.unknown() }),
+              ),
+              missing: z.array(z.string()),
+            })
+            .optional()
+            .describe(
+              'For an upgrade: the inputs under the target version (kept, added with their defaults, dropped; missing: required inputs without a default)',
+            ),
           deploymentStatus: z
             .string()
             .optional()
@@ -253,6 +272,7 @@ export function registerProtonActions(options: ProtonActionsOptions): void {
         environmentName: plan.environmentName,
         currentVersion: plan.currentVersion,
         targetVersion: plan.targetVersion,
+        inputs: plan.inputs,
       };
       if (input.dryRun) {
         return { output: { dryRun: true, ...common } };

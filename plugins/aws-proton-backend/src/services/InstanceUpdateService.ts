@@ -1,5 +1,6 @@
 import {
   GetServiceInstanceCommand,
+  ProtonClient,
   GetServiceTemplateCommand,
   GetServiceTemplateVersionCommand,
   UpdateServiceInstanceCommand,
@@ -8,6 +9,10 @@ import { ConflictError, InputError } from '@backstage/errors';
 import {
   describeDeploymentStatus,
   InstanceDeploymentType,
+  InstanceUpdatePlan,
+  parseProtonSchema,
+  parseProtonSpec,
+  previewProtonInputs,
   ProtonArn,
 } from '@proton-platform/plugin-aws-proton-common';
 import {
@@ -24,18 +29,6 @@ export interface InstanceUpdateResult {
   deploymentStatus: string;
   /** `major.minor` the instance is being deployed with. */
   targetVersion: string;
-}
-
-/** What an update would deploy, worked out without changing anything. */
-export interface InstanceUpdatePlan {
-  name: string;
-  templateName: string;
-  environmentName: string;
-  /** `major.minor` the instance runs now. */
-  currentVersion: string;
-  /** `major.minor` the instance would be deployed with. */
-  targetVersion: string;
-  deploymentType: InstanceDeploymentType;
 }
 
 /**
@@ -207,6 +200,18 @@ export class InstanceUpdateService {
       target = { major: recommendedMajor, minor: recommendedMinor };
     }
 
+    let inputs: InstanceUpdatePlan['inputs'];
+    if (target.major !== major || target.minor !== minor) {
+      inputs = await this.previewInputs(
+        client,
+        context,
+        templateName,
+        { major, minor },
+        target,
+        instanceName,
+        instance.spec,
+      );
+    }
     const plan: InstanceUpdatePlan = {
       name: instanceName,
       templateName,
@@ -217,7 +222,54 @@ export class InstanceUpdateService {
       currentVersion: `${major}.${minor}`,
       targetVersion: `${target.major}.${target.minor}`,
       deploymentType,
+      inputs,
     };
     return { plan, spec: instance.spec, client, context };
+  }
+
+  /**
+   * The instance's inputs under the target version: both versions' schemas compared with what the
+   * instance's spec sets. Undefined when a schema or the spec cannot be read as Proton's (the upgrade
+   * itself then says what is wrong).
+   */
+  private async previewInputs(
+    client: ProtonClient,
+    context: (operation: string) => ProtonCallContext,
+    templateName: string,
+    from: { major: string; minor: string },
+    to: { major: string; minor: string },
+    instanceName: string,
+    specText?: string,
+  ): Promise<InstanceUpdatePlan['inputs']> {
+    const schemaOf = async (version: { major: string; minor: string }) =>
+      (
+        await callProton(context('GetServiceTemplateVersion'), () =>
+          client.send(
+            new GetServiceTemplateVersionCommand({
+              templateName,
+              majorVersion: version.major,
+              minorVersion: version.minor,
+            }),
+          ),
+        )
+      ).serviceTemplateVersion?.schema;
+    const [fromSchema, toSchema] = await Promise.all([
+      schemaOf(from),
+      schemaOf(to),
+    ]);
+    if (!fromSchema || !toSchema || !specText) return undefined;
+    try {
+      const entry = parseProtonSpec(specText, 'ServiceSpec').instances.find(
+        candidate => candidate.name === instanceName,
+      );
+      return previewProtonInputs(
+        (entry?.spec ?? {}) as Record<string, unknown>,
+        parseProtonSchema(fromSchema),
+        parseProtonSchema(toSchema),
+        'service',
+      );
+    } catch {
+      return undefined;
+    }
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The shapes the `aws-proton` backend returns and the frontend shows. Dates are ISO 8601 strings.
  */
+import type { ProtonInputsPreview } from '../schema/inputsDiff';
 
 /**
  * One output of a Proton environment or service instance.
@@ -233,4 +234,31 @@ export function isSimulated(outputs: ProtonOutput[]): boolean {
   return outputs.some(
     o => o.key === PROTON_SIMULATED_OUTPUT_KEY && o.value === 'true',
   );
+}
+
+/**
+ * What an update of one service instance would deploy, worked out without changing anything: the
+ * version it runs and the one it would be deployed with, and, for an upgrade, what its inputs become
+ * under the target version.
+ *
+ * @public
+ */
+export interface InstanceUpdatePlan {
+  /** The service instance's name. */
+  name: string;
+  /** Its service template's name. */
+  templateName: string;
+  /** The environment it is deployed into. */
+  environmentName: string;
+  /** `major.minor` the instance runs now. */
+  currentVersion: string;
+  /** `major.minor` the instance would be deployed with. */
+  targetVersion: string;
+  /** How it would be deployed. */
+  deploymentType: InstanceDeploymentType;
+  /**
+   * For an upgrade (another version), its inputs under the target version: kept, added with their
+   * defaults, dropped; `missing` names required inputs without a default a developer must give.
+   */
+  inputs?: ProtonInputsPreview;
 }

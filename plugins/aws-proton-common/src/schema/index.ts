@@ -30,6 +30,13 @@ export {
   type ProtonIncompatibilityRule,
 } from './compatibility';
 export {
+  diffProtonInputs,
+  previewProtonInputs,
+  type ProtonInputsDiff,
+  type ProtonInputsPreview,
+  type ProtonInputSummary,
+} from './inputsDiff';
+export {
   formatSpecErrors,
   ProtonSchemaError,
   ProtonSpecError,

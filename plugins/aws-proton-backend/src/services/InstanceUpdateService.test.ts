@@ -1,0 +1,234 @@
+import {
+  GetEnvironmentCommand,
+  ListServiceInstancesCommand,
+  NotifyResourceDeploymentStatusChangeCommand,
+} from '@aws-sdk/client-proton';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  seedProtonResources,
+  writeTemplateBundle,
+} from '@proton-platform/proton-server';
+import {
+  noopTemplateBundleFiles,
+  ScratchControlPlane,
+  startScratchControlPlane,
+} from '@proton-platform/proton-server/testUtils';
+import request from 'supertest';
+import { awsProtonPlugin } from '../plugin';
+
+/**
+ * The upgrade preview of a service instance: what its inputs become under the target version, read
+ * from both versions' schemas and the instance's spec on a real control plane.
+ */
+
+jest.setTimeout(60_000);
+
+const PREFIX = 'arn:aws:proton:us-east-1:000000000000';
+const PLAN =
+  '/api/aws-proton/v1/entities/component/default/shop/service/instances/dev/plan';
+
+describe('GET .../service/instances/:instance/plan', () => {
+  let controlPlane: ScratchControlPlane;
+
+  beforeAll(async () => {
+    controlPlane = await startScratchControlPlane();
+    const { client, noopBundles, bundlesDirectory } = controlPlane;
+    const files = noopTemplateBundleFiles('service');
+    // 1.1 adds an input with a default; 2.0 drops `port` and requires `region`
+    const withSchema = (key: string, properties: string, required = '') =>
+      writeTemplateBundle(
+        bundlesDirectory,
+        { bucket: 'scratch', key },
+        {
+          files: {
+            ...files,
+            'schema/schema.yaml': `schema:
+  format:
+    openapi: "3.0.0"
+  service_input_type: "Inputs"
+  types:
+    Inputs:
+      type: object
+${required}      properties:
+${properties}`,
+          },
+        },
+      );
+    const port =
+      '        port:\n          type: integer\n          default: 80\n';
+    const grace =
+      '        gracePeriod:\n          type: integer\n          title: Grace period\n          default: 30\n';
+    const region = '        region:\n          type: string\n';
+    await seedProtonResources(client, {
+      environmentTemplates: [
+        {
+          name: 'env',
+          versions: [
+            { version: '1.0', source: noopBundles.environment, publish: true },
+          ],
+        },
+      ],
+      serviceTemplates: [
+        {
+          name: 'web',
+          pipelineProvisioning: 'CUSTOMER_MANAGED',
+          compatibleEnvironmentTemplates: [
+            { templateName: 'env', majorVersion: '1' },
+          ],
+          versions: [
+            {
+              version: '1.0',
+              source: await withSchema('v10.tar.gz', port),
+              publish: true,
+            },
+            {
+              version: '1.1',
+              source: await withSchema('v11.tar.gz', port + grace),
+              publish: true,
+            },
+            {
+              version: '2.0',
+              source: await withSchema(
+                'v20.tar.gz',
+                grace + region,
+                '      required: [region]\n',
+              ),
+              publish: true,
+            },
+          ],
+        },
+      ],
+      environments: [
+        {
+          name: 'dev',
+          templateName: 'env',
+          templateMajorVersion: '1',
+          spec: 'proton: EnvironmentSpec\nspec: {}\n',
+        },
+      ],
+    });
+    const { environment } = await client.send(
+      new GetEnvironmentCommand({ name: 'dev' }),
+    );
+    await client.send(
+      new NotifyResourceDeploymentStatusChangeCommand({
+        resourceArn: environment!.arn!,
+        status: 'SUCCEEDED',
+      }),
+    );
+    await seedProtonResources(client, {
+      services: [
+        {
+          name: 'shop',
+          templateName: 'web',
+          templateMajorVersion: '1',
+          templateMinorVersion: '0',
+          spec: 'proton: ServiceSpec\ninstances:\n  - name: dev\n    environment: dev\n    spec:\n      port: 8080\n',
+        },
+      ],
+    });
+    const { serviceInstances } = await client.send(
+      new ListServiceInstancesCommand({ serviceName: 'shop' }),
+    );
+    await client.send(
+      new NotifyResourceDeploymentStatusChangeCommand({
+        resourceArn: serviceInstances![0].arn!,
+        status: 'SUCCEEDED',
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await controlPlane?.stop();
+  });
+
+  async function plan(deploymentType: string) {
+    const { server } = await startTestBackend({
+      features: [
+        awsProtonPlugin,
+        catalogServiceMock.factory({
+          entities: [
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Component',
+              metadata: {
+                name: 'shop',
+                namespace: 'default',
+                annotations: {
+                  'aws.amazon.com/aws-proton-service': `${PREFIX}:service/shop`,
+                },
+              },
+              spec: { type: 'service', owner: 'guests', lifecycle: 'test' },
+            },
+          ],
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            aws: {
+              accounts: [
+                { accountId: '000000000000', ...controlPlane.credentials },
+              ],
+            },
+            awsProton: {
+              regions: ['us-east-1'],
+              accountIds: ['000000000000'],
+              endpoint: controlPlane.server.endpoint,
+            },
+          },
+        }),
+      ],
+    });
+    return request(server)
+      .get(`${PLAN}?deploymentType=${deploymentType}`)
+      .set('authorization', mockCredentials.user.header());
+  }
+
+  it('previews a minor upgrade: inputs kept, and the new one with its default', async () => {
+    const response = await plan('MINOR_VERSION');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      name: 'dev',
+      templateName: 'web',
+      environmentName: 'dev',
+      currentVersion: '1.0',
+      targetVersion: '1.1',
+      deploymentType: 'MINOR_VERSION',
+      inputs: {
+        kept: [{ path: 'port', value: 8080 }],
+        added: [{ path: 'gracePeriod', default: 30, required: false }],
+        removed: [],
+        missing: [],
+      },
+    });
+  });
+
+  it('previews a major upgrade: a dropped input, and a required one a developer must give', async () => {
+    const response = await plan('MAJOR_VERSION');
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      currentVersion: '1.0',
+      targetVersion: '2.0',
+      inputs: {
+        kept: [],
+        removed: [{ path: 'port', value: 8080 }],
+        missing: ['region'],
+      },
+    });
+  });
+
+  it('has no input preview for a redeploy, and refuses an unknown deployment type', async () => {
+    const redeploy = await plan('CURRENT_VERSION');
+    expect(redeploy.status).toBe(200);
+    expect(redeploy.body.inputs).toBeUndefined();
+    const unknown = await plan('LATEST');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toBe(
+      'deploymentType must be one of CURRENT_VERSION, MINOR_VERSION, MAJOR_VERSION',
+    );
+  });
+});
