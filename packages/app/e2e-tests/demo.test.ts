@@ -61,6 +61,14 @@ test('upgrading dev to 1.1 deploys it and the badge goes away', async ({
   await expect(
     page.getByText(/instead of 1.0, keeping its inputs/),
   ).toBeVisible();
+  // the preview: dev's inputs under 1.1, and the input 1.1 adds with its default
+  await expect(page.getByRole('list', { name: 'Kept' })).toContainText(
+    'path: /hello',
+  );
+  await expect(page.getByRole('list', { name: 'Added' })).toContainText(
+    'healthCheckGracePeriodSeconds: 0 (default)',
+  );
+  await docsScreenshot(page, 'upgrade-preview');
   await page.getByRole('button', { name: 'Upgrade', exact: true }).click();
   await expect(dev).toContainText('Deploying', { timeout: 30_000 });
   await expect(dev).toContainText('Succeeded', { timeout: 180_000 });

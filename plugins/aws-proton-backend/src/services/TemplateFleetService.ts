@@ -114,12 +114,11 @@ export class TemplateFleetService {
         kind === 'service'
           ? services.get(`${prefix}:service/${run.serviceName}`)
           : environment;
+      let memberKind: TemplateFleetMember['kind'] = 'environment';
+      if (run.pipeline) memberKind = 'pipeline';
+      else if (kind === 'service') memberKind = 'service-instance';
       members.push({
-        kind: run.pipeline
-          ? 'pipeline'
-          : kind === 'service'
-          ? 'service-instance'
-          : 'environment',
+        kind: memberKind,
         arn: run.arn,
         name: run.name,
         serviceName: run.serviceName,

@@ -6,6 +6,7 @@ import {
   TemplateFleet,
   TemplateOverview,
   InstanceDeploymentType,
+  InstanceUpdatePlan,
   ServiceOverview,
 } from '@proton-platform/plugin-aws-proton-common';
 
@@ -75,6 +76,15 @@ export interface AwsProtonApi {
     instanceName: string,
     deploymentType: InstanceDeploymentType,
   ): Promise<InstanceUpdateResult>;
+  /**
+   * What {@link AwsProtonApi.updateServiceInstance} would deploy, without changing anything: the
+   * target version and, for an upgrade, what the instance's inputs become under it.
+   */
+  planServiceInstanceUpdate(
+    entity: CompoundEntityRef,
+    instanceName: string,
+    deploymentType: InstanceDeploymentType,
+  ): Promise<InstanceUpdatePlan>;
 }
 
 /**

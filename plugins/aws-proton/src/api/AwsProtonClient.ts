@@ -7,6 +7,7 @@ import {
   TemplateFleet,
   TemplateOverview,
   InstanceDeploymentType,
+  InstanceUpdatePlan,
   ServiceOverview,
 } from '@proton-platform/plugin-aws-proton-common';
 import { AwsProtonApi, InstanceUpdateResult } from './AwsProtonApi';
@@ -110,6 +111,25 @@ export class AwsProtonClient implements AwsProtonApi {
     entity: CompoundEntityRef,
   ): Promise<DeploymentView[]> {
     return this.request(`${this.entityPath(entity)}/environment/deployments`);
+  }
+
+  /**
+   * `GET .../service/instances/<instance>/plan?deploymentType=`: see
+   * {@link AwsProtonApi.planServiceInstanceUpdate}.
+   *
+   * @throws ResponseError with the backend's message, for example when the instance is being
+   *   deployed or there is no newer version to upgrade to
+   */
+  planServiceInstanceUpdate(
+    entity: CompoundEntityRef,
+    instanceName: string,
+    deploymentType: InstanceDeploymentType,
+  ): Promise<InstanceUpdatePlan> {
+    return this.request(
+      `${this.entityPath(entity)}/service/instances/${encodeURIComponent(
+        instanceName,
+      )}/plan?deploymentType=${encodeURIComponent(deploymentType)}`,
+    );
   }
 
   /**

@@ -19,10 +19,12 @@ import {
   awsProtonServiceInstanceUpdatePermission,
   describeDeploymentStatus,
   InstanceDeploymentType,
+  InstanceUpdatePlan,
   ServiceInstanceView,
 } from '@proton-platform/plugin-aws-proton-common';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { awsProtonApiRef } from '../../api/AwsProtonApi';
+import { UpgradePreview } from './UpgradePreview';
 
 interface PlannedAction {
   type: InstanceDeploymentType;
@@ -74,6 +76,11 @@ export function InstanceActions(props: {
   const [planned, setPlanned] = useState<PlannedAction>();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<Error>();
+  const [missing, setMissing] = useState<string[]>([]);
+  const onPlan = useCallback(
+    (plan?: InstanceUpdatePlan) => setMissing(plan?.inputs?.missing ?? []),
+    [],
+  );
 
   if (loading || !allowed) {
     return null;
@@ -112,6 +119,7 @@ export function InstanceActions(props: {
           isDisabled={busy}
           onPress={() => {
             setError(undefined);
+            setMissing([]);
             setPlanned(action);
           }}
           aria-label={`${action.label}: ${props.instance.name}`}
@@ -127,6 +135,13 @@ export function InstanceActions(props: {
         <DialogBody>
           <Flex direction="column" gap="3">
             <Text>{planned?.description}</Text>
+            {planned && planned.type !== 'CURRENT_VERSION' && (
+              <UpgradePreview
+                instanceName={props.instance.name}
+                deploymentType={planned.type}
+                onPlan={onPlan}
+              />
+            )}
             {error && (
               <Alert
                 status="danger"
@@ -144,7 +159,12 @@ export function InstanceActions(props: {
           >
             Cancel
           </Button>
-          <Button variant="primary" isPending={pending} onPress={confirm}>
+          <Button
+            variant="primary"
+            isPending={pending}
+            isDisabled={missing.length > 0}
+            onPress={confirm}
+          >
             {planned?.type === 'CURRENT_VERSION' ? 'Redeploy' : 'Upgrade'}
           </Button>
         </DialogFooter>

@@ -3,7 +3,10 @@ import { mockApis, TestApiProvider } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
-import { ServiceOverview } from '@proton-platform/plugin-aws-proton-common';
+import {
+  InstanceUpdatePlan,
+  ServiceOverview,
+} from '@proton-platform/plugin-aws-proton-common';
 import {
   act,
   fireEvent,
@@ -216,7 +219,12 @@ describe('ServiceOverviewCard', () => {
       deploymentStatus: 'IN_PROGRESS',
       targetVersion: '1.1',
     }));
-    await render(annotated, { getServiceOverview, updateServiceInstance });
+    const planServiceInstanceUpdate = jest.fn(async () => plan());
+    await render(annotated, {
+      getServiceOverview,
+      updateServiceInstance,
+      planServiceInstanceUpdate,
+    });
 
     fireEvent.click(
       await screen.findByRole('button', { name: 'Upgrade to 1.1: dev' }),
@@ -224,6 +232,18 @@ describe('ServiceOverviewCard', () => {
     expect(
       await screen.findByText(/instead of 1.0, keeping its inputs/),
     ).toBeInTheDocument();
+    // the preview: what the instance's inputs become under 1.1
+    expect(await screen.findByRole('list', { name: 'Kept' })).toHaveTextContent(
+      'path: /hello',
+    );
+    expect(screen.getByRole('list', { name: 'Added' })).toHaveTextContent(
+      'healthCheckGracePeriodSeconds: 0 (default)',
+    );
+    expect(planServiceInstanceUpdate).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'hello-nginx' },
+      'dev',
+      'MINOR_VERSION',
+    );
     expect(updateServiceInstance).not.toHaveBeenCalled();
     fireEvent.click(screen.getByRole('button', { name: 'Upgrade' }));
 
@@ -247,4 +267,48 @@ describe('ServiceOverviewCard', () => {
     await act(() => new Promise(resolve => setTimeout(resolve, 2_100)));
     expect(getServiceOverview.mock.calls.length).toBe(calls);
   }, 20_000);
+
+  it('refuses to start an upgrade that needs inputs the instance lacks, saying which', async () => {
+    const updateServiceInstance = jest.fn();
+    await render(annotated, {
+      getServiceOverview: async () => overview(),
+      updateServiceInstance,
+      planServiceInstanceUpdate: async () =>
+        plan({
+          added: [{ path: 'region', required: true }],
+          missing: ['region'],
+        }),
+    });
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Upgrade to 1.1: dev' }),
+    );
+    expect(
+      await screen.findByText(
+        "1.1 requires region, without a default: give it in the instance's spec first.",
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Upgrade' })).toBeDisabled();
+  });
 });
+
+function plan(
+  inputs: Partial<NonNullable<InstanceUpdatePlan['inputs']>> = {},
+): InstanceUpdatePlan {
+  return {
+    name: 'dev',
+    templateName: 'fargate-service',
+    environmentName: 'dev',
+    currentVersion: '1.0',
+    targetVersion: '1.1',
+    deploymentType: 'MINOR_VERSION',
+    inputs: {
+      kept: [{ path: 'path', value: '/hello' }],
+      added: [
+        { path: 'healthCheckGracePeriodSeconds', default: 0, required: false },
+      ],
+      removed: [],
+      missing: [],
+      ...inputs,
+    },
+  };
+}

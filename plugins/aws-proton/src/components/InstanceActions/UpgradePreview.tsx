@@ -1,0 +1,136 @@
+import { getCompoundEntityRef } from '@backstage/catalog-model';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { Alert, Flex, Skeleton, Text } from '@backstage/ui';
+import {
+  InstanceDeploymentType,
+  InstanceUpdatePlan,
+} from '@proton-platform/plugin-aws-proton-common';
+import { useEffect, useState } from 'react';
+import { awsProtonApiRef } from '../../api/AwsProtonApi';
+
+/** A value as a person would type it in a spec: strings as they are, the rest as JSON. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function Group(props: { title: string; lines: string[] }) {
+  if (props.lines.length === 0) return null;
+  return (
+    <Flex direction="column" gap="1">
+      <Text variant="body-small" weight="bold">
+        {props.title}
+      </Text>
+      <ul
+        aria-label={props.title}
+        style={{ margin: 0, paddingLeft: '1.25rem' }}
+      >
+        {props.lines.map(line => (
+          <li key={line}>
+            <Text variant="body-small">{line}</Text>
+          </li>
+        ))}
+      </ul>
+    </Flex>
+  );
+}
+
+/**
+ * What an upgrade does to an instance's inputs, read from the backend before the user confirms:
+ * inputs kept with their values, inputs the target version adds with their defaults, inputs it drops,
+ * and required inputs without a default that the instance lacks (then the upgrade cannot succeed, and
+ * `onBlocked` is told so).
+ */
+export function UpgradePreview(props: {
+  instanceName: string;
+  deploymentType: InstanceDeploymentType;
+  onPlan: (plan?: InstanceUpdatePlan) => void;
+}) {
+  const { entity } = useEntity();
+  const api = useApi(awsProtonApiRef);
+  const [plan, setPlan] = useState<InstanceUpdatePlan>();
+  const [error, setError] = useState<Error>();
+  const { instanceName, deploymentType, onPlan } = props;
+  useEffect(() => {
+    let live = true;
+    api
+      .planServiceInstanceUpdate(
+        getCompoundEntityRef(entity),
+        instanceName,
+        deploymentType,
+      )
+      .then(
+        found => {
+          if (!live) return;
+          setPlan(found);
+          onPlan(found);
+        },
+        e => live && setError(e as Error),
+      );
+    return () => {
+      live = false;
+    };
+  }, [api, entity, instanceName, deploymentType, onPlan]);
+
+  if (error) {
+    return (
+      <Alert
+        status="warning"
+        title="The upgrade could not be previewed"
+        description={error.message}
+      />
+    );
+  }
+  if (!plan) return <Skeleton width="100%" height={48} />;
+  const inputs = plan.inputs;
+  if (!inputs) {
+    return (
+      <Text variant="body-small" color="secondary">
+        The inputs of {plan.targetVersion} could not be compared with the
+        instance's; Proton checks them when it deploys.
+      </Text>
+    );
+  }
+  return (
+    <Flex direction="column" gap="2" aria-label="Upgrade preview">
+      <Text variant="body-small" color="secondary">
+        Inputs of {instanceName} under {plan.targetVersion}:
+      </Text>
+      <Group
+        title="Kept"
+        lines={inputs.kept.map(i => `${i.path}: ${shown(i.value)}`)}
+      />
+      <Group
+        title="Added"
+        lines={inputs.added.map(i =>
+          i.default === undefined
+            ? `${i.path}${
+                i.required ? ' (required, no default)' : ' (no value)'
+              }`
+            : `${i.path}: ${shown(i.default)} (default)`,
+        )}
+      />
+      <Group
+        title="Dropped"
+        lines={inputs.removed.map(i => `${i.path} (was ${shown(i.value)})`)}
+      />
+      {inputs.kept.length + inputs.added.length + inputs.removed.length ===
+        0 && (
+        <Text variant="body-small" color="secondary">
+          The instance sets no inputs, and {plan.targetVersion} adds none.
+        </Text>
+      )}
+      {inputs.missing.length > 0 && (
+        <Alert
+          status="danger"
+          title="This upgrade needs inputs the instance does not have"
+          description={`${plan.targetVersion} requires ${inputs.missing.join(
+            ', ',
+          )}, without a default: give ${
+            inputs.missing.length === 1 ? 'it' : 'them'
+          } in the instance's spec first.`}
+        />
+      )}
+    </Flex>
+  );
+}
