@@ -195,6 +195,16 @@ test('a service template page lists its versions with the commits they were sync
     versions.getByText(/^demo\/templates-\d+@main [0-9a-f]{12}$/),
   ).toHaveCount(2);
 
+  // 1.0 against the recommended 1.1: the input 1.1 adds, with its default
+  await expect(
+    page.getByRole('list', { name: 'Instance inputs: Added' }),
+  ).toContainText('healthCheckGracePeriodSeconds (integer), default 0', {
+    timeout: 30_000,
+  });
+  await expect(
+    page.getByText('Instance inputs: backward compatible'),
+  ).toBeVisible();
+
   // where it runs: every instance by version, the pinned service with its reason, linked to the catalog
   const fleet = page.getByRole('grid', { name: 'Where it runs' });
   const orders = fleet.getByRole('row', { name: /orders-api \/ prod/ });

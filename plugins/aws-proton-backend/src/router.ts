@@ -231,6 +231,32 @@ export async function createRouter(
       },
     );
   }
+  if (templateOverviews) {
+    router.get(
+      '/v1/entities/:kind/:namespace/:name/template/diff',
+      async (req, res) => {
+        const version = (key: 'from' | 'to') => {
+          const value = req.query[key];
+          if (
+            typeof value !== 'string' ||
+            !/^\d{1,20}\.\d{1,20}$/.test(value)
+          ) {
+            throw new InputError(
+              `${key} must be a template version such as 1.0`,
+            );
+          }
+          return value;
+        };
+        res.json(
+          await templateOverviews.diffVersions(
+            await templateArn(req),
+            version('from'),
+            version('to'),
+          ),
+        );
+      },
+    );
+  }
   if (templateFleets) {
     router.get(
       '/v1/entities/:kind/:namespace/:name/template/fleet',

@@ -1,16 +1,24 @@
 import type { Config } from '@backstage/config';
 import {
   GetEnvironmentTemplateCommand,
+  GetEnvironmentTemplateVersionCommand,
   GetServiceTemplateCommand,
+  GetServiceTemplateVersionCommand,
   GetTemplateSyncConfigCommand,
   GetTemplateSyncStatusCommand,
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-proton';
+import { InputError } from '@backstage/errors';
 import {
+  diffProtonInputs,
+  parseProtonSchema,
   ProtonArn,
+  ProtonInputsKind,
+  ProtonSchemaError,
   TEMPLATE_SYNC_TAG_KEYS,
   TemplateMajorSyncView,
   TemplateOverview,
+  TemplateVersionDiff,
   TemplateVersionSource,
   TemplateVersionView,
 } from '@proton-platform/plugin-aws-proton-common';
@@ -111,6 +119,93 @@ export class TemplateOverviewService {
       () => this.load(arn),
       overview => overview.inProgress,
     );
+  }
+
+  /**
+   * Compares the inputs two versions of the template declare (see `diffProtonInputs`).
+   *
+   * @param from - `major.minor`, e.g. `1.0`
+   * @param to - `major.minor`, e.g. `1.1`
+   * @throws NotFoundError (from the Proton call) when a version does not exist; InputError when a
+   *   version's schema cannot be read as a Proton schema
+   */
+  async diffVersions(
+    arn: ProtonArn,
+    from: string,
+    to: string,
+  ): Promise<TemplateVersionDiff> {
+    const kind =
+      arn.resourceType === 'service-template' ? 'service' : 'environment';
+    const [before, after] = await Promise.all([
+      this.schemaOf(arn, from),
+      this.schemaOf(arn, to),
+    ]);
+    const parse = (version: string, text: string) => {
+      try {
+        return parseProtonSchema(text);
+      } catch (error) {
+        if (error instanceof ProtonSchemaError) {
+          throw new InputError(
+            `The schema of ${kind} template ${arn.name} ${version} cannot be read: ${error.message}`,
+          );
+        }
+        throw error;
+      }
+    };
+    const fromSchema = parse(from, before);
+    const toSchema = parse(to, after);
+    const kinds: ProtonInputsKind[] =
+      kind === 'service' ? ['service', 'pipeline'] : ['environment'];
+    return {
+      from,
+      to,
+      inputs: kinds.map(which => ({
+        kind: which,
+        diff: diffProtonInputs(fromSchema, toSchema, which),
+      })),
+    };
+  }
+
+  /** A version's schema text; versions do not change once registered, so it is cached. */
+  private async schemaOf(arn: ProtonArn, version: string): Promise<string> {
+    const kind =
+      arn.resourceType === 'service-template' ? 'service' : 'environment';
+    const [majorVersion, minorVersion] = version.split('.');
+    const key = `${cacheKeys.template(
+      arn.accountId,
+      arn.region,
+      kind,
+      arn.name,
+    )}/schema/${version}`;
+    return this.cache.read(key, async () => {
+      const { client } = await this.clients.getClientForArn(arn);
+      const context: ProtonCallContext = {
+        operation: `Get${
+          kind === 'service' ? 'Service' : 'Environment'
+        }TemplateVersion`,
+        resource: `${kind} template "${arn.name}" ${version}`,
+        accountId: arn.accountId,
+        region: arn.region,
+      };
+      const input = { templateName: arn.name, majorVersion, minorVersion };
+      const found = await callProton(context, async () =>
+        kind === 'service'
+          ? (
+              await client.send(new GetServiceTemplateVersionCommand(input))
+            ).serviceTemplateVersion
+          : (
+              await client.send(new GetEnvironmentTemplateVersionCommand(input))
+            ).environmentTemplateVersion,
+      );
+      if (!found?.schema) {
+        throw new InputError(
+          `${kind} template ${arn.name} ${version} has no schema yet (${
+            found?.status ?? 'unknown status'
+          })`,
+        );
+      }
+      return found.schema;
+    });
   }
 
   private async load(arn: ProtonArn): Promise<TemplateOverview> {

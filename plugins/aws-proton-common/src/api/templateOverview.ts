@@ -1,3 +1,6 @@
+import type { ProtonInputsDiff } from '../schema/inputsDiff';
+import type { ProtonInputsKind } from '../schema/types';
+
 /**
  * Where a template version's bundle came from when template sync registered it, read from the
  * version's `proton:sync:*` tags.
@@ -97,3 +100,20 @@ export const TEMPLATE_SYNC_TAG_KEYS = {
   commit: 'proton:sync:commit',
   directory: 'proton:sync:directory',
 } as const;
+
+/**
+ * How two versions of a template differ in their inputs (the template page's comparison).
+ *
+ * @public
+ */
+export interface TemplateVersionDiff {
+  /** `major.minor` of the older side. */
+  from: string;
+  /** `major.minor` of the newer side. */
+  to: string;
+  /**
+   * Per kind of inputs the template has (`environment`; or `service`, the instances' inputs, and
+   * `pipeline`), what changed.
+   */
+  inputs: Array<{ kind: ProtonInputsKind; diff: ProtonInputsDiff }>;
+}

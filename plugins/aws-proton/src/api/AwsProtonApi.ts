@@ -5,6 +5,7 @@ import {
   EnvironmentOverview,
   TemplateFleet,
   TemplateOverview,
+  TemplateVersionDiff,
   InstanceDeploymentType,
   InstanceUpdatePlan,
   ServiceOverview,
@@ -53,6 +54,12 @@ export interface AwsProtonApi {
    * their owners and pins.
    */
   getTemplateFleet(entity: CompoundEntityRef): Promise<TemplateFleet>;
+  /** How two versions (`major.minor`) of the entity's template differ in their inputs. */
+  getTemplateVersionDiff(
+    entity: CompoundEntityRef,
+    from: string,
+    to: string,
+  ): Promise<TemplateVersionDiff>;
   /** The newest deployments (at most 50, newest first) of one instance of the entity's service. */
   listServiceInstanceDeployments(
     entity: CompoundEntityRef,

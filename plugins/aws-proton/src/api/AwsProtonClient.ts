@@ -6,6 +6,7 @@ import {
   EnvironmentOverview,
   TemplateFleet,
   TemplateOverview,
+  TemplateVersionDiff,
   InstanceDeploymentType,
   InstanceUpdatePlan,
   ServiceOverview,
@@ -67,6 +68,23 @@ export class AwsProtonClient implements AwsProtonApi {
    */
   getTemplateFleet(entity: CompoundEntityRef): Promise<TemplateFleet> {
     return this.request(`${this.entityPath(entity)}/template/fleet`);
+  }
+
+  /**
+   * `GET .../template/diff?from=&to=`: see {@link AwsProtonApi.getTemplateVersionDiff}.
+   *
+   * @throws ResponseError with the backend's message, for example when a version does not exist
+   */
+  getTemplateVersionDiff(
+    entity: CompoundEntityRef,
+    from: string,
+    to: string,
+  ): Promise<TemplateVersionDiff> {
+    return this.request(
+      `${this.entityPath(entity)}/template/diff?from=${encodeURIComponent(
+        from,
+      )}&to=${encodeURIComponent(to)}`,
+    );
   }
 
   /**

@@ -129,6 +129,42 @@ const fleet = (changes: Partial<TemplateFleet> = {}): TemplateFleet => ({
   ...changes,
 });
 
+const getTemplateVersionDiff = jest.fn(
+  async (_entity: unknown, from: string, to: string) => ({
+    from,
+    to,
+    inputs: [
+      {
+        kind: 'service' as const,
+        diff: {
+          added: [
+            {
+              path: 'healthCheckGracePeriodSeconds',
+              type: 'integer',
+              default: 0,
+              required: false,
+            },
+          ],
+          removed: [],
+          typeChanged: [],
+          defaultChanged: [{ path: 'desiredCount', from: 1, to: 2 }],
+          breaking: [],
+        },
+      },
+      {
+        kind: 'pipeline' as const,
+        diff: {
+          added: [],
+          removed: [],
+          typeChanged: [],
+          defaultChanged: [],
+          breaking: [],
+        },
+      },
+    ],
+  }),
+);
+
 function renderCard(value: TemplateOverview, members = fleet()) {
   return renderSettled(
     <TestApiProvider
@@ -138,6 +174,7 @@ function renderCard(value: TemplateOverview, members = fleet()) {
           {
             getTemplateOverview: async () => value,
             getTemplateFleet: async () => members,
+            getTemplateVersionDiff,
           },
         ],
       ]}
@@ -229,5 +266,25 @@ describe('TemplateOverviewCard', () => {
     expect(
       await screen.findByText('No service instance runs this template yet.'),
     ).toBeInTheDocument();
+  });
+
+  it('compares the version before the recommended one with it', async () => {
+    await renderCard(overview());
+    expect(
+      await screen.findByText('Instance inputs: backward compatible'),
+    ).toBeInTheDocument();
+    expect(getTemplateVersionDiff).toHaveBeenLastCalledWith(
+      { kind: 'Resource', namespace: 'default', name: 'fargate-service' },
+      '1.0',
+      '1.1',
+    );
+    expect(
+      screen.getByRole('list', { name: 'Instance inputs: Added' }),
+    ).toHaveTextContent('healthCheckGracePeriodSeconds (integer), default 0');
+    expect(
+      screen.getByRole('list', { name: 'Instance inputs: New defaults' }),
+    ).toHaveTextContent('desiredCount: 1 to 2');
+    // nothing changed in the pipeline's inputs: not listed
+    expect(screen.queryByText(/Pipeline inputs/)).not.toBeInTheDocument();
   });
 });

@@ -27,6 +27,7 @@ import { useProtonResource } from '../../hooks/useProtonResource';
 import { AnnotationGate, ProtonCard } from '../AnnotationGate/AnnotationGate';
 import { ResourceState } from '../ResourceState/ResourceState';
 import { TemplateFleetSection } from './TemplateFleetSection';
+import { VersionComparison } from './VersionComparison';
 
 const TITLE = 'AWS Proton template versions';
 
@@ -168,6 +169,7 @@ function TemplateSummary({ value }: { value: TemplateOverview }) {
           )}
         </TableBody>
       </TableRoot>
+      <VersionComparison versions={value.versions} />
     </>
   );
 }

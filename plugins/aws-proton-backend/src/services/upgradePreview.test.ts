@@ -22,8 +22,9 @@ import request from 'supertest';
 import { awsProtonPlugin } from '../plugin';
 
 /**
- * The upgrade preview of a service instance: what its inputs become under the target version, read
- * from both versions' schemas and the instance's spec on a real control plane.
+ * Before an upgrade, on a real control plane: what a service instance's inputs become under the
+ * target version (read from both versions' schemas and the instance's spec), and how any two versions
+ * of a template differ (the template page's comparison).
  */
 
 jest.setTimeout(60_000);
@@ -147,7 +148,7 @@ ${properties}`,
     await controlPlane?.stop();
   });
 
-  async function plan(deploymentType: string) {
+  async function backend() {
     const { server } = await startTestBackend({
       features: [
         awsProtonPlugin,
@@ -164,6 +165,18 @@ ${properties}`,
                 },
               },
               spec: { type: 'service', owner: 'guests', lifecycle: 'test' },
+            },
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Resource',
+              metadata: {
+                name: 'web',
+                namespace: 'default',
+                annotations: {
+                  'aws.amazon.com/aws-proton-service-template': `${PREFIX}:service-template/web`,
+                },
+              },
+              spec: { type: 'aws-proton-service-template', owner: 'platform' },
             },
           ],
         }),
@@ -183,8 +196,20 @@ ${properties}`,
         }),
       ],
     });
-    return request(server)
+    return server;
+  }
+
+  async function plan(deploymentType: string) {
+    return request(await backend())
       .get(`${PLAN}?deploymentType=${deploymentType}`)
+      .set('authorization', mockCredentials.user.header());
+  }
+
+  async function diff(query: string) {
+    return request(await backend())
+      .get(
+        `/api/aws-proton/v1/entities/resource/default/web/template/diff?${query}`,
+      )
       .set('authorization', mockCredentials.user.header());
   }
 
@@ -230,5 +255,50 @@ ${properties}`,
     expect(unknown.body.error.message).toBe(
       'deploymentType must be one of CURRENT_VERSION, MINOR_VERSION, MAJOR_VERSION',
     );
+  });
+
+  it('compares two versions of the template: inputs added, removed and what breaks', async () => {
+    const response = await diff('from=1.0&to=2.0');
+    expect(response.status).toBe(200);
+    const [service, pipeline] = response.body.inputs;
+    expect(pipeline).toEqual({
+      kind: 'pipeline',
+      diff: {
+        added: [],
+        removed: [],
+        typeChanged: [],
+        defaultChanged: [],
+        breaking: [],
+      },
+    });
+    expect(service.kind).toBe('service');
+    expect(service.diff.added).toEqual([
+      {
+        path: 'gracePeriod',
+        title: 'Grace period',
+        type: 'integer',
+        default: 30,
+        required: false,
+      },
+      { path: 'region', type: 'string', required: true },
+    ]);
+    expect(service.diff.removed).toEqual([
+      { path: 'port', type: 'integer', default: 80, required: false },
+    ]);
+    expect(
+      service.diff.breaking.map((b: { path: string }) => b.path).sort(),
+    ).toEqual(['port', 'region']);
+    const minor = await diff('from=1.0&to=1.1');
+    expect(minor.body.inputs[0].diff.breaking).toEqual([]);
+  });
+
+  it('says which version is wrong or missing', async () => {
+    const bad = await diff('from=1&to=1.1');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toBe(
+      'from must be a template version such as 1.0',
+    );
+    const missing = await diff('from=1.0&to=9.9');
+    expect(missing.status).toBe(404);
   });
 });
