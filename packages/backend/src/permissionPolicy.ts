@@ -20,7 +20,8 @@ const PROTON_PERMISSIONS = new Set(awsProtonPermissions.map(p => p.name));
 
 /**
  * Everyone may read; only the users and groups listed in `permission.awsProton.mutators` may run
- * AWS Proton mutations (create services and environments, redeploy and upgrade instances).
+ * AWS Proton mutations (create services and environments, redeploy and upgrade instances, run upgrade
+ * campaigns).
  */
 export class ProtonMutatorsPolicy implements PermissionPolicy {
   static fromConfig(

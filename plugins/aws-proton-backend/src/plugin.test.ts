@@ -23,6 +23,9 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { mockClient } from 'aws-sdk-client-mock';
 import request from 'supertest';
 import { awsProtonPlugin } from './plugin';
+import { testDatabaseFactory } from './__testUtils__/testDatabase';
+
+const database = testDatabaseFactory();
 
 const PREFIX = 'arn:aws:proton:us-east-1:000000000000';
 const SERVICE_ARN = `${PREFIX}:service/checkout`;
@@ -99,6 +102,7 @@ describe('aws-proton backend plugin', () => {
     const { server } = await startTestBackend({
       features: [
         awsProtonPlugin,
+        database,
         catalogServiceMock.factory({
           entities: [
             entity('checkout', {

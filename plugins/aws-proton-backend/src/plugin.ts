@@ -7,6 +7,8 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { awsProtonPermissions } from '@proton-platform/plugin-aws-proton-common';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
 import { registerProtonActions } from './actions/protonActions';
+import { CampaignService, runCampaigns } from './campaigns/CampaignService';
+import { CampaignStore, migrateCampaignStore } from './campaigns/campaignStore';
 import { createRouter } from './router';
 import { DeploymentHistoryService } from './services/DeploymentHistoryService';
 import { EntityArnResolver } from './services/EntityArnResolver';
@@ -43,6 +45,11 @@ export const awsProtonPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        auditor: coreServices.auditor,
+        logger: coreServices.logger,
+        lifecycle: coreServices.lifecycle,
       },
       async init({
         config,
@@ -53,6 +60,11 @@ export const awsProtonPlugin = createBackendPlugin({
         permissionsRegistry,
         catalog,
         actionsRegistry,
+        database,
+        scheduler,
+        auditor,
+        logger,
+        lifecycle,
       }) {
         permissionsRegistry.addPermissions(awsProtonPermissions);
         const clients = ProtonClientFactory.fromConfig(config);
@@ -66,6 +78,29 @@ export const awsProtonPlugin = createBackendPlugin({
         });
         const updates = new InstanceUpdateService(clients, reads);
         const usage = new TemplateUsageService(clients);
+        const fleets = new TemplateFleetService(usage, catalog, reads);
+        const knex = await database.getClient();
+        if (!database.migrations?.skip) await migrateCampaignStore(knex);
+        const campaigns = new CampaignService(
+          new CampaignStore(knex),
+          fleets,
+          clients,
+          reads,
+          permissions,
+          logger,
+        );
+        // Campaigns move on in a task the scheduler runs on one backend at a time (scope global),
+        // from what the database says: a restart or another replica carries on where it stopped.
+        const stopping = new AbortController();
+        lifecycle.addShutdownHook(() => stopping.abort());
+        await scheduler.scheduleTask({
+          id: 'aws-proton-upgrade-campaigns',
+          frequency: { seconds: 5 },
+          timeout: { minutes: 2 },
+          scope: 'global',
+          fn: signal =>
+            runCampaigns(campaigns, AbortSignal.any([signal, stopping.signal])),
+        });
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -81,7 +116,9 @@ export const awsProtonPlugin = createBackendPlugin({
               reads,
               readRepositoryWebUrls(config),
             ),
-            templateFleets: new TemplateFleetService(usage, catalog, reads),
+            templateFleets: fleets,
+            campaigns,
+            auditor,
             resolveTarget: target => clients.resolveTarget(target),
           }),
         );

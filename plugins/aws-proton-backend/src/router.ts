@@ -1,18 +1,26 @@
 import {
+  AuditorService,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { CompoundEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import {
+  CompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   AWS_PROTON_ENVIRONMENT_ANNOTATION,
   AWS_PROTON_ENVIRONMENT_TEMPLATE_ANNOTATION,
   AWS_PROTON_SERVICE_ANNOTATION,
   AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION,
+  awsProtonTemplateUpgradeFleetPermission,
+  CampaignRequest,
   InstanceDeploymentType,
 } from '@proton-platform/plugin-aws-proton-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
+import type { CampaignService } from './campaigns/CampaignService';
 import { DeploymentHistoryService } from './services/DeploymentHistoryService';
 import { EntityArnResolver } from './services/EntityArnResolver';
 import { EnvironmentOverviewService } from './services/EnvironmentOverviewService';
@@ -40,6 +48,10 @@ export interface RouterOptions {
   templateOverviews?: TemplateOverviewService;
   /** Serves where templates run, on their entities' pages; the route is absent without it. */
   templateFleets?: TemplateFleetService;
+  /** Serves upgrade campaigns on service templates' pages; their routes are absent without it. */
+  campaigns?: CampaignService;
+  /** Records who started, paused, resumed or cancelled a campaign; required with `campaigns`. */
+  auditor?: AuditorService;
   /** Resolves the account and region the form-field routes read (defaults, or an allowed one). */
   resolveTarget?: (target: { accountId?: string; region?: string }) => {
     accountId: string;
@@ -257,6 +269,123 @@ export async function createRouter(
       },
     );
   }
+  const { campaigns, auditor } = options;
+  if (campaigns && auditor) {
+    const serviceTemplateArn = async (req: Request) =>
+      arns.resolve(
+        entityRef(req.params),
+        AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION,
+        'service-template',
+        await credentialsOf(req),
+      );
+    const requireUpgradeFleet = async (req: Request) => {
+      const credentials = await credentialsOf(req);
+      const resourceRef = stringifyEntityRef(entityRef(req.params));
+      const [decision] = await permissions.authorize(
+        [{ permission: awsProtonTemplateUpgradeFleetPermission, resourceRef }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          `You may not run upgrade campaigns of ${resourceRef} (${awsProtonTemplateUpgradeFleetPermission.name})`,
+        );
+      }
+      return credentials;
+    };
+    const templateArnOf = (arn: {
+      region: string;
+      accountId: string;
+      name: string;
+      partition: string;
+    }) =>
+      `arn:${arn.partition}:proton:${arn.region}:${arn.accountId}:service-template/${arn.name}`;
+
+    router.get(
+      '/v1/entities/:kind/:namespace/:name/template/campaigns',
+      async (req, res) => {
+        res.json(
+          await campaigns.list(templateArnOf(await serviceTemplateArn(req))),
+        );
+      },
+    );
+    router.get(
+      '/v1/entities/:kind/:namespace/:name/template/campaigns/:id',
+      async (req, res) => {
+        res.json(
+          await campaigns.get(
+            templateArnOf(await serviceTemplateArn(req)),
+            req.params.id,
+          ),
+        );
+      },
+    );
+    router.post(
+      '/v1/entities/:kind/:namespace/:name/template/campaigns',
+      async (req, res) => {
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        const event = await auditor.createEvent({
+          eventId: 'upgrade-campaign',
+          severityLevel: body.dryRun ? 'low' : 'medium',
+          request: req,
+          meta: {
+            actionType: body.dryRun ? 'dry-run' : 'start',
+            entityRef: stringifyEntityRef(entityRef(req.params)),
+          },
+        });
+        try {
+          const arn = await serviceTemplateArn(req);
+          const credentials = await requireUpgradeFleet(req);
+          const campaign = await campaigns.start(
+            arn,
+            campaignRequest(body),
+            credentials,
+          );
+          await event.success({
+            meta: {
+              campaignId: campaign.id,
+              targetVersion: campaign.targetVersion,
+              targets: campaign.targets.filter(t => t.status === 'PENDING')
+                .length,
+            },
+          });
+          res.status(body.dryRun ? 200 : 201).json(campaign);
+        } catch (error) {
+          await event.fail({ error: error as Error });
+          throw error;
+        }
+      },
+    );
+    router.post(
+      '/v1/entities/:kind/:namespace/:name/template/campaigns/:id/:action',
+      async (req, res) => {
+        const action = req.params.action;
+        if (action !== 'pause' && action !== 'resume' && action !== 'cancel') {
+          throw new InputError('The action must be pause, resume or cancel');
+        }
+        const event = await auditor.createEvent({
+          eventId: 'upgrade-campaign',
+          severityLevel: 'medium',
+          request: req,
+          meta: { actionType: action, campaignId: req.params.id },
+        });
+        try {
+          const arn = await serviceTemplateArn(req);
+          const credentials = await requireUpgradeFleet(req);
+          const campaign = await campaigns.act(
+            templateArnOf(arn),
+            req.params.id,
+            action,
+            credentials,
+          );
+          await event.success();
+          res.json(campaign);
+        } catch (error) {
+          await event.fail({ error: error as Error });
+          throw error;
+        }
+      },
+    );
+  }
   if (templateFleets) {
     router.get(
       '/v1/entities/:kind/:namespace/:name/template/fleet',
@@ -384,4 +513,43 @@ function addTemplateCatalogRoutes(
       ),
     );
   });
+}
+
+/**
+ * The body of a campaign request, checked for shape (the campaign service checks the values).
+ *
+ * @throws InputError naming the field that is wrong
+ */
+function campaignRequest(body: Record<string, unknown>): CampaignRequest {
+  const strings = (value: unknown) =>
+    Array.isArray(value) && value.every(v => typeof v === 'string');
+  if (
+    body.targetVersion !== undefined &&
+    typeof body.targetVersion !== 'string'
+  ) {
+    throw new InputError('targetVersion must be a version such as 1.1');
+  }
+  if (body.instanceArns !== undefined && !strings(body.instanceArns)) {
+    throw new InputError(
+      'instanceArns must be a list of service instance ARNs',
+    );
+  }
+  if (
+    body.waves !== undefined &&
+    !(Array.isArray(body.waves) && body.waves.every(strings))
+  ) {
+    throw new InputError(
+      'waves must be a list of lists of environment names, e.g. [["dev"], ["prod"]]',
+    );
+  }
+  if (
+    body.maxConcurrent !== undefined &&
+    typeof body.maxConcurrent !== 'number'
+  ) {
+    throw new InputError('maxConcurrent must be a number');
+  }
+  if (body.dryRun !== undefined && typeof body.dryRun !== 'boolean') {
+    throw new InputError('dryRun must be true or false');
+  }
+  return body as CampaignRequest;
 }

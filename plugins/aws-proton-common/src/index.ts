@@ -13,4 +13,5 @@ export * from './api/types';
 export * from './api/templateVersions';
 export * from './api/templateOverview';
 export * from './api/templateFleet';
+export * from './api/campaigns';
 export * from './events';

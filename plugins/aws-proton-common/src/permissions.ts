@@ -33,6 +33,19 @@ export const awsProtonEnvironmentCreatePermission = createPermission({
 });
 
 /**
+ * Allows starting, pausing, resuming and cancelling an upgrade campaign over a template's fleet. It
+ * is a resource permission on the catalog entity of the template; each instance a campaign upgrades
+ * also needs `aws-proton.service-instance.update` on its service's entity.
+ *
+ * @public
+ */
+export const awsProtonTemplateUpgradeFleetPermission = createPermission({
+  name: 'aws-proton.template.upgrade-fleet',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
  * Every permission this plugin defines.
  *
  * @public
@@ -41,4 +54,5 @@ export const awsProtonPermissions = [
   awsProtonServiceInstanceUpdatePermission,
   awsProtonServiceCreatePermission,
   awsProtonEnvironmentCreatePermission,
+  awsProtonTemplateUpgradeFleetPermission,
 ];

@@ -26,6 +26,9 @@ import {
 } from '@proton-platform/proton-server/testUtils';
 import type { AddressInfo } from 'node:net';
 import { awsProtonPlugin } from '../plugin';
+import { testDatabaseFactory } from '../__testUtils__/testDatabase';
+
+const database = testDatabaseFactory();
 
 const PREFIX = 'arn:aws:proton:us-east-1:000000000000';
 
@@ -114,6 +117,7 @@ describe('the AWS Proton actions, through the MCP endpoint', () => {
     const backend = await startTestBackend({
       features: [
         awsProtonPlugin,
+        database,
         mcpActionsPlugin,
         actionsRegistryServiceFactory,
         actionsServiceFactory,

@@ -14,6 +14,9 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { mockClient } from 'aws-sdk-client-mock';
 import request from 'supertest';
 import { awsProtonPlugin } from '../plugin';
+import { testDatabaseFactory } from '../__testUtils__/testDatabase';
+
+const database = testDatabaseFactory();
 
 const date = new Date(0);
 const SCHEMA =
@@ -113,6 +116,7 @@ describe('the template catalog routes of the scaffolder form fields', () => {
     const { server } = await startTestBackend({
       features: [
         awsProtonPlugin,
+        database,
         catalogServiceMock.factory({ entities: [] }),
         mockServices.rootConfig.factory({
           data: {

@@ -22,6 +22,9 @@ import {
 } from '@proton-platform/proton-server/testUtils';
 import request from 'supertest';
 import { awsProtonPlugin } from '../plugin';
+import { testDatabaseFactory } from '../__testUtils__/testDatabase';
+
+const database = testDatabaseFactory();
 
 /**
  * Where a template runs, on its entity's page: every service instance by version, joined with the
@@ -249,6 +252,7 @@ describe('GET /v1/entities/:kind/:namespace/:name/template/fleet', () => {
     const { server } = await startTestBackend({
       features: [
         awsProtonPlugin,
+        database,
         catalogServiceMock.factory({ entities: ENTITIES }),
         mockServices.rootConfig.factory({
           data: {

@@ -144,6 +144,9 @@ export class TemplateFleetService {
       name: usage.name,
       kind,
       recommendedVersion: usage.recommendedVersion,
+      publishedVersions: usage.versions
+        .filter(v => v.status === 'PUBLISHED')
+        .map(v => v.version),
       members,
       inProgress: members.some(m => MOVING.has(m.deploymentStatus)),
     };

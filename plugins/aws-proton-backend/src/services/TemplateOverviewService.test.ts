@@ -21,6 +21,9 @@ import {
 } from '@proton-platform/proton-server/testUtils';
 import request from 'supertest';
 import { awsProtonPlugin } from '../plugin';
+import { testDatabaseFactory } from '../__testUtils__/testDatabase';
+
+const database = testDatabaseFactory();
 
 /**
  * A template entity's page data, read from a control plane whose template follows a Git repository
@@ -131,6 +134,7 @@ describe('GET /v1/entities/:kind/:namespace/:name/template', () => {
     const { server } = await startTestBackend({
       features: [
         awsProtonPlugin,
+        database,
         catalogServiceMock.factory({
           entities: [
             {

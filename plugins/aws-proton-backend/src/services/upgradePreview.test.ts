@@ -20,6 +20,9 @@ import {
 } from '@proton-platform/proton-server/testUtils';
 import request from 'supertest';
 import { awsProtonPlugin } from '../plugin';
+import { testDatabaseFactory } from '../__testUtils__/testDatabase';
+
+const database = testDatabaseFactory();
 
 /**
  * Before an upgrade, on a real control plane: what a service instance's inputs become under the
@@ -152,6 +155,7 @@ ${properties}`,
     const { server } = await startTestBackend({
       features: [
         awsProtonPlugin,
+        database,
         catalogServiceMock.factory({
           entities: [
             {

@@ -46,6 +46,8 @@ export interface TemplateFleet {
   kind: 'service' | 'environment';
   /** `major.minor` of the recommended version, when one is published. */
   recommendedVersion?: string;
+  /** `major.minor` of every published version, oldest first. */
+  publishedVersions: string[];
   /** Every member, by service then name. */
   members: TemplateFleetMember[];
   /** True while a member deploys: views keep refreshing. */

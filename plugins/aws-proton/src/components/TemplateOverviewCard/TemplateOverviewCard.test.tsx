@@ -89,6 +89,7 @@ const fleet = (changes: Partial<TemplateFleet> = {}): TemplateFleet => ({
   name: 'fargate-service',
   kind: 'service',
   recommendedVersion: '1.1',
+  publishedVersions: ['1.0', '1.1'],
   inProgress: false,
   members: [
     {

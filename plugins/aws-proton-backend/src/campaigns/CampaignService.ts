@@ -1,0 +1,566 @@
+import { randomUUID } from 'node:crypto';
+import {
+  GetServiceInstanceCommand,
+  ListTagsForResourceCommand,
+  ProtonClient,
+  UpdateServiceInstanceCommand,
+} from '@aws-sdk/client-proton';
+import {
+  BackstageCredentials,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  awsProtonServiceInstanceUpdatePermission,
+  Campaign,
+  CampaignRequest,
+  CampaignStatus,
+  CampaignTarget,
+  parseProtonArn,
+  PROTON_PINNED_TAG_KEY,
+  ProtonArn,
+  TemplateFleetMember,
+} from '@proton-platform/plugin-aws-proton-common';
+import {
+  ProtonCallContext,
+  callProton,
+  ProtonClientFactory,
+} from '@proton-platform/plugin-aws-proton-node';
+import { cacheKeys, ProtonReadCache } from '../services/ProtonReadCache';
+import { TemplateFleetService } from '../services/TemplateFleetService';
+import { CampaignStore } from './campaignStore';
+
+/** How many deployments a campaign runs at once unless told otherwise, and the most it may. */
+const DEFAULT_MAX_CONCURRENT = 5;
+const MAX_CONCURRENT = 50;
+
+/** Stages in the order environments are usually promoted through, for the default waves. */
+const STAGES = ['dev', 'test', 'qa', 'stag', 'preprod', 'prod'];
+
+function stageRank(environment: string): number {
+  const name = environment.toLowerCase();
+  const index = STAGES.findIndex(stage => name.includes(stage));
+  // unknown names between staging and production
+  return index === -1 ? STAGES.indexOf('preprod') - 0.5 : index;
+}
+
+function compareVersions(a: string, b: string): number {
+  const [am, an] = a.split('.').map(Number);
+  const [bm, bn] = b.split('.').map(Number);
+  return am - bm || an - bn;
+}
+
+function userOf(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return principal.userEntityRef ?? principal.subject ?? principal.type;
+}
+
+/**
+ * Upgrade campaigns: a service template's instances moved to one version, wave by wave (by
+ * environment), a few deployments at a time, behind a health gate (the next wave starts only when
+ * every deployment of the previous one succeeded; the first failure stops the campaign). Campaigns
+ * and their targets live in the backend's database; {@link CampaignService.advance} moves every
+ * active campaign on from what the database says, so a restart or another replica carries on.
+ */
+export class CampaignService {
+  constructor(
+    private readonly store: CampaignStore,
+    private readonly fleets: TemplateFleetService,
+    private readonly clients: ProtonClientFactory,
+    private readonly cache: ProtonReadCache,
+    private readonly permissions: PermissionsService,
+    private readonly logger: LoggerService,
+  ) {}
+
+  /**
+   * Plans a campaign over the template's fleet and, unless a dry run, stores it to run.
+   *
+   * Targets: the service instances not on the target version (or those of `instanceArns`), each
+   * upgraded within its major version or to the target's major version. Left alone, with the reason:
+   * instances on a newer version, pinned ones (`aws.amazon.com/aws-proton-pinned`), and those of a
+   * service whose entity the caller may not update (`aws-proton.service-instance.update`) or that has
+   * no catalog entity.
+   *
+   * @throws InputError for a target version the template does not have published, an ARN that is
+   *   not one of the template's instances, waves naming an environment twice, or a bad concurrency;
+   *   ConflictError when a campaign of the template is still active
+   */
+  async start(
+    templateArn: ProtonArn,
+    request: CampaignRequest,
+    credentials: BackstageCredentials,
+  ): Promise<Campaign> {
+    const maxConcurrent = request.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
+    if (
+      !Number.isInteger(maxConcurrent) ||
+      maxConcurrent < 1 ||
+      maxConcurrent > MAX_CONCURRENT
+    ) {
+      throw new InputError(
+        `maxConcurrent must be a whole number from 1 to ${MAX_CONCURRENT}`,
+      );
+    }
+    const arn = `arn:${templateArn.partition}:proton:${templateArn.region}:${templateArn.accountId}:service-template/${templateArn.name}`;
+    await this.cache.invalidate([
+      cacheKeys.templateFleet(
+        templateArn.accountId,
+        templateArn.region,
+        'service',
+        templateArn.name,
+      ),
+    ]);
+    const fleet = await this.fleets.getTemplateFleet(templateArn, credentials);
+    const targetVersion = request.targetVersion ?? fleet.recommendedVersion;
+    if (!targetVersion) {
+      throw new InputError(
+        `Service template ${templateArn.name} has no recommended version to upgrade to`,
+      );
+    }
+    if (!fleet.publishedVersions.includes(targetVersion)) {
+      throw new InputError(
+        `Service template ${templateArn.name} has no published version ${targetVersion}`,
+      );
+    }
+    const instances = fleet.members.filter(m => m.kind === 'service-instance');
+    let chosen: TemplateFleetMember[];
+    if (request.instanceArns) {
+      const byArn = new Map(instances.map(m => [m.arn, m]));
+      chosen = request.instanceArns.map(instanceArn => {
+        const found = byArn.get(instanceArn);
+        if (!found) {
+          throw new InputError(
+            `${instanceArn} is not a service instance of ${templateArn.name}`,
+          );
+        }
+        return found;
+      });
+    } else {
+      chosen = instances.filter(m => m.version !== targetVersion);
+    }
+    const environments = [...new Set(chosen.map(m => m.environmentName!))].sort(
+      (a, b) => stageRank(a) - stageRank(b) || a.localeCompare(b),
+    );
+    const waves = request.waves ?? environments.map(name => [name]);
+    const seen = new Set<string>();
+    for (const wave of waves) {
+      for (const environment of wave) {
+        if (seen.has(environment)) {
+          throw new InputError(
+            `The waves name the environment ${environment} twice`,
+          );
+        }
+        seen.add(environment);
+      }
+    }
+    const rest = environments.filter(name => !seen.has(name));
+    const allWaves = rest.length > 0 ? [...waves, rest] : waves;
+    const waveOf = (environment: string) =>
+      allWaves.findIndex(wave => wave.includes(environment));
+
+    const allowed = await this.updatableEntities(chosen, credentials);
+    const [targetMajor] = targetVersion.split('.');
+    const targets: CampaignTarget[] = chosen.map(member => {
+      const [major] = member.version.split('.');
+      const target: CampaignTarget = {
+        arn: member.arn,
+        serviceName: member.serviceName!,
+        instanceName: member.name,
+        environmentName: member.environmentName!,
+        wave: waveOf(member.environmentName!),
+        fromVersion: member.version,
+        deploymentType:
+          major === targetMajor ? 'MINOR_VERSION' : 'MAJOR_VERSION',
+        status: 'PENDING',
+        entityRef: member.entityRef,
+      };
+      const skip = (reason: string) => ({
+        ...target,
+        status: 'SKIPPED' as const,
+        statusMessage: reason,
+      });
+      if (member.version === targetVersion) {
+        return skip(`already on ${targetVersion}`);
+      }
+      if (compareVersions(member.version, targetVersion) > 0) {
+        return skip(`runs ${member.version}, newer than ${targetVersion}`);
+      }
+      if (member.pinnedReason) {
+        return skip(`pinned: ${member.pinnedReason}`);
+      }
+      if (!member.entityRef) {
+        return skip(
+          `its service ${member.serviceName} has no entity in the catalog to check permissions on`,
+        );
+      }
+      if (!allowed.has(member.entityRef)) {
+        return skip(
+          `you may not upgrade the instances of ${member.entityRef} (${awsProtonServiceInstanceUpdatePermission.name})`,
+        );
+      }
+      return target;
+    });
+    const now = new Date().toISOString();
+    const campaign: Campaign = {
+      id: request.dryRun ? '' : randomUUID(),
+      templateArn: arn,
+      templateName: templateArn.name,
+      targetVersion,
+      waves: allWaves,
+      maxConcurrent,
+      status: targets.some(t => t.status === 'PENDING')
+        ? 'RUNNING'
+        : 'SUCCEEDED',
+      statusMessage: targets.some(t => t.status === 'PENDING')
+        ? undefined
+        : 'Nothing to upgrade',
+      createdBy: userOf(credentials),
+      createdAt: now,
+      updatedAt: now,
+      targets,
+    };
+    if (request.dryRun) return campaign;
+    const active = (await this.store.list(arn, 50)).find(c =>
+      ['RUNNING', 'PAUSED', 'STOPPING', 'CANCELLING'].includes(c.status),
+    );
+    if (active) {
+      throw new ConflictError(
+        `Campaign ${active.id} of ${templateArn.name} is ${active.status}; let it end or cancel it first`,
+      );
+    }
+    await this.store.insert(campaign);
+    return (await this.store.get(campaign.id))!;
+  }
+
+  /** The service entities among `members`' the caller may update instances of (one batch). */
+  private async updatableEntities(
+    members: TemplateFleetMember[],
+    credentials: BackstageCredentials,
+  ): Promise<Set<string>> {
+    const refs = [
+      ...new Set(members.flatMap(m => (m.entityRef ? [m.entityRef] : []))),
+    ];
+    if (refs.length === 0) return new Set();
+    const decisions = await this.permissions.authorize(
+      refs.map(resourceRef => ({
+        permission: awsProtonServiceInstanceUpdatePermission,
+        resourceRef,
+      })),
+      { credentials },
+    );
+    return new Set(
+      refs.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW),
+    );
+  }
+
+  /** A template's campaigns, newest first. */
+  async list(templateArn: string): Promise<Campaign[]> {
+    return this.store.list(templateArn);
+  }
+
+  /**
+   * @throws NotFoundError when the template has no campaign `id`
+   */
+  async get(templateArn: string, id: string): Promise<Campaign> {
+    const campaign = await this.store.get(id);
+    if (!campaign || campaign.templateArn !== templateArn) {
+      throw new NotFoundError(`No campaign ${id} for ${templateArn}`);
+    }
+    return campaign;
+  }
+
+  /**
+   * Pauses, resumes or cancels a campaign. Pausing and cancelling start no new deployment; the
+   * deployments already running finish and are recorded.
+   *
+   * @throws NotFoundError for an unknown campaign; ConflictError when the campaign is in a state
+   *   the action does not apply to (resuming a running one, cancelling an ended one)
+   */
+  async act(
+    templateArn: string,
+    id: string,
+    action: 'pause' | 'resume' | 'cancel',
+    credentials: BackstageCredentials,
+  ): Promise<Campaign> {
+    const campaign = await this.get(templateArn, id);
+    const who = userOf(credentials);
+    const moves: Record<
+      typeof action,
+      { from: CampaignStatus[]; to: CampaignStatus; message: string }
+    > = {
+      pause: { from: ['RUNNING'], to: 'PAUSED', message: `Paused by ${who}` },
+      resume: { from: ['PAUSED'], to: 'RUNNING', message: '' },
+      cancel: {
+        from: ['RUNNING', 'PAUSED'],
+        to: 'CANCELLING',
+        message: `Cancelled by ${who}`,
+      },
+    };
+    const move = moves[action];
+    if (
+      !(await this.store.setStatus(
+        id,
+        move.from,
+        move.to,
+        move.message || undefined,
+      ))
+    ) {
+      throw new ConflictError(
+        `Campaign ${id} is ${campaign.status}; it cannot be ${
+          { pause: 'paused', resume: 'resumed', cancel: 'cancelled' }[action]
+        } now`,
+      );
+    }
+    await this.advanceCampaign(id);
+    return this.get(templateArn, id);
+  }
+
+  /**
+   * Moves every active campaign on by one step: records the deployments that ended, ends campaigns
+   * that are over, and starts the next deployments of the current wave. Safe to call from several
+   * processes at once: each deployment is claimed in the database before it starts.
+   *
+   * @returns how many deployments are still running or waiting to start
+   */
+  async advance(): Promise<number> {
+    let open = 0;
+    for (const id of await this.store.activeIds()) {
+      try {
+        open += await this.advanceCampaign(id);
+      } catch (error) {
+        this.logger.warn(
+          `Upgrade campaign ${id} could not move on: ${
+            (error as Error).message
+          }`,
+        );
+      }
+    }
+    return open;
+  }
+
+  private async advanceCampaign(id: string): Promise<number> {
+    let campaign = (await this.store.get(id))!;
+    const template = parseProtonArn(campaign.templateArn, 'service-template');
+    const { client } = await this.clients.getClientForArn(template);
+    const context = (operation: string, target: CampaignTarget) =>
+      ({
+        operation,
+        resource: `service instance "${target.serviceName}/${target.instanceName}"`,
+        accountId: template.accountId,
+        region: template.region,
+      } satisfies ProtonCallContext);
+
+    // 1. what the running deployments became
+    for (const target of campaign.targets.filter(
+      t => t.status === 'DEPLOYING',
+    )) {
+      const { serviceInstance } = await callProton(
+        context('GetServiceInstance', target),
+        () =>
+          client.send(
+            new GetServiceInstanceCommand({
+              serviceName: target.serviceName,
+              name: target.instanceName,
+            }),
+          ),
+      );
+      const status = serviceInstance?.deploymentStatus;
+      const version = `${serviceInstance?.templateMajorVersion}.${serviceInstance?.templateMinorVersion}`;
+      const attempted =
+        serviceInstance?.lastDeploymentAttemptedAt?.getTime() ?? 0;
+      if (
+        status !== 'IN_PROGRESS' &&
+        version === target.fromVersion &&
+        attempted < Date.parse(target.startedAt!)
+      ) {
+        // claimed, but the process that claimed it stopped before its update reached Proton
+        await this.deploy(campaign, target, client, context);
+        continue;
+      }
+      if (status === 'SUCCEEDED' && version === campaign.targetVersion) {
+        await this.store.setTargetStatus(
+          id,
+          target.arn,
+          'DEPLOYING',
+          'SUCCEEDED',
+        );
+      } else if (
+        status === 'FAILED' ||
+        status === 'CANCELLED' ||
+        (status === 'SUCCEEDED' && version !== campaign.targetVersion)
+      ) {
+        const message =
+          serviceInstance?.deploymentStatusMessage ??
+          `the deployment ended ${status} on ${version}`;
+        if (
+          await this.store.setTargetStatus(
+            id,
+            target.arn,
+            'DEPLOYING',
+            'FAILED',
+            message,
+          )
+        ) {
+          await this.store.setStatus(
+            id,
+            ['RUNNING', 'PAUSED'],
+            'STOPPING',
+            `Stopped at ${target.serviceName}/${target.instanceName}: ${message}`,
+          );
+        }
+      }
+    }
+    campaign = (await this.store.get(id))!;
+    const deploying = campaign.targets.filter(t => t.status === 'DEPLOYING');
+
+    // 2. a stopping or cancelling campaign ends once its last deployment has
+    if (campaign.status === 'STOPPING' || campaign.status === 'CANCELLING') {
+      if (deploying.length === 0) {
+        await this.store.abandonPending(id);
+        await this.store.setStatus(
+          id,
+          [campaign.status],
+          campaign.status === 'STOPPING' ? 'STOPPED' : 'CANCELLED',
+          campaign.statusMessage,
+        );
+      }
+      return deploying.length;
+    }
+    const pending = campaign.targets.filter(t => t.status === 'PENDING');
+    if (pending.length === 0 && deploying.length === 0) {
+      await this.store.setStatus(
+        id,
+        ['RUNNING', 'PAUSED'],
+        'SUCCEEDED',
+        `Upgraded ${
+          campaign.targets.filter(t => t.status === 'SUCCEEDED').length
+        } instances to ${campaign.targetVersion}`,
+      );
+      return 0;
+    }
+    if (campaign.status !== 'RUNNING') return pending.length + deploying.length;
+
+    // 3. the gate: only the earliest unfinished wave deploys, at most maxConcurrent at once
+    const wave = Math.min(...[...pending, ...deploying].map(t => t.wave));
+    const free = campaign.maxConcurrent - deploying.length;
+    for (const target of pending.filter(t => t.wave === wave).slice(0, free)) {
+      if (
+        !(await this.store.setTargetStatus(
+          id,
+          target.arn,
+          'PENDING',
+          'DEPLOYING',
+        ))
+      ) {
+        continue; // another process took it
+      }
+      if (!(await this.deploy(campaign, target, client, context))) break;
+    }
+    await this.cache.invalidate([
+      cacheKeys.templateFleet(
+        template.accountId,
+        template.region,
+        'service',
+        template.name,
+      ),
+    ]);
+    return pending.length + deploying.length;
+  }
+
+  /**
+   * Starts the upgrade of a claimed target (DEPLOYING): skips it when tagged `proton:pinned`,
+   * otherwise UpdateServiceInstance to the campaign's version, keeping its spec.
+   *
+   * @returns false when Proton refused the update: the target failed and the campaign stops
+   */
+  private async deploy(
+    campaign: Campaign,
+    target: CampaignTarget,
+    client: ProtonClient,
+    context: (operation: string, target: CampaignTarget) => ProtonCallContext,
+  ): Promise<boolean> {
+    const id = campaign.id;
+    const [targetMajor, targetMinor] = campaign.targetVersion.split('.');
+    try {
+      const { tags } = await callProton(
+        context('ListTagsForResource', target),
+        () =>
+          client.send(
+            new ListTagsForResourceCommand({ resourceArn: target.arn }),
+          ),
+      );
+      const pin = tags?.find(tag => tag.key === PROTON_PINNED_TAG_KEY)?.value;
+      if (pin !== undefined) {
+        await this.store.setTargetStatus(
+          id,
+          target.arn,
+          'DEPLOYING',
+          'SKIPPED',
+          `pinned: ${pin || 'tagged proton:pinned'}`,
+        );
+        return true;
+      }
+      await callProton(context('UpdateServiceInstance', target), () =>
+        client.send(
+          new UpdateServiceInstanceCommand({
+            serviceName: target.serviceName,
+            name: target.instanceName,
+            deploymentType: target.deploymentType,
+            templateMajorVersion: targetMajor,
+            templateMinorVersion: targetMinor,
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      const message = (error as Error).message;
+      await this.store.setTargetStatus(
+        id,
+        target.arn,
+        'DEPLOYING',
+        'FAILED',
+        message,
+      );
+      await this.store.setStatus(
+        id,
+        ['RUNNING', 'PAUSED'],
+        'STOPPING',
+        `Stopped at ${target.serviceName}/${target.instanceName}: ${message}`,
+      );
+      return false;
+    }
+  }
+}
+
+/**
+ * One run of the scheduled task: moves the active campaigns on, again every second while
+ * deployments run, for at most a minute (the task runs again five seconds later), and stops at once
+ * when the backend shuts down (`signal`).
+ */
+export async function runCampaigns(
+  campaigns: CampaignService,
+  signal?: AbortSignal,
+  budgetMs = 60_000,
+): Promise<void> {
+  const until = Date.now() + budgetMs;
+  while (
+    !signal?.aborted &&
+    (await campaigns.advance()) > 0 &&
+    Date.now() < until
+  ) {
+    await new Promise<void>(resolve => {
+      const timer = setTimeout(done, 1_000);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+      signal?.addEventListener('abort', done);
+    });
+  }
+}

@@ -1,0 +1,261 @@
+import type { Knex } from 'knex';
+import {
+  Campaign,
+  CampaignStatus,
+  CampaignTarget,
+  CampaignTargetStatus,
+} from '@proton-platform/plugin-aws-proton-common';
+
+/** The plugin's own migrations, kept in `aws_proton_migrations` of its database. */
+const MIGRATIONS: Record<string, Knex.Migration> = {
+  '20261201_01_campaigns': {
+    async up(knex) {
+      await knex.schema.createTable('campaigns', table => {
+        table.string('id', 64).primary();
+        table.string('template_arn', 400).notNullable();
+        table.string('template_name', 100).notNullable();
+        table.string('target_version', 32).notNullable();
+        table.text('waves').notNullable();
+        table.integer('max_concurrent').notNullable();
+        table.string('status', 16).notNullable();
+        table.text('status_message');
+        table.string('created_by', 400).notNullable();
+        table.bigInteger('created_at').notNullable();
+        table.bigInteger('updated_at').notNullable();
+        table.index(['template_arn', 'created_at']);
+        table.index(['status']);
+      });
+      await knex.schema.createTable('campaign_targets', table => {
+        table.string('campaign_id', 64).notNullable();
+        table.string('arn', 400).notNullable();
+        table.string('service_name', 100).notNullable();
+        table.string('instance_name', 100).notNullable();
+        table.string('environment_name', 100).notNullable();
+        table.integer('wave').notNullable();
+        table.string('from_version', 32).notNullable();
+        table.string('deployment_type', 16).notNullable();
+        table.string('status', 16).notNullable();
+        table.text('status_message');
+        table.string('entity_ref', 400);
+        table.bigInteger('started_at');
+        table.bigInteger('finished_at');
+        table.primary(['campaign_id', 'arn']);
+        table.index(['campaign_id', 'status']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('campaign_targets');
+      await knex.schema.dropTable('campaigns');
+    },
+  },
+};
+
+/**
+ * Applies the campaign tables' migrations: idempotent, and safe with several backends starting at
+ * once (knex locks its migration table; a backend that finds it locked waits for the other).
+ *
+ * @throws the migration's error, or a timeout after a minute of finding the table locked
+ */
+export async function migrateCampaignStore(knex: Knex): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await knex.migrate.latest({
+        tableName: 'aws_proton_migrations',
+        migrationSource: {
+          getMigrations: async () => Object.keys(MIGRATIONS).sort(),
+          getMigrationName: (name: string) => name,
+          getMigration: async (name: string) => MIGRATIONS[name],
+        },
+      });
+      return;
+    } catch (error) {
+      if (!/already locked/i.test((error as Error).message) || attempt >= 60) {
+        throw error;
+      }
+      await new Promise(resolve => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
+const ACTIVE: CampaignStatus[] = [
+  'RUNNING',
+  'PAUSED',
+  'STOPPING',
+  'CANCELLING',
+];
+
+function iso(value: unknown): string | undefined {
+  return value === null || value === undefined
+    ? undefined
+    : new Date(Number(value)).toISOString();
+}
+
+function toTarget(row: Record<string, any>): CampaignTarget {
+  return {
+    arn: row.arn,
+    serviceName: row.service_name,
+    instanceName: row.instance_name,
+    environmentName: row.environment_name,
+    wave: Number(row.wave),
+    fromVersion: row.from_version,
+    deploymentType: row.deployment_type,
+    status: row.status,
+    statusMessage: row.status_message ?? undefined,
+    entityRef: row.entity_ref ?? undefined,
+    startedAt: iso(row.started_at),
+    finishedAt: iso(row.finished_at),
+  };
+}
+
+function toCampaign(
+  row: Record<string, any>,
+  targets: CampaignTarget[],
+): Campaign {
+  return {
+    id: row.id,
+    templateArn: row.template_arn,
+    templateName: row.template_name,
+    targetVersion: row.target_version,
+    waves: JSON.parse(row.waves),
+    maxConcurrent: Number(row.max_concurrent),
+    status: row.status,
+    statusMessage: row.status_message ?? undefined,
+    createdBy: row.created_by,
+    createdAt: iso(row.created_at)!,
+    updatedAt: iso(row.updated_at)!,
+    targets,
+  };
+}
+
+/**
+ * Upgrade campaigns in the backend's database: a campaign and its targets. State changes are
+ * conditional updates (the expected status in the WHERE clause), so that several backend processes
+ * acting on one campaign never both start the same deployment or both record an outcome.
+ */
+export class CampaignStore {
+  constructor(private readonly knex: Knex) {}
+
+  async insert(campaign: Campaign): Promise<void> {
+    await this.knex.transaction(async tx => {
+      await tx('campaigns').insert({
+        id: campaign.id,
+        template_arn: campaign.templateArn,
+        template_name: campaign.templateName,
+        target_version: campaign.targetVersion,
+        waves: JSON.stringify(campaign.waves),
+        max_concurrent: campaign.maxConcurrent,
+        status: campaign.status,
+        status_message: campaign.statusMessage ?? null,
+        created_by: campaign.createdBy,
+        created_at: Date.parse(campaign.createdAt),
+        updated_at: Date.parse(campaign.updatedAt),
+      });
+      // in batches: SQLite allows 999 bound values a statement
+      const rows = campaign.targets.map(target => ({
+        campaign_id: campaign.id,
+        arn: target.arn,
+        service_name: target.serviceName,
+        instance_name: target.instanceName,
+        environment_name: target.environmentName,
+        wave: target.wave,
+        from_version: target.fromVersion,
+        deployment_type: target.deploymentType,
+        status: target.status,
+        status_message: target.statusMessage ?? null,
+        entity_ref: target.entityRef ?? null,
+      }));
+      for (let start = 0; start < rows.length; start += 50) {
+        await tx('campaign_targets').insert(rows.slice(start, start + 50));
+      }
+    });
+  }
+
+  async get(id: string): Promise<Campaign | undefined> {
+    const row = await this.knex('campaigns').where({ id }).first();
+    if (!row) return undefined;
+    const targets = await this.knex('campaign_targets')
+      .where({ campaign_id: id })
+      .orderBy(['wave', 'service_name', 'instance_name']);
+    return toCampaign(row, targets.map(toTarget));
+  }
+
+  /** A template's campaigns, newest first (at most `limit`). */
+  async list(templateArn: string, limit = 20): Promise<Campaign[]> {
+    const rows = await this.knex('campaigns')
+      .where({ template_arn: templateArn })
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit);
+    const campaigns: Campaign[] = [];
+    for (const row of rows) campaigns.push((await this.get(row.id))!);
+    return campaigns;
+  }
+
+  /** The ids of campaigns that are not over. */
+  async activeIds(): Promise<string[]> {
+    return this.knex('campaigns')
+      .whereIn('status', ACTIVE)
+      .orderBy('created_at')
+      .pluck('id');
+  }
+
+  /**
+   * Moves a campaign from one of `from` to `to`.
+   *
+   * @returns false when the campaign was not in one of `from` (another process or person moved it)
+   */
+  async setStatus(
+    id: string,
+    from: CampaignStatus[],
+    to: CampaignStatus,
+    statusMessage?: string,
+  ): Promise<boolean> {
+    const changed = await this.knex('campaigns')
+      .where({ id })
+      .whereIn('status', from)
+      .update({
+        status: to,
+        status_message: statusMessage ?? null,
+        updated_at: Date.now(),
+      });
+    return changed === 1;
+  }
+
+  /**
+   * Moves a target from `from` to `to`, recording when its upgrade started (to `DEPLOYING`) or
+   * ended (any other).
+   *
+   * @returns false when the target was not in `from`: another process took it or recorded it
+   */
+  async setTargetStatus(
+    campaignId: string,
+    arn: string,
+    from: CampaignTargetStatus,
+    to: CampaignTargetStatus,
+    statusMessage?: string,
+  ): Promise<boolean> {
+    const now = Date.now();
+    const changed = await this.knex('campaign_targets')
+      .where({ campaign_id: campaignId, arn, status: from })
+      .update({
+        status: to,
+        status_message: statusMessage ?? null,
+        ...(to === 'DEPLOYING' ? { started_at: now } : { finished_at: now }),
+      });
+    if (changed === 1) {
+      await this.knex('campaigns')
+        .where({ id: campaignId })
+        .update({ updated_at: now });
+    }
+    return changed === 1;
+  }
+
+  /** Marks every target still waiting as not started (the campaign ended before their turn). */
+  async abandonPending(campaignId: string): Promise<void> {
+    await this.knex('campaign_targets')
+      .where({ campaign_id: campaignId, status: 'PENDING' })
+      .update({ status: 'NOT_STARTED', finished_at: Date.now() });
+  }
+}
