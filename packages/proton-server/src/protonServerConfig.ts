@@ -45,8 +45,8 @@ function localPathResolved(baseUrl: string, baseDirectory?: string): string {
 }
 
 /**
- * The Git connections of `protonServer.git` (see config.d.ts); a local `baseUrl` is resolved
- * against `baseDirectory` (the working directory when absent).
+ * The Git connections of `protonServer.git` (see config.d.ts); a local `baseUrl` and the SSH key
+ * and known_hosts files are resolved against `baseDirectory` (the working directory when absent).
  *
  * @param section - the `protonServer` section
  * @throws Error naming the setting at fault: an unknown provider, a repeated ARN, an empty secret
@@ -82,6 +82,10 @@ export function gitFromConfig(
         }
         return value?.trim();
       };
+      const file = (key: string) => {
+        const value = entry.getOptionalString(key);
+        return value && path.resolve(baseDirectory ?? process.cwd(), value);
+      };
       return {
         arn,
         provider: provider as RepositoryProvider,
@@ -89,8 +93,8 @@ export function gitFromConfig(
         webUrl: entry.getOptionalString('webUrl'),
         username: entry.getOptionalString('username'),
         token: secret('token'),
-        sshPrivateKeyFile: entry.getOptionalString('sshPrivateKeyFile'),
-        sshKnownHostsFile: entry.getOptionalString('sshKnownHostsFile'),
+        sshPrivateKeyFile: file('sshPrivateKeyFile'),
+        sshKnownHostsFile: file('sshKnownHostsFile'),
         webhookSecret: secret('webhookSecret'),
       };
     });

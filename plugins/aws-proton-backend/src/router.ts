@@ -162,12 +162,16 @@ export async function createRouter(
           `deploymentType must be one of ${DEPLOYMENT_TYPES.join(', ')}`,
         );
       }
+      const credentials = await credentialsOf(req);
+      const ref = entityRef(req.params);
       const arn = await arns.resolve(
-        entityRef(req.params),
+        ref,
         AWS_PROTON_SERVICE_ANNOTATION,
         'service',
-        await credentialsOf(req),
+        credentials,
       );
+      // the plan shows the instance's input values: the same permission as the update
+      await requireInstanceUpdatePermission(permissions, ref, credentials);
       res.json(
         await updates.planUpdate(
           arn,

@@ -78,6 +78,7 @@ describe('upgrade campaigns', () => {
     permission:
       | AuthorizeResult.ALLOW
       | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+    now?: () => number,
   ) {
     const config = new ConfigReader({
       backend: { cache: { store: 'memory' } },
@@ -106,6 +107,7 @@ describe('upgrade campaigns', () => {
       reads,
       mockServices.permissions({ result: permission }),
       mockServices.logger.mock(),
+      { now },
     );
   }
 
@@ -441,6 +443,52 @@ describe('upgrade campaigns', () => {
       );
       expect(sinceStart).toHaveLength(1);
     }
+  });
+
+  it('gives back a claim whose backend stopped before asking Proton, once its lease ran out', async () => {
+    const clock = { now: Date.now() };
+    const service = processOn(knex, AuthorizeResult.ALLOW, () => clock.now);
+    const { id, createdAt } = await service.start(
+      TEMPLATE,
+      { maxConcurrent: 1 },
+      mockCredentials.user(),
+    );
+    // a backend claims alpha/dev, then stops before its UpdateServiceInstance
+    const alphaDev = `${PREFIX}:service/alpha/service-instance/dev`;
+    expect(
+      await new CampaignStore(knex).claim(
+        id,
+        alphaDev,
+        clock.now + 60_000,
+        clock.now,
+      ),
+    ).toBe(true);
+    await service.advance();
+    const held = await service.get(TEMPLATE_ARN, id);
+    expect(held.targets.find(t => t.arn === alphaDev)?.status).toBe('STARTING');
+    expect(deploying(held)).toEqual([]); // the claim fills the one slot
+    expect((await instance('alpha', 'dev')).deploymentStatus).toBe('SUCCEEDED');
+
+    clock.now += 61_000;
+    await service.advance();
+    expect(deploying(await service.get(TEMPLATE_ARN, id))).toEqual([
+      'alpha/dev',
+    ]);
+    for (let step = 0; step < 20; step += 1) {
+      await finishDeployments();
+      await service.advance();
+      if ((await service.get(TEMPLATE_ARN, id)).status === 'SUCCEEDED') break;
+    }
+    expect((await service.get(TEMPLATE_ARN, id)).status).toBe('SUCCEEDED');
+    const { deployments } = await controlPlane.client.send(
+      new ListDeploymentsCommand({
+        serviceName: 'alpha',
+        serviceInstanceName: 'dev',
+      }),
+    );
+    expect(
+      deployments!.filter(d => d.createdAt!.getTime() >= Date.parse(createdAt)),
+    ).toHaveLength(1);
   });
 
   it('refuses a second campaign while one runs, and a version the template has not published', async () => {

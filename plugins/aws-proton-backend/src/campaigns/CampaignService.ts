@@ -10,7 +10,12 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   awsProtonServiceInstanceUpdatePermission,
@@ -30,11 +35,18 @@ import {
 } from '@proton-platform/plugin-aws-proton-node';
 import { cacheKeys, ProtonReadCache } from '../services/ProtonReadCache';
 import { TemplateFleetService } from '../services/TemplateFleetService';
-import { CampaignStore } from './campaignStore';
+import { CampaignStore, publicView } from './campaignStore';
 
 /** How many deployments a campaign runs at once unless told otherwise, and the most it may. */
 const DEFAULT_MAX_CONCURRENT = 5;
 const MAX_CONCURRENT = 50;
+
+const ACTIVE: CampaignStatus[] = [
+  'RUNNING',
+  'PAUSED',
+  'STOPPING',
+  'CANCELLING',
+];
 
 /** Stages in the order environments are usually promoted through, for the default waves. */
 const STAGES = ['dev', 'test', 'qa', 'stag', 'preprod', 'prod'];
@@ -76,7 +88,19 @@ export class CampaignService {
     private readonly cache: ProtonReadCache,
     private readonly permissions: PermissionsService,
     private readonly logger: LoggerService,
-  ) {}
+    options: {
+      /** How long a backend's claim on a target holds before another backend checks it (ms). */
+      leaseMs?: number;
+      /** The clock, for tests. */
+      now?: () => number;
+    } = {},
+  ) {
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  private readonly leaseMs: number;
+  private readonly now: () => number;
 
   /**
    * Plans a campaign over the template's fleet and, unless a dry run, stores it to run.
@@ -131,7 +155,7 @@ export class CampaignService {
     let chosen: TemplateFleetMember[];
     if (request.instanceArns) {
       const byArn = new Map(instances.map(m => [m.arn, m]));
-      chosen = request.instanceArns.map(instanceArn => {
+      chosen = [...new Set(request.instanceArns)].map(instanceArn => {
         const found = byArn.get(instanceArn);
         if (!found) {
           throw new InputError(
@@ -187,6 +211,11 @@ export class CampaignService {
       if (member.version === targetVersion) {
         return skip(`already on ${targetVersion}`);
       }
+      if (!/^\d+\.\d+$/.test(member.version)) {
+        return skip(
+          'runs a version the template no longer lists; upgrade it from its service page',
+        );
+      }
       if (compareVersions(member.version, targetVersion) > 0) {
         return skip(`runs ${member.version}, newer than ${targetVersion}`);
       }
@@ -225,16 +254,17 @@ export class CampaignService {
       targets,
     };
     if (request.dryRun) return campaign;
-    const active = (await this.store.list(arn, 50)).find(c =>
-      ['RUNNING', 'PAUSED', 'STOPPING', 'CANCELLING'].includes(c.status),
-    );
-    if (active) {
+    if (!(await this.store.insert(campaign))) {
+      const active = (await this.store.list(arn, 50)).find(c =>
+        ACTIVE.includes(c.status),
+      );
       throw new ConflictError(
-        `Campaign ${active.id} of ${templateArn.name} is ${active.status}; let it end or cancel it first`,
+        `Campaign ${active?.id ?? ''} of ${templateArn.name} is ${
+          active?.status ?? 'active'
+        }; let it end or cancel it first`,
       );
     }
-    await this.store.insert(campaign);
-    return (await this.store.get(campaign.id))!;
+    return publicView((await this.store.get(campaign.id))!);
   }
 
   /** The service entities among `members`' the caller may update instances of (one batch). */
@@ -269,9 +299,13 @@ export class CampaignService {
   async get(templateArn: string, id: string): Promise<Campaign> {
     const campaign = await this.store.get(id);
     if (!campaign || campaign.templateArn !== templateArn) {
-      throw new NotFoundError(`No campaign ${id} for ${templateArn}`);
+      throw new NotFoundError(
+        `No upgrade campaign ${id} for the service template ${
+          templateArn.split('/').at(-1) ?? templateArn
+        }`,
+      );
     }
-    return campaign;
+    return publicView(campaign);
   }
 
   /**
@@ -316,7 +350,14 @@ export class CampaignService {
         } now`,
       );
     }
-    await this.advanceCampaign(id);
+    try {
+      await this.advanceCampaign(id);
+    } catch (error) {
+      // the change is saved; the scheduled task moves the campaign on
+      this.logger.warn(
+        `Upgrade campaign ${id} could not move on: ${(error as Error).message}`,
+      );
+    }
     return this.get(templateArn, id);
   }
 
@@ -344,7 +385,8 @@ export class CampaignService {
   }
 
   private async advanceCampaign(id: string): Promise<number> {
-    let campaign = (await this.store.get(id))!;
+    const campaign = await this.store.get(id);
+    if (!campaign || !ACTIVE.includes(campaign.status)) return 0;
     const template = parseProtonArn(campaign.templateArn, 'service-template');
     const { client } = await this.clients.getClientForArn(template);
     const context = (operation: string, target: CampaignTarget) =>
@@ -354,112 +396,160 @@ export class CampaignService {
         accountId: template.accountId,
         region: template.region,
       } satisfies ProtonCallContext);
-
-    // 1. what the running deployments became
-    for (const target of campaign.targets.filter(
-      t => t.status === 'DEPLOYING',
-    )) {
-      const { serviceInstance } = await callProton(
-        context('GetServiceInstance', target),
-        () =>
+    const read = async (target: CampaignTarget) =>
+      (
+        await callProton(context('GetServiceInstance', target), () =>
           client.send(
             new GetServiceInstanceCommand({
               serviceName: target.serviceName,
               name: target.instanceName,
             }),
           ),
+        )
+      ).serviceInstance;
+    const stop = (target: CampaignTarget, message: string) =>
+      this.store.setStatus(
+        id,
+        ['RUNNING', 'PAUSED'],
+        'STOPPING',
+        `Stopped at ${target.serviceName}/${target.instanceName}: ${message}`,
       );
-      const status = serviceInstance?.deploymentStatus;
-      const version = `${serviceInstance?.templateMajorVersion}.${serviceInstance?.templateMinorVersion}`;
-      const attempted =
-        serviceInstance?.lastDeploymentAttemptedAt?.getTime() ?? 0;
-      if (
-        status !== 'IN_PROGRESS' &&
-        version === target.fromVersion &&
-        attempted < Date.parse(target.startedAt!)
-      ) {
-        // claimed, but the process that claimed it stopped before its update reached Proton
-        await this.deploy(campaign, target, client, context);
-        continue;
-      }
-      if (status === 'SUCCEEDED' && version === campaign.targetVersion) {
-        await this.store.setTargetStatus(
-          id,
-          target.arn,
-          'DEPLOYING',
-          'SUCCEEDED',
-        );
-      } else if (
-        status === 'FAILED' ||
-        status === 'CANCELLED' ||
-        (status === 'SUCCEEDED' && version !== campaign.targetVersion)
-      ) {
-        const message =
-          serviceInstance?.deploymentStatusMessage ??
-          `the deployment ended ${status} on ${version}`;
-        if (
-          await this.store.setTargetStatus(
-            id,
-            target.arn,
-            'DEPLOYING',
-            'FAILED',
-            message,
-          )
-        ) {
-          await this.store.setStatus(
-            id,
-            ['RUNNING', 'PAUSED'],
-            'STOPPING',
-            `Stopped at ${target.serviceName}/${target.instanceName}: ${message}`,
-          );
-        }
-      }
-    }
-    campaign = (await this.store.get(id))!;
-    const deploying = campaign.targets.filter(t => t.status === 'DEPLOYING');
 
-    // 2. a stopping or cancelling campaign ends once its last deployment has
-    if (campaign.status === 'STOPPING' || campaign.status === 'CANCELLING') {
-      if (deploying.length === 0) {
-        await this.store.abandonPending(id);
-        await this.store.setStatus(
-          id,
-          [campaign.status],
-          campaign.status === 'STOPPING' ? 'STOPPED' : 'CANCELLED',
-          campaign.statusMessage,
+    for (const target of campaign.targets) {
+      try {
+        // 1. a claim whose backend stopped before it could say whether Proton took the update
+        if (
+          target.status === 'STARTING' &&
+          (target.claimedUntil ?? 0) < this.now()
+        ) {
+          const found = await read(target);
+          const version = `${found?.templateMajorVersion}.${found?.templateMinorVersion}`;
+          if (
+            found?.deploymentStatus === 'IN_PROGRESS' ||
+            version === campaign.targetVersion
+          ) {
+            await this.store.setTargetStatus(
+              id,
+              target.arn,
+              'STARTING',
+              'DEPLOYING',
+            );
+          } else {
+            // the update never reached Proton: the target waits again for a backend to claim it
+            await this.store.setTargetStatus(
+              id,
+              target.arn,
+              'STARTING',
+              'PENDING',
+            );
+          }
+        }
+        // 2. what the running deployments became
+        if (target.status === 'DEPLOYING') {
+          let found;
+          try {
+            found = await read(target);
+          } catch (error) {
+            if (!(error instanceof NotFoundError)) throw error;
+          }
+          const status = found?.deploymentStatus;
+          const version = `${found?.templateMajorVersion}.${found?.templateMinorVersion}`;
+          let failure: string | undefined;
+          if (!found) {
+            failure = 'the service instance no longer exists';
+          } else if (status?.startsWith('DELETE')) {
+            failure = `the service instance is being deleted (${status})`;
+          } else if (
+            status === 'FAILED' ||
+            status === 'CANCELLED' ||
+            (status === 'SUCCEEDED' && version !== campaign.targetVersion)
+          ) {
+            failure =
+              found.deploymentStatusMessage ??
+              `the deployment ended ${status} on ${version}`;
+          }
+          if (failure !== undefined) {
+            if (
+              await this.store.setTargetStatus(
+                id,
+                target.arn,
+                'DEPLOYING',
+                'FAILED',
+                failure,
+              )
+            ) {
+              await stop(target, failure);
+            }
+          } else if (status === 'SUCCEEDED') {
+            await this.store.setTargetStatus(
+              id,
+              target.arn,
+              'DEPLOYING',
+              'SUCCEEDED',
+            );
+          }
+        }
+      } catch (error) {
+        // an outage or a denied read: the target keeps its state and is read again next time
+        this.logger.warn(
+          `Upgrade campaign ${id}: ${target.serviceName}/${
+            target.instanceName
+          } could not be read: ${(error as Error).message}`,
         );
       }
-      return deploying.length;
     }
-    const pending = campaign.targets.filter(t => t.status === 'PENDING');
-    if (pending.length === 0 && deploying.length === 0) {
-      await this.store.setStatus(
+
+    const current = (await this.store.get(id))!;
+    const inFlight = current.targets.filter(
+      t => t.status === 'STARTING' || t.status === 'DEPLOYING',
+    );
+    const pending = current.targets.filter(t => t.status === 'PENDING');
+
+    // 3. a stopping or cancelling campaign ends once its last deployment has
+    if (current.status === 'STOPPING' || current.status === 'CANCELLING') {
+      await this.store.end(
+        id,
+        [current.status],
+        current.status === 'STOPPING' ? 'STOPPED' : 'CANCELLED',
+        current.statusMessage,
+      );
+      return inFlight.length;
+    }
+    if (pending.length === 0 && inFlight.length === 0) {
+      await this.store.end(
         id,
         ['RUNNING', 'PAUSED'],
         'SUCCEEDED',
         `Upgraded ${
-          campaign.targets.filter(t => t.status === 'SUCCEEDED').length
-        } instances to ${campaign.targetVersion}`,
+          current.targets.filter(t => t.status === 'SUCCEEDED').length
+        } instances to ${current.targetVersion}`,
       );
       return 0;
     }
-    if (campaign.status !== 'RUNNING') return pending.length + deploying.length;
+    if (current.status !== 'RUNNING') return inFlight.length;
 
-    // 3. the gate: only the earliest unfinished wave deploys, at most maxConcurrent at once
-    const wave = Math.min(...[...pending, ...deploying].map(t => t.wave));
-    const free = campaign.maxConcurrent - deploying.length;
-    for (const target of pending.filter(t => t.wave === wave).slice(0, free)) {
-      if (
-        !(await this.store.setTargetStatus(
-          id,
-          target.arn,
-          'PENDING',
-          'DEPLOYING',
-        ))
-      ) {
-        continue; // another process took it
+    // 4. the gate: only the earliest unfinished wave deploys; the claim keeps to maxConcurrent
+    const wave = Math.min(...[...pending, ...inFlight].map(t => t.wave));
+    for (const target of pending.filter(t => t.wave === wave)) {
+      const claimed = await this.store.claim(
+        id,
+        target.arn,
+        this.now() + this.leaseMs,
+        this.now(),
+      );
+      if (!claimed) {
+        const latest = await this.store.get(id);
+        const busy = latest!.targets.filter(
+          t => t.status === 'STARTING' || t.status === 'DEPLOYING',
+        ).length;
+        if (latest!.status !== 'RUNNING' || busy >= latest!.maxConcurrent) {
+          break;
+        }
+        continue; // another backend took this one
       }
-      if (!(await this.deploy(campaign, target, client, context))) break;
+      if ((await this.deploy(current, target, client, context)) !== 'started') {
+        break;
+      }
     }
     await this.cache.invalidate([
       cacheKeys.templateFleet(
@@ -469,21 +559,23 @@ export class CampaignService {
         template.name,
       ),
     ]);
-    return pending.length + deploying.length;
+    return pending.length + inFlight.length;
   }
 
   /**
-   * Starts the upgrade of a claimed target (DEPLOYING): skips it when tagged `proton:pinned`,
-   * otherwise UpdateServiceInstance to the campaign's version, keeping its spec.
+   * Asks Proton to upgrade a claimed (STARTING) target: skips it when the instance is tagged
+   * `proton:pinned`, otherwise UpdateServiceInstance to the campaign's version, keeping its spec.
    *
-   * @returns false when Proton refused the update: the target failed and the campaign stops
+   * @returns `started` (DEPLOYING, or SKIPPED when pinned); `retry` when Proton could not be reached
+   *   (the claim stays until it expires, then the next check finds out whether the update went
+   *   through); `failed` when Proton refused the update: the target failed and the campaign stops
    */
   private async deploy(
     campaign: Campaign,
     target: CampaignTarget,
     client: ProtonClient,
     context: (operation: string, target: CampaignTarget) => ProtonCallContext,
-  ): Promise<boolean> {
+  ): Promise<'started' | 'retry' | 'failed'> {
     const id = campaign.id;
     const [targetMajor, targetMinor] = campaign.targetVersion.split('.');
     try {
@@ -494,16 +586,16 @@ export class CampaignService {
             new ListTagsForResourceCommand({ resourceArn: target.arn }),
           ),
       );
-      const pin = tags?.find(tag => tag.key === PROTON_PINNED_TAG_KEY)?.value;
-      if (pin !== undefined) {
+      const pin = tags?.find(tag => tag.key === PROTON_PINNED_TAG_KEY);
+      if (pin) {
         await this.store.setTargetStatus(
           id,
           target.arn,
-          'DEPLOYING',
+          'STARTING',
           'SKIPPED',
-          `pinned: ${pin || 'tagged proton:pinned'}`,
+          `pinned: ${pin.value?.trim() || 'tagged proton:pinned'}`,
         );
-        return true;
+        return 'started';
       }
       await callProton(context('UpdateServiceInstance', target), () =>
         client.send(
@@ -516,23 +608,31 @@ export class CampaignService {
           }),
         ),
       );
-      return true;
+      await this.store.setTargetStatus(id, target.arn, 'STARTING', 'DEPLOYING');
+      return 'started';
     } catch (error) {
       const message = (error as Error).message;
-      await this.store.setTargetStatus(
-        id,
-        target.arn,
-        'DEPLOYING',
-        'FAILED',
-        message,
-      );
-      await this.store.setStatus(
-        id,
-        ['RUNNING', 'PAUSED'],
-        'STOPPING',
-        `Stopped at ${target.serviceName}/${target.instanceName}: ${message}`,
-      );
-      return false;
+      if (error instanceof ServiceUnavailableError) {
+        this.logger.warn(`Upgrade campaign ${id}: ${message}`);
+        return 'retry';
+      }
+      if (
+        await this.store.setTargetStatus(
+          id,
+          target.arn,
+          'STARTING',
+          'FAILED',
+          message,
+        )
+      ) {
+        await this.store.setStatus(
+          id,
+          ['RUNNING', 'PAUSED'],
+          'STOPPING',
+          `Stopped at ${target.serviceName}/${target.instanceName}: ${message}`,
+        );
+      }
+      return 'failed';
     }
   }
 }

@@ -22,6 +22,9 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
         table.string('created_by', 400).notNullable();
         table.bigInteger('created_at').notNullable();
         table.bigInteger('updated_at').notNullable();
+        // the template's ARN while the campaign is active, null once it ended: at most one active
+        // campaign per template, also when two backends start one at the same moment
+        table.string('active_template', 400).unique();
         table.index(['template_arn', 'created_at']);
         table.index(['status']);
       });
@@ -39,6 +42,8 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
         table.string('entity_ref', 400);
         table.bigInteger('started_at');
         table.bigInteger('finished_at');
+        // STARTING: until when the backend that claimed it holds the claim
+        table.bigInteger('claimed_until');
         table.primary(['campaign_id', 'arn']);
         table.index(['campaign_id', 'status']);
       });
@@ -84,6 +89,9 @@ const ACTIVE: CampaignStatus[] = [
   'CANCELLING',
 ];
 
+/** Target statuses of a deployment being started or running. */
+const IN_FLIGHT = ['STARTING', 'DEPLOYING'];
+
 function iso(value: unknown): string | undefined {
   return value === null || value === undefined
     ? undefined
@@ -105,6 +113,12 @@ function toTarget(row: Record<string, any>): CampaignTarget {
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),
   };
+}
+
+/** A target with its claim, as the engine reads it. */
+export interface StoredCampaignTarget extends CampaignTarget {
+  /** For a STARTING target, until when (epoch ms) its claim holds. */
+  claimedUntil?: number;
 }
 
 function toCampaign(
@@ -135,9 +149,42 @@ function toCampaign(
 export class CampaignStore {
   constructor(private readonly knex: Knex) {}
 
-  async insert(campaign: Campaign): Promise<void> {
+  /**
+   * Stores a new campaign and its targets.
+   *
+   * @returns false when the template has an active campaign already (nothing is stored)
+   */
+  async insert(campaign: Campaign): Promise<boolean> {
+    const active = ACTIVE.includes(campaign.status);
+    if (
+      active &&
+      (await this.knex('campaigns')
+        .where({ active_template: campaign.templateArn })
+        .first())
+    ) {
+      return false;
+    }
+    try {
+      await this.insertRows(campaign, active);
+      return true;
+    } catch (error) {
+      // another backend stored an active campaign of the template in the meantime
+      if (
+        active &&
+        (await this.knex('campaigns')
+          .where({ active_template: campaign.templateArn })
+          .first())
+      ) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  private async insertRows(campaign: Campaign, active: boolean) {
     await this.knex.transaction(async tx => {
       await tx('campaigns').insert({
+        active_template: active ? campaign.templateArn : null,
         id: campaign.id,
         template_arn: campaign.templateArn,
         template_name: campaign.templateName,
@@ -170,13 +217,24 @@ export class CampaignStore {
     });
   }
 
-  async get(id: string): Promise<Campaign | undefined> {
+  async get(
+    id: string,
+  ): Promise<(Campaign & { targets: StoredCampaignTarget[] }) | undefined> {
     const row = await this.knex('campaigns').where({ id }).first();
     if (!row) return undefined;
     const targets = await this.knex('campaign_targets')
       .where({ campaign_id: id })
       .orderBy(['wave', 'service_name', 'instance_name']);
-    return toCampaign(row, targets.map(toTarget));
+    return toCampaign(
+      row,
+      targets.map(target => ({
+        ...toTarget(target),
+        claimedUntil:
+          target.claimed_until === null
+            ? undefined
+            : Number(target.claimed_until),
+      })),
+    ) as Campaign & { targets: StoredCampaignTarget[] };
   }
 
   /** A template's campaigns, newest first (at most `limit`). */
@@ -189,7 +247,8 @@ export class CampaignStore {
       ])
       .limit(limit);
     const campaigns: Campaign[] = [];
-    for (const row of rows) campaigns.push((await this.get(row.id))!);
+    for (const row of rows)
+      campaigns.push(publicView((await this.get(row.id))!));
     return campaigns;
   }
 
@@ -224,10 +283,52 @@ export class CampaignStore {
   }
 
   /**
-   * Moves a target from `from` to `to`, recording when its upgrade started (to `DEPLOYING`) or
-   * ended (any other).
+   * Claims a waiting target for this backend (PENDING to STARTING until `claimedUntil`), only while
+   * the campaign is RUNNING and has fewer than `maxConcurrent` deployments starting or running. The
+   * campaign's row is locked for the check (PostgreSQL; SQLite writes one at a time), so backends
+   * claiming at once never exceed the limit.
    *
-   * @returns false when the target was not in `from`: another process took it or recorded it
+   * @returns false when the target is taken, the campaign is not running, or the limit is reached
+   */
+  async claim(
+    campaignId: string,
+    arn: string,
+    claimedUntil: number,
+    now: number,
+  ): Promise<boolean> {
+    return this.knex.transaction(async tx => {
+      const campaign = await tx('campaigns')
+        .where({ id: campaignId })
+        .forUpdate()
+        .first();
+      if (campaign?.status !== 'RUNNING') return false;
+      const [{ count }] = await tx('campaign_targets')
+        .where({ campaign_id: campaignId })
+        .whereIn('status', IN_FLIGHT)
+        .count({ count: '*' });
+      if (Number(count) >= Number(campaign.max_concurrent)) return false;
+      const changed = await tx('campaign_targets')
+        .where({ campaign_id: campaignId, arn, status: 'PENDING' })
+        .update({
+          status: 'STARTING',
+          started_at: now,
+          claimed_until: claimedUntil,
+          status_message: null,
+        });
+      if (changed === 1) {
+        await tx('campaigns')
+          .where({ id: campaignId })
+          .update({ updated_at: now });
+      }
+      return changed === 1;
+    });
+  }
+
+  /**
+   * Moves a target from `from` to `to`: DEPLOYING once Proton accepted its update, PENDING to give a
+   * claim back, or an outcome (SUCCEEDED, FAILED, SKIPPED, NOT_STARTED) with when it ended.
+   *
+   * @returns false when the target was not in `from`: another backend moved it
    */
   async setTargetStatus(
     campaignId: string,
@@ -237,12 +338,16 @@ export class CampaignStore {
     statusMessage?: string,
   ): Promise<boolean> {
     const now = Date.now();
+    let times: Record<string, number | null> = { finished_at: now };
+    if (to === 'DEPLOYING') times = {};
+    if (to === 'PENDING') times = { started_at: null };
     const changed = await this.knex('campaign_targets')
       .where({ campaign_id: campaignId, arn, status: from })
       .update({
         status: to,
         status_message: statusMessage ?? null,
-        ...(to === 'DEPLOYING' ? { started_at: now } : { finished_at: now }),
+        claimed_until: null,
+        ...times,
       });
     if (changed === 1) {
       await this.knex('campaigns')
@@ -252,10 +357,50 @@ export class CampaignStore {
     return changed === 1;
   }
 
-  /** Marks every target still waiting as not started (the campaign ended before their turn). */
-  async abandonPending(campaignId: string): Promise<void> {
-    await this.knex('campaign_targets')
-      .where({ campaign_id: campaignId, status: 'PENDING' })
-      .update({ status: 'NOT_STARTED', finished_at: Date.now() });
+  /**
+   * Ends a campaign (`from` to STOPPED, CANCELLED or SUCCEEDED) when none of its deployments is
+   * starting or running, marking the targets still waiting NOT_STARTED, in one transaction.
+   *
+   * @returns false when it is not in `from` or a deployment is still in flight
+   */
+  async end(
+    id: string,
+    from: CampaignStatus[],
+    to: 'STOPPED' | 'CANCELLED' | 'SUCCEEDED',
+    statusMessage?: string,
+  ): Promise<boolean> {
+    return this.knex.transaction(async tx => {
+      const campaign = await tx('campaigns').where({ id }).forUpdate().first();
+      if (!campaign || !from.includes(campaign.status)) return false;
+      const inFlight = await tx('campaign_targets')
+        .where({ campaign_id: id })
+        .whereIn('status', IN_FLIGHT)
+        .first();
+      if (inFlight) return false;
+      const now = Date.now();
+      await tx('campaign_targets')
+        .where({ campaign_id: id, status: 'PENDING' })
+        .update({ status: 'NOT_STARTED', finished_at: now });
+      await tx('campaigns')
+        .where({ id })
+        .update({
+          status: to,
+          status_message: statusMessage ?? null,
+          active_template: null,
+          updated_at: now,
+        });
+      return true;
+    });
   }
+}
+
+/** A stored campaign as the API returns it (without the targets' claims). */
+export function publicView(campaign: Campaign): Campaign {
+  return {
+    ...campaign,
+    targets: campaign.targets.map(target => {
+      const { claimedUntil: _claim, ...rest } = target as StoredCampaignTarget;
+      return rest;
+    }),
+  };
 }

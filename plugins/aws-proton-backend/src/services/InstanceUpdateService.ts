@@ -52,7 +52,7 @@ export class InstanceUpdateService {
     instanceName: string,
     deploymentType: InstanceDeploymentType,
   ): Promise<InstanceUpdatePlan> {
-    return (await this.plan(service, instanceName, deploymentType)).plan;
+    return (await this.plan(service, instanceName, deploymentType, true)).plan;
   }
 
   /**
@@ -122,6 +122,7 @@ export class InstanceUpdateService {
     service: ProtonArn,
     instanceName: string,
     deploymentType: InstanceDeploymentType,
+    preview = false,
   ) {
     const { client } = await this.clients.getClientForArn(service);
     const resource = `service instance "${service.name}/${instanceName}"`;
@@ -201,7 +202,7 @@ export class InstanceUpdateService {
     }
 
     let inputs: InstanceUpdatePlan['inputs'];
-    if (target.major !== major || target.minor !== minor) {
+    if (preview && (target.major !== major || target.minor !== minor)) {
       inputs = await this.previewInputs(
         client,
         context,
@@ -253,12 +254,12 @@ export class InstanceUpdateService {
           ),
         )
       ).serviceTemplateVersion?.schema;
-    const [fromSchema, toSchema] = await Promise.all([
-      schemaOf(from),
-      schemaOf(to),
-    ]);
-    if (!fromSchema || !toSchema || !specText) return undefined;
     try {
+      const [fromSchema, toSchema] = await Promise.all([
+        schemaOf(from),
+        schemaOf(to),
+      ]);
+      if (!fromSchema || !toSchema || !specText) return undefined;
       const entry = parseProtonSpec(specText, 'ServiceSpec').instances.find(
         candidate => candidate.name === instanceName,
       );

@@ -22,7 +22,8 @@ export type CampaignStatus =
 /**
  * Where one instance of a campaign stands.
  *
- * - `PENDING`: waits for its wave; `DEPLOYING`: its upgrade runs; `SUCCEEDED`: upgraded;
+ * - `PENDING`: waits for its wave; `STARTING`: a backend claimed it and is asking Proton to upgrade
+ *   it; `DEPLOYING`: its upgrade runs; `SUCCEEDED`: upgraded;
  * - `FAILED`: its deployment failed (the campaign stops there);
  * - `SKIPPED`: left alone (pinned, already on the target version, or its update refused);
  * - `NOT_STARTED`: the campaign ended (stopped or cancelled) before its turn: it keeps its version.
@@ -31,6 +32,7 @@ export type CampaignStatus =
  */
 export type CampaignTargetStatus =
   | 'PENDING'
+  | 'STARTING'
   | 'DEPLOYING'
   | 'SUCCEEDED'
   | 'FAILED'

@@ -125,7 +125,8 @@ describe('previewProtonInputs', () => {
         { path: 'logging', default: undefined, required: false },
       ],
       removed: [{ path: 'legacy', value: true }],
-      missing: [],
+      // 1.1 requires image, without a default, and the instance does not set it
+      missing: ['image'],
     });
   });
 
@@ -141,5 +142,48 @@ describe('previewProtonInputs', () => {
     expect(
       previewProtonInputs({ region: 'eu' }, v10, major, 'service').missing,
     ).toEqual([]);
+  });
+
+  it('names an input that became required, but not one inside an object the instance leaves out', () => {
+    const stricter = service(
+      {
+        port: { type: 'integer' },
+        image: { type: 'string' },
+        network: {
+          type: 'object',
+          properties: { cidr: { type: 'string' } },
+          required: ['cidr'],
+        },
+      },
+      ['image'],
+    );
+    expect(
+      previewProtonInputs({ port: 80 }, v10, stricter, 'service').missing,
+    ).toEqual(['image']);
+    expect(
+      previewProtonInputs(
+        { image: 'nginx', network: {} },
+        v10,
+        stricter,
+        'service',
+      ).missing,
+    ).toEqual(['network.cidr']);
+  });
+
+  it('keeps a free-form object whole', () => {
+    const free = service({ labels: { type: 'object' } });
+    expect(
+      previewProtonInputs(
+        { labels: { team: 'a', tier: 'web' } },
+        free,
+        free,
+        'service',
+      ),
+    ).toEqual({
+      kept: [{ path: 'labels', value: { team: 'a', tier: 'web' } }],
+      added: [],
+      removed: [],
+      missing: [],
+    });
   });
 });

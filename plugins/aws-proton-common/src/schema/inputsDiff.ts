@@ -143,7 +143,10 @@ export interface ProtonInputsPreview {
   added: Array<{ path: string; default?: unknown; required: boolean }>;
   /** Inputs the instance sets that the target version no longer declares, with the value lost. */
   removed: Array<{ path: string; value: unknown }>;
-  /** Required inputs the target adds without a default: the upgrade needs a developer to give them. */
+  /**
+   * Inputs the target requires without a default that the instance does not set (new ones, or ones
+   * that became required): the upgrade needs a developer to give them first.
+   */
   missing: string[];
 }
 
@@ -185,6 +188,8 @@ export function previewProtonInputs(
     removed: [],
     missing: [],
   };
+  const declaresChildren = (path: string) =>
+    [...declared.keys()].some(key => key.startsWith(`${path}.`));
   const visit = (object: Record<string, unknown>, prefix: string) => {
     for (const [key, value] of Object.entries(object)) {
       const path = appendKey(prefix, key);
@@ -193,12 +198,14 @@ export function previewProtonInputs(
         preview.removed.push({ path, value });
       } else if (
         input.type === 'object' &&
+        declaresChildren(path) &&
         value &&
         typeof value === 'object' &&
         !Array.isArray(value)
       ) {
         visit(value as Record<string, unknown>, path);
       } else {
+        // a free-form object is kept whole
         preview.kept.push({ path, value });
       }
     }
@@ -211,7 +218,17 @@ export function previewProtonInputs(
       default: input.default,
       required: input.required,
     });
-    if (input.required && input.default === undefined) {
+  }
+  // every input the target requires without a default that the instance does not set, where its
+  // object is set (a required input of an optional object left out is not needed)
+  for (const input of declared.values()) {
+    if (!input.required || input.default !== undefined) continue;
+    const parent = input.path.includes('.')
+      ? input.path.slice(0, input.path.lastIndexOf('.'))
+      : '';
+    const container = parent ? valueAt(values, parent) : values ?? {};
+    if (!container || typeof container !== 'object') continue;
+    if (valueAt(values, input.path) === undefined) {
       preview.missing.push(input.path);
     }
   }

@@ -62,8 +62,11 @@ function annotations(
   arn: string,
   tags: Record<string, string> = {},
 ) {
-  // a resource tagged proton:pinned is pinned on its entity too, where fleet views read pins
-  const pinned = tags[PROTON_PINNED_TAG_KEY]?.trim();
+  // a resource tagged proton:pinned is pinned on its entity too, where fleet views read pins (an
+  // empty value pins as well, as campaigns read the tag)
+  const tag = tags[PROTON_PINNED_TAG_KEY];
+  const pinned =
+    tag === undefined ? undefined : tag.trim() || 'tagged proton:pinned';
   return {
     [key]: arn,
     [ANNOTATION_LOCATION]: defaults.location,

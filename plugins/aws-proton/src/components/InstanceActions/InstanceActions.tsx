@@ -77,10 +77,12 @@ export function InstanceActions(props: {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<Error>();
   const [missing, setMissing] = useState<string[]>([]);
-  const onPlan = useCallback(
-    (plan?: InstanceUpdatePlan) => setMissing(plan?.inputs?.missing ?? []),
-    [],
-  );
+  // an upgrade waits for its preview (or for the preview to fail) before it can be confirmed
+  const [previewed, setPreviewed] = useState(false);
+  const onPlan = useCallback((plan?: InstanceUpdatePlan) => {
+    setMissing(plan?.inputs?.missing ?? []);
+    setPreviewed(true);
+  }, []);
 
   if (loading || !allowed) {
     return null;
@@ -120,6 +122,7 @@ export function InstanceActions(props: {
           onPress={() => {
             setError(undefined);
             setMissing([]);
+            setPreviewed(action.type === 'CURRENT_VERSION');
             setPlanned(action);
           }}
           aria-label={`${action.label}: ${props.instance.name}`}
@@ -162,7 +165,7 @@ export function InstanceActions(props: {
           <Button
             variant="primary"
             isPending={pending}
-            isDisabled={missing.length > 0}
+            isDisabled={missing.length > 0 || !previewed}
             onPress={confirm}
           >
             {planned?.type === 'CURRENT_VERSION' ? 'Redeploy' : 'Upgrade'}

@@ -38,8 +38,8 @@ function Group(props: { title: string; lines: string[] }) {
 /**
  * What an upgrade does to an instance's inputs, read from the backend before the user confirms:
  * inputs kept with their values, inputs the target version adds with their defaults, inputs it drops,
- * and required inputs without a default that the instance lacks (then the upgrade cannot succeed, and
- * `onBlocked` is told so).
+ * and required inputs without a default that the instance lacks (then the upgrade cannot succeed).
+ * `onPlan` gets the plan once read, or undefined when it could not be.
  */
 export function UpgradePreview(props: {
   instanceName: string;
@@ -65,7 +65,11 @@ export function UpgradePreview(props: {
           setPlan(found);
           onPlan(found);
         },
-        e => live && setError(e as Error),
+        e => {
+          if (!live) return;
+          setError(e as Error);
+          onPlan(undefined);
+        },
       );
     return () => {
       live = false;
@@ -92,7 +96,7 @@ export function UpgradePreview(props: {
     );
   }
   return (
-    <Flex direction="column" gap="2" aria-label="Upgrade preview">
+    <Flex direction="column" gap="2" role="region" aria-label="Upgrade preview">
       <Text variant="body-small" color="secondary">
         Inputs of {instanceName} under {plan.targetVersion}:
       </Text>

@@ -159,34 +159,35 @@ function FleetTable(props: { fleet: TemplateFleet }) {
       ) as Record<FilterKey, string[]>,
     [fleet.members],
   );
+  // a filter on a value no member has any more (a deployment ended) counts as "All"
+  const active = (key: FilterKey) =>
+    filters[key] !== ALL && options[key].includes(filters[key]);
   const shown = fleet.members.filter(member =>
-    FILTERS.every(
-      ({ key }) => filters[key] === ALL || member[key] === filters[key],
-    ),
+    FILTERS.every(({ key }) => !active(key) || member[key] === filters[key]),
   );
   const service = fleet.kind === 'service';
   return (
     <Flex direction="column" gap="2">
       <Flex gap="2" align="end" style={{ flexWrap: 'wrap' }}>
-        {FILTERS.filter(({ key }) => options[key].length > 1).map(
-          ({ key, label }) => (
-            <Select
-              key={key}
-              label={label}
-              value={filters[key]}
-              onChange={value =>
-                setFilters(current => ({ ...current, [key]: String(value) }))
-              }
-              options={[
-                { id: ALL, label: 'All' },
-                ...options[key].map(value => ({
-                  id: value,
-                  label: optionLabel(key, value),
-                })),
-              ]}
-            />
-          ),
-        )}
+        {FILTERS.filter(
+          ({ key }) => options[key].length > 1 || active(key),
+        ).map(({ key, label }) => (
+          <Select
+            key={key}
+            label={label}
+            value={active(key) ? filters[key] : ALL}
+            onChange={value =>
+              setFilters(current => ({ ...current, [key]: String(value) }))
+            }
+            options={[
+              { id: ALL, label: 'All' },
+              ...options[key].map(value => ({
+                id: value,
+                label: optionLabel(key, value),
+              })),
+            ]}
+          />
+        ))}
       </Flex>
       <TableRoot aria-label="Where it runs">
         <TableHeader>

@@ -110,12 +110,21 @@ export function VersionComparison(props: { versions: TemplateVersionView[] }) {
   const comparable = props.versions.filter(
     v => v.status === 'PUBLISHED' || v.status === 'DRAFT',
   );
-  const newest =
-    comparable.findIndex(v => v.recommended) >= 0
-      ? comparable.findIndex(v => v.recommended)
-      : 0;
-  const [to, setTo] = useState(comparable[newest]?.version);
-  const [from, setFrom] = useState(comparable[newest + 1]?.version);
+  // newest first: the recommended version (or the newest) against the one before it, or after it
+  // when it is the oldest
+  const recommended = comparable.findIndex(v => v.recommended);
+  const toIndex = recommended >= 0 ? recommended : 0;
+  const defaultTo = comparable[toIndex]?.version;
+  const defaultFrom =
+    comparable[toIndex + 1]?.version ?? comparable[toIndex - 1]?.version;
+  const [chosen, setChosen] = useState<{ from?: string; to?: string }>({});
+  const listed = (version?: string) =>
+    version && comparable.some(v => v.version === version)
+      ? version
+      : undefined;
+  // versions come and go as the card refreshes: a choice that is gone falls back to the default
+  const from = listed(chosen.from) ?? defaultFrom;
+  const to = listed(chosen.to) ?? defaultTo;
   const [state, setState] = useState<{
     value?: TemplateVersionDiff;
     error?: Error;
@@ -165,13 +174,17 @@ export function VersionComparison(props: { versions: TemplateVersionView[] }) {
         <Select
           label="From"
           value={from}
-          onChange={value => setFrom(String(value))}
+          onChange={value =>
+            setChosen(current => ({ ...current, from: String(value) }))
+          }
           options={options}
         />
         <Select
           label="To"
           value={to}
-          onChange={value => setTo(String(value))}
+          onChange={value =>
+            setChosen(current => ({ ...current, to: String(value) }))
+          }
           options={options}
         />
       </Flex>
