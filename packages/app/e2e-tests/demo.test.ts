@@ -230,3 +230,40 @@ test('a service template page lists its versions with the commits they were sync
   await fleet.getByRole('link', { name: 'orders-api / dev' }).click();
   await expect(page).toHaveURL(/\/catalog\/default\/component\/orders-api$/);
 });
+
+test('a campaign upgrades the instances behind on a template, wave by wave, live on its page', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await signIn(page);
+  // hello-pipeline's dev instance runs fargate-service-with-pipeline 1.0
+  await expect(async () => {
+    await page.goto(
+      '/catalog/default/resource/service-template-fargate-service-with-pipeline',
+    );
+    await expect(page.getByText('Upgrade campaigns')).toBeVisible({
+      timeout: 10_000,
+    });
+  }).toPass({ timeout: 180_000, intervals: [5_000] });
+  await expect(
+    page
+      .getByRole('grid', { name: 'Where it runs' })
+      .getByRole('row', { name: /hello-pipeline \/ dev/ }),
+  ).toContainText('1.1 available', { timeout: 120_000 });
+  await page.getByRole('button', { name: 'Upgrade to recommended' }).click();
+  await expect(
+    page.getByText(/1 instance in 1 wave: 1\. dev \(1\)/),
+  ).toBeVisible({
+    timeout: 30_000,
+  });
+  await page.getByRole('button', { name: 'Start the campaign' }).click();
+  const latest = page.getByRole('region', { name: 'Latest campaign' });
+  await expect(latest).toContainText('Succeeded', { timeout: 180_000 });
+  await expect(latest).toContainText('1 of 1 upgraded to 1.1');
+  await expect(
+    page
+      .getByRole('grid', { name: 'Where it runs' })
+      .getByRole('row', { name: /hello-pipeline \/ dev/ }),
+  ).not.toContainText('1.1 available', { timeout: 60_000 });
+  await docsScreenshot(page, 'upgrade-campaign');
+});

@@ -46,3 +46,38 @@ test('without the update permission there is no upgrade button, and the API refu
     'aws-proton.service-instance.update',
   );
 });
+
+test('without the upgrade-fleet permission there is no campaign button, and the API refuses a campaign', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await signIn(page);
+  await expect(async () => {
+    await page.goto(
+      '/catalog/default/resource/service-template-fargate-service',
+    );
+    await expect(page.getByText('Upgrade campaigns')).toBeVisible({
+      timeout: 10_000,
+    });
+  }).toPass({ timeout: 180_000, intervals: [5_000] });
+  await expect(page.getByRole('grid', { name: 'Where it runs' })).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(
+    page.getByRole('button', { name: 'Upgrade to recommended' }),
+  ).toHaveCount(0);
+
+  const session = await page.request.get(
+    `${backendUrl}/api/auth/guest/refresh`,
+    { headers: { 'x-requested-with': 'XMLHttpRequest' } },
+  );
+  const token = (await session.json()).backstageIdentity.token;
+  const refused = await page.request.post(
+    `${backendUrl}/api/aws-proton/v1/entities/resource/default/service-template-fargate-service/template/campaigns`,
+    { headers: { authorization: `Bearer ${token}` }, data: { dryRun: true } },
+  );
+  expect(refused.status()).toBe(403);
+  expect((await refused.json()).error.message).toContain(
+    'aws-proton.template.upgrade-fleet',
+  );
+});

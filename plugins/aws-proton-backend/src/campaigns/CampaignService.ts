@@ -35,7 +35,11 @@ import {
 } from '@proton-platform/plugin-aws-proton-node';
 import { cacheKeys, ProtonReadCache } from '../services/ProtonReadCache';
 import { TemplateFleetService } from '../services/TemplateFleetService';
-import { CampaignStore, publicView } from './campaignStore';
+import {
+  CampaignStore,
+  publicView,
+  StoredCampaignTarget,
+} from './campaignStore';
 
 /** How many deployments a campaign runs at once unless told otherwise, and the most it may. */
 const DEFAULT_MAX_CONCURRENT = 5;
@@ -56,6 +60,10 @@ function stageRank(environment: string): number {
   const index = STAGES.findIndex(stage => name.includes(stage));
   // unknown names between staging and production
   return index === -1 ? STAGES.indexOf('preprod') - 0.5 : index;
+}
+
+function upgradedMessage(count: number, version: string): string {
+  return `Upgraded ${count} instance${count === 1 ? '' : 's'} to ${version}`;
 }
 
 function compareVersions(a: string, b: string): number {
@@ -388,6 +396,26 @@ export class CampaignService {
     const campaign = await this.store.get(id);
     if (!campaign || !ACTIVE.includes(campaign.status)) return 0;
     const template = parseProtonArn(campaign.templateArn, 'service-template');
+    try {
+      return await this.stepCampaign(campaign, template);
+    } finally {
+      // what runs where may have changed: the template page reads it again
+      await this.cache.invalidate([
+        cacheKeys.templateFleet(
+          template.accountId,
+          template.region,
+          'service',
+          template.name,
+        ),
+      ]);
+    }
+  }
+
+  private async stepCampaign(
+    campaign: Campaign & { targets: StoredCampaignTarget[] },
+    template: ProtonArn,
+  ): Promise<number> {
+    const id = campaign.id;
     const { client } = await this.clients.getClientForArn(template);
     const context = (operation: string, target: CampaignTarget) =>
       ({
@@ -520,9 +548,10 @@ export class CampaignService {
         id,
         ['RUNNING', 'PAUSED'],
         'SUCCEEDED',
-        `Upgraded ${
-          current.targets.filter(t => t.status === 'SUCCEEDED').length
-        } instances to ${current.targetVersion}`,
+        upgradedMessage(
+          current.targets.filter(t => t.status === 'SUCCEEDED').length,
+          current.targetVersion,
+        ),
       );
       return 0;
     }
@@ -551,14 +580,6 @@ export class CampaignService {
         break;
       }
     }
-    await this.cache.invalidate([
-      cacheKeys.templateFleet(
-        template.accountId,
-        template.region,
-        'service',
-        template.name,
-      ),
-    ]);
     return pending.length + inFlight.length;
   }
 

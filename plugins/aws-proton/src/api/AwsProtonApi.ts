@@ -1,6 +1,8 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
+  Campaign,
+  CampaignRequest,
   DeploymentView,
   EnvironmentOverview,
   TemplateFleet,
@@ -54,6 +56,22 @@ export interface AwsProtonApi {
    * their owners and pins.
    */
   getTemplateFleet(entity: CompoundEntityRef): Promise<TemplateFleet>;
+  /** The upgrade campaigns of the entity's service template, newest first. */
+  listCampaigns(entity: CompoundEntityRef): Promise<Campaign[]>;
+  /**
+   * Starts an upgrade campaign over the entity's service template's fleet, or with `dryRun` only
+   * plans it. Needs `aws-proton.template.upgrade-fleet` on the entity.
+   */
+  startCampaign(
+    entity: CompoundEntityRef,
+    request: CampaignRequest,
+  ): Promise<Campaign>;
+  /** Pauses, resumes or cancels a campaign. Needs `aws-proton.template.upgrade-fleet`. */
+  actOnCampaign(
+    entity: CompoundEntityRef,
+    id: string,
+    action: 'pause' | 'resume' | 'cancel',
+  ): Promise<Campaign>;
   /** How two versions (`major.minor`) of the entity's template differ in their inputs. */
   getTemplateVersionDiff(
     entity: CompoundEntityRef,

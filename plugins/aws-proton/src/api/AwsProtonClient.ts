@@ -2,6 +2,8 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  Campaign,
+  CampaignRequest,
   DeploymentView,
   EnvironmentOverview,
   TemplateFleet,
@@ -68,6 +70,47 @@ export class AwsProtonClient implements AwsProtonApi {
    */
   getTemplateFleet(entity: CompoundEntityRef): Promise<TemplateFleet> {
     return this.request(`${this.entityPath(entity)}/template/fleet`);
+  }
+
+  /** `GET .../template/campaigns`: see {@link AwsProtonApi.listCampaigns}. */
+  listCampaigns(entity: CompoundEntityRef): Promise<Campaign[]> {
+    return this.request(`${this.entityPath(entity)}/template/campaigns`);
+  }
+
+  /**
+   * `POST .../template/campaigns`: see {@link AwsProtonApi.startCampaign}.
+   *
+   * @throws ResponseError with the backend's message, for example without the permission (403) or
+   *   while another campaign of the template is active (409)
+   */
+  startCampaign(
+    entity: CompoundEntityRef,
+    request: CampaignRequest,
+  ): Promise<Campaign> {
+    return this.request(`${this.entityPath(entity)}/template/campaigns`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+  }
+
+  /**
+   * `POST .../template/campaigns/<id>/<action>`: see {@link AwsProtonApi.actOnCampaign}.
+   *
+   * @throws ResponseError with the backend's message, for example when the campaign cannot take
+   *   the action in its state (409)
+   */
+  actOnCampaign(
+    entity: CompoundEntityRef,
+    id: string,
+    action: 'pause' | 'resume' | 'cancel',
+  ): Promise<Campaign> {
+    return this.request(
+      `${this.entityPath(entity)}/template/campaigns/${encodeURIComponent(
+        id,
+      )}/${action}`,
+      { method: 'POST' },
+    );
   }
 
   /**

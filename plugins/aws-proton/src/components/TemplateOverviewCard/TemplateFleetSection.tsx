@@ -329,13 +329,16 @@ function FleetSummary({ fleet }: { fleet: TemplateFleet }) {
  * environment with its version, deployment, owner and pin, filterable by version, environment, owner
  * and deployment status; services, environments and owners link to their catalog pages.
  */
-export function TemplateFleetSection() {
+export function TemplateFleetSection(props: {
+  /** Reads the fleet again whenever it changes (for example as a campaign moves on). */
+  refreshKey?: string;
+}) {
   const { entity } = useEntity();
   const api = useApi(awsProtonApiRef);
   const state = useProtonResource<TemplateFleet>(
     () => api.getTemplateFleet(getCompoundEntityRef(entity)),
     fleet => fleet.inProgress,
-    [api, stringifyEntityRef(entity)],
+    [api, stringifyEntityRef(entity), props.refreshKey],
   );
   return (
     <Flex direction="column" gap="2">

@@ -1,5 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
-import { TestApiProvider } from '@backstage/frontend-test-utils';
+import { mockApis, TestApiProvider } from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   EntityProvider,
   entityRouteRef,
@@ -7,6 +9,7 @@ import {
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type {
+  Campaign,
   TemplateFleet,
   TemplateOverview,
 } from '@proton-platform/plugin-aws-proton-common';
@@ -166,7 +169,55 @@ const getTemplateVersionDiff = jest.fn(
   }),
 );
 
-function renderCard(value: TemplateOverview, members = fleet()) {
+const campaign = (changes: Partial<Campaign> = {}): Campaign => ({
+  id: 'c1',
+  templateArn:
+    'arn:aws:proton:us-east-1:000000000000:service-template/fargate-service',
+  templateName: 'fargate-service',
+  targetVersion: '1.1',
+  waves: [['dev'], ['prod']],
+  maxConcurrent: 5,
+  status: 'STOPPED',
+  statusMessage: 'Stopped at checkout/prod: the tasks did not become healthy',
+  createdBy: 'user:default/platform',
+  createdAt: '2026-11-30T10:00:00.000Z',
+  updatedAt: '2026-11-30T10:05:00.000Z',
+  targets: [
+    {
+      arn: `${INSTANCE}/checkout/service-instance/dev`,
+      serviceName: 'checkout',
+      instanceName: 'dev',
+      environmentName: 'dev',
+      wave: 0,
+      fromVersion: '1.0',
+      deploymentType: 'MINOR_VERSION',
+      status: 'SUCCEEDED',
+    },
+    {
+      arn: `${INSTANCE}/checkout/service-instance/prod`,
+      serviceName: 'checkout',
+      instanceName: 'prod',
+      environmentName: 'prod',
+      wave: 1,
+      fromVersion: '1.0',
+      deploymentType: 'MINOR_VERSION',
+      status: 'FAILED',
+      statusMessage: 'the tasks did not become healthy',
+    },
+  ],
+  ...changes,
+});
+
+function renderCard(
+  value: TemplateOverview,
+  members = fleet(),
+  options: {
+    campaigns?: Campaign[];
+    allow?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    startCampaign?: jest.Mock;
+    subject?: Entity;
+  } = {},
+) {
   return renderSettled(
     <TestApiProvider
       apis={[
@@ -176,11 +227,19 @@ function renderCard(value: TemplateOverview, members = fleet()) {
             getTemplateOverview: async () => value,
             getTemplateFleet: async () => members,
             getTemplateVersionDiff,
+            listCampaigns: async () => options.campaigns ?? [],
+            startCampaign: options.startCampaign ?? jest.fn(),
           },
+        ],
+        [
+          permissionApiRef,
+          mockApis.permission({
+            authorize: options.allow ?? AuthorizeResult.ALLOW,
+          }),
         ],
       ]}
     >
-      <EntityProvider entity={entity}>
+      <EntityProvider entity={options.subject ?? entity}>
         <TemplateOverviewCard />
       </EntityProvider>
     </TestApiProvider>,
@@ -287,5 +346,66 @@ describe('TemplateOverviewCard', () => {
     ).toHaveTextContent('desiredCount: 1 to 2');
     // nothing changed in the pipeline's inputs: not listed
     expect(screen.queryByText(/Pipeline inputs/)).not.toBeInTheDocument();
+  });
+
+  it('shows the latest campaign with the instance it stopped at, and plans a new one before starting it', async () => {
+    const startCampaign = jest.fn(async (_entity: unknown, request: any) =>
+      campaign({
+        id: request.dryRun ? '' : 'c2',
+        status: 'RUNNING',
+        statusMessage: undefined,
+        targets: campaign().targets.map(t => ({
+          ...t,
+          status: 'PENDING' as const,
+          statusMessage: undefined,
+        })),
+      }),
+    );
+    await renderCard(overview(), fleet(), {
+      campaigns: [campaign()],
+      startCampaign,
+    });
+    const latest = await screen.findByRole('region', {
+      name: 'Latest campaign',
+    });
+    expect(latest).toHaveTextContent(
+      'Stopped at checkout/prod: the tasks did not become healthy',
+    );
+    expect(latest).toHaveTextContent('1 of 2 upgraded to 1.1, 1 failed');
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Upgrade to recommended' }),
+    );
+    expect(
+      await screen.findByText(
+        /2 instances in 2 waves: 1\. dev \(1\); 2\. prod \(1\)/,
+      ),
+    ).toBeInTheDocument();
+    expect(startCampaign).toHaveBeenLastCalledWith(expect.anything(), {
+      dryRun: true,
+      maxConcurrent: 5,
+    });
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Start the campaign' }),
+    );
+    expect(startCampaign).toHaveBeenLastCalledWith(expect.anything(), {
+      maxConcurrent: 5,
+    });
+  });
+
+  it('offers no campaign button without aws-proton.template.upgrade-fleet', async () => {
+    await renderCard(overview(), fleet(), {
+      campaigns: [],
+      allow: AuthorizeResult.DENY,
+      // another entity: the permission hook caches decisions per resource for the page's lifetime
+      subject: {
+        ...entity,
+        metadata: { ...entity.metadata, name: 'read-only-template' },
+      },
+    });
+    expect(await screen.findByText(/No campaign yet/)).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Upgrade to recommended' }),
+    ).not.toBeInTheDocument();
   });
 });

@@ -4,6 +4,7 @@ import {
 } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { useState } from 'react';
 import {
   Cell,
   CellText,
@@ -26,6 +27,7 @@ import { awsProtonApiRef } from '../../api/AwsProtonApi';
 import { useProtonResource } from '../../hooks/useProtonResource';
 import { AnnotationGate, ProtonCard } from '../AnnotationGate/AnnotationGate';
 import { ResourceState } from '../ResourceState/ResourceState';
+import { CampaignSection } from './CampaignSection';
 import { TemplateFleetSection } from './TemplateFleetSection';
 import { VersionComparison } from './VersionComparison';
 
@@ -182,12 +184,17 @@ function TemplateOverviewContent() {
     overview => overview.inProgress,
     [api, stringifyEntityRef(entity)],
   );
+  // as a campaign moves on, what runs where changes: the fleet is read again
+  const [campaignProgress, setCampaignProgress] = useState<string>();
   return (
     <Flex direction="column" gap="4">
       <ResourceState state={state} what="the Proton template">
         {value => <TemplateSummary value={value} />}
       </ResourceState>
-      <TemplateFleetSection />
+      <TemplateFleetSection refreshKey={campaignProgress} />
+      {entity.metadata.annotations?.[
+        AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION
+      ] && <CampaignSection onProgress={setCampaignProgress} />}
     </Flex>
   );
 }

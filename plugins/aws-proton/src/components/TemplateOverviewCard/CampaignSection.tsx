@@ -1,0 +1,432 @@
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  Alert,
+  Button,
+  Cell,
+  CellText,
+  Column,
+  Dialog,
+  DialogBody,
+  DialogFooter,
+  DialogHeader,
+  Flex,
+  Row,
+  Select,
+  Skeleton,
+  TableBody,
+  TableHeader,
+  TableRoot,
+  Text,
+} from '@backstage/ui';
+import {
+  awsProtonTemplateUpgradeFleetPermission,
+  Campaign,
+  CampaignStatus,
+  CampaignTargetStatus,
+} from '@proton-platform/plugin-aws-proton-common';
+import { useEffect, useState } from 'react';
+import { awsProtonApiRef } from '../../api/AwsProtonApi';
+import { useProtonResource } from '../../hooks/useProtonResource';
+import { ResourceState } from '../ResourceState/ResourceState';
+
+const ACTIVE: CampaignStatus[] = [
+  'RUNNING',
+  'PAUSED',
+  'STOPPING',
+  'CANCELLING',
+];
+
+const CAMPAIGN_LABELS: Record<
+  CampaignStatus,
+  {
+    label: string;
+    color: 'success' | 'info' | 'danger' | 'secondary' | 'warning';
+  }
+> = {
+  RUNNING: { label: 'Running', color: 'info' },
+  PAUSED: { label: 'Paused', color: 'warning' },
+  STOPPING: { label: 'Stopping', color: 'danger' },
+  STOPPED: { label: 'Stopped', color: 'danger' },
+  CANCELLING: { label: 'Cancelling', color: 'secondary' },
+  CANCELLED: { label: 'Cancelled', color: 'secondary' },
+  SUCCEEDED: { label: 'Succeeded', color: 'success' },
+};
+
+const TARGET_LABELS: Record<
+  CampaignTargetStatus,
+  { label: string; color: 'success' | 'info' | 'danger' | 'secondary' }
+> = {
+  PENDING: { label: 'Waiting', color: 'secondary' },
+  STARTING: { label: 'Starting', color: 'info' },
+  DEPLOYING: { label: 'Deploying', color: 'info' },
+  SUCCEEDED: { label: 'Upgraded', color: 'success' },
+  FAILED: { label: 'Failed', color: 'danger' },
+  SKIPPED: { label: 'Skipped', color: 'secondary' },
+  NOT_STARTED: { label: 'Not started', color: 'secondary' },
+};
+
+function progressOf(campaign: Campaign): string {
+  const count = (status: CampaignTargetStatus) =>
+    campaign.targets.filter(t => t.status === status).length;
+  const planned = campaign.targets.length - count('SKIPPED');
+  return `${count('SUCCEEDED')} of ${planned} upgraded to ${
+    campaign.targetVersion
+  }${count('SKIPPED') ? `, ${count('SKIPPED')} skipped` : ''}${
+    count('FAILED') ? `, ${count('FAILED')} failed` : ''
+  }`;
+}
+
+function TargetTable({ campaign }: { campaign: Campaign }) {
+  return (
+    <TableRoot
+      aria-label={`Instances of the campaign to ${campaign.targetVersion}`}
+    >
+      <TableHeader>
+        <Column isRowHeader>Service instance</Column>
+        <Column>Wave</Column>
+        <Column>From</Column>
+        <Column>Status</Column>
+      </TableHeader>
+      <TableBody items={campaign.targets.map(t => ({ ...t, id: t.arn }))}>
+        {target => (
+          <Row id={target.id}>
+            <CellText
+              title={`${target.serviceName} / ${target.instanceName}`}
+              description={target.environmentName}
+            />
+            <CellText title={String(target.wave + 1)} />
+            <CellText title={target.fromVersion} />
+            <Cell>
+              <Flex direction="column" gap="0">
+                <Text
+                  variant="body-small"
+                  weight="bold"
+                  color={TARGET_LABELS[target.status].color}
+                >
+                  {TARGET_LABELS[target.status].label}
+                </Text>
+                {target.statusMessage && (
+                  <Text
+                    variant="body-small"
+                    color={target.status === 'FAILED' ? 'danger' : 'secondary'}
+                  >
+                    {target.statusMessage}
+                  </Text>
+                )}
+              </Flex>
+            </Cell>
+          </Row>
+        )}
+      </TableBody>
+    </TableRoot>
+  );
+}
+
+/** The dialog that plans a campaign (a dry run) and starts it once confirmed. */
+function StartDialog(props: {
+  isOpen: boolean;
+  onClose: () => void;
+  onStarted: () => void;
+}) {
+  const { entity } = useEntity();
+  const api = useApi(awsProtonApiRef);
+  const [maxConcurrent, setMaxConcurrent] = useState(5);
+  const [plan, setPlan] = useState<{ value?: Campaign; error?: Error }>({});
+  const [starting, setStarting] = useState(false);
+  const [failure, setFailure] = useState<Error>();
+  const { isOpen } = props;
+
+  useEffect(() => {
+    if (!isOpen) return undefined;
+    let live = true;
+    setPlan({});
+    api
+      .startCampaign(getCompoundEntityRef(entity), {
+        dryRun: true,
+        maxConcurrent,
+      })
+      .then(
+        value => live && setPlan({ value }),
+        error => live && setPlan({ error }),
+      );
+    return () => {
+      live = false;
+    };
+  }, [api, entity, isOpen, maxConcurrent]);
+
+  const start = async () => {
+    setStarting(true);
+    setFailure(undefined);
+    try {
+      await api.startCampaign(getCompoundEntityRef(entity), { maxConcurrent });
+      props.onStarted();
+    } catch (error) {
+      setFailure(error as Error);
+    } finally {
+      setStarting(false);
+    }
+  };
+  const planned = plan.value?.targets.filter(t => t.status === 'PENDING') ?? [];
+  return (
+    <Dialog
+      isOpen={isOpen}
+      onOpenChange={open => !open && !starting && props.onClose()}
+    >
+      <DialogHeader>
+        Upgrade to {plan.value?.targetVersion ?? 'the recommended version'}
+      </DialogHeader>
+      <DialogBody>
+        <Flex direction="column" gap="3">
+          <Select
+            label="Deployments at once"
+            value={String(maxConcurrent)}
+            onChange={value => setMaxConcurrent(Number(value))}
+            options={[1, 2, 5, 10, 20].map(n => ({
+              id: String(n),
+              label: String(n),
+            }))}
+          />
+          {plan.error && (
+            <Alert
+              status="danger"
+              title="The campaign could not be planned"
+              description={plan.error.message}
+            />
+          )}
+          {!plan.error && !plan.value && <Skeleton width="100%" height={64} />}
+          {plan.value && (
+            <>
+              <Text variant="body-small">
+                {planned.length === 0
+                  ? 'No instance needs this upgrade.'
+                  : `${planned.length} instance${
+                      planned.length === 1 ? '' : 's'
+                    } in ${plan.value.waves.length} wave${
+                      plan.value.waves.length === 1 ? '' : 's'
+                    }: ${plan.value.waves
+                      .map(
+                        (wave, index) =>
+                          `${index + 1}. ${wave.join(', ')} (${
+                            planned.filter(t => t.wave === index).length
+                          })`,
+                      )
+                      .join(
+                        '; ',
+                      )}. The next wave starts only when every deployment of the previous one succeeded; the first failure stops the campaign.`}
+              </Text>
+              <TargetTable campaign={plan.value} />
+            </>
+          )}
+          {failure && (
+            <Alert
+              status="danger"
+              title="The campaign did not start"
+              description={failure.message}
+            />
+          )}
+        </Flex>
+      </DialogBody>
+      <DialogFooter>
+        <Button
+          variant="secondary"
+          isDisabled={starting}
+          onPress={props.onClose}
+        >
+          Cancel
+        </Button>
+        <Button
+          variant="primary"
+          isPending={starting}
+          isDisabled={planned.length === 0}
+          onPress={start}
+        >
+          Start the campaign
+        </Button>
+      </DialogFooter>
+    </Dialog>
+  );
+}
+
+function CampaignView(props: {
+  campaign: Campaign;
+  canAct: boolean;
+  onChanged: () => void;
+}) {
+  const { entity } = useEntity();
+  const api = useApi(awsProtonApiRef);
+  const [error, setError] = useState<Error>();
+  const [pending, setPending] = useState(false);
+  const { campaign } = props;
+  const act = async (action: 'pause' | 'resume' | 'cancel') => {
+    setPending(true);
+    setError(undefined);
+    try {
+      await api.actOnCampaign(
+        getCompoundEntityRef(entity),
+        campaign.id,
+        action,
+      );
+      props.onChanged();
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setPending(false);
+    }
+  };
+  const status = CAMPAIGN_LABELS[campaign.status];
+  return (
+    <Flex direction="column" gap="2" role="region" aria-label="Latest campaign">
+      <Flex gap="2" align="center">
+        <Text weight="bold" color={status.color}>
+          {status.label}
+        </Text>
+        <Text variant="body-small">{progressOf(campaign)}</Text>
+        <Text variant="body-small" color="secondary">
+          started by {campaign.createdBy} on{' '}
+          {new Date(campaign.createdAt).toLocaleString()}
+        </Text>
+      </Flex>
+      {campaign.statusMessage && (
+        <Text
+          variant="body-small"
+          color={campaign.status.startsWith('STOP') ? 'danger' : 'secondary'}
+        >
+          {campaign.statusMessage}
+        </Text>
+      )}
+      {props.canAct &&
+        (campaign.status === 'RUNNING' || campaign.status === 'PAUSED') && (
+          <Flex gap="2">
+            {campaign.status === 'RUNNING' ? (
+              <Button
+                size="small"
+                variant="secondary"
+                isDisabled={pending}
+                onPress={() => act('pause')}
+              >
+                Pause
+              </Button>
+            ) : (
+              <Button
+                size="small"
+                variant="secondary"
+                isDisabled={pending}
+                onPress={() => act('resume')}
+              >
+                Resume
+              </Button>
+            )}
+            <Button
+              size="small"
+              variant="secondary"
+              isDisabled={pending}
+              onPress={() => act('cancel')}
+            >
+              Cancel the campaign
+            </Button>
+          </Flex>
+        )}
+      {error && (
+        <Alert
+          status="danger"
+          title="The campaign did not change"
+          description={error.message}
+        />
+      )}
+      <TargetTable campaign={campaign} />
+    </Flex>
+  );
+}
+
+/**
+ * A service template's upgrade campaigns on its entity page: the latest with its progress, live
+ * while it runs, each instance's status (a failure with its message), pause, resume and cancel, and
+ * "Upgrade to recommended" with a plan of the waves before anything starts. Starting and acting need
+ * `aws-proton.template.upgrade-fleet` on the entity; without it the buttons are not shown.
+ */
+export function CampaignSection(props: {
+  /** Told a key that changes whenever the latest campaign moves on (for views of the fleet). */
+  onProgress?: (key: string) => void;
+}) {
+  const { entity } = useEntity();
+  const api = useApi(awsProtonApiRef);
+  const { allowed } = usePermission({
+    permission: awsProtonTemplateUpgradeFleetPermission,
+    resourceRef: stringifyEntityRef(entity),
+  });
+  const [open, setOpen] = useState(false);
+  const state = useProtonResource<Campaign[]>(
+    () => api.listCampaigns(getCompoundEntityRef(entity)),
+    campaigns => campaigns.some(c => ACTIVE.includes(c.status)),
+    [api, stringifyEntityRef(entity)],
+  );
+  const latest = state.value?.[0];
+  const busy = latest ? ACTIVE.includes(latest.status) : false;
+  const progressKey = latest ? `${latest.id}:${latest.updatedAt}` : '';
+  const { onProgress } = props;
+  useEffect(() => {
+    if (progressKey) onProgress?.(progressKey);
+  }, [progressKey, onProgress]);
+  return (
+    <Flex direction="column" gap="2">
+      <Flex gap="2" align="center" justify="between">
+        <Text variant="body-medium" weight="bold">
+          Upgrade campaigns
+        </Text>
+        {allowed && !busy && (
+          <Button size="small" variant="primary" onPress={() => setOpen(true)}>
+            Upgrade to recommended
+          </Button>
+        )}
+      </Flex>
+      <ResourceState state={state} what="the upgrade campaigns">
+        {campaigns =>
+          campaigns.length === 0 ? (
+            <Text variant="body-small" color="secondary">
+              No campaign yet: a campaign upgrades the instances that are
+              behind, environment by environment.
+            </Text>
+          ) : (
+            <Flex direction="column" gap="2">
+              <CampaignView
+                campaign={campaigns[0]}
+                canAct={allowed}
+                onChanged={state.refresh}
+              />
+              {campaigns.length > 1 && (
+                <Text variant="body-small" color="secondary">
+                  Earlier:{' '}
+                  {campaigns
+                    .slice(1, 6)
+                    .map(
+                      c =>
+                        `${new Date(c.createdAt).toLocaleDateString()} to ${
+                          c.targetVersion
+                        }, ${CAMPAIGN_LABELS[c.status].label.toLowerCase()}`,
+                    )
+                    .join('; ')}
+                </Text>
+              )}
+            </Flex>
+          )
+        }
+      </ResourceState>
+      {open && (
+        <StartDialog
+          isOpen={open}
+          onClose={() => setOpen(false)}
+          onStarted={() => {
+            setOpen(false);
+            state.refresh();
+          }}
+        />
+      )}
+    </Flex>
+  );
+}
