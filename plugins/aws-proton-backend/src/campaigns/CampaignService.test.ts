@@ -1,9 +1,6 @@
 import {
-  GetEnvironmentCommand,
   GetServiceInstanceCommand,
   ListDeploymentsCommand,
-  ListServiceInstancesCommand,
-  NotifyResourceDeploymentStatusChangeCommand,
   TagResourceCommand,
   UpdateServiceInstanceCommand,
 } from '@aws-sdk/client-proton';
@@ -29,6 +26,11 @@ import { TemplateFleetService } from '../services/TemplateFleetService';
 import { TemplateUsageService } from '../services/TemplateUsageService';
 import { CampaignService } from './CampaignService';
 import { CampaignStore, migrateCampaignStore } from './campaignStore';
+import {
+  seedWebTemplate,
+  serviceSpec,
+  settleDeployments,
+} from '../__testUtils__/fleetFixtures';
 
 /**
  * Upgrade campaigns against a real control plane (no runner: each deployment stays IN_PROGRESS until
@@ -119,24 +121,8 @@ describe('upgrade campaigns', () => {
   }
 
   /** Reports the outcome of every running deployment, as the runner would (FAILED for `failing`). */
-  async function finishDeployments(failing: string[] = []) {
-    const { serviceInstances = [] } = await controlPlane.client.send(
-      new ListServiceInstancesCommand({}),
-    );
-    for (const found of serviceInstances) {
-      if (found.deploymentStatus !== 'IN_PROGRESS') continue;
-      const failed = failing.includes(`${found.serviceName}/${found.name}`);
-      await controlPlane.client.send(
-        new NotifyResourceDeploymentStatusChangeCommand({
-          resourceArn: found.arn!,
-          status: failed ? 'FAILED' : 'SUCCEEDED',
-          statusMessage: failed
-            ? 'the tasks did not become healthy'
-            : undefined,
-        }),
-      );
-    }
-  }
+  const finishDeployments = (failing: string[] = []) =>
+    settleDeployments(controlPlane.client, failing);
 
   function deploying(campaign: Campaign) {
     return campaign.targets
@@ -170,56 +156,15 @@ describe('upgrade campaigns', () => {
 
   beforeAll(async () => {
     controlPlane = await startScratchControlPlane();
-    const { client, noopBundles } = controlPlane;
-    await seedProtonResources(client, {
-      environmentTemplates: [
-        {
-          name: 'env',
-          versions: [
-            { version: '1.0', source: noopBundles.environment, publish: true },
-          ],
-        },
-      ],
-      serviceTemplates: [
-        {
-          name: 'web',
-          pipelineProvisioning: 'CUSTOMER_MANAGED',
-          compatibleEnvironmentTemplates: [
-            { templateName: 'env', majorVersion: '1' },
-          ],
-          versions: [
-            { version: '1.0', source: noopBundles.service, publish: true },
-            { version: '1.1', source: noopBundles.service, publish: true },
-          ],
-        },
-      ],
-      environments: ['dev', 'staging', 'prod'].map(name => ({
-        name,
-        templateName: 'env',
-        templateMajorVersion: '1',
-        spec: 'proton: EnvironmentSpec\nspec: {}\n',
-      })),
-    });
-    for (const name of ['dev', 'staging', 'prod']) {
-      const { environment } = await client.send(
-        new GetEnvironmentCommand({ name }),
-      );
-      await client.send(
-        new NotifyResourceDeploymentStatusChangeCommand({
-          resourceArn: environment!.arn!,
-          status: 'SUCCEEDED',
-        }),
-      );
-    }
+    const { client } = controlPlane;
+    await seedWebTemplate(controlPlane, ['dev', 'staging', 'prod']);
     await seedProtonResources(client, {
       services: Object.entries(SERVICES).map(([name, instances]) => ({
         name,
         templateName: 'web',
         templateMajorVersion: '1',
         templateMinorVersion: '0',
-        spec: `proton: ServiceSpec\ninstances:\n${instances
-          .map(e => `  - name: ${e}\n    environment: ${e}\n    spec: {}\n`)
-          .join('')}`,
+        spec: serviceSpec(...instances),
       })),
     });
     await finishDeployments();

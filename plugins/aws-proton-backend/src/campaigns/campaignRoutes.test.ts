@@ -1,9 +1,4 @@
 import {
-  GetEnvironmentCommand,
-  ListServiceInstancesCommand,
-  NotifyResourceDeploymentStatusChangeCommand,
-} from '@aws-sdk/client-proton';
-import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -18,6 +13,11 @@ import {
 import request from 'supertest';
 import { awsProtonPlugin } from '../plugin';
 import { testDatabaseFactory } from '../__testUtils__/testDatabase';
+import {
+  seedWebTemplate,
+  serviceSpec,
+  settleDeployments,
+} from '../__testUtils__/fleetFixtures';
 
 const database = testDatabaseFactory();
 
@@ -37,47 +37,8 @@ describe('campaign routes', () => {
 
   beforeAll(async () => {
     controlPlane = await startScratchControlPlane();
-    const { client, noopBundles } = controlPlane;
-    await seedProtonResources(client, {
-      environmentTemplates: [
-        {
-          name: 'env',
-          versions: [
-            { version: '1.0', source: noopBundles.environment, publish: true },
-          ],
-        },
-      ],
-      serviceTemplates: [
-        {
-          name: 'web',
-          pipelineProvisioning: 'CUSTOMER_MANAGED',
-          compatibleEnvironmentTemplates: [
-            { templateName: 'env', majorVersion: '1' },
-          ],
-          versions: [
-            { version: '1.0', source: noopBundles.service, publish: true },
-            { version: '1.1', source: noopBundles.service, publish: true },
-          ],
-        },
-      ],
-      environments: [
-        {
-          name: 'dev',
-          templateName: 'env',
-          templateMajorVersion: '1',
-          spec: 'proton: EnvironmentSpec\nspec: {}\n',
-        },
-      ],
-    });
-    const { environment } = await client.send(
-      new GetEnvironmentCommand({ name: 'dev' }),
-    );
-    await client.send(
-      new NotifyResourceDeploymentStatusChangeCommand({
-        resourceArn: environment!.arn!,
-        status: 'SUCCEEDED',
-      }),
-    );
+    const { client } = controlPlane;
+    await seedWebTemplate(controlPlane, ['dev']);
     await seedProtonResources(client, {
       services: [
         {
@@ -85,19 +46,11 @@ describe('campaign routes', () => {
           templateName: 'web',
           templateMajorVersion: '1',
           templateMinorVersion: '0',
-          spec: 'proton: ServiceSpec\ninstances:\n  - name: dev\n    environment: dev\n    spec: {}\n',
+          spec: serviceSpec('dev'),
         },
       ],
     });
-    const { serviceInstances } = await client.send(
-      new ListServiceInstancesCommand({}),
-    );
-    await client.send(
-      new NotifyResourceDeploymentStatusChangeCommand({
-        resourceArn: serviceInstances![0].arn!,
-        status: 'SUCCEEDED',
-      }),
-    );
+    await settleDeployments(client);
   });
 
   const backends: Array<{ stop(): Promise<void> }> = [];

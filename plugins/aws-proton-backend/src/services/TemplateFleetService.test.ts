@@ -1,7 +1,5 @@
 import {
-  GetEnvironmentCommand,
   GetServiceCommand,
-  ListServiceInstancesCommand,
   NotifyResourceDeploymentStatusChangeCommand,
 } from '@aws-sdk/client-proton';
 import {
@@ -23,6 +21,11 @@ import {
 import request from 'supertest';
 import { awsProtonPlugin } from '../plugin';
 import { testDatabaseFactory } from '../__testUtils__/testDatabase';
+import {
+  seedWebTemplate,
+  serviceSpec,
+  settleDeployments,
+} from '../__testUtils__/fleetFixtures';
 
 const database = testDatabaseFactory();
 
@@ -102,68 +105,13 @@ const ENTITIES = [
 describe('GET /v1/entities/:kind/:namespace/:name/template/fleet', () => {
   let controlPlane: ScratchControlPlane;
 
-  async function succeedAll() {
-    const { serviceInstances = [] } = await controlPlane.client.send(
-      new ListServiceInstancesCommand({}),
-    );
-    for (const instance of serviceInstances) {
-      if (instance.deploymentStatus !== 'IN_PROGRESS') continue;
-      await controlPlane.client.send(
-        new NotifyResourceDeploymentStatusChangeCommand({
-          resourceArn: instance.arn!,
-          status: 'SUCCEEDED',
-        }),
-      );
-    }
-  }
+  const succeedAll = () => settleDeployments(controlPlane.client);
 
   beforeAll(async () => {
     controlPlane = await startScratchControlPlane();
-    const { client, noopBundles } = controlPlane;
-    await seedProtonResources(client, {
-      environmentTemplates: [
-        {
-          name: 'env',
-          versions: [
-            { version: '1.0', source: noopBundles.environment, publish: true },
-          ],
-        },
-      ],
-      serviceTemplates: [
-        {
-          name: 'web',
-          pipelineProvisioning: 'CUSTOMER_MANAGED',
-          compatibleEnvironmentTemplates: [
-            { templateName: 'env', majorVersion: '1' },
-          ],
-          versions: [
-            { version: '1.0', source: noopBundles.service, publish: true },
-            { version: '1.1', source: noopBundles.service, publish: true },
-          ],
-        },
-      ],
-      environments: ['dev', 'prod'].map(name => ({
-        name,
-        templateName: 'env',
-        templateMajorVersion: '1',
-        spec: 'proton: EnvironmentSpec\nspec: {}\n',
-      })),
-    });
-    for (const name of ['dev', 'prod']) {
-      const { environment } = await client.send(
-        new GetEnvironmentCommand({ name }),
-      );
-      await client.send(
-        new NotifyResourceDeploymentStatusChangeCommand({
-          resourceArn: environment!.arn!,
-          status: 'SUCCEEDED',
-        }),
-      );
-    }
-    const spec = (...environments: string[]) =>
-      `proton: ServiceSpec\ninstances:\n${environments
-        .map(e => `  - name: ${e}\n    environment: ${e}\n    spec: {}\n`)
-        .join('')}`;
+    const { client } = controlPlane;
+    await seedWebTemplate(controlPlane, ['dev', 'prod']);
+    const spec = serviceSpec;
     await seedProtonResources(client, {
       services: [
         {

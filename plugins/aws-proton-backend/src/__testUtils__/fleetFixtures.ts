@@ -1,0 +1,100 @@
+import {
+  GetEnvironmentCommand,
+  ListServiceInstancesCommand,
+  NotifyResourceDeploymentStatusChangeCommand,
+  ProtonClient,
+} from '@aws-sdk/client-proton';
+import { seedProtonResources } from '@proton-platform/proton-server';
+import type { ScratchControlPlane } from '@proton-platform/proton-server/testUtils';
+
+/** A service spec with one instance per environment, named after it, with no inputs. */
+export function serviceSpec(...environments: string[]): string {
+  return `proton: ServiceSpec\ninstances:\n${environments
+    .map(e => `  - name: ${e}\n    environment: ${e}\n    spec: {}\n`)
+    .join('')}`;
+}
+
+/**
+ * Seeds a scratch control plane (no runner) with the environment template `env` 1.0, the service
+ * template `web` (customer-managed pipelines) with `versions` published, and `environments`,
+ * deployed (their deployments reported SUCCEEDED, as a runner would).
+ *
+ * @param versions - `major.minor` and bundle source of each version of `web`; by default 1.0 and
+ *   1.1, both the no-op bundle
+ */
+export async function seedWebTemplate(
+  controlPlane: ScratchControlPlane,
+  environments: string[],
+  versions?: Array<{
+    version: string;
+    source: { bucket: string; key: string };
+  }>,
+): Promise<void> {
+  const { client, noopBundles } = controlPlane;
+  await seedProtonResources(client, {
+    environmentTemplates: [
+      {
+        name: 'env',
+        versions: [
+          { version: '1.0', source: noopBundles.environment, publish: true },
+        ],
+      },
+    ],
+    serviceTemplates: [
+      {
+        name: 'web',
+        pipelineProvisioning: 'CUSTOMER_MANAGED',
+        compatibleEnvironmentTemplates: [
+          { templateName: 'env', majorVersion: '1' },
+        ],
+        versions: (
+          versions ?? [
+            { version: '1.0', source: noopBundles.service },
+            { version: '1.1', source: noopBundles.service },
+          ]
+        ).map(v => ({ ...v, publish: true })),
+      },
+    ],
+    environments: environments.map(name => ({
+      name,
+      templateName: 'env',
+      templateMajorVersion: '1',
+      spec: 'proton: EnvironmentSpec\nspec: {}\n',
+    })),
+  });
+  for (const name of environments) {
+    const { environment } = await client.send(
+      new GetEnvironmentCommand({ name }),
+    );
+    await client.send(
+      new NotifyResourceDeploymentStatusChangeCommand({
+        resourceArn: environment!.arn!,
+        status: 'SUCCEEDED',
+      }),
+    );
+  }
+}
+
+/**
+ * Reports the outcome of every service instance deployment in progress, as a runner would:
+ * SUCCEEDED, or FAILED for the instances named in `failing` (`service/instance`).
+ */
+export async function settleDeployments(
+  client: ProtonClient,
+  failing: string[] = [],
+): Promise<void> {
+  const { serviceInstances = [] } = await client.send(
+    new ListServiceInstancesCommand({}),
+  );
+  for (const found of serviceInstances) {
+    if (found.deploymentStatus !== 'IN_PROGRESS') continue;
+    const failed = failing.includes(`${found.serviceName}/${found.name}`);
+    await client.send(
+      new NotifyResourceDeploymentStatusChangeCommand({
+        resourceArn: found.arn!,
+        status: failed ? 'FAILED' : 'SUCCEEDED',
+        statusMessage: failed ? 'the tasks did not become healthy' : undefined,
+      }),
+    );
+  }
+}
