@@ -15,6 +15,7 @@ import {
   AWS_PROTON_SERVICE_ANNOTATION,
   AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION,
   awsProtonTemplateUpgradeFleetPermission,
+  formatProtonArn,
   CampaignRequest,
   InstanceDeploymentType,
 } from '@proton-platform/plugin-aws-proton-common';
@@ -296,19 +297,12 @@ export async function createRouter(
       }
       return credentials;
     };
-    const templateArnOf = (arn: {
-      region: string;
-      accountId: string;
-      name: string;
-      partition: string;
-    }) =>
-      `arn:${arn.partition}:proton:${arn.region}:${arn.accountId}:service-template/${arn.name}`;
 
     router.get(
       '/v1/entities/:kind/:namespace/:name/template/campaigns',
       async (req, res) => {
         res.json(
-          await campaigns.list(templateArnOf(await serviceTemplateArn(req))),
+          await campaigns.list(formatProtonArn(await serviceTemplateArn(req))),
         );
       },
     );
@@ -317,7 +311,7 @@ export async function createRouter(
       async (req, res) => {
         res.json(
           await campaigns.get(
-            templateArnOf(await serviceTemplateArn(req)),
+            formatProtonArn(await serviceTemplateArn(req)),
             req.params.id,
           ),
         );
@@ -376,7 +370,7 @@ export async function createRouter(
           const arn = await serviceTemplateArn(req);
           const credentials = await requireUpgradeFleet(req);
           const campaign = await campaigns.act(
-            templateArnOf(arn),
+            formatProtonArn(arn),
             req.params.id,
             action,
             credentials,

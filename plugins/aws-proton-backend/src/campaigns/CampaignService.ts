@@ -23,6 +23,7 @@ import {
   CampaignRequest,
   CampaignStatus,
   CampaignTarget,
+  formatProtonArn,
   parseProtonArn,
   PROTON_PINNED_TAG_KEY,
   ProtonArn,
@@ -138,7 +139,7 @@ export class CampaignService {
         `maxConcurrent must be a whole number from 1 to ${MAX_CONCURRENT}`,
       );
     }
-    const arn = `arn:${templateArn.partition}:proton:${templateArn.region}:${templateArn.accountId}:service-template/${templateArn.name}`;
+    const arn = formatProtonArn(templateArn);
     await this.cache.invalidate([
       cacheKeys.templateFleet(
         templateArn.accountId,

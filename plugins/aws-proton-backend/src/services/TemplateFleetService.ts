@@ -6,6 +6,7 @@ import {
   AWS_PROTON_ENVIRONMENT_ANNOTATION,
   AWS_PROTON_PINNED_ANNOTATION,
   AWS_PROTON_SERVICE_ANNOTATION,
+  formatProtonArn,
   ProtonArn,
   TemplateFleet,
   TemplateFleetMember,
@@ -98,7 +99,9 @@ export class TemplateFleetService {
         credentials,
       ),
     ]);
-    const prefix = `arn:${arn.partition}:proton:${arn.region}:${arn.accountId}`;
+    // the ARN of a service or environment of the template's account and region
+    const arnOf = (resourceType: 'service' | 'environment', name?: string) =>
+      formatProtonArn({ ...arn, resourceType, name: name ?? '' });
     const members: TemplateFleetMember[] = [];
     const runs = [
       ...usage.versions.flatMap(v =>
@@ -108,11 +111,11 @@ export class TemplateFleetService {
     ];
     for (const { version, run } of runs) {
       const environment = run.environmentName
-        ? environments.get(`${prefix}:environment/${run.environmentName}`)
+        ? environments.get(arnOf('environment', run.environmentName))
         : undefined;
       const entity =
         kind === 'service'
-          ? services.get(`${prefix}:service/${run.serviceName}`)
+          ? services.get(arnOf('service', run.serviceName))
           : environment;
       let memberKind: TemplateFleetMember['kind'] = 'environment';
       if (run.pipeline) memberKind = 'pipeline';
