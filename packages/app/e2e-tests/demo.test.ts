@@ -97,6 +97,18 @@ test('the environment page lists its outputs and the service instances deployed 
   ).toBeVisible();
   await docsScreenshot(page, 'environment-entity-page');
 
+  // the deployment history opens each deployment's log, read from the control plane
+  await page
+    .getByRole('button', { name: /^Show the log of deployment / })
+    .first()
+    .click();
+  const log = page.getByRole('region', { name: /^Log of deployment / });
+  await expect(log.getByLabel('Log lines')).toContainText('SIMULATED', {
+    timeout: 30_000,
+  });
+  await expect(log).toContainText('Succeeded');
+  await docsScreenshot(page, 'deployment-log');
+
   // each output's copy button puts its value on the clipboard
   await page.context().grantPermissions(['clipboard-read']);
   await page.getByRole('button', { name: 'Copy vpcId' }).click();
@@ -260,6 +272,19 @@ test('a campaign upgrades the instances behind on a template, wave by wave, live
   const latest = page.getByRole('region', { name: 'Latest campaign' });
   await expect(latest).toContainText('Succeeded', { timeout: 180_000 });
   await expect(latest).toContainText('1 of 1 upgraded to 1.1');
+  // each upgrade's log is one click away
+  await latest
+    .getByRole('button', {
+      name: "Show the log of hello-pipeline/dev's upgrade",
+    })
+    .click();
+  await expect(
+    latest
+      .getByRole('region', {
+        name: /^Log of deployment .* \(hello-pipeline\/dev\)$/,
+      })
+      .getByLabel('Log lines'),
+  ).toContainText('SIMULATED', { timeout: 30_000 });
   await expect(
     page
       .getByRole('grid', { name: 'Where it runs' })

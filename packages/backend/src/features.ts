@@ -23,6 +23,8 @@ export const backstageFeatures: LazyFeature[] = [
   () => import('@backstage/plugin-permission-backend'),
   () => import('./permissionPolicy'),
   () => import('@backstage/plugin-scaffolder-backend'),
+  // notifications: upgrade campaigns tell the owners of the services what happened to their instances
+  () => import('@backstage/plugin-notifications-backend'),
   // the actions registry's actions as MCP tools (backend.actions.pluginSources says whose), under
   // /api/mcp-actions/v1
   () => import('@backstage/plugin-mcp-actions-backend'),

@@ -1,3 +1,4 @@
+import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   coreServices,
   createBackendPlugin,
@@ -8,6 +9,7 @@ import { awsProtonPermissions } from '@proton-platform/plugin-aws-proton-common'
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
 import { registerProtonActions } from './actions/protonActions';
 import { CampaignService, runCampaigns } from './campaigns/CampaignService';
+import { createCampaignNotifier } from './campaigns/campaignNotifications';
 import { CampaignStore, migrateCampaignStore } from './campaigns/campaignStore';
 import { createRouter } from './router';
 import { DeploymentHistoryService } from './services/DeploymentHistoryService';
@@ -50,6 +52,7 @@ export const awsProtonPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         logger: coreServices.logger,
         lifecycle: coreServices.lifecycle,
+        notifications: notificationService,
       },
       async init({
         config,
@@ -65,6 +68,7 @@ export const awsProtonPlugin = createBackendPlugin({
         auditor,
         logger,
         lifecycle,
+        notifications,
       }) {
         permissionsRegistry.addPermissions(awsProtonPermissions);
         const clients = ProtonClientFactory.fromConfig(config);
@@ -88,6 +92,7 @@ export const awsProtonPlugin = createBackendPlugin({
           reads,
           permissions,
           logger,
+          { notifier: createCampaignNotifier(notifications, logger) },
         );
         // Campaigns move on in a task the scheduler runs on one backend at a time (scope global),
         // from what the database says: a restart or another replica carries on where it stopped.

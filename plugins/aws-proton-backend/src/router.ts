@@ -399,6 +399,33 @@ export async function createRouter(
   }
 
   router.get(
+    '/v1/entities/:kind/:namespace/:name/deployments/:deploymentId/log',
+    async (req, res) => {
+      const { deploymentId } = req.params;
+      if (!/^[A-Za-z0-9-]{1,64}$/.test(deploymentId)) {
+        throw new InputError(
+          'The deployment ID must be 1 to 64 letters, digits or hyphens',
+        );
+      }
+      const owner = await arns.resolveFirst(
+        entityRef(req.params),
+        [
+          {
+            annotation: AWS_PROTON_SERVICE_ANNOTATION,
+            resourceType: 'service',
+          },
+          {
+            annotation: AWS_PROTON_ENVIRONMENT_ANNOTATION,
+            resourceType: 'environment',
+          },
+        ],
+        await credentialsOf(req),
+      );
+      res.json(await deployments.readLog(owner, deploymentId));
+    },
+  );
+
+  router.get(
     '/v1/entities/:kind/:namespace/:name/environment/deployments',
     async (req, res) => {
       res.json(

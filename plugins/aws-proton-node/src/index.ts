@@ -6,3 +6,4 @@
 
 export * from './ProtonClientFactory';
 export * from './describeProtonError';
+export * from './deploymentLogs';

@@ -39,8 +39,9 @@ export interface ScratchControlPlane {
 }
 
 /**
- * Starts a {@link ScratchControlPlane} on 127.0.0.1, with an in-memory database and no runner. Its
- * key pair is made for it, at random, and lives as long as it does.
+ * Starts a {@link ScratchControlPlane} on 127.0.0.1, with an in-memory database and, unless
+ * `deploymentRunner` names one, no runner (deployments stay IN_PROGRESS until their outcome is
+ * notified). Its key pair is made for it, at random, and lives as long as it does.
  *
  * @public
  */
@@ -49,6 +50,8 @@ export async function startScratchControlPlane(
     responseDelayMs?: number;
     /** Git connections, for tests of linked repositories and template sync. */
     git?: ProtonServerOptions['git'];
+    /** Executes deployments, e.g. `createLocalRunner()` for the no-op bundles' echo steps. */
+    deploymentRunner?: ProtonServerOptions['deploymentRunner'];
   } = {},
 ): Promise<ScratchControlPlane> {
   const credentials = {
@@ -63,6 +66,7 @@ export async function startScratchControlPlane(
     bundlesDirectory,
     responseDelayMs: options.responseDelayMs,
     git: options.git,
+    deploymentRunner: options.deploymentRunner,
     logger: {
       info: () => {},
       warn: () => {},

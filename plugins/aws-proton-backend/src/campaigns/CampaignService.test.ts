@@ -24,6 +24,8 @@ import knexFactory, { Knex } from 'knex';
 import { ProtonReadCache } from '../services/ProtonReadCache';
 import { TemplateFleetService } from '../services/TemplateFleetService';
 import { TemplateUsageService } from '../services/TemplateUsageService';
+import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
+import { createCampaignNotifier } from './campaignNotifications';
 import { CampaignService } from './CampaignService';
 import { CampaignStore, migrateCampaignStore } from './campaignStore';
 import {
@@ -75,6 +77,11 @@ describe('upgrade campaigns', () => {
   let clients: ProtonClientFactory;
 
   /** A backend process's campaign service; processes share the database, not their caches. */
+  const notifications = {
+    send: jest.fn(async (_options: NotificationSendOptions) => {}),
+  };
+  beforeEach(() => notifications.send.mockClear());
+
   function processOn(
     database: Knex,
     permission:
@@ -109,9 +116,26 @@ describe('upgrade campaigns', () => {
       reads,
       mockServices.permissions({ result: permission }),
       mockServices.logger.mock(),
-      { now },
+      {
+        now,
+        notifier: createCampaignNotifier(
+          notifications,
+          mockServices.logger.mock(),
+        ),
+      },
     );
   }
+
+  /** What the owners were told, as `<recipient entities>: <title>`. */
+  const notified = () =>
+    notifications.send.mock.calls.map(
+      ([{ recipients, payload }]) =>
+        `${
+          recipients.type === 'entity'
+            ? [recipients.entityRef].flat().join(', ')
+            : ''
+        }: ${payload.title}`,
+    );
 
   async function instance(service: string, name: string) {
     const { serviceInstance } = await controlPlane.client.send(
@@ -284,6 +308,26 @@ describe('upgrade campaigns', () => {
     });
     expect((await instance('alpha', 'prod')).templateMinorVersion).toBe('1');
     expect((await instance('delta', 'prod')).templateMinorVersion).toBe('0');
+    // the owners heard of each upgrade, and those of pinned instances that 1.1 is available
+    expect(notified().sort()).toEqual([
+      'component:default/alpha: alpha/dev was upgraded to web 1.1',
+      'component:default/alpha: alpha/prod was upgraded to web 1.1',
+      'component:default/alpha: alpha/staging was upgraded to web 1.1',
+      'component:default/beta: beta/dev was upgraded to web 1.1',
+      'component:default/beta: beta/prod was upgraded to web 1.1',
+      'component:default/delta: web 1.1 is available for delta/prod',
+      'component:default/gamma: web 1.1 is available for gamma/dev',
+    ]);
+    expect(notifications.send).toHaveBeenCalledWith(
+      expect.objectContaining({
+        payload: expect.objectContaining({
+          title: 'web 1.1 is available for delta/prod',
+          description: expect.stringContaining('(pinned: end-of-year freeze)'),
+          link: '/catalog/default/component/delta/proton',
+          severity: 'normal',
+        }),
+      }),
+    );
     expect((await instance('gamma', 'dev')).templateMinorVersion).toBe('0');
   });
 
@@ -311,6 +355,26 @@ describe('upgrade campaigns', () => {
         ?.status;
     expect(status('alpha/dev')).toBe('SUCCEEDED');
     expect(status('beta/dev')).toBe('FAILED');
+    // the failed upgrade names its deployment, whose log the template page opens
+    const failed = stopped.targets.find(t => t.status === 'FAILED')!;
+    expect(failed.deploymentId).toBe(
+      (await instance('beta', 'dev')).lastAttemptedDeploymentId,
+    );
+    expect(failed.deploymentId).toMatch(/^[0-9a-f-]{36}$/);
+    // the owners of beta, and whoever started the campaign, hear where it stopped
+    expect(notified()).toContain(
+      'component:default/beta, user:default/mock: The upgrade campaign of web stopped at beta/dev',
+    );
+    expect(notifications.send).toHaveBeenCalledWith(
+      expect.objectContaining({
+        payload: expect.objectContaining({
+          severity: 'high',
+          description: expect.stringContaining(
+            'failed: the tasks did not become healthy',
+          ),
+        }),
+      }),
+    );
     expect(status('alpha/staging')).toBe('NOT_STARTED');
     expect(status('alpha/prod')).toBe('NOT_STARTED');
     expect((await instance('alpha', 'staging')).templateMinorVersion).toBe('0');

@@ -36,6 +36,7 @@ import {
 } from '@proton-platform/plugin-aws-proton-node';
 import { cacheKeys, ProtonReadCache } from '../services/ProtonReadCache';
 import { TemplateFleetService } from '../services/TemplateFleetService';
+import { CampaignNotifier } from './campaignNotifications';
 import {
   CampaignStore,
   publicView,
@@ -102,14 +103,18 @@ export class CampaignService {
       leaseMs?: number;
       /** The clock, for tests. */
       now?: () => number;
+      /** Tells the owners of the services what happened to their instances. */
+      notifier?: CampaignNotifier;
     } = {},
   ) {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.now = options.now ?? Date.now;
+    this.notifier = options.notifier;
   }
 
   private readonly leaseMs: number;
   private readonly now: () => number;
+  private readonly notifier?: CampaignNotifier;
 
   /**
    * Plans a campaign over the template's fleet and, unless a dry run, stores it to run.
@@ -272,6 +277,14 @@ export class CampaignService {
           active?.status ?? 'active'
         }; let it end or cancel it first`,
       );
+    }
+    for (const target of targets) {
+      if (
+        target.status === 'SKIPPED' &&
+        target.statusMessage?.startsWith('pinned')
+      ) {
+        await this.notifier?.upgradeAvailable(campaign, target);
+      }
     }
     return publicView((await this.store.get(campaign.id))!);
   }
@@ -462,6 +475,8 @@ export class CampaignService {
               target.arn,
               'STARTING',
               'DEPLOYING',
+              undefined,
+              found?.lastAttemptedDeploymentId,
             );
           } else {
             // the update never reached Proton: the target waits again for a backend to claim it
@@ -505,17 +520,24 @@ export class CampaignService {
                 'DEPLOYING',
                 'FAILED',
                 failure,
+                found?.lastAttemptedDeploymentId,
               )
             ) {
               await stop(target, failure);
+              await this.notifier?.stoppedAt(campaign, target, failure);
             }
-          } else if (status === 'SUCCEEDED') {
-            await this.store.setTargetStatus(
+          } else if (
+            status === 'SUCCEEDED' &&
+            (await this.store.setTargetStatus(
               id,
               target.arn,
               'DEPLOYING',
               'SUCCEEDED',
-            );
+              undefined,
+              found?.lastAttemptedDeploymentId,
+            ))
+          ) {
+            await this.notifier?.upgraded(campaign, target);
           }
         }
       } catch (error) {
@@ -610,27 +632,44 @@ export class CampaignService {
       );
       const pin = tags?.find(tag => tag.key === PROTON_PINNED_TAG_KEY);
       if (pin) {
-        await this.store.setTargetStatus(
-          id,
-          target.arn,
-          'STARTING',
-          'SKIPPED',
-          `pinned: ${pin.value?.trim() || 'tagged proton:pinned'}`,
-        );
+        const reason = `pinned: ${pin.value?.trim() || 'tagged proton:pinned'}`;
+        if (
+          await this.store.setTargetStatus(
+            id,
+            target.arn,
+            'STARTING',
+            'SKIPPED',
+            reason,
+          )
+        ) {
+          await this.notifier?.upgradeAvailable(campaign, {
+            ...target,
+            statusMessage: reason,
+          });
+        }
         return 'started';
       }
-      await callProton(context('UpdateServiceInstance', target), () =>
-        client.send(
-          new UpdateServiceInstanceCommand({
-            serviceName: target.serviceName,
-            name: target.instanceName,
-            deploymentType: target.deploymentType,
-            templateMajorVersion: targetMajor,
-            templateMinorVersion: targetMinor,
-          }),
-        ),
+      const { serviceInstance } = await callProton(
+        context('UpdateServiceInstance', target),
+        () =>
+          client.send(
+            new UpdateServiceInstanceCommand({
+              serviceName: target.serviceName,
+              name: target.instanceName,
+              deploymentType: target.deploymentType,
+              templateMajorVersion: targetMajor,
+              templateMinorVersion: targetMinor,
+            }),
+          ),
       );
-      await this.store.setTargetStatus(id, target.arn, 'STARTING', 'DEPLOYING');
+      await this.store.setTargetStatus(
+        id,
+        target.arn,
+        'STARTING',
+        'DEPLOYING',
+        undefined,
+        serviceInstance?.lastAttemptedDeploymentId,
+      );
       return 'started';
     } catch (error) {
       const message = (error as Error).message;
@@ -653,6 +692,7 @@ export class CampaignService {
           'STOPPING',
           `Stopped at ${target.serviceName}/${target.instanceName}: ${message}`,
         );
+        await this.notifier?.stoppedAt(campaign, target, message);
       }
       return 'failed';
     }

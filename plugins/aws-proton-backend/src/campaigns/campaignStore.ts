@@ -53,6 +53,18 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
       await knex.schema.dropTable('campaigns');
     },
   },
+  '20261202_01_campaign_target_deployments': {
+    async up(knex) {
+      await knex.schema.alterTable('campaign_targets', table => {
+        table.string('deployment_id', 64);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('campaign_targets', table => {
+        table.dropColumn('deployment_id');
+      });
+    },
+  },
 };
 
 /**
@@ -110,6 +122,7 @@ function toTarget(row: Record<string, any>): CampaignTarget {
     status: row.status,
     statusMessage: row.status_message ?? undefined,
     entityRef: row.entity_ref ?? undefined,
+    deploymentId: row.deployment_id ?? undefined,
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),
   };
@@ -326,7 +339,8 @@ export class CampaignStore {
 
   /**
    * Moves a target from `from` to `to`: DEPLOYING once Proton accepted its update, PENDING to give a
-   * claim back, or an outcome (SUCCEEDED, FAILED, SKIPPED, NOT_STARTED) with when it ended.
+   * claim back, or an outcome (SUCCEEDED, FAILED, SKIPPED, NOT_STARTED) with when it ended; with
+   * `deploymentId`, records the Proton deployment of its upgrade.
    *
    * @returns false when the target was not in `from`: another backend moved it
    */
@@ -336,6 +350,7 @@ export class CampaignStore {
     from: CampaignTargetStatus,
     to: CampaignTargetStatus,
     statusMessage?: string,
+    deploymentId?: string,
   ): Promise<boolean> {
     const now = Date.now();
     let times: Record<string, number | null> = { finished_at: now };
@@ -348,6 +363,7 @@ export class CampaignStore {
         status_message: statusMessage ?? null,
         claimed_until: null,
         ...times,
+        ...(deploymentId ? { deployment_id: deploymentId } : {}),
       });
     if (changed === 1) {
       await this.knex('campaigns')

@@ -1,14 +1,20 @@
 import {
   DeploymentSummary,
+  GetDeploymentCommand,
   paginateListDeployments,
 } from '@aws-sdk/client-proton';
+import { NotFoundError } from '@backstage/errors';
 import {
+  DeploymentLog,
   DeploymentView,
+  describeDeploymentStatus,
+  formatProtonArn,
   ProtonArn,
 } from '@proton-platform/plugin-aws-proton-common';
 import {
   callProton,
   ProtonClientFactory,
+  readDeploymentLog,
   requireField,
 } from '@proton-platform/plugin-aws-proton-node';
 import { cacheKeys, ProtonReadCache } from './ProtonReadCache';
@@ -76,6 +82,7 @@ export class DeploymentHistoryService {
     );
   }
 
+  /** The environment's own deployments, newest first (not those of the instances deployed into it). */
   async listEnvironmentDeployments(
     environment: ProtonArn,
   ): Promise<DeploymentView[]> {
@@ -86,14 +93,76 @@ export class DeploymentHistoryService {
         environment.name,
       ),
       () =>
-        this.list(environment, `environment "${environment.name}"`, {
-          environmentName: environment.name,
-        }),
+        // ListDeployments of an environment also lists its service instances' deployments
+        this.list(
+          environment,
+          `environment "${environment.name}"`,
+          { environmentName: environment.name },
+          'ENVIRONMENT',
+        ),
       views =>
         views.some(
           v => v.status === 'IN_PROGRESS' || v.status === 'CANCELLING',
         ),
     );
+  }
+
+  /**
+   * The log of one deployment of a service (its instances and pipeline) or of an environment: the
+   * deployment is read first (GetDeployment), and refused unless it deploys that service or
+   * environment, so that an entity's readers see its deployments' logs and no others.
+   *
+   * @param owner - the ARN of the service or environment the caller may read
+   * @throws NotFoundError when the deployment does not exist, belongs to another resource, or (once
+   *   ended) has no log; NotAllowedError and ServiceUnavailableError as the Proton calls fail
+   */
+  async readLog(
+    owner: ProtonArn,
+    deploymentId: string,
+  ): Promise<DeploymentLog> {
+    const { client } = await this.clients.getClientForArn(owner);
+    const ownerArn = formatProtonArn(owner);
+    const what = `${owner.resourceType} "${owner.name}"`;
+    const context = {
+      operation: 'GetDeployment',
+      resource: `deployment ${deploymentId} of the ${what}`,
+      accountId: owner.accountId,
+      region: owner.region,
+    };
+    const { deployment } = await callProton(context, () =>
+      client.send(new GetDeploymentCommand({ id: deploymentId })),
+    );
+    const target = deployment?.targetArn ?? '';
+    const belongs =
+      owner.resourceType === 'service'
+        ? target.startsWith(`${ownerArn}/`)
+        : target === ownerArn;
+    if (!deployment || !belongs) {
+      throw new NotFoundError(
+        `The deployment ${deploymentId} is not a deployment of the ${what}`,
+      );
+    }
+    const status = requireField(
+      deployment.deploymentStatus,
+      'deployment.deploymentStatus',
+    );
+    const { inProgress } = describeDeploymentStatus(status);
+    const { endpoint, requestTimeoutMs } = this.clients.settings;
+    try {
+      const log = await readDeploymentLog(
+        client,
+        endpoint,
+        deploymentId,
+        requestTimeoutMs,
+      );
+      return { deploymentId, status, inProgress, ...log };
+    } catch (error) {
+      // a deployment that has not started its runner yet has no log so far
+      if (inProgress && endpoint && error instanceof NotFoundError) {
+        return { deploymentId, status, inProgress, text: '', truncated: false };
+      }
+      throw error;
+    }
   }
 
   private async list(

@@ -65,6 +65,8 @@ export interface CampaignTarget {
   statusMessage?: string;
   /** The catalog entity of its service, when known. */
   entityRef?: string;
+  /** The Proton deployment of its upgrade, once Proton started it (its log is read by this ID). */
+  deploymentId?: string;
   /** When its upgrade started (ISO 8601). */
   startedAt?: string;
   /** When its upgrade ended, or it was skipped (ISO 8601). */

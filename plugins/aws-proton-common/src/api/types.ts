@@ -205,6 +205,25 @@ export interface DeploymentView {
 }
 
 /**
+ * The log of one deployment, as the runner wrote it (`GET .../deployments/:id/log`). While the
+ * deployment runs, the log so far; read again to follow it.
+ *
+ * @public
+ */
+export interface DeploymentLog {
+  /** The deployment's ID, as Proton assigns it. */
+  deploymentId: string;
+  /** The deployment's status when the log was read, one of {@link PROTON_DEPLOYMENT_STATUSES}. */
+  status: string;
+  /** True while the deployment runs: the log grows, read it again. */
+  inProgress: boolean;
+  /** The log's text (UTF-8); empty when the runner has written nothing yet. */
+  text: string;
+  /** True when only the end of a longer log is shown (at most 1 MiB is kept). */
+  truncated: boolean;
+}
+
+/**
  * How a service instance is redeployed or upgraded: `CURRENT_VERSION` redeploys the version it runs,
  * `MINOR_VERSION` upgrades to the recommended minor version of its major version, `MAJOR_VERSION` to the
  * recommended version of a newer major version.

@@ -3,6 +3,7 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
   Campaign,
   CampaignRequest,
+  DeploymentLog,
   DeploymentView,
   EnvironmentOverview,
   TemplateFleet,
@@ -91,6 +92,14 @@ export interface AwsProtonApi {
   listEnvironmentDeployments(
     entity: CompoundEntityRef,
   ): Promise<DeploymentView[]>;
+  /**
+   * The log of one deployment of the entity's service (an instance or its pipeline) or
+   * environment; while the deployment runs, the log so far (read again to follow it).
+   */
+  getDeploymentLog(
+    entity: CompoundEntityRef,
+    deploymentId: string,
+  ): Promise<DeploymentLog>;
   /**
    * Redeploys one instance of the entity's service with its current spec (`CURRENT_VERSION`), or
    * upgrades it to the recommended minor or major template version, keeping its spec. Needs the

@@ -4,6 +4,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   Campaign,
   CampaignRequest,
+  DeploymentLog,
   DeploymentView,
   EnvironmentOverview,
   TemplateFleet,
@@ -172,6 +173,23 @@ export class AwsProtonClient implements AwsProtonApi {
     entity: CompoundEntityRef,
   ): Promise<DeploymentView[]> {
     return this.request(`${this.entityPath(entity)}/environment/deployments`);
+  }
+
+  /**
+   * `GET .../deployments/<id>/log`: see {@link AwsProtonApi.getDeploymentLog}.
+   *
+   * @throws ResponseError with the backend's message, for example when the deployment is not one
+   *   of the entity's, or Proton keeps no logs (AWS Proton itself)
+   */
+  getDeploymentLog(
+    entity: CompoundEntityRef,
+    deploymentId: string,
+  ): Promise<DeploymentLog> {
+    return this.request(
+      `${this.entityPath(entity)}/deployments/${encodeURIComponent(
+        deploymentId,
+      )}/log`,
+    );
   }
 
   /**

@@ -19,7 +19,8 @@ export interface ProtonResourceState<T> {
 }
 
 /**
- * Reads a Proton resource, and while it is in progress reads it again after 2, 4, 8… up to 30 seconds.
+ * Reads a Proton resource, and while it is in progress reads it again after 2, 4, 8… up to 30
+ * seconds (or up to `options.maxDelayMs`: 2000 reads every 2 seconds, to follow a log).
  *
  * @public
  */
@@ -27,7 +28,9 @@ export function useProtonResource<T>(
   load: () => Promise<T>,
   isInProgress: (value: T) => boolean,
   deps: unknown[],
+  options: { maxDelayMs?: number } = {},
 ): ProtonResourceState<T> {
+  const maxDelayMs = options.maxDelayMs ?? MAX_DELAY_MS;
   const [state, setState] = useState<{
     value?: T;
     error?: Error;
@@ -52,7 +55,7 @@ export function useProtonResource<T>(
         setState({ value, loading: false });
         if (stableInProgress.current(value)) {
           timer = setTimeout(run, delay.current);
-          delay.current = Math.min(delay.current * 2, MAX_DELAY_MS);
+          delay.current = Math.min(delay.current * 2, maxDelayMs);
         } else {
           delay.current = FIRST_DELAY_MS;
         }
@@ -71,7 +74,7 @@ export function useProtonResource<T>(
       cancelled = true;
       if (timer) clearTimeout(timer);
     };
-  }, [stableLoad, generation]);
+  }, [stableLoad, generation, maxDelayMs]);
 
   const refresh = useCallback(() => {
     delay.current = FIRST_DELAY_MS;

@@ -1,9 +1,13 @@
 import { Entity } from '@backstage/catalog-model';
 import { TestApiProvider } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { screen } from '@testing-library/react';
-import type { EnvironmentOverview } from '@proton-platform/plugin-aws-proton-common';
-import { awsProtonApiRef } from '../../api/AwsProtonApi';
+import { act, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type {
+  DeploymentLog,
+  EnvironmentOverview,
+} from '@proton-platform/plugin-aws-proton-common';
+import { AwsProtonApi, awsProtonApiRef } from '../../api/AwsProtonApi';
 import { EnvironmentOverviewCard } from './EnvironmentOverviewCard';
 import { renderSettled } from '../../__testUtils__/renderSettled';
 
@@ -42,10 +46,22 @@ const overview = (
   ...changes,
 });
 
-function renderCard(value: EnvironmentOverview) {
+function renderCard(
+  value: EnvironmentOverview,
+  api: Partial<AwsProtonApi> = {},
+) {
   return renderSettled(
     <TestApiProvider
-      apis={[[awsProtonApiRef, { getEnvironmentOverview: async () => value }]]}
+      apis={[
+        [
+          awsProtonApiRef,
+          {
+            getEnvironmentOverview: async () => value,
+            listEnvironmentDeployments: async () => [],
+            ...api,
+          },
+        ],
+      ]}
     >
       <EntityProvider
         entity={entity({
@@ -68,6 +84,82 @@ describe('EnvironmentOverviewCard', () => {
     expect(screen.getByText('vpc-0abc')).toBeInTheDocument();
     expect(screen.getByText('hello-nginx')).toBeInTheDocument();
     expect(screen.getByText('Failed')).toBeInTheDocument();
+  });
+
+  it("opens a deployment's log from the history and follows it while the deployment runs", async () => {
+    jest.useFakeTimers();
+    try {
+      const DEPLOYMENT = '5f0c3c8e-1111-4222-8333-444455556666';
+      const logs: DeploymentLog[] = [
+        {
+          deploymentId: DEPLOYMENT,
+          status: 'IN_PROGRESS',
+          inProgress: true,
+          text: '[Container] Running command (step 1/2) pulumi up\n',
+          truncated: false,
+        },
+        {
+          deploymentId: DEPLOYMENT,
+          status: 'SUCCEEDED',
+          inProgress: false,
+          text: '[Container] Running command (step 1/2) pulumi up\nResources: 12 created\n',
+          truncated: false,
+        },
+      ];
+      const getDeploymentLog = jest.fn(async () => logs.shift()!);
+      await renderCard(overview(), {
+        listEnvironmentDeployments: async () => [
+          {
+            id: DEPLOYMENT,
+            targetArn: 'arn:aws:proton:us-east-1:000000000000:environment/dev',
+            status: 'IN_PROGRESS',
+            createdAt: '2026-12-01T10:00:00.000Z',
+          },
+        ],
+        getDeploymentLog,
+      });
+      const user = userEvent.setup({ advanceTimers: jest.advanceTimersByTime });
+      await user.click(
+        await screen.findByRole('button', {
+          name: `Show the log of deployment ${DEPLOYMENT}`,
+        }),
+      );
+      const panel = await screen.findByRole('region', {
+        name: `Log of deployment ${DEPLOYMENT} (the environment)`,
+      });
+      expect(await within(panel).findByText(/pulumi up/)).toBeInTheDocument();
+      expect(
+        within(panel).getByText(
+          'The deployment is running: the log follows it.',
+        ),
+      ).toBeInTheDocument();
+      expect(getDeploymentLog).toHaveBeenCalledWith(
+        { kind: 'Resource', namespace: 'default', name: 'dev' },
+        DEPLOYMENT,
+      );
+
+      await act(async () => {
+        jest.advanceTimersByTime(2_000);
+      });
+      expect(
+        await within(panel).findByText(/Resources: 12 created/),
+      ).toBeInTheDocument();
+      expect(
+        within(panel).queryByText(
+          'The deployment is running: the log follows it.',
+        ),
+      ).not.toBeInTheDocument();
+      expect(getDeploymentLog).toHaveBeenCalledTimes(2);
+
+      await user.click(
+        within(panel).getByRole('button', { name: 'Close the log' }),
+      );
+      expect(
+        screen.queryByRole('region', { name: /Log of deployment/ }),
+      ).not.toBeInTheDocument();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('says that a customer managed environment stands for existing infrastructure, and shows its values', async () => {

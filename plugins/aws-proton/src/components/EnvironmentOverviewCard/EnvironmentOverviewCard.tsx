@@ -24,6 +24,7 @@ import {
 import { awsProtonApiRef } from '../../api/AwsProtonApi';
 import { useProtonResource } from '../../hooks/useProtonResource';
 import { AnnotationGate, ProtonCard } from '../AnnotationGate/AnnotationGate';
+import { DeploymentHistory } from '../DeploymentHistory/DeploymentHistory';
 import { OutputList } from '../OutputList/OutputList';
 import { ProtonStatus } from '../ProtonStatus/ProtonStatus';
 import { ResourceState } from '../ResourceState/ResourceState';
@@ -119,13 +120,25 @@ function EnvironmentSummary({ value }: { value: EnvironmentOverview }) {
           </TableBody>
         </TableRoot>
       )}
+      {!value.customerManaged && (
+        <>
+          <Text variant="body-medium" weight="bold">
+            Deployment history
+          </Text>
+          <DeploymentHistory
+            source="environment"
+            refreshKey={value.deploymentStatus}
+          />
+        </>
+      )}
     </>
   );
 }
 
 /**
  * The entity card for a catalog entity annotated with `aws.amazon.com/aws-proton-environment`: the
- * environment's deployment status, template version, outputs and the service instances deployed into it.
+ * environment's deployment status, template version, outputs, the service instances deployed into it,
+ * and its deployment history with each deployment's log.
  *
  * @public
  */

@@ -15,7 +15,7 @@ import {
   ServiceInstancesTable,
   useServiceOverview,
 } from '../ServiceOverviewCard/ServiceOverviewCard';
-import { DeploymentHistory } from './DeploymentHistory';
+import { DeploymentHistory } from '../DeploymentHistory/DeploymentHistory';
 
 function Section(props: { title: string; children: React.ReactNode }) {
   return (
@@ -182,8 +182,10 @@ function ServiceSections({
               ]}
             />
             <DeploymentHistory
-              instanceName={
-                (historyOf ?? PIPELINE) === PIPELINE ? undefined : historyOf
+              source={
+                (historyOf ?? PIPELINE) === PIPELINE
+                  ? 'pipeline'
+                  : { instanceName: historyOf! }
               }
               refreshKey={changes}
             />

@@ -1,5 +1,6 @@
 import {
   getCompoundEntityRef,
+  parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
@@ -28,11 +29,13 @@ import {
   awsProtonTemplateUpgradeFleetPermission,
   Campaign,
   CampaignStatus,
+  CampaignTarget,
   CampaignTargetStatus,
 } from '@proton-platform/plugin-aws-proton-common';
 import { useEffect, useState } from 'react';
 import { awsProtonApiRef } from '../../api/AwsProtonApi';
 import { useProtonResource } from '../../hooks/useProtonResource';
+import { DeploymentLogPanel } from '../DeploymentHistory/DeploymentLogPanel';
 import { ResourceState } from '../ResourceState/ResourceState';
 
 const ACTIVE: CampaignStatus[] = [
@@ -83,52 +86,74 @@ function progressOf(campaign: Campaign): string {
 }
 
 function TargetTable({ campaign }: { campaign: Campaign }) {
+  const [openLog, setOpenLog] = useState<CampaignTarget>();
   return (
-    <TableRoot
-      aria-label={`Instances of the campaign to ${campaign.targetVersion}`}
-    >
-      <TableHeader>
-        <Column isRowHeader>Service instance</Column>
-        <Column>Wave</Column>
-        <Column>From</Column>
-        <Column>Status</Column>
-      </TableHeader>
-      <TableBody items={campaign.targets.map(t => ({ ...t, id: t.arn }))}>
-        {target => (
-          <Row id={target.id}>
-            <CellText
-              title={`${target.serviceName} / ${target.instanceName}`}
-              description={target.environmentName}
-            />
-            <CellText title={String(target.wave + 1)} />
-            <CellText title={target.fromVersion} />
-            <Cell>
-              <Flex direction="column" gap="0">
-                <Text
-                  variant="body-small"
-                  weight="bold"
-                  color={TARGET_LABELS[target.status].color}
-                >
-                  {TARGET_LABELS[target.status].label}
-                </Text>
-                {target.statusMessage && (
+    <>
+      <TableRoot
+        aria-label={`Instances of the campaign to ${campaign.targetVersion}`}
+      >
+        <TableHeader>
+          <Column isRowHeader>Service instance</Column>
+          <Column>Wave</Column>
+          <Column>From</Column>
+          <Column>Status</Column>
+        </TableHeader>
+        <TableBody items={campaign.targets.map(t => ({ ...t, id: t.arn }))}>
+          {target => (
+            <Row id={target.id}>
+              <CellText
+                title={`${target.serviceName} / ${target.instanceName}`}
+                description={target.environmentName}
+              />
+              <CellText title={String(target.wave + 1)} />
+              <CellText title={target.fromVersion} />
+              <Cell>
+                <Flex direction="column" gap="1" align="start">
                   <Text
                     variant="body-small"
-                    color={target.status === 'FAILED' ? 'danger' : 'secondary'}
+                    weight="bold"
+                    color={TARGET_LABELS[target.status].color}
                   >
-                    {target.statusMessage}
+                    {TARGET_LABELS[target.status].label}
                   </Text>
-                )}
-              </Flex>
-            </Cell>
-          </Row>
-        )}
-      </TableBody>
-    </TableRoot>
+                  {target.statusMessage && (
+                    <Text
+                      variant="body-small"
+                      color={
+                        target.status === 'FAILED' ? 'danger' : 'secondary'
+                      }
+                    >
+                      {target.statusMessage}
+                    </Text>
+                  )}
+                  {target.deploymentId && target.entityRef && (
+                    <Button
+                      size="small"
+                      variant="secondary"
+                      aria-label={`Show the log of ${target.serviceName}/${target.instanceName}'s upgrade`}
+                      onPress={() => setOpenLog(target)}
+                    >
+                      Show log
+                    </Button>
+                  )}
+                </Flex>
+              </Cell>
+            </Row>
+          )}
+        </TableBody>
+      </TableRoot>
+      {openLog?.deploymentId && openLog.entityRef && (
+        <DeploymentLogPanel
+          entityRef={parseEntityRef(openLog.entityRef)}
+          deploymentId={openLog.deploymentId}
+          label={`${openLog.serviceName}/${openLog.instanceName}`}
+          onClose={() => setOpenLog(undefined)}
+        />
+      )}
+    </>
   );
 }
 
-/** The dialog that plans a campaign (a dry run) and starts it once confirmed. */
 function StartDialog(props: {
   isOpen: boolean;
   onClose: () => void;

@@ -1,0 +1,128 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import type {
+  Campaign,
+  CampaignTarget,
+} from '@proton-platform/plugin-aws-proton-common';
+
+/**
+ * Tells the owners of the services a campaign touches what happened to their instances, through
+ * Backstage's notifications: a campaign never fails because a notification could not be sent.
+ */
+export interface CampaignNotifier {
+  /** A newer version is available but the campaign left the instance alone (pinned, for example). */
+  upgradeAvailable(campaign: Campaign, target: CampaignTarget): Promise<void>;
+  /** The instance was upgraded to the campaign's version. */
+  upgraded(campaign: Campaign, target: CampaignTarget): Promise<void>;
+  /** The campaign stopped at the instance: its upgrade failed with `reason`. */
+  stoppedAt(
+    campaign: Campaign,
+    target: CampaignTarget,
+    reason: string,
+  ): Promise<void>;
+}
+
+/** The page of the service's entity in the catalog, its Proton tab. */
+function protonTab(entityRef: string): string {
+  const { kind, namespace, name } = parseEntityRef(entityRef);
+  return `/catalog/${namespace}/${kind.toLocaleLowerCase(
+    'en-US',
+  )}/${name}/proton`;
+}
+
+/**
+ * A {@link CampaignNotifier} that sends each notification to the owners of the instance's service
+ * entity (the notifications backend resolves an entity to its owners' users); the campaign's
+ * starter is also told where it stopped. Each notification has a scope per campaign and instance,
+ * so a campaign moved on by two backends tells each owner once.
+ */
+export function createCampaignNotifier(
+  notifications: NotificationService,
+  logger: LoggerService,
+): CampaignNotifier {
+  const send = async (
+    campaign: Campaign,
+    target: CampaignTarget,
+    what: string,
+    payload: {
+      title: string;
+      description: string;
+      severity: 'normal' | 'high';
+    },
+    alsoTell: string[] = [],
+  ) => {
+    if (!target.entityRef) return;
+    try {
+      await notifications.send({
+        recipients: {
+          type: 'entity',
+          entityRef: [...new Set([target.entityRef, ...alsoTell])],
+        },
+        payload: {
+          ...payload,
+          link: protonTab(target.entityRef),
+          topic: `Upgrade of ${campaign.templateName} to ${campaign.targetVersion}`,
+          scope: `aws-proton:campaign:${campaign.id}:${what}:${target.arn}`,
+        },
+      });
+    } catch (error) {
+      logger.warn(
+        `Upgrade campaign ${campaign.id}: the owners of ${
+          target.entityRef
+        } could not be notified: ${(error as Error).message}`,
+      );
+    }
+  };
+  const instance = (target: CampaignTarget) =>
+    `${target.serviceName}/${target.instanceName}`;
+
+  return {
+    upgradeAvailable: (campaign, target) =>
+      send(campaign, target, 'available', {
+        title: `${campaign.templateName} ${
+          campaign.targetVersion
+        } is available for ${instance(target)}`,
+        description: `An upgrade campaign moves ${
+          campaign.templateName
+        } instances from ${target.fromVersion} to ${
+          campaign.targetVersion
+        } and left ${instance(target)} alone (${
+          target.statusMessage
+        }). Upgrade it from its service page when you are ready.`,
+        severity: 'normal',
+      }),
+    upgraded: (campaign, target) =>
+      send(campaign, target, 'upgraded', {
+        title: `${instance(target)} was upgraded to ${campaign.templateName} ${
+          campaign.targetVersion
+        }`,
+        description: `The upgrade campaign started by ${
+          campaign.createdBy
+        } moved ${instance(target)} (environment ${
+          target.environmentName
+        }) from ${target.fromVersion} to ${
+          campaign.targetVersion
+        }; its deployment succeeded.`,
+        severity: 'normal',
+      }),
+    stoppedAt: (campaign, target, reason) =>
+      send(
+        campaign,
+        target,
+        'stopped',
+        {
+          title: `The upgrade campaign of ${
+            campaign.templateName
+          } stopped at ${instance(target)}`,
+          description: `Upgrading ${instance(target)} (environment ${
+            target.environmentName
+          }) from ${target.fromVersion} to ${
+            campaign.targetVersion
+          } failed: ${reason}. The instances after it were not started; its deployment log is on the service page.`,
+          severity: 'high',
+        },
+        campaign.createdBy.startsWith('user:') ? [campaign.createdBy] : [],
+      ),
+  };
+}

@@ -1,0 +1,228 @@
+import {
+  GetEnvironmentCommand,
+  GetServiceInstanceCommand,
+  waitUntilEnvironmentDeployed,
+  waitUntilServiceInstanceDeployed,
+} from '@aws-sdk/client-proton';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  createLocalRunner,
+  seedProtonResources,
+} from '@proton-platform/proton-server';
+import {
+  ScratchControlPlane,
+  startScratchControlPlane,
+} from '@proton-platform/proton-server/testUtils';
+import request from 'supertest';
+import { awsProtonPlugin } from '../plugin';
+import { testDatabaseFactory } from '../__testUtils__/testDatabase';
+import { serviceSpec } from '../__testUtils__/fleetFixtures';
+
+/**
+ * Deployment logs through the backend: the control plane runs the no-op bundles with its local
+ * runner (their steps echo), and the backend reads each log from the control plane's signed log
+ * route for the entity that owns the deployment, and for no other.
+ */
+
+jest.setTimeout(90_000);
+
+const database = testDatabaseFactory();
+const PREFIX = 'arn:aws:proton:us-east-1:000000000000';
+const ENTITIES = '/api/aws-proton/v1/entities';
+
+const entity = (
+  kind: string,
+  name: string,
+  annotations: Record<string, string>,
+) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind,
+  metadata: { name, namespace: 'default', annotations },
+  spec: { type: 'service', owner: 'team', lifecycle: 'test' },
+});
+
+describe('deployment logs', () => {
+  let controlPlane: ScratchControlPlane;
+  let instanceDeployment: string;
+  let environmentDeployment: string;
+
+  beforeAll(async () => {
+    controlPlane = await startScratchControlPlane({
+      deploymentRunner: createLocalRunner(),
+    });
+    const { client, noopBundles } = controlPlane;
+    const waiter = { client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
+    await seedProtonResources(client, {
+      environmentTemplates: [
+        {
+          name: 'env',
+          versions: [
+            { version: '1.0', source: noopBundles.environment, publish: true },
+          ],
+        },
+      ],
+      serviceTemplates: [
+        {
+          name: 'web',
+          pipelineProvisioning: 'CUSTOMER_MANAGED',
+          compatibleEnvironmentTemplates: [
+            { templateName: 'env', majorVersion: '1' },
+          ],
+          versions: [
+            { version: '1.0', source: noopBundles.service, publish: true },
+          ],
+        },
+      ],
+      environments: [
+        {
+          name: 'dev',
+          templateName: 'env',
+          templateMajorVersion: '1',
+          spec: 'proton: EnvironmentSpec\nspec: {}\n',
+        },
+      ],
+    });
+    await waitUntilEnvironmentDeployed(waiter, { name: 'dev' });
+    await seedProtonResources(client, {
+      services: ['shop', 'other'].map(name => ({
+        name,
+        templateName: 'web',
+        templateMajorVersion: '1',
+        templateMinorVersion: '0',
+        spec: serviceSpec('dev'),
+      })),
+    });
+    for (const serviceName of ['shop', 'other']) {
+      await waitUntilServiceInstanceDeployed(waiter, {
+        serviceName,
+        name: 'dev',
+      });
+    }
+    const { serviceInstance } = await client.send(
+      new GetServiceInstanceCommand({ serviceName: 'shop', name: 'dev' }),
+    );
+    instanceDeployment = serviceInstance!.lastAttemptedDeploymentId!;
+    const { environment } = await client.send(
+      new GetEnvironmentCommand({ name: 'dev' }),
+    );
+    environmentDeployment = environment!.lastAttemptedDeploymentId!;
+  });
+
+  afterAll(async () => {
+    await controlPlane?.stop();
+  });
+
+  async function backend(endpoint: string | undefined) {
+    const { server } = await startTestBackend({
+      features: [
+        awsProtonPlugin,
+        database,
+        catalogServiceMock.factory({
+          entities: [
+            entity('Component', 'shop', {
+              'aws.amazon.com/aws-proton-service': `${PREFIX}:service/shop`,
+            }),
+            entity('Component', 'other', {
+              'aws.amazon.com/aws-proton-service': `${PREFIX}:service/other`,
+            }),
+            entity('Resource', 'dev', {
+              'aws.amazon.com/aws-proton-environment': `${PREFIX}:environment/dev`,
+            }),
+            entity('Component', 'plain', {}),
+          ],
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            aws: {
+              accounts: [
+                { accountId: '000000000000', ...controlPlane.credentials },
+              ],
+            },
+            awsProton: {
+              regions: ['us-east-1'],
+              accountIds: ['000000000000'],
+              endpoint,
+            },
+          },
+        }),
+      ],
+    });
+    const get = (path: string) =>
+      request(server)
+        .get(`${ENTITIES}/${path}`)
+        .set('authorization', mockCredentials.user.header());
+    return { get };
+  }
+
+  it("serves a service instance's and an environment's deployment log to readers of their entities", async () => {
+    const { get } = await backend(controlPlane.server.endpoint);
+
+    const instanceLog = await get(
+      `component/default/shop/deployments/${instanceDeployment}/log`,
+    );
+    expect(instanceLog.status).toBe(200);
+    expect(instanceLog.body).toMatchObject({
+      deploymentId: instanceDeployment,
+      status: 'SUCCEEDED',
+      inProgress: false,
+      truncated: false,
+    });
+    expect(instanceLog.body.text).toContain('echo provision');
+
+    // the environment's history holds its own deployments, not its service instances'
+    const history = await get('resource/default/dev/environment/deployments');
+    expect(history.status).toBe(200);
+    expect(history.body.map((d: { id: string }) => d.id)).toEqual([
+      environmentDeployment,
+    ]);
+
+    const environmentLog = await get(
+      `resource/default/dev/deployments/${environmentDeployment}/log`,
+    );
+    expect(environmentLog.status).toBe(200);
+    expect(environmentLog.body.text).toContain('echo provision');
+  });
+
+  it("refuses another entity's deployment, unannotated entities and malformed IDs, saying why", async () => {
+    const { get } = await backend(controlPlane.server.endpoint);
+
+    const foreign = await get(
+      `component/default/other/deployments/${instanceDeployment}/log`,
+    );
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.error.message).toBe(
+      `The deployment ${instanceDeployment} is not a deployment of the service "other"`,
+    );
+    const environmentsOwn = await get(
+      `resource/default/dev/deployments/${instanceDeployment}/log`,
+    );
+    expect(environmentsOwn.status).toBe(404);
+
+    const plain = await get(
+      `component/default/plain/deployments/${instanceDeployment}/log`,
+    );
+    expect(plain.status).toBe(404);
+    expect(plain.body.error.message).toBe(
+      'Entity component:default/plain has no aws.amazon.com/aws-proton-service or aws.amazon.com/aws-proton-environment annotation',
+    );
+
+    const unknown = await get(
+      'component/default/shop/deployments/00000000-0000-0000-0000-000000000000/log',
+    );
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toMatch(
+      /^AWS Proton has no deployment 00000000-0000-0000-0000-000000000000 of the service "shop" in account 000000000000, region us-east-1/,
+    );
+
+    const malformed = await get('component/default/shop/deployments/a_b/log');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.message).toBe(
+      'The deployment ID must be 1 to 64 letters, digits or hyphens',
+    );
+  });
+});

@@ -1,0 +1,124 @@
+import type { ProtonClient } from '@aws-sdk/client-proton';
+import {
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+
+/**
+ * The longest log handed on, in bytes (1 MiB, as the control plane keeps); a longer one keeps its
+ * end, where the failure is.
+ *
+ * @public
+ */
+export const MAX_DEPLOYMENT_LOG_BYTES = 1024 * 1024;
+
+/**
+ * A deployment's log as the control plane serves it.
+ *
+ * @public
+ */
+export interface DeploymentLogText {
+  /** The log, UTF-8 text; its last {@link MAX_DEPLOYMENT_LOG_BYTES} bytes when it is longer. */
+  text: string;
+  /** True when the beginning of a longer log was left out. */
+  truncated: boolean;
+}
+
+/**
+ * Reads a deployment's log from the Proton-compatible control plane's log route
+ * (`GET <endpoint>/deployments/<id>/log`), signed with SigV4 (signing name `proton`) with the
+ * client's own credentials and Region, as every Proton request is. AWS Proton itself has no log
+ * API (its deployments log to CodeBuild or CloudFormation), so without `endpoint` there is nothing to
+ * read.
+ *
+ * @param client - the Proton client of the deployment's account and Region (its credentials sign)
+ * @param endpoint - `awsProton.endpoint`, the control plane's base URL
+ * @param deploymentId - the deployment's ID, as Proton assigns it
+ * @param timeoutMs - how long the request may take, in milliseconds
+ * @throws NotFoundError when no control plane is configured or the deployment has no log (yet);
+ *   NotAllowedError when the control plane refuses the credentials; ServiceUnavailableError when it
+ *   cannot be reached in time
+ * @public
+ */
+export async function readDeploymentLog(
+  client: ProtonClient,
+  endpoint: string | undefined,
+  deploymentId: string,
+  timeoutMs: number,
+): Promise<DeploymentLogText> {
+  if (!endpoint) {
+    throw new NotFoundError(
+      'AWS Proton keeps no deployment logs: read them in the CodeBuild project or CloudFormation stack of the deployment. Logs are shown when awsProton.endpoint points to the Proton-compatible control plane',
+    );
+  }
+  const base = new URL(endpoint);
+  const path = `${base.pathname.replace(
+    /\/+$/,
+    '',
+  )}/deployments/${encodeURIComponent(deploymentId)}/log`;
+  const signer = new SignatureV4({
+    service: 'proton',
+    region: await client.config.region(),
+    credentials: client.config.credentials,
+    sha256: Hash.bind(null, 'sha256'),
+  });
+  const signed = await signer.sign(
+    new HttpRequest({
+      method: 'GET',
+      protocol: base.protocol,
+      hostname: base.hostname,
+      port: base.port ? Number(base.port) : undefined,
+      path,
+      headers: { host: base.host },
+    }),
+  );
+  const what = `the log of deployment ${deploymentId}`;
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, base), {
+      headers: signed.headers,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    const cause = (error as Error & { cause?: Error }).cause;
+    throw new ServiceUnavailableError(
+      `The control plane at ${base.host} could not be reached for ${what}: ${
+        cause?.message ?? (error as Error).message
+      }`,
+    );
+  }
+  const body = Buffer.from(await response.arrayBuffer());
+  if (response.ok) {
+    const truncated = body.length > MAX_DEPLOYMENT_LOG_BYTES;
+    return {
+      text: (truncated
+        ? body.subarray(body.length - MAX_DEPLOYMENT_LOG_BYTES)
+        : body
+      ).toString('utf8'),
+      truncated,
+    };
+  }
+  let detail = `HTTP ${response.status}`;
+  try {
+    detail = JSON.parse(body.toString('utf8')).message ?? detail;
+  } catch {
+    // not the control plane's JSON error: the status says enough
+  }
+  if (response.status === 404) {
+    throw new NotFoundError(
+      `The control plane has no log of deployment ${deploymentId} (${detail})`,
+    );
+  }
+  if (response.status === 401 || response.status === 403) {
+    throw new NotAllowedError(
+      `The control plane at ${base.host} refused ${what} to the credentials Backstage uses (${detail})`,
+    );
+  }
+  throw new ServiceUnavailableError(
+    `The control plane at ${base.host} did not serve ${what}: ${detail}`,
+  );
+}
