@@ -3,7 +3,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { scaffolderModuleAwsProton } from './module';
 
 describe('scaffolderModuleAwsProton', () => {
-  it('adds the four AWS Proton actions to the scaffolder', async () => {
+  it('adds the five AWS Proton actions to the scaffolder', async () => {
     const addActions = jest.fn();
     await startTestBackend({
       extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
@@ -22,6 +22,7 @@ describe('scaffolderModuleAwsProton', () => {
       'aws:proton:create-service-instance',
       'aws:proton:create-environment',
       'aws:proton:update-service-instance',
+      'aws:proton:upgrade-fleet',
     ]);
     for (const action of addActions.mock.calls.flat()) {
       expect(action.supportsDryRun).toBe(true);

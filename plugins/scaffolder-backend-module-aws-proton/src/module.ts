@@ -9,11 +9,13 @@ import { createAwsProtonEnvironmentAction } from './actions/createEnvironment';
 import { createAwsProtonServiceAction } from './actions/createService';
 import { createAwsProtonServiceInstanceAction } from './actions/createServiceInstance';
 import { createAwsProtonUpdateServiceInstanceAction } from './actions/updateServiceInstance';
+import { createAwsProtonUpgradeFleetAction } from './actions/upgradeFleet';
 
 /**
  * Adds the AWS Proton actions to the scaffolder: `aws:proton:create-service`,
- * `aws:proton:create-service-instance`, `aws:proton:create-environment` and
- * `aws:proton:update-service-instance`.
+ * `aws:proton:create-service-instance`, `aws:proton:create-environment`,
+ * `aws:proton:update-service-instance` and `aws:proton:upgrade-fleet` (which needs the `aws-proton`
+ * backend plugin: it stores and runs the campaigns).
  *
  * @public
  */
@@ -27,8 +29,10 @@ export const scaffolderModuleAwsProton = createBackendModule({
         config: coreServices.rootConfig,
         permissions: coreServices.permissions,
         events: eventsServiceRef,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
       },
-      async init({ scaffolder, config, permissions, events }) {
+      async init({ scaffolder, config, permissions, events, discovery, auth }) {
         const options = {
           clients: ProtonClientFactory.fromConfig(config),
           permissions,
@@ -39,6 +43,7 @@ export const scaffolderModuleAwsProton = createBackendModule({
           createAwsProtonServiceInstanceAction(options),
           createAwsProtonEnvironmentAction(options),
           createAwsProtonUpdateServiceInstanceAction(options),
+          createAwsProtonUpgradeFleetAction({ discovery, auth }),
         );
       },
     });

@@ -192,3 +192,47 @@ export type AwsProtonCreateEnvironmentOutput = {
   statusMessage?: string;
   outputs: Record<string, string>;
 };
+
+/**
+ * The input of `aws:proton:upgrade-fleet`: the service template's catalog entity, the version to
+ * upgrade to (`major.minor`, the recommended one by default), the waves (environments per wave, in
+ * order), how many deployments run at once (1 to 50, default 5), which instances (ARNs; all behind
+ * by default), whether only to plan (`dryRun`) and whether to follow the campaign to its end (`wait`,
+ * false by default; `maxWaitSeconds`, 1800 by default).
+ *
+ * @public
+ */
+export type AwsProtonUpgradeFleetInput = {
+  template: string;
+  targetVersion?: string;
+  waves?: string[][];
+  maxConcurrent?: number;
+  instanceArns?: string[];
+  dryRun?: boolean;
+  wait?: boolean;
+  maxWaitSeconds?: number;
+};
+
+/**
+ * The output of `aws:proton:upgrade-fleet`: the campaign (its id is empty in a dry run), its status
+ * (a campaign status such as `RUNNING` or `SUCCEEDED`; in a dry run, the one it would start with)
+ * and every instance it upgrades or leaves alone, with the reason.
+ *
+ * @public
+ */
+export type AwsProtonUpgradeFleetOutput = {
+  campaignId: string;
+  status: string;
+  statusMessage?: string;
+  targetVersion: string;
+  waves: string[][];
+  targets: Array<{
+    serviceName: string;
+    instanceName: string;
+    environmentName: string;
+    wave: number;
+    fromVersion: string;
+    status: string;
+    statusMessage?: string;
+  }>;
+};

@@ -56,7 +56,12 @@ class WaitAbortedError extends Error {
   }
 }
 
-function pause(ms: number, signal: AbortSignal | undefined, what: string) {
+/** Waits `ms`, or fails at once when the task is cancelled (`signal`), saying what was awaited. */
+export function pause(
+  ms: number,
+  signal: AbortSignal | undefined,
+  what: string,
+) {
   return new Promise<void>((resolve, reject) => {
     const cancelled = () =>
       new WaitAbortedError(
