@@ -1,15 +1,17 @@
 /*
- * The plugin's benchmarks: `overview` (the service overview) and `fleet` (a template's "where it
- * runs"); without an argument, both.
+ * The plugin's benchmarks: `overview` (the service overview), `fleet` (a template's "where it
+ * runs") and `campaign` (an upgrade campaign over 1,000 instances); without an argument, all.
  *
- *   yarn workspace @proton-platform/plugin-aws-proton-backend bench [overview|fleet]
+ *   yarn workspace @proton-platform/plugin-aws-proton-backend bench [overview|fleet|campaign]
  */
+import { campaignBench } from './campaignBench';
 import { fleetBench } from './fleetBench';
 import { overviewBench } from './overviewBench';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   overview: overviewBench,
   fleet: fleetBench,
+  campaign: campaignBench,
 };
 
 async function main() {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   GetServiceInstanceCommand,
+  paginateListServiceInstances,
   ListTagsForResourceCommand,
   ProtonClient,
   UpdateServiceInstanceCommand,
@@ -457,6 +458,46 @@ export class CampaignService {
         `Stopped at ${target.serviceName}/${target.instanceName}: ${message}`,
       );
 
+    // One listing of the template's deployments in progress per round: a target still among them
+    // needs no read of its own, so a running deployment costs no call per instance and round.
+    let deploying = new Set<string>();
+    if (campaign.targets.some(t => t.status === 'DEPLOYING')) {
+      try {
+        deploying = await callProton(
+          {
+            operation: 'ListServiceInstances',
+            resource: `service instances of ${campaign.templateName} in progress`,
+            accountId: template.accountId,
+            region: template.region,
+          },
+          async () => {
+            const arns = new Set<string>();
+            for await (const page of paginateListServiceInstances(
+              { client },
+              {
+                filters: [
+                  { key: 'templateName', value: campaign.templateName },
+                  { key: 'deploymentStatus', value: 'IN_PROGRESS' },
+                ],
+              },
+            )) {
+              for (const found of page.serviceInstances ?? []) {
+                if (found.arn) arns.add(found.arn);
+              }
+            }
+            return arns;
+          },
+        );
+      } catch (error) {
+        // without the listing, each running target is read on its own below
+        this.logger.warn(
+          `Upgrade campaign ${id}: the deployments in progress could not be listed: ${
+            (error as Error).message
+          }`,
+        );
+      }
+    }
+
     for (const target of campaign.targets) {
       try {
         // 1. a claim whose backend stopped before it could say whether Proton took the update
@@ -489,7 +530,7 @@ export class CampaignService {
           }
         }
         // 2. what the running deployments became
-        if (target.status === 'DEPLOYING') {
+        if (target.status === 'DEPLOYING' && !deploying.has(target.arn)) {
           let found;
           try {
             found = await read(target);

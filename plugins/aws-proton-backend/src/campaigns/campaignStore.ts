@@ -363,7 +363,14 @@ export class CampaignStore {
         status_message: statusMessage ?? null,
         claimed_until: null,
         ...times,
-        ...(deploymentId ? { deployment_id: deploymentId } : {}),
+        // the deployment the campaign started keeps its ID; a later one is another's
+        ...(deploymentId
+          ? {
+              deployment_id: this.knex.raw('coalesce(deployment_id, ?)', [
+                deploymentId,
+              ]),
+            }
+          : {}),
       });
     if (changed === 1) {
       await this.knex('campaigns')

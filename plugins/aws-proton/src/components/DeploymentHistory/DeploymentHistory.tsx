@@ -87,6 +87,7 @@ export function DeploymentHistory(props: {
           />
           {openLog && (
             <DeploymentLogPanel
+              key={openLog}
               entityRef={ref}
               deploymentId={openLog}
               label={label}

@@ -144,6 +144,7 @@ function TargetTable({ campaign }: { campaign: Campaign }) {
       </TableRoot>
       {openLog?.deploymentId && openLog.entityRef && (
         <DeploymentLogPanel
+          key={openLog.deploymentId}
           entityRef={parseEntityRef(openLog.entityRef)}
           deploymentId={openLog.deploymentId}
           label={`${openLog.serviceName}/${openLog.instanceName}`}
