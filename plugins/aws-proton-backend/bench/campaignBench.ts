@@ -12,19 +12,15 @@
  * are not counted.
  */
 import {
-  ListServiceInstancesCommand,
   NotifyResourceDeploymentStatusChangeCommand,
   paginateListServiceInstances,
 } from '@aws-sdk/client-proton';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { parseProtonArn } from '@proton-platform/plugin-aws-proton-common';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
-import { seedProtonResources } from '@proton-platform/proton-server';
 import {
   countProtonCalls,
   startScratchControlPlane,
@@ -38,71 +34,23 @@ import {
 import { ProtonReadCache } from '../src/services/ProtonReadCache';
 import { TemplateFleetService } from '../src/services/TemplateFleetService';
 import { TemplateUsageService } from '../src/services/TemplateUsageService';
+import { BENCH_ARN_PREFIX, benchConfig, seedBenchFleet } from './benchFleet';
 
 const SERVICES = 200;
 const ENVIRONMENTS = 5;
 const MAX_CONCURRENT = 10;
 const DEPLOYMENT_MS = 1_000;
 const ROUND_MS = 200;
-const PREFIX = 'arn:aws:proton:us-east-1:000000000000';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 export async function campaignBench() {
   const scratch = await startScratchControlPlane();
-  const { server, client: admin, credentials, noopBundles } = scratch;
-  const environments = Array.from(
-    { length: ENVIRONMENTS },
-    (_, i) => `env${i}`,
-  );
-  await seedProtonResources(admin, {
-    environmentTemplates: [
-      {
-        name: 'env',
-        versions: [
-          { version: '1.0', source: noopBundles.environment, publish: true },
-        ],
-      },
-    ],
-    serviceTemplates: [
-      {
-        name: 'svc',
-        pipelineProvisioning: 'CUSTOMER_MANAGED',
-        compatibleEnvironmentTemplates: [
-          { templateName: 'env', majorVersion: '1' },
-        ],
-        versions: [
-          { version: '1.0', source: noopBundles.service, publish: true },
-          { version: '1.1', source: noopBundles.service, publish: true },
-        ],
-      },
-    ],
-    environments: environments.map(name => ({
-      name,
-      templateName: 'env',
-      templateMajorVersion: '1',
-      spec: 'proton: EnvironmentSpec\nspec: {}\n',
-    })),
-  });
-  for (const name of environments) {
-    await admin.send(
-      new NotifyResourceDeploymentStatusChangeCommand({
-        resourceArn: `${PREFIX}:environment/${name}`,
-        status: 'SUCCEEDED',
-      }),
-    );
-  }
-  const spec = `proton: ServiceSpec\ninstances:\n${environments
-    .map(e => `  - name: ${e}\n    environment: ${e}\n    spec: {}\n`)
-    .join('')}`;
-  await seedProtonResources(admin, {
-    services: Array.from({ length: SERVICES }, (_, i) => ({
-      name: `service-${i}`,
-      templateName: 'svc',
-      templateMajorVersion: '1',
-      templateMinorVersion: '0',
-      spec,
-    })),
+  const { client: admin } = scratch;
+  const entities = await seedBenchFleet(scratch, {
+    services: SERVICES,
+    environments: ENVIRONMENTS,
+    minorOf: () => '0',
   });
 
   // the deployer: ends each deployment DEPLOYMENT_MS after it first saw it in progress
@@ -131,39 +79,7 @@ export async function campaignBench() {
       await sleep(20);
     }
   })();
-  // the seeded instances' own first deployments end before the campaign starts
-  for (;;) {
-    const { serviceInstances = [] } = await admin.send(
-      new ListServiceInstancesCommand({
-        filters: [{ key: 'deploymentStatus', value: 'IN_PROGRESS' }],
-        maxResults: 1,
-      }),
-    );
-    if (serviceInstances.length === 0) break;
-    await sleep(200);
-  }
-
-  const entities: Entity[] = Array.from({ length: SERVICES }, (_, i) => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: `service-${i}`,
-      namespace: 'default',
-      annotations: {
-        'aws.amazon.com/aws-proton-service': `${PREFIX}:service/service-${i}`,
-      },
-    },
-    spec: { type: 'service', owner: `group:default/team-${i % 10}` },
-  }));
-  const config = new ConfigReader({
-    aws: { accounts: [{ accountId: '000000000000', ...credentials }] },
-    awsProton: {
-      regions: ['us-east-1'],
-      accountIds: ['000000000000'],
-      endpoint: server.endpoint,
-    },
-    backend: { cache: { store: 'memory' } },
-  });
+  const config = benchConfig(scratch);
   const clients = ProtonClientFactory.fromConfig(config);
   const client = await clients.getClient();
   const calls = countProtonCalls(client);
@@ -189,7 +105,9 @@ export async function campaignBench() {
     mockServices.permissions({ result: AuthorizeResult.ALLOW }),
     mockServices.rootLogger({ level: 'error' }),
   );
-  const templateArn = parseProtonArn(`${PREFIX}:service-template/svc`);
+  const templateArn = parseProtonArn(
+    `${BENCH_ARN_PREFIX}:service-template/svc`,
+  );
 
   calls.clear();
   const started = Date.now();

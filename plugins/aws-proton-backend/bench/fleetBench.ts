@@ -9,20 +9,12 @@
  * Backstage's memory cache, the catalog service's in-memory mock holding the 200 services' entities);
  * the HTTP layer of the backend is not part of the figures.
  */
-import {
-  GetEnvironmentCommand,
-  ListServiceInstancesCommand,
-  NotifyResourceDeploymentStatusChangeCommand,
-  paginateListServiceInstances,
-} from '@aws-sdk/client-proton';
+import { ListServiceInstancesCommand } from '@aws-sdk/client-proton';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { parseProtonArn } from '@proton-platform/plugin-aws-proton-common';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
-import { seedProtonResources } from '@proton-platform/proton-server';
 import {
   countProtonCalls,
   startScratchControlPlane,
@@ -30,106 +22,21 @@ import {
 import { ProtonReadCache } from '../src/services/ProtonReadCache';
 import { TemplateFleetService } from '../src/services/TemplateFleetService';
 import { TemplateUsageService } from '../src/services/TemplateUsageService';
+import { BENCH_ARN_PREFIX, benchConfig, seedBenchFleet } from './benchFleet';
 
 const DELAY_MS = 50;
 const SERVICES = 200;
 const ENVIRONMENTS = 5;
-const PREFIX = 'arn:aws:proton:us-east-1:000000000000';
 
 export async function fleetBench() {
   const scratch = await startScratchControlPlane();
-  const { server, client: admin, credentials, noopBundles } = scratch;
-  const environments = Array.from(
-    { length: ENVIRONMENTS },
-    (_, i) => `env${i}`,
-  );
-  await seedProtonResources(admin, {
-    environmentTemplates: [
-      {
-        name: 'env',
-        versions: [
-          { version: '1.0', source: noopBundles.environment, publish: true },
-        ],
-      },
-    ],
-    serviceTemplates: [
-      {
-        name: 'svc',
-        pipelineProvisioning: 'CUSTOMER_MANAGED',
-        compatibleEnvironmentTemplates: [
-          { templateName: 'env', majorVersion: '1' },
-        ],
-        versions: [
-          { version: '1.0', source: noopBundles.service, publish: true },
-          { version: '1.1', source: noopBundles.service, publish: true },
-        ],
-      },
-    ],
-    environments: environments.map(name => ({
-      name,
-      templateName: 'env',
-      templateMajorVersion: '1',
-      spec: 'proton: EnvironmentSpec\nspec: {}\n',
-    })),
+  const entities = await seedBenchFleet(scratch, {
+    services: SERVICES,
+    environments: ENVIRONMENTS,
+    // half the fleet on 1.0, half on the recommended 1.1
+    minorOf: i => (i % 2 ? '0' : '1'),
   });
-  for (const name of environments) {
-    const { environment } = await admin.send(
-      new GetEnvironmentCommand({ name }),
-    );
-    await admin.send(
-      new NotifyResourceDeploymentStatusChangeCommand({
-        resourceArn: environment!.arn!,
-        status: 'SUCCEEDED',
-      }),
-    );
-  }
-  const spec = `proton: ServiceSpec\ninstances:\n${environments
-    .map(e => `  - name: ${e}\n    environment: ${e}\n    spec: {}\n`)
-    .join('')}`;
-  await seedProtonResources(admin, {
-    services: Array.from({ length: SERVICES }, (_, i) => ({
-      name: `service-${i}`,
-      templateName: 'svc',
-      templateMajorVersion: '1',
-      // half the fleet on 1.0, half on the recommended 1.1
-      templateMinorVersion: i % 2 ? '0' : '1',
-      spec,
-    })),
-  });
-  for await (const page of paginateListServiceInstances(
-    { client: admin },
-    {},
-  )) {
-    for (const instance of page.serviceInstances ?? []) {
-      await admin.send(
-        new NotifyResourceDeploymentStatusChangeCommand({
-          resourceArn: instance.arn!,
-          status: 'SUCCEEDED',
-        }),
-      );
-    }
-  }
-  const entities: Entity[] = Array.from({ length: SERVICES }, (_, i) => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: `service-${i}`,
-      namespace: 'default',
-      annotations: {
-        'aws.amazon.com/aws-proton-service': `${PREFIX}:service/service-${i}`,
-      },
-    },
-    spec: { type: 'service', owner: `group:default/team-${i % 10}` },
-  }));
-  const config = new ConfigReader({
-    aws: { accounts: [{ accountId: '000000000000', ...credentials }] },
-    awsProton: {
-      regions: ['us-east-1'],
-      accountIds: ['000000000000'],
-      endpoint: server.endpoint,
-    },
-    backend: { cache: { store: 'memory' } },
-  });
+  const config = benchConfig(scratch);
   const clients = ProtonClientFactory.fromConfig(config);
   const client = await clients.getClient();
   // every call of the plugin's client takes 50 ms more, as a remote API would (the seeding above did not)
@@ -150,7 +57,7 @@ export async function fleetBench() {
       30_000,
     ),
   );
-  const arn = parseProtonArn(`${PREFIX}:service-template/svc`);
+  const arn = parseProtonArn(`${BENCH_ARN_PREFIX}:service-template/svc`);
   const time = async <T>(work: () => Promise<T>) => {
     const started = process.hrtime.bigint();
     const value = await work();

@@ -3,6 +3,7 @@ import {
   ListServiceInstancesCommand,
   NotifyResourceDeploymentStatusChangeCommand,
   ProtonClient,
+  waitUntilEnvironmentDeployed,
 } from '@aws-sdk/client-proton';
 import { seedProtonResources } from '@proton-platform/proton-server';
 import type { ScratchControlPlane } from '@proton-platform/proton-server/testUtils';
@@ -15,9 +16,10 @@ export function serviceSpec(...environments: string[]): string {
 }
 
 /**
- * Seeds a scratch control plane (no runner) with the environment template `env` 1.0, the service
- * template `web` (customer-managed pipelines) with `versions` published, and `environments`,
- * deployed (their deployments reported SUCCEEDED, as a runner would).
+ * Seeds a scratch control plane with the environment template `env` 1.0, the service template
+ * `web` (customer-managed pipelines) with `versions` published, and `environments`, deployed: their
+ * deployments reported SUCCEEDED (as a runner would), or, with `runner`, deployed by the control
+ * plane's own runner and waited for.
  *
  * @param versions - `major.minor` and bundle source of each version of `web`; by default 1.0 and
  *   1.1, both the no-op bundle
@@ -29,6 +31,7 @@ export async function seedWebTemplate(
     version: string;
     source: { bucket: string; key: string };
   }>,
+  options: { runner?: boolean } = {},
 ): Promise<void> {
   const { client, noopBundles } = controlPlane;
   await seedProtonResources(client, {
@@ -63,6 +66,13 @@ export async function seedWebTemplate(
     })),
   });
   for (const name of environments) {
+    if (options.runner) {
+      await waitUntilEnvironmentDeployed(
+        { client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+        { name },
+      );
+      continue;
+    }
     const { environment } = await client.send(
       new GetEnvironmentCommand({ name }),
     );

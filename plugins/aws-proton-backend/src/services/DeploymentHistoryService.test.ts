@@ -1,7 +1,6 @@
 import {
   GetEnvironmentCommand,
   GetServiceInstanceCommand,
-  waitUntilEnvironmentDeployed,
   waitUntilServiceInstanceDeployed,
 } from '@aws-sdk/client-proton';
 import {
@@ -21,7 +20,7 @@ import {
 import request from 'supertest';
 import { awsProtonPlugin } from '../plugin';
 import { testDatabaseFactory } from '../__testUtils__/testDatabase';
-import { serviceSpec } from '../__testUtils__/fleetFixtures';
+import { seedWebTemplate, serviceSpec } from '../__testUtils__/fleetFixtures';
 
 /**
  * Deployment logs through the backend: the control plane runs the no-op bundles with its local
@@ -55,39 +54,9 @@ describe('deployment logs', () => {
     controlPlane = await startScratchControlPlane({
       deploymentRunner: createLocalRunner(),
     });
-    const { client, noopBundles } = controlPlane;
+    const { client } = controlPlane;
     const waiter = { client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
-    await seedProtonResources(client, {
-      environmentTemplates: [
-        {
-          name: 'env',
-          versions: [
-            { version: '1.0', source: noopBundles.environment, publish: true },
-          ],
-        },
-      ],
-      serviceTemplates: [
-        {
-          name: 'web',
-          pipelineProvisioning: 'CUSTOMER_MANAGED',
-          compatibleEnvironmentTemplates: [
-            { templateName: 'env', majorVersion: '1' },
-          ],
-          versions: [
-            { version: '1.0', source: noopBundles.service, publish: true },
-          ],
-        },
-      ],
-      environments: [
-        {
-          name: 'dev',
-          templateName: 'env',
-          templateMajorVersion: '1',
-          spec: 'proton: EnvironmentSpec\nspec: {}\n',
-        },
-      ],
-    });
-    await waitUntilEnvironmentDeployed(waiter, { name: 'dev' });
+    await seedWebTemplate(controlPlane, ['dev'], undefined, { runner: true });
     await seedProtonResources(client, {
       services: ['shop', 'other'].map(name => ({
         name,
