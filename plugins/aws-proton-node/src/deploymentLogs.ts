@@ -78,11 +78,14 @@ export async function readDeploymentLog(
   );
   const what = `the log of deployment ${deploymentId}`;
   let response: Response;
+  let body: Buffer;
   try {
     response = await fetch(new URL(path, base), {
       headers: signed.headers,
       signal: AbortSignal.timeout(timeoutMs),
     });
+    // the timeout covers the body too: a log still growing can be long
+    body = Buffer.from(await response.arrayBuffer());
   } catch (error) {
     const cause = (error as Error & { cause?: Error }).cause;
     throw new ServiceUnavailableError(
@@ -91,7 +94,6 @@ export async function readDeploymentLog(
       }`,
     );
   }
-  const body = Buffer.from(await response.arrayBuffer());
   if (response.ok) {
     const truncated = body.length > MAX_DEPLOYMENT_LOG_BYTES;
     return {

@@ -34,8 +34,9 @@ function protonTab(entityRef: string): string {
 /**
  * A {@link CampaignNotifier} that sends each notification to the owners of the instance's service
  * entity (the notifications backend resolves an entity to its owners' users); the campaign's
- * starter is also told where it stopped. Each notification has a scope per campaign and instance,
- * so a campaign moved on by two backends tells each owner once.
+ * starter is also told where it stopped. Each owner is told once because the campaign sends only
+ * after its own status change won in the database; the scope (per campaign, event and instance)
+ * groups the notification, and sending it again would mark it unread again.
  */
 export function createCampaignNotifier(
   notifications: NotificationService,

@@ -133,9 +133,13 @@ export class DeploymentHistoryService {
       client.send(new GetDeploymentCommand({ id: deploymentId })),
     );
     const target = deployment?.targetArn ?? '';
+    // a service's instances and pipeline are below its ARN; a component attached to one of its
+    // instances (listed in that instance's history) names the service
     const belongs =
       owner.resourceType === 'service'
-        ? target.startsWith(`${ownerArn}/`)
+        ? target.startsWith(`${ownerArn}/`) ||
+          (deployment?.targetResourceType === 'COMPONENT' &&
+            deployment?.serviceName === owner.name)
         : target === ownerArn;
     if (!deployment || !belongs) {
       throw new NotFoundError(
