@@ -20,7 +20,10 @@ export interface ProtonResourceState<T> {
 
 /**
  * Reads a Proton resource, and while it is in progress reads it again after 2, 4, 8… up to 30
- * seconds (or up to `options.maxDelayMs`: 2000 reads every 2 seconds, to follow a log).
+ * seconds (or up to `options.maxDelayMs`: 2000 reads every 2 seconds, to follow a log). A read that
+ * fails while it follows keeps the last value beside the error and is tried again on the same
+ * schedule; the next good read clears the error. A first read that fails is not retried: `refresh`
+ * reads again.
  *
  * @public
  */
@@ -48,27 +51,33 @@ export function useProtonResource<T>(
   useEffect(() => {
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const run = async () => {
+    // whether the last value read was in progress: a failed read then does not end the following
+    let following = false;
+    const again = () => {
+      timer = setTimeout(run, delay.current);
+      delay.current = Math.min(delay.current * 2, maxDelayMs);
+    };
+    async function run() {
       try {
         const value = await stableLoad();
         if (cancelled) return;
         setState({ value, loading: false });
-        if (stableInProgress.current(value)) {
-          timer = setTimeout(run, delay.current);
-          delay.current = Math.min(delay.current * 2, maxDelayMs);
+        following = stableInProgress.current(value);
+        if (following) {
+          again();
         } else {
           delay.current = FIRST_DELAY_MS;
         }
       } catch (error) {
-        if (!cancelled) {
-          setState(previous => ({
-            ...previous,
-            error: error as Error,
-            loading: false,
-          }));
-        }
+        if (cancelled) return;
+        setState(previous => ({
+          ...previous,
+          error: error as Error,
+          loading: false,
+        }));
+        if (following) again();
       }
-    };
+    }
     run();
     return () => {
       cancelled = true;
