@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import knexFactory from 'knex';
+import { spawnSync } from 'node:child_process';
+import knexFactory, { Knex } from 'knex';
 
 /**
  * The plugin's database for the test backends of one test file: an in-memory SQLite database the
@@ -14,4 +15,96 @@ export function testDatabaseFactory() {
   });
   afterAll(() => knex.destroy());
   return mockServices.database.factory({ knex });
+}
+
+/** A database the campaign tests run on, and how a second backend process connects to it. */
+export interface TestDatabase {
+  name: string;
+  /** A connection pool of its own, as another backend process has; the database is the same. */
+  connect(): Knex;
+  /** Closes every pool and drops what the test created. */
+  close(): Promise<void>;
+}
+
+const PG_CONNECTION = 'postgres://postgres@127.0.0.1:5432/test';
+
+function postgresReachable(): boolean {
+  const probe = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      "const s=require('net').connect(5432,'127.0.0.1');s.on('connect',()=>process.exit(0));s.on('error',()=>process.exit(1));setTimeout(()=>process.exit(1),2000)",
+    ],
+    { stdio: 'ignore' },
+  );
+  return probe.status === 0;
+}
+
+function sqlite(): TestDatabase {
+  // one in-memory database lives in one connection: every "process" shares it
+  let knex: Knex | undefined;
+  return {
+    name: 'SQLite',
+    connect() {
+      knex ??= knexFactory({
+        client: 'better-sqlite3',
+        connection: ':memory:',
+        useNullAsDefault: true,
+      });
+      return knex;
+    },
+    close: async () => knex?.destroy(),
+  };
+}
+
+function postgres(): TestDatabase {
+  const schema = `campaigns_test_${process.pid}_${Date.now()}`;
+  const pools: Knex[] = [];
+  return {
+    name: 'PostgreSQL',
+    connect() {
+      const knex = knexFactory({
+        client: 'pg',
+        connection: PG_CONNECTION,
+        searchPath: [schema],
+        pool: {
+          min: 0,
+          max: 4,
+          afterCreate: (connection: any, done: (error?: Error) => void) =>
+            connection.query(
+              `CREATE SCHEMA IF NOT EXISTS "${schema}"`,
+              // two connections creating it at once: one of them finds it made
+              (error?: Error) =>
+                done(
+                  error && !/already exists|duplicate key/.test(error.message)
+                    ? error
+                    : undefined,
+                ),
+            ),
+        },
+      });
+      pools.push(knex);
+      return knex;
+    },
+    async close() {
+      if (pools.length > 0) {
+        await pools[0].raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
+      }
+      for (const pool of pools) await pool.destroy();
+    },
+  };
+}
+
+/**
+ * The databases a test that needs one runs on: SQLite in memory, as by default, and PostgreSQL
+ * (127.0.0.1:5432, database `test`, a schema of the test's own) where it answers. Where it does not,
+ * the PostgreSQL run is left out with a warning saying so.
+ */
+export function testDatabases(): TestDatabase[] {
+  if (postgresReachable()) return [sqlite(), postgres()];
+  // eslint-disable-next-line no-console
+  console.warn(
+    'PostgreSQL is not reachable on 127.0.0.1:5432: the tests run on SQLite only',
+  );
+  return [sqlite()];
 }

@@ -20,7 +20,7 @@ import {
   ScratchControlPlane,
   startScratchControlPlane,
 } from '@proton-platform/proton-server/testUtils';
-import knexFactory, { Knex } from 'knex';
+import { Knex } from 'knex';
 import { ProtonReadCache } from '../services/ProtonReadCache';
 import { TemplateFleetService } from '../services/TemplateFleetService';
 import { TemplateUsageService } from '../services/TemplateUsageService';
@@ -33,11 +33,13 @@ import {
   serviceSpec,
   settleDeployments,
 } from '../__testUtils__/fleetFixtures';
+import { testDatabases } from '../__testUtils__/testDatabase';
 
 /**
  * Upgrade campaigns against a real control plane (no runner: each deployment stays IN_PROGRESS until
- * the test reports its outcome, as a runner would) and a real database: waves, the concurrency
- * limit, the health gate, pause, resume and cancel, a restart, and two processes on one database.
+ * the test reports its outcome, as a runner would) and a real database, SQLite and PostgreSQL (where
+ * it answers): waves, the concurrency limit, the health gate, pause, resume and cancel, a restart,
+ * and two processes on one database, each with its own connection pool.
  */
 
 jest.setTimeout(60_000);
@@ -71,7 +73,7 @@ function entity(name: string, annotations: Record<string, string> = {}) {
   } as Entity;
 }
 
-describe('upgrade campaigns', () => {
+describe.each(testDatabases())('upgrade campaigns on $name', testDatabase => {
   let controlPlane: ScratchControlPlane;
   let knex: Knex;
   let clients: ProtonClientFactory;
@@ -88,6 +90,7 @@ describe('upgrade campaigns', () => {
       | AuthorizeResult.ALLOW
       | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
     now?: () => number,
+    factory: ProtonClientFactory = clients,
   ) {
     const config = new ConfigReader({
       backend: { cache: { store: 'memory' } },
@@ -112,7 +115,7 @@ describe('upgrade campaigns', () => {
         }),
         reads,
       ),
-      clients,
+      factory,
       reads,
       mockServices.permissions({ result: permission }),
       mockServices.logger.mock(),
@@ -178,6 +181,19 @@ describe('upgrade campaigns', () => {
     await finishDeployments();
   }
 
+  /** How a backend reaches the scratch control plane. */
+  const clientConfig = () =>
+    new ConfigReader({
+      aws: {
+        accounts: [{ accountId: '000000000000', ...controlPlane.credentials }],
+      },
+      awsProton: {
+        regions: ['us-east-1'],
+        accountIds: ['000000000000'],
+        endpoint: controlPlane.server.endpoint,
+      },
+    });
+
   beforeAll(async () => {
     controlPlane = await startScratchControlPlane();
     const { client } = controlPlane;
@@ -198,31 +214,14 @@ describe('upgrade campaigns', () => {
         tags: [{ key: 'proton:pinned', value: 'end-of-year freeze' }],
       }),
     );
-    clients = ProtonClientFactory.fromConfig(
-      new ConfigReader({
-        aws: {
-          accounts: [
-            { accountId: '000000000000', ...controlPlane.credentials },
-          ],
-        },
-        awsProton: {
-          regions: ['us-east-1'],
-          accountIds: ['000000000000'],
-          endpoint: controlPlane.server.endpoint,
-        },
-      }),
-    );
-    knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: ':memory:',
-      useNullAsDefault: true,
-    });
+    clients = ProtonClientFactory.fromConfig(clientConfig());
+    knex = testDatabase.connect();
     await migrateCampaignStore(knex);
     await migrateCampaignStore(knex); // a second start changes nothing
   });
 
   afterAll(async () => {
-    await knex?.destroy();
+    await testDatabase.close();
     await controlPlane?.stop();
   });
 
@@ -261,7 +260,8 @@ describe('upgrade campaigns', () => {
       'delta/prod': [2, 'PENDING', undefined],
     });
     // nothing stored, nothing deployed
-    expect(await knex('campaigns').count({ n: '*' })).toEqual([{ n: 0 }]);
+    const [{ n }] = await knex('campaigns').count({ n: '*' });
+    expect(Number(n)).toBe(0);
 
     const forbidden = await processOn(knex, AuthorizeResult.DENY).start(
       TEMPLATE,
@@ -431,7 +431,10 @@ describe('upgrade campaigns', () => {
     );
     await first.advance();
     // the first process stops; two new ones take over, at once, from the database
-    const [second, third] = [processOn(knex), processOn(knex)];
+    const [second, third] = [
+      processOn(testDatabase.connect()),
+      processOn(testDatabase.connect()),
+    ];
     for (let step = 0; step < 20; step += 1) {
       await finishDeployments();
       await Promise.all([second.advance(), third.advance()]);
@@ -498,6 +501,69 @@ describe('upgrade campaigns', () => {
     expect(
       deployments!.filter(d => d.createdAt!.getTime() >= Date.parse(createdAt)),
     ).toHaveLength(1);
+  });
+
+  it('takes over the deployment of a backend whose claim lapsed while its update was on the way', async () => {
+    const clock = { now: Date.now() };
+    const alphaDev = `${PREFIX}:service/alpha/service-instance/dev`;
+    // this backend's UpdateServiceInstance of alpha/dev comes just after the slow backend's reached Proton
+    const factory = ProtonClientFactory.fromConfig(clientConfig());
+    (await factory.getClient()).middlewareStack.add(
+      (next, context) => async args => {
+        const input = args.input as { serviceName?: string; name?: string };
+        if (
+          context.commandName === 'UpdateServiceInstanceCommand' &&
+          input.serviceName === 'alpha' &&
+          input.name === 'dev' &&
+          (await instance('alpha', 'dev')).deploymentStatus !== 'IN_PROGRESS'
+        ) {
+          await controlPlane.client.send(
+            new UpdateServiceInstanceCommand({
+              serviceName: 'alpha',
+              name: 'dev',
+              deploymentType: 'MINOR_VERSION',
+              templateMajorVersion: '1',
+              templateMinorVersion: '1',
+            }),
+          );
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const service = processOn(
+      knex,
+      AuthorizeResult.ALLOW,
+      () => clock.now,
+      factory,
+    );
+    const { id } = await service.start(
+      TEMPLATE,
+      { maxConcurrent: 1 },
+      mockCredentials.user(),
+    );
+    // the slow backend claims alpha/dev; its lease runs out before its update reaches Proton
+    await new CampaignStore(knex).claim(
+      id,
+      alphaDev,
+      clock.now + 60_000,
+      clock.now,
+    );
+    clock.now += 61_000;
+    // this backend gives the claim back, claims it again, and Proton refuses its own update
+    await service.advance();
+    const taken = await service.get(TEMPLATE_ARN, id);
+    expect(taken.status).toBe('RUNNING');
+    expect(taken.targets.find(t => t.arn === alphaDev)).toMatchObject({
+      status: 'DEPLOYING',
+      deploymentId: (await instance('alpha', 'dev')).lastAttemptedDeploymentId,
+    });
+    for (let step = 0; step < 20; step += 1) {
+      await finishDeployments();
+      await service.advance();
+      if ((await service.get(TEMPLATE_ARN, id)).status === 'SUCCEEDED') break;
+    }
+    expect((await service.get(TEMPLATE_ARN, id)).status).toBe('SUCCEEDED');
   });
 
   it('refuses a second campaign while one runs, and a version the template has not published', async () => {

@@ -550,8 +550,10 @@ export class CampaignService {
             (status === 'SUCCEEDED' && version !== campaign.targetVersion)
           ) {
             failure =
-              found.deploymentStatusMessage ??
-              `the deployment ended ${status} on ${version}`;
+              status === 'SUCCEEDED'
+                ? `another deployment of the instance ended on ${version}, not on ${campaign.targetVersion}`
+                : found.deploymentStatusMessage ??
+                  `the deployment ended ${status} on ${version}`;
           }
           if (failure !== undefined) {
             if (
@@ -703,20 +705,66 @@ export class CampaignService {
             }),
           ),
       );
-      await this.store.setTargetStatus(
-        id,
-        target.arn,
-        'STARTING',
-        'DEPLOYING',
-        undefined,
-        serviceInstance?.lastAttemptedDeploymentId,
-      );
+      const deploymentId = serviceInstance?.lastAttemptedDeploymentId;
+      // Proton took the update. Had this backend's claim lapsed meanwhile, another backend may have
+      // given the target back (PENDING) after finding no deployment yet: the deployment is still ours.
+      if (
+        !(await this.store.setTargetStatus(
+          id,
+          target.arn,
+          'STARTING',
+          'DEPLOYING',
+          undefined,
+          deploymentId,
+        ))
+      ) {
+        await this.store.setTargetStatus(
+          id,
+          target.arn,
+          'PENDING',
+          'DEPLOYING',
+          undefined,
+          deploymentId,
+        );
+      }
       return 'started';
     } catch (error) {
       const message = (error as Error).message;
       if (error instanceof ServiceUnavailableError) {
         this.logger.warn(`Upgrade campaign ${id}: ${message}`);
         return 'retry';
+      }
+      // Refused because the instance deploys already: a backend whose claim lapsed asked Proton
+      // after another gave the claim back. That deployment is the target's; its outcome decides.
+      if (error instanceof ConflictError) {
+        const found = await callProton(
+          context('GetServiceInstance', target),
+          () =>
+            client.send(
+              new GetServiceInstanceCommand({
+                serviceName: target.serviceName,
+                name: target.instanceName,
+              }),
+            ),
+        ).then(
+          output => output.serviceInstance,
+          () => undefined,
+        );
+        if (
+          found?.deploymentStatus === 'IN_PROGRESS' ||
+          `${found?.templateMajorVersion}.${found?.templateMinorVersion}` ===
+            campaign.targetVersion
+        ) {
+          await this.store.setTargetStatus(
+            id,
+            target.arn,
+            'STARTING',
+            'DEPLOYING',
+            undefined,
+            found?.lastAttemptedDeploymentId,
+          );
+          return 'started';
+        }
       }
       if (
         await this.store.setTargetStatus(
