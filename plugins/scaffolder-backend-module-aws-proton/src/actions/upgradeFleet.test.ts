@@ -94,8 +94,13 @@ describe('aws:proton:upgrade-fleet', () => {
     await knex.destroy();
   });
 
+  /**
+   * The action, with the real plugin behind it; the calls numbered in `unreachable` (1 is the
+   * first) find no backend, as while it restarts.
+   */
   async function actionOn(
     result: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+    unreachable: number[] = [],
   ) {
     const started = await startTestBackend({
       features: [
@@ -118,7 +123,7 @@ describe('aws:proton:upgrade-fleet', () => {
               },
               spec: { type: 'aws-proton-service-template', owner: 'platform' },
             },
-            ...['cart', 'shop', 'books'].map(name => ({
+            ...['cart', 'shop', 'books', 'pens', 'ink'].map(name => ({
               apiVersion: 'backstage.io/v1alpha1',
               kind: 'Component',
               metadata: {
@@ -154,10 +159,16 @@ describe('aws:proton:upgrade-fleet', () => {
     });
     backends.push(started);
     const port = (started.server.address() as AddressInfo).port;
+    let calls = 0;
     return createAwsProtonUpgradeFleetAction({
       discovery: mockServices.discovery.mock({
-        getBaseUrl: async pluginId =>
-          `http://localhost:${port}/api/${pluginId}`,
+        getBaseUrl: async pluginId => {
+          calls += 1;
+          // port 1: nothing listens there
+          return `http://127.0.0.1:${
+            unreachable.includes(calls) ? 1 : port
+          }/api/${pluginId}`;
+        },
       }),
       auth: mockServices.auth(),
       pollIntervals: { initialMs: 200, maxMs: 500 },
@@ -181,7 +192,9 @@ describe('aws:proton:upgrade-fleet', () => {
       );
     const logged = () =>
       logger.info.mock.calls.map(([message]) => String(message));
-    return { ctx, outputs, logged };
+    const warned = () =>
+      logger.warn.mock.calls.map(([message]) => String(message));
+    return { ctx, outputs, logged, warned };
   };
 
   const versionOf = async (service: string, instance: string) => {
@@ -289,5 +302,69 @@ describe('aws:proton:upgrade-fleet', () => {
     ).toEqual(['books-dev', 'books-prod']);
     expect(results[1].statusMessage).toBe('Upgraded 2 instances to 1.1');
     expect(await versionOf('books', 'books-prod')).toBe('1.1');
+  });
+
+  it('follows its campaign through a backend that cannot be reached for a while, and on resuming', async () => {
+    await createServices('pens');
+    const pens = ['dev', 'prod'].map(
+      environment =>
+        `${PREFIX}:service/pens/service-instance/pens-${environment}`,
+    );
+    // the first run starts the campaign (the scaffolder keeps the checkpoint's value), then stops
+    const checkpoints = new Map<string, unknown>();
+    const first = context({ template: TEMPLATE, instanceArns: pens });
+    first.ctx.checkpoint = (async ({ key, fn }: any) => {
+      checkpoints.set(key, await fn());
+      return checkpoints.get(key);
+    }) as any;
+    await (await actionOn(AuthorizeResult.ALLOW)).handler(first.ctx);
+    const campaignId = first.outputs().campaignId;
+    expect(checkpoints).toEqual(
+      new Map([[`aws-proton.upgrade-fleet.${TEMPLATE}`, { campaignId }]]),
+    );
+
+    // the task resumes after a restart: the same campaign, followed; the second and third reads
+    // find no backend
+    const resumed = context({
+      template: TEMPLATE,
+      instanceArns: pens,
+      wait: true,
+    });
+    const starts = jest.fn();
+    resumed.ctx.checkpoint = (async ({ key, fn }: any) =>
+      checkpoints.has(key) ? checkpoints.get(key) : starts(await fn())) as any;
+    await (await actionOn(AuthorizeResult.ALLOW, [2, 3])).handler(resumed.ctx);
+    expect(starts).not.toHaveBeenCalled();
+    expect(resumed.logged()).toContain(
+      `Resuming: following the upgrade campaign ${campaignId} this task started`,
+    );
+    expect(resumed.warned()).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Could not read the campaign ${campaignId}, trying again: The aws-proton backend plugin could not be reached: `,
+        ),
+      ),
+      expect.stringMatching(/^Could not read the campaign /),
+    ]);
+    expect(resumed.outputs()).toMatchObject({
+      campaignId,
+      status: 'SUCCEEDED',
+      statusMessage: 'Upgraded 2 instances to 1.1',
+    });
+    expect(await versionOf('pens', 'pens-prod')).toBe('1.1');
+  });
+
+  it('stops following a minute before the initiator’s sign-in expires, saying so', async () => {
+    await createServices('ink');
+    const action = await actionOn(AuthorizeResult.ALLOW);
+    const { ctx } = context({ template: TEMPLATE, wait: true });
+    const expiresAt = new Date(Date.now() + 30_000);
+    ctx.getInitiatorCredentials = async () => ({
+      ...mockCredentials.user(),
+      expiresAt,
+    });
+    await expect(action.handler(ctx)).rejects.toThrow(
+      `is still RUNNING when the initiator's sign-in was about to expire (at ${expiresAt.toISOString()}); it carries on in the backend`,
+    );
   });
 });

@@ -4,7 +4,7 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import {
   createTemplateAction,
   TemplateAction,
@@ -92,7 +92,11 @@ function outputOf(campaign: Campaign): AwsProtonUpgradeFleetOutput {
  * instances (the template page's "Upgrade to recommended"), or in a dry run only plans it and logs
  * the waves. The campaign is stored and run by the `aws-proton` backend plugin on behalf of the
  * task's initiator, who needs `aws-proton.template.upgrade-fleet` on the template's entity. With
- * `wait`, the step follows the campaign to its end and fails when it stops at a failed instance.
+ * `wait`, the step follows the campaign to its end and fails when it stops at a failed instance; it
+ * reads again through a backend that cannot be reached for a while, stops following (failing, while
+ * the campaign carries on) after `maxWaitSeconds` or a minute before the initiator's sign-in expires,
+ * and a task resumed after a restart follows the campaign it started (a checkpoint) instead of
+ * starting another.
  *
  * @public
  */
@@ -221,8 +225,26 @@ export function createAwsProtonUpgradeFleetAction(
         instanceArns: input.instanceArns,
         dryRun,
       };
-      let campaign = await campaigns.start(credentials, template, request);
       const name = stringifyEntityRef(template);
+      let campaign: Campaign | undefined;
+      if (dryRun) {
+        campaign = await campaigns.start(credentials, template, request);
+      } else {
+        // A task resumed after a restart follows the campaign it started instead of starting another.
+        const { campaignId } = await ctx.checkpoint({
+          key: `aws-proton.upgrade-fleet.${name}`,
+          fn: async () => {
+            campaign = await campaigns.start(credentials, template, request);
+            return { campaignId: campaign.id };
+          },
+        });
+        if (!campaign) {
+          logger.info(
+            `Resuming: following the upgrade campaign ${campaignId} this task started`,
+          );
+          campaign = await campaigns.get(credentials, template, campaignId);
+        }
+      }
       const upgrading = campaign.targets.filter(t => t.status !== 'SKIPPED');
       logger.info(
         `${dryRun ? 'Planned' : 'Started'} an upgrade campaign of ${name} to ${
@@ -238,22 +260,41 @@ export function createAwsProtonUpgradeFleetAction(
       describePlan(campaign, logger);
 
       if (!dryRun && input.wait) {
-        const until =
-          Date.now() +
-          (input.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1_000;
+        const maxWaitSeconds = input.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;
+        // the initiator's token calls the backend: the wait ends a minute before it expires
+        const expiresAt = credentials.expiresAt?.getTime();
+        const byExpiry =
+          expiresAt !== undefined &&
+          expiresAt - 60_000 < Date.now() + maxWaitSeconds * 1_000;
+        const until = byExpiry
+          ? expiresAt - 60_000
+          : Date.now() + maxWaitSeconds * 1_000;
         let delay = intervals.initialMs;
         const seen = new Map(campaign.targets.map(t => [t.arn, t.status]));
         while (ACTIVE.includes(campaign.status)) {
           if (Date.now() >= until) {
             ctx.output('campaignId', campaign.id);
+            const why = byExpiry
+              ? `when the initiator's sign-in was about to expire (at ${new Date(
+                  expiresAt,
+                ).toISOString()})`
+              : `after ${maxWaitSeconds} seconds`;
             throw new Error(
-              `The campaign ${campaign.id} is still ${campaign.status} after ${
-                input.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS
-              } seconds; it carries on in the backend, and its progress is on the template's page`,
+              `The campaign ${campaign.id} is still ${campaign.status} ${why}; it carries on in the backend, and its progress is on the template's page`,
             );
           }
           await pause(delay, ctx.signal, `the campaign ${campaign.id}`);
-          campaign = await campaigns.get(credentials, template, campaign.id);
+          try {
+            campaign = await campaigns.get(credentials, template, campaign.id);
+          } catch (error) {
+            // a backend restarting or a replica going away: the campaign carries on; read it again
+            if (!(error instanceof ServiceUnavailableError)) throw error;
+            logger.warn(
+              `Could not read the campaign ${campaign.id}, trying again: ${error.message}`,
+            );
+            delay = Math.min(delay * 1.5, intervals.maxMs);
+            continue;
+          }
           const changed = campaign.targets.filter(
             t => seen.get(t.arn) !== t.status,
           );
