@@ -107,6 +107,17 @@ describe('readDeploymentLog', () => {
       expect(paths.pop()).toBe('/api/proton-server/deployments/d-1/log');
     });
 
+    it('says a log is truncated when the control plane kept only its end', async () => {
+      const kept = `[the first 2048 characters of this log were left out: the control plane keeps its last 1048576]\nStack update failed\n`;
+      answers.push({ status: 200, body: Buffer.from(kept) });
+      answers.push({ status: 200, body: Buffer.from('[the first step]\n') });
+      const read = () =>
+        readDeploymentLog(controlPlane.client, endpoint, 'd-3', 5_000);
+      expect(await read()).toEqual({ text: kept, truncated: true });
+      // a log that merely starts with a bracket is whole
+      expect((await read()).truncated).toBe(false);
+    });
+
     it('reports a failing server as unavailable, with its answer', async () => {
       answers.push({ status: 502, body: Buffer.from('Bad gateway') });
       const error = await readDeploymentLog(

@@ -16,6 +16,10 @@ import { SignatureV4 } from '@smithy/signature-v4';
  */
 export const MAX_DEPLOYMENT_LOG_BYTES = 1024 * 1024;
 
+/** The first line of an ended deployment's log whose beginning the control plane left out. */
+const STORED_LOG_CUT =
+  /^\[the first \d+ characters of this log were left out: the control plane keeps its last \d+\]\n/;
+
 /**
  * A deployment's log as the control plane serves it.
  *
@@ -24,7 +28,11 @@ export const MAX_DEPLOYMENT_LOG_BYTES = 1024 * 1024;
 export interface DeploymentLogText {
   /** The log, UTF-8 text; its last {@link MAX_DEPLOYMENT_LOG_BYTES} bytes when it is longer. */
   text: string;
-  /** True when the beginning of a longer log was left out. */
+  /**
+   * True when the beginning of a longer log was left out: here (past
+   * {@link MAX_DEPLOYMENT_LOG_BYTES}), or by the control plane, which keeps the last 1 MiB of an
+   * ended deployment's log after a first line saying so.
+   */
   truncated: boolean;
 }
 
@@ -95,14 +103,13 @@ export async function readDeploymentLog(
     );
   }
   if (response.ok) {
-    const truncated = body.length > MAX_DEPLOYMENT_LOG_BYTES;
-    return {
-      text: (truncated
-        ? body.subarray(body.length - MAX_DEPLOYMENT_LOG_BYTES)
-        : body
-      ).toString('utf8'),
-      truncated,
-    };
+    // a running deployment's log comes whole; an ended one's, past 1 MiB, starts with a line
+    // saying how much the control plane left out
+    const cut = body.length > MAX_DEPLOYMENT_LOG_BYTES;
+    const text = (
+      cut ? body.subarray(body.length - MAX_DEPLOYMENT_LOG_BYTES) : body
+    ).toString('utf8');
+    return { text, truncated: cut || STORED_LOG_CUT.test(text) };
   }
   let detail = `HTTP ${response.status}`;
   try {

@@ -19,6 +19,7 @@ import type {
   DeploymentRunner,
   DeploymentRunnerFactory,
 } from './deploymentRunner';
+import { keepLogEnd } from './deploymentRunner';
 import { DeploymentQueue, QueuedDeployment } from './deploymentQueue';
 import { CodeBuildPlan, codebuildPlan } from './codebuildBuildspec';
 import {
@@ -85,8 +86,6 @@ export interface CodeBuildRunnerOptions {
 
 /** The default `parameterPrefix`. */
 const DEFAULT_PARAMETER_PREFIX = '/proton-server/deployments/';
-
-const MAX_STORED_LOG_CHARS = 1024 * 1024;
 
 interface RunningBuild extends QueuedDeployment {
   log: string[];
@@ -215,9 +214,7 @@ export class CodeBuildDeploymentRunner implements DeploymentRunner {
       secretAccessKey,
       sessionToken,
     ]);
-    return log.length > MAX_STORED_LOG_CHARS
-      ? log.slice(-MAX_STORED_LOG_CHARS)
-      : log;
+    return keepLogEnd(log);
   }
 
   private async fail(entry: RunningBuild, message: string): Promise<void> {

@@ -146,3 +146,23 @@ export interface DeploymentRunnerContext {
 export type DeploymentRunnerFactory = (
   context: DeploymentRunnerContext,
 ) => DeploymentRunner;
+
+/** The most of a deployment's log the control plane keeps once the deployment ended: 1 MiB. */
+const MAX_STORED_LOG_CHARS = 1024 * 1024;
+
+/**
+ * The log kept with an ended deployment: the whole log, or when it is longer than 1 MiB its last
+ * 1 MiB (where a failure is), after a first line saying how much was left out:
+ * `[the first <n> characters of this log were left out: the control plane keeps its last 1048576]`.
+ * Readers of the log route (the Backstage plugin's `readDeploymentLog`) recognise that line.
+ */
+export function keepLogEnd(log: string): string;
+export function keepLogEnd(log: string | undefined): string | undefined;
+export function keepLogEnd(log: string | undefined): string | undefined {
+  if (log === undefined || log.length <= MAX_STORED_LOG_CHARS) return log;
+  return `[the first ${
+    log.length - MAX_STORED_LOG_CHARS
+  } characters of this log were left out: the control plane keeps its last ${MAX_STORED_LOG_CHARS}]\n${log.slice(
+    -MAX_STORED_LOG_CHARS,
+  )}`;
+}

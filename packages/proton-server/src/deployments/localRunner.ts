@@ -7,6 +7,7 @@ import type {
   DeploymentRunner,
   DeploymentRunnerFactory,
 } from './deploymentRunner';
+import { keepLogEnd } from './deploymentRunner';
 import { DeploymentQueue, QueuedDeployment } from './deploymentQueue';
 import {
   DeploymentPlan,
@@ -69,7 +70,6 @@ export interface LocalDeploymentRunnerOptions {
  */
 export const DEFAULT_LOCAL_TIMEOUT_MS = 60 * 60 * 1000;
 const KILL_GRACE_MS = 5000;
-const MAX_STORED_LOG_CHARS = 1024 * 1024;
 
 interface RunningDeployment extends QueuedDeployment {
   child?: ChildProcess;
@@ -409,12 +409,9 @@ export class LocalDeploymentRunner implements DeploymentRunner {
     }
   }
 
-  /** The log to keep with the deployment: redacted, its last `MAX_STORED_LOG_CHARS` (1 MiB) characters. */
+  /** The log to keep with the deployment: redacted, its end when it is longer than 1 MiB (keepLogEnd). */
   private async log(job: DeploymentJob): Promise<string | undefined> {
-    const log = await this.readLog(job.deploymentId);
-    return log && log.length > MAX_STORED_LOG_CHARS
-      ? log.slice(-MAX_STORED_LOG_CHARS)
-      : log;
+    return keepLogEnd(await this.readLog(job.deploymentId));
   }
 }
 
