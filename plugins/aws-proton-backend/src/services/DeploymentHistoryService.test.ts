@@ -1,6 +1,12 @@
 import {
+  CreateComponentCommand,
+  GetComponentCommand,
   GetEnvironmentCommand,
   GetServiceInstanceCommand,
+  UpdateEnvironmentCommand,
+  UpdateServiceTemplateVersionCommand,
+  waitUntilComponentDeployed,
+  waitUntilEnvironmentDeployed,
   waitUntilServiceInstanceDeployed,
 } from '@aws-sdk/client-proton';
 import {
@@ -155,6 +161,66 @@ describe('deployment logs', () => {
     );
     expect(environmentLog.status).toBe(200);
     expect(environmentLog.body.text).toContain('echo provision');
+  });
+
+  it("serves the log of a component attached to one of the service's instances", async () => {
+    const { client } = controlPlane;
+    const waiter = { client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
+    // dev allows directly defined components, and web 1.0 supports them
+    await client.send(
+      new UpdateEnvironmentCommand({
+        name: 'dev',
+        deploymentType: 'NONE',
+        componentRoleArn: 'arn:aws:iam::000000000000:role/proton-components',
+      }),
+    );
+    await waitUntilEnvironmentDeployed(waiter, { name: 'dev' });
+    await client.send(
+      new UpdateServiceTemplateVersionCommand({
+        templateName: 'web',
+        majorVersion: '1',
+        minorVersion: '0',
+        supportedComponentSources: ['DIRECTLY_DEFINED'],
+      }),
+    );
+    await client.send(
+      new CreateComponentCommand({
+        name: 'cache',
+        serviceName: 'shop',
+        serviceInstanceName: 'dev',
+        manifest: [
+          'infrastructure:',
+          '  templates:',
+          '    - file: cache.sh',
+          '      rendering_engine: codebuild',
+          '      settings:',
+          '        provision: ["echo component provision"]',
+          '        deprovision: ["echo component deprovision"]',
+          '',
+        ].join('\n'),
+        templateFile: 'echo cache\n',
+      }),
+    );
+    await waitUntilComponentDeployed(waiter, { name: 'cache' });
+    const { component } = await client.send(
+      new GetComponentCommand({ name: 'cache' }),
+    );
+    const { get } = await backend(controlPlane.server.endpoint);
+
+    const log = await get(
+      `component/default/shop/deployments/${
+        component!.lastAttemptedDeploymentId
+      }/log`,
+    );
+    expect(log.status).toBe(200);
+    expect(log.body.text).toContain('echo component provision');
+    // another service's page does not serve it
+    const foreign = await get(
+      `component/default/other/deployments/${
+        component!.lastAttemptedDeploymentId
+      }/log`,
+    );
+    expect(foreign.status).toBe(404);
   });
 
   it("refuses another entity's deployment, unannotated entities and malformed IDs, saying why", async () => {
