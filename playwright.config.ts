@@ -82,7 +82,8 @@ const readOnly = instance({
 export default defineConfig({
   testDir: 'packages/app/e2e-tests',
   testMatch: '*.test.ts',
-  timeout: 60_000,
+  // the dev server's bundle takes seconds to load on a 2-core machine, and each test loads pages
+  timeout: 180_000,
   expect: { timeout: 30_000 },
   forbidOnly: !!process.env.CI,
   retries: 0,

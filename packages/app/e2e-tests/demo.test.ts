@@ -77,7 +77,9 @@ test('upgrading dev to 1.1 deploys it and the badge goes away', async ({
 
   // The Proton tab's deployment history shows the new deployment
   await page.goto(`${SERVICE_PAGE}/proton`);
-  const history = page.getByRole('grid', { name: 'Deployments of dev' });
+  const history = page.getByRole('grid', {
+    name: 'Deployments of instance dev',
+  });
   await expect(history.getByRole('row')).toHaveCount(3, { timeout: 30_000 }); // header + two deployments
   await docsScreenshot(page, 'proton-tab');
 });
@@ -243,12 +245,12 @@ test('a service template page lists its versions with the commits they were sync
   await expect(page).toHaveURL(/\/catalog\/default\/component\/orders-api$/);
 });
 
-test('a campaign upgrades the instances behind on a template, wave by wave, live on its page', async ({
+test('a campaign upgrades the instances behind on a template, dev then prod, live on its page', async ({
   page,
 }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(420_000);
   await signIn(page);
-  // hello-pipeline's dev instance runs fargate-service-with-pipeline 1.0
+  // hello-pipeline's dev and prod instances run fargate-service-with-pipeline 1.0
   await expect(async () => {
     await page.goto(
       '/catalog/default/resource/service-template-fargate-service-with-pipeline',
@@ -257,38 +259,51 @@ test('a campaign upgrades the instances behind on a template, wave by wave, live
       timeout: 10_000,
     });
   }).toPass({ timeout: 180_000, intervals: [5_000] });
-  await expect(
-    page
-      .getByRole('grid', { name: 'Where it runs' })
-      .getByRole('row', { name: /hello-pipeline \/ dev/ }),
-  ).toContainText('1.1 available', { timeout: 120_000 });
+  const fleet = page.getByRole('grid', { name: 'Where it runs' });
+  for (const name of [/hello-pipeline \/ dev/, /hello-pipeline \/ prod/]) {
+    await expect(fleet.getByRole('row', { name })).toContainText(
+      '1.1 available',
+      { timeout: 120_000 },
+    );
+  }
   await page.getByRole('button', { name: 'Upgrade to recommended' }).click();
   await expect(
-    page.getByText(/1 instance in 1 wave: 1\. dev \(1\)/),
+    page.getByText(/2 instances in 2 waves: 1\. dev \(1\); 2\. prod \(1\)/),
   ).toBeVisible({
     timeout: 30_000,
   });
   await page.getByRole('button', { name: 'Start the campaign' }).click();
   const latest = page.getByRole('region', { name: 'Latest campaign' });
-  await expect(latest).toContainText('Succeeded', { timeout: 180_000 });
-  await expect(latest).toContainText('1 of 1 upgraded to 1.1');
+  const target = (name: RegExp) =>
+    latest.getByRole('row', { name }).getByRole('gridcell').last();
+  // the gate: prod waits while dev deploys
+  await expect(target(/^hello-pipeline \/ dev/)).toContainText('Deploying', {
+    timeout: 30_000,
+  });
+  await expect(target(/^hello-pipeline \/ prod/)).toContainText('Waiting');
+  await expect(latest).toContainText('Succeeded', { timeout: 300_000 });
+  await expect(latest).toContainText('2 of 2 upgraded to 1.1');
   // each upgrade's log is one click away
   await latest
     .getByRole('button', {
-      name: "Show the log of hello-pipeline/dev's upgrade",
+      name: "Show the log of hello-pipeline/prod's upgrade",
     })
     .click();
   await expect(
     latest
       .getByRole('region', {
-        name: /^Log of deployment .* \(hello-pipeline\/dev\)$/,
+        name: /^Log of deployment .* \(hello-pipeline\/prod\)$/,
       })
       .getByLabel('Log lines'),
   ).toContainText('SIMULATED', { timeout: 30_000 });
-  await expect(
-    page
-      .getByRole('grid', { name: 'Where it runs' })
-      .getByRole('row', { name: /hello-pipeline \/ dev/ }),
-  ).not.toContainText('1.1 available', { timeout: 60_000 });
+  // both instances run 1.1 now (the service's pipeline, which campaigns leave alone, is still behind)
+  const instanceRows = fleet.getByRole('row', {
+    name: /hello-pipeline \/ (dev|prod)/,
+  });
+  await expect(instanceRows).toHaveCount(2);
+  await expect(instanceRows.filter({ hasText: '1.1 available' })).toHaveCount(
+    0,
+    { timeout: 60_000 },
+  );
   await docsScreenshot(page, 'upgrade-campaign');
 });

@@ -11,6 +11,12 @@ export const DEMO_REPOSITORY = {
     'arn:aws:codestar-connections:us-east-1:000000000000:connection/proton-demo-templates',
 } as const;
 
+/**
+ * The instances the demo upgrades to their template's latest version once they deployed on 1.0, so
+ * that hello-nginx shows one instance behind (dev) next to one up to date (prod).
+ */
+export const DEMO_UPGRADED_INSTANCES = ['hello-nginx/prod'];
+
 /** Templates the demo registers from another's bundle: fargate-service with its pipeline. */
 export const DEMO_TEMPLATE_COPIES = {
   'fargate-service-with-pipeline': 'fargate-service',
@@ -26,7 +32,8 @@ const environmentSpec = (cidr: string) =>
  * dev, prod and shared-vpc; the service hello-nginx with an instance in dev and prod (created on 1.0;
  * prod is then upgraded to the latest version, so that dev shows "upgrade available"); orders-api in
  * dev and prod on 1.0, pinned; search-api in dev on the recommended version; and the service
- * hello-pipeline with its pipeline: a fleet of mixed versions for the template pages.
+ * hello-pipeline with its pipeline, in dev and prod on 1.0 (a campaign upgrades it wave by wave): a
+ * fleet of mixed versions for the template pages.
  */
 export const demoPlan: ProtonSeedPlan = {
   environmentTemplates: [
@@ -178,7 +185,7 @@ export const demoPlan: ProtonSeedPlan = {
       },
     },
     {
-      // A service with a pipeline, on 1.0 (instance and pipeline), so that both show "upgrade available"
+      // A service with a pipeline, on 1.0 (instances and pipeline), so that all show "upgrade available"
       name: 'hello-pipeline',
       description: 'nginx with a pipeline that builds it from its repository',
       templateName: 'fargate-service-with-pipeline',
@@ -191,6 +198,10 @@ export const demoPlan: ProtonSeedPlan = {
         'instances:',
         '  - name: dev',
         '    environment: dev',
+        '    spec:',
+        '      path: /pipeline',
+        '  - name: prod',
+        '    environment: prod',
         '    spec:',
         '      path: /pipeline',
         '',

@@ -24,14 +24,16 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { eventsServiceRef, EventsService } from '@backstage/plugin-events-node';
-import {
-  AWS_PROTON_EVENTS_TOPIC,
-  PROTON_PINNED_TAG_KEY,
-} from '@proton-platform/plugin-aws-proton-common';
+import { AWS_PROTON_EVENTS_TOPIC } from '@proton-platform/plugin-aws-proton-common';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
 import { seedProtonResources } from '@proton-platform/proton-server';
 import path from 'node:path';
-import { DEMO_REPOSITORY, DEMO_TEMPLATE_COPIES, demoPlan } from './demoPlan';
+import {
+  DEMO_REPOSITORY,
+  DEMO_TEMPLATE_COPIES,
+  DEMO_UPGRADED_INSTANCES,
+  demoPlan,
+} from './demoPlan';
 import {
   buildDemoTemplateRepository,
   DemoTemplateRepository,
@@ -275,39 +277,37 @@ export async function seedDemo(options: {
         { name: service.name },
       );
     }
-    // prod runs the latest version and dev stays on 1.0, so that the entity page offers an upgrade
+    // hello-nginx's prod runs the latest version and its dev stays on 1.0: the page offers an upgrade
     const latest = (
       await listVersions(client, 'SERVICE', service.templateName)
     ).at(-1);
-    const pinned = Boolean(service.tags?.[PROTON_PINNED_TAG_KEY]);
-    if (
-      instances.includes('prod') &&
-      !pinned &&
-      latest &&
-      latest.minorVersion !== '0'
-    ) {
-      const { serviceInstance: prod } = await client.send(
-        new GetServiceInstanceCommand({
-          serviceName: service.name,
-          name: 'prod',
-        }),
+    for (const name of instances) {
+      if (
+        !DEMO_UPGRADED_INSTANCES.includes(`${service.name}/${name}`) ||
+        !latest ||
+        latest.minorVersion === '0'
+      ) {
+        continue;
+      }
+      const { serviceInstance } = await client.send(
+        new GetServiceInstanceCommand({ serviceName: service.name, name }),
       );
       if (
-        prod?.templateMinorVersion === '0' &&
-        prod.deploymentStatus === 'SUCCEEDED'
+        serviceInstance?.templateMinorVersion === '0' &&
+        serviceInstance.deploymentStatus === 'SUCCEEDED'
       ) {
         await client.send(
           new UpdateServiceInstanceCommand({
             serviceName: service.name,
-            name: 'prod',
+            name,
             deploymentType: 'MINOR_VERSION',
             templateMajorVersion: latest.majorVersion,
             templateMinorVersion: latest.minorVersion,
-            spec: prod.spec,
+            spec: serviceInstance.spec,
           }),
         );
         created.push(
-          `upgrade of ${service.name}/prod to ${latest.majorVersion}.${latest.minorVersion}`,
+          `upgrade of ${service.name}/${name} to ${latest.majorVersion}.${latest.minorVersion}`,
         );
       }
     }
