@@ -566,6 +566,48 @@ describe.each(testDatabases())('upgrade campaigns on $name', testDatabase => {
     expect((await service.get(TEMPLATE_ARN, id)).status).toBe('SUCCEEDED');
   });
 
+  it('does not ask Proton for an update once its claim lapsed while it read the tags', async () => {
+    const clock = { now: Date.now() };
+    const factory = ProtonClientFactory.fromConfig(clientConfig());
+    let slow = true;
+    // the first tag read takes longer than the lease
+    (await factory.getClient()).middlewareStack.add(
+      (next, context) => async args => {
+        if (context.commandName === 'ListTagsForResourceCommand' && slow) {
+          slow = false;
+          clock.now += 61_000;
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const service = processOn(
+      knex,
+      AuthorizeResult.ALLOW,
+      () => clock.now,
+      factory,
+    );
+    const { id } = await service.start(
+      TEMPLATE,
+      { maxConcurrent: 1 },
+      mockCredentials.user(),
+    );
+    await service.advance();
+    const held = await service.get(TEMPLATE_ARN, id);
+    const claimed = held.targets.find(t => t.status === 'STARTING')!;
+    expect(deploying(held)).toEqual([]);
+    expect(
+      (await instance(claimed.serviceName, claimed.instanceName))
+        .deploymentStatus,
+    ).toBe('SUCCEEDED');
+    for (let step = 0; step < 20; step += 1) {
+      await finishDeployments();
+      await service.advance();
+      if ((await service.get(TEMPLATE_ARN, id)).status === 'SUCCEEDED') break;
+    }
+    expect((await service.get(TEMPLATE_ARN, id)).status).toBe('SUCCEEDED');
+  });
+
   it('refuses a second campaign while one runs, and a version the template has not published', async () => {
     const service = processOn(knex);
     const { id } = await service.start(TEMPLATE, {}, mockCredentials.user());

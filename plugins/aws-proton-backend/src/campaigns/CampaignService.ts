@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   GetServiceInstanceCommand,
   paginateListServiceInstances,
+  ServiceInstance,
   ListTagsForResourceCommand,
   ProtonClient,
   UpdateServiceInstanceCommand,
@@ -506,20 +507,7 @@ export class CampaignService {
           (target.claimedUntil ?? 0) < this.now()
         ) {
           const found = await read(target);
-          const version = `${found?.templateMajorVersion}.${found?.templateMinorVersion}`;
-          if (
-            found?.deploymentStatus === 'IN_PROGRESS' ||
-            version === campaign.targetVersion
-          ) {
-            await this.store.setTargetStatus(
-              id,
-              target.arn,
-              'STARTING',
-              'DEPLOYING',
-              undefined,
-              found?.lastAttemptedDeploymentId,
-            );
-          } else {
+          if (!(await this.takeOver(campaign, target, found))) {
             // the update never reached Proton: the target waits again for a backend to claim it
             await this.store.setTargetStatus(
               id,
@@ -642,11 +630,44 @@ export class CampaignService {
         }
         continue; // another backend took this one
       }
-      if ((await this.deploy(current, target, client, context)) !== 'started') {
+      if (
+        (await this.deploy(current, target, client, context, read)) !==
+        'started'
+      ) {
         break;
       }
     }
     return pending.length + inFlight.length;
+  }
+
+  /**
+   * Records a claimed (STARTING) target as DEPLOYING when its instance shows the upgrade reached
+   * Proton (a deployment in progress, or the instance on the campaign's version) although this
+   * backend cannot tell from its own call: a claim that lapsed, or an update refused as a conflict.
+   *
+   * @returns false when the instance shows no such deployment
+   */
+  private async takeOver(
+    campaign: Campaign,
+    target: CampaignTarget,
+    found: ServiceInstance | undefined,
+  ): Promise<boolean> {
+    const version = `${found?.templateMajorVersion}.${found?.templateMinorVersion}`;
+    if (
+      found?.deploymentStatus !== 'IN_PROGRESS' &&
+      version !== campaign.targetVersion
+    ) {
+      return false;
+    }
+    await this.store.setTargetStatus(
+      campaign.id,
+      target.arn,
+      'STARTING',
+      'DEPLOYING',
+      undefined,
+      found?.lastAttemptedDeploymentId,
+    );
+    return true;
   }
 
   /**
@@ -662,6 +683,7 @@ export class CampaignService {
     target: CampaignTarget,
     client: ProtonClient,
     context: (operation: string, target: CampaignTarget) => ProtonCallContext,
+    read: (target: CampaignTarget) => Promise<ServiceInstance | undefined>,
   ): Promise<'started' | 'retry' | 'failed'> {
     const id = campaign.id;
     const [targetMajor, targetMinor] = campaign.targetVersion.split('.');
@@ -691,6 +713,17 @@ export class CampaignService {
           });
         }
         return 'started';
+      }
+      // the tag read may have been slow: ask Proton only while the claim holds
+      if (
+        !(await this.store.renewClaim(
+          id,
+          target.arn,
+          this.now() + this.leaseMs,
+          this.now(),
+        ))
+      ) {
+        return 'retry';
       }
       const { serviceInstance } = await callProton(
         context('UpdateServiceInstance', target),
@@ -737,34 +770,10 @@ export class CampaignService {
       // Refused because the instance deploys already: a backend whose claim lapsed asked Proton
       // after another gave the claim back. That deployment is the target's; its outcome decides.
       if (error instanceof ConflictError) {
-        const found = await callProton(
-          context('GetServiceInstance', target),
-          () =>
-            client.send(
-              new GetServiceInstanceCommand({
-                serviceName: target.serviceName,
-                name: target.instanceName,
-              }),
-            ),
-        ).then(
-          output => output.serviceInstance,
-          () => undefined,
-        );
-        if (
-          found?.deploymentStatus === 'IN_PROGRESS' ||
-          `${found?.templateMajorVersion}.${found?.templateMinorVersion}` ===
-            campaign.targetVersion
-        ) {
-          await this.store.setTargetStatus(
-            id,
-            target.arn,
-            'STARTING',
-            'DEPLOYING',
-            undefined,
-            found?.lastAttemptedDeploymentId,
-          );
-          return 'started';
-        }
+        const found = await read(target).catch(() => null);
+        // unreadable: the claim lapses, and the next check finds out what the instance does
+        if (found === null) return 'retry';
+        if (await this.takeOver(campaign, target, found)) return 'started';
       }
       if (
         await this.store.setTargetStatus(

@@ -338,6 +338,25 @@ export class CampaignStore {
   }
 
   /**
+   * Extends a claim that has not lapsed (the target STARTING, its claim holding at `now`) until
+   * `claimedUntil`, just before the backend holding it asks Proton for the update.
+   *
+   * @returns false when the claim lapsed: another backend may have given it back or taken it
+   */
+  async renewClaim(
+    campaignId: string,
+    arn: string,
+    claimedUntil: number,
+    now: number,
+  ): Promise<boolean> {
+    const changed = await this.knex('campaign_targets')
+      .where({ campaign_id: campaignId, arn, status: 'STARTING' })
+      .where('claimed_until', '>=', now)
+      .update({ claimed_until: claimedUntil });
+    return changed === 1;
+  }
+
+  /**
    * Moves a target from `from` to `to`: DEPLOYING once Proton accepted its update, PENDING to give a
    * claim back, or an outcome (SUCCEEDED, FAILED, SKIPPED, NOT_STARTED) with when it ended; with
    * `deploymentId`, records the Proton deployment of its upgrade.
