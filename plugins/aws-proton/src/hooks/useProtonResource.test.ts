@@ -55,6 +55,28 @@ describe('useProtonResource', () => {
     expect(result.current.error).toBeUndefined();
   });
 
+  it('keeps following when the first read after a refresh fails', async () => {
+    const reads: Array<() => string> = [
+      () => 'IN_PROGRESS',
+      () => {
+        throw new Error('the backend is restarting');
+      },
+      () => 'DONE',
+    ];
+    const load = jest.fn(async () => reads.shift()!());
+    const { result } = renderHook(() =>
+      useProtonResource(load, v => v === 'IN_PROGRESS', []),
+    );
+    await waitFor(() => expect(result.current.value).toBe('IN_PROGRESS'));
+    act(() => result.current.refresh());
+    await waitFor(() =>
+      expect(result.current.error?.message).toBe('the backend is restarting'),
+    );
+    await elapse(2_000);
+    expect(load).toHaveBeenCalledTimes(3);
+    expect(result.current.value).toBe('DONE');
+  });
+
   it('does not retry a first read that fails until refresh is called', async () => {
     const load = jest
       .fn<Promise<string>, []>()

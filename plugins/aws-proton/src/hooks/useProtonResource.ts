@@ -48,11 +48,18 @@ export function useProtonResource<T>(
   const stableInProgress = useRef(isInProgress);
   stableInProgress.current = isInProgress;
 
+  // whether the last value read was in progress: a failed read then does not end the following,
+  // also the first read after `refresh`; another resource starts afresh
+  const following = useRef(false);
+  const followed = useRef(stableLoad);
+
   useEffect(() => {
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    // whether the last value read was in progress: a failed read then does not end the following
-    let following = false;
+    if (followed.current !== stableLoad) {
+      followed.current = stableLoad;
+      following.current = false;
+    }
     const again = () => {
       timer = setTimeout(run, delay.current);
       delay.current = Math.min(delay.current * 2, maxDelayMs);
@@ -62,8 +69,8 @@ export function useProtonResource<T>(
         const value = await stableLoad();
         if (cancelled) return;
         setState({ value, loading: false });
-        following = stableInProgress.current(value);
-        if (following) {
+        following.current = stableInProgress.current(value);
+        if (following.current) {
           again();
         } else {
           delay.current = FIRST_DELAY_MS;
@@ -75,7 +82,7 @@ export function useProtonResource<T>(
           error: error as Error,
           loading: false,
         }));
-        if (following) again();
+        if (following.current) again();
       }
     }
     run();
