@@ -320,7 +320,12 @@ describe('aws:proton:upgrade-fleet', () => {
     await (await actionOn(AuthorizeResult.ALLOW)).handler(first.ctx);
     const campaignId = first.outputs().campaignId;
     expect(checkpoints).toEqual(
-      new Map([[`aws-proton.upgrade-fleet.${TEMPLATE}`, { campaignId }]]),
+      new Map([
+        [
+          `aws-proton.upgrade-fleet.${TEMPLATE}`,
+          { campaignId, startedAt: expect.any(Number) },
+        ],
+      ]),
     );
 
     // the task resumes after a restart: the same campaign, followed; the second and third reads

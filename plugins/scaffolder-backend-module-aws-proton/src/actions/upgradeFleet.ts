@@ -227,17 +227,22 @@ export function createAwsProtonUpgradeFleetAction(
       };
       const name = stringifyEntityRef(template);
       let campaign: Campaign | undefined;
+      let campaignId = '';
+      // when the campaign started (epoch ms): a resumed task's wait counts from there
+      let startedAt = Date.now();
       if (dryRun) {
         campaign = await campaigns.start(credentials, template, request);
       } else {
         // A task resumed after a restart follows the campaign it started instead of starting another.
-        const { campaignId } = await ctx.checkpoint({
+        const started = await ctx.checkpoint({
           key: `aws-proton.upgrade-fleet.${name}`,
           fn: async () => {
             campaign = await campaigns.start(credentials, template, request);
-            return { campaignId: campaign.id };
+            return { campaignId: campaign.id, startedAt: Date.now() };
           },
         });
+        campaignId = started.campaignId;
+        startedAt = started.startedAt;
         if (!campaign) {
           logger.info(
             `Resuming: following the upgrade campaign ${campaignId} this task started`,
@@ -265,10 +270,10 @@ export function createAwsProtonUpgradeFleetAction(
         const expiresAt = credentials.expiresAt?.getTime();
         const byExpiry =
           expiresAt !== undefined &&
-          expiresAt - 60_000 < Date.now() + maxWaitSeconds * 1_000;
+          expiresAt - 60_000 < startedAt + maxWaitSeconds * 1_000;
         const until = byExpiry
           ? expiresAt - 60_000
-          : Date.now() + maxWaitSeconds * 1_000;
+          : startedAt + maxWaitSeconds * 1_000;
         let delay = intervals.initialMs;
         const seen = new Map(campaign.targets.map(t => [t.arn, t.status]));
         while (ACTIVE.includes(campaign.status)) {

@@ -105,8 +105,13 @@ export class CampaignClient {
         throw new NotFoundError(message);
       case 409:
         throw new ConflictError(message);
-      default:
+      case 502:
+      case 503:
+      case 504:
+        // a backend restarting, or a proxy before it: worth reading again
         throw new ServiceUnavailableError(message);
+      default:
+        throw new Error(message);
     }
   }
 }
