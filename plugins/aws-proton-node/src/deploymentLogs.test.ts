@@ -108,12 +108,18 @@ describe('readDeploymentLog', () => {
     });
 
     it('says a log is truncated when the control plane kept only its end', async () => {
-      const kept = `[the first 2048 characters of this log were left out: the control plane keeps its last 1048576]\nStack update failed\n`;
+      const kept = `[the first 2048 bytes of this log were left out: the control plane keeps its last 1048576]\nStack update failed\n`;
       answers.push({ status: 200, body: Buffer.from(kept) });
       answers.push({ status: 200, body: Buffer.from('[the first step]\n') });
       const read = () =>
         readDeploymentLog(controlPlane.client, endpoint, 'd-3', 5_000);
       expect(await read()).toEqual({ text: kept, truncated: true });
+      // as the control plane keeps a long log: 1 MiB in all, its first line whole
+      const line =
+        '[the first 5000000 bytes of this log were left out: the control plane keeps its last 1048576]\n';
+      const full = line + 'b'.repeat(MAX_DEPLOYMENT_LOG_BYTES - line.length);
+      answers.unshift({ status: 200, body: Buffer.from(full) });
+      expect(await read()).toEqual({ text: full, truncated: true });
       // a log that merely starts with a bracket is whole
       expect((await read()).truncated).toBe(false);
     });

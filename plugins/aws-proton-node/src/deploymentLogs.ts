@@ -18,7 +18,7 @@ export const MAX_DEPLOYMENT_LOG_BYTES = 1024 * 1024;
 
 /** The first line of an ended deployment's log whose beginning the control plane left out. */
 const STORED_LOG_CUT =
-  /^\[the first \d+ characters of this log were left out: the control plane keeps its last \d+\]\n/;
+  /^\[the first \d+ bytes of this log were left out: the control plane keeps its last \d+\]\n/;
 
 /**
  * A deployment's log as the control plane serves it.
@@ -106,9 +106,12 @@ export async function readDeploymentLog(
     // a running deployment's log comes whole; an ended one's, past 1 MiB, starts with a line
     // saying how much the control plane left out
     const cut = body.length > MAX_DEPLOYMENT_LOG_BYTES;
-    const text = (
-      cut ? body.subarray(body.length - MAX_DEPLOYMENT_LOG_BYTES) : body
-    ).toString('utf8');
+    let start = cut ? body.length - MAX_DEPLOYMENT_LOG_BYTES : 0;
+    // not inside a character: skip UTF-8 continuation bytes (10xxxxxx)
+    while (cut && start < body.length && (body[start] & 0xc0) === 0x80) {
+      start += 1;
+    }
+    const text = body.subarray(start).toString('utf8');
     return { text, truncated: cut || STORED_LOG_CUT.test(text) };
   }
   let detail = `HTTP ${response.status}`;

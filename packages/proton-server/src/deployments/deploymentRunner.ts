@@ -148,21 +148,30 @@ export type DeploymentRunnerFactory = (
 ) => DeploymentRunner;
 
 /** The most of a deployment's log the control plane keeps once the deployment ended: 1 MiB. */
-const MAX_STORED_LOG_CHARS = 1024 * 1024;
+const MAX_STORED_LOG_BYTES = 1024 * 1024;
 
 /**
- * The log kept with an ended deployment: the whole log, or when it is longer than 1 MiB its last
- * 1 MiB (where a failure is), after a first line saying how much was left out:
- * `[the first <n> characters of this log were left out: the control plane keeps its last 1048576]`.
- * Readers of the log route (the Backstage plugin's `readDeploymentLog`) recognise that line.
+ * The log kept with an ended deployment: the whole log, or when it is longer than 1 MiB (UTF-8 bytes)
+ * its end (where a failure is), after a first line saying how much was left out, 1 MiB in all:
+ * `[the first <n> bytes of this log were left out: the control plane keeps its last 1048576]`. The
+ * cut falls between characters. Readers of the log route (the Backstage plugin's
+ * `readDeploymentLog`) recognise that line.
  */
 export function keepLogEnd(log: string): string;
 export function keepLogEnd(log: string | undefined): string | undefined;
 export function keepLogEnd(log: string | undefined): string | undefined {
-  if (log === undefined || log.length <= MAX_STORED_LOG_CHARS) return log;
-  return `[the first ${
-    log.length - MAX_STORED_LOG_CHARS
-  } characters of this log were left out: the control plane keeps its last ${MAX_STORED_LOG_CHARS}]\n${log.slice(
-    -MAX_STORED_LOG_CHARS,
-  )}`;
+  if (log === undefined) return undefined;
+  const bytes = Buffer.from(log, 'utf8');
+  if (bytes.length <= MAX_STORED_LOG_BYTES) return log;
+  const line = (leftOut: number) =>
+    `[the first ${leftOut} bytes of this log were left out: the control plane keeps its last ${MAX_STORED_LOG_BYTES}]\n`;
+  // the line's length depends on the count it gives: settle both (two rounds at most change a digit)
+  let start = bytes.length - MAX_STORED_LOG_BYTES;
+  for (let round = 0; round < 3; round += 1) {
+    start =
+      bytes.length - (MAX_STORED_LOG_BYTES - Buffer.byteLength(line(start)));
+  }
+  // a UTF-8 continuation byte (10xxxxxx) is inside a character: start at the next one
+  while (start < bytes.length && (bytes[start] & 0xc0) === 0x80) start += 1;
+  return `${line(start)}${bytes.subarray(start).toString('utf8')}`;
 }
