@@ -276,11 +276,13 @@ test('a campaign upgrades the instances behind on a template, dev then prod, liv
   const latest = page.getByRole('region', { name: 'Latest campaign' });
   const target = (name: RegExp) =>
     latest.getByRole('row', { name }).getByRole('gridcell').last();
-  // the gate: prod waits while dev deploys
-  await expect(target(/^hello-pipeline \/ dev/)).toContainText('Deploying', {
+  // the gate: prod waits while dev is under way (a simulated deployment takes longer than a refresh)
+  await expect(target(/^hello-pipeline \/ prod/)).toContainText('Waiting', {
     timeout: 30_000,
   });
-  await expect(target(/^hello-pipeline \/ prod/)).toContainText('Waiting');
+  await expect(target(/^hello-pipeline \/ dev/)).toContainText(
+    /Starting|Deploying|Upgraded/,
+  );
   await expect(latest).toContainText('Succeeded', { timeout: 300_000 });
   await expect(latest).toContainText('2 of 2 upgraded to 1.1');
   // each upgrade's log is one click away
