@@ -206,6 +206,8 @@ describe('ServiceOverviewCard', () => {
   });
 
   it('upgrades after confirmation, then refreshes while the deployment is in progress until it settles', async () => {
+    // the refresh's backoff runs on fake timers: the test moves the clock
+    jest.useFakeTimers();
     const responses = [
       overview(),
       overview('IN_PROGRESS'),
@@ -256,7 +258,7 @@ describe('ServiceOverviewCard', () => {
     );
     expect(await screen.findByText('Deploying')).toBeInTheDocument();
     // the next read comes after the backoff delay and finds the deployment settled
-    await act(() => new Promise(resolve => setTimeout(resolve, 2_100)));
+    await act(() => jest.advanceTimersByTimeAsync(2_100));
     await waitFor(() =>
       expect(screen.getAllByText('Succeeded')).toHaveLength(2),
     );
@@ -264,9 +266,9 @@ describe('ServiceOverviewCard', () => {
       screen.queryByText('upgrade available: 1.1'),
     ).not.toBeInTheDocument();
     const calls = getServiceOverview.mock.calls.length;
-    await act(() => new Promise(resolve => setTimeout(resolve, 2_100)));
+    await act(() => jest.advanceTimersByTimeAsync(60_000));
     expect(getServiceOverview.mock.calls.length).toBe(calls);
-  }, 20_000);
+  });
 
   it('refuses to start an upgrade that needs inputs the instance lacks, saying which', async () => {
     const updateServiceInstance = jest.fn();
