@@ -28,14 +28,19 @@ export interface TestDatabase {
 
 const PG_CONNECTION = 'postgres://postgres@127.0.0.1:5432/test';
 
-function postgresReachable(): boolean {
+/** Whether PostgreSQL answers a query at {@link PG_CONNECTION} (trust auth, database `test`). */
+function postgresAnswers(): boolean {
   const probe = spawnSync(
     process.execPath,
     [
       '-e',
-      "const s=require('net').connect(5432,'127.0.0.1');s.on('connect',()=>process.exit(0));s.on('error',()=>process.exit(1));setTimeout(()=>process.exit(1),2000)",
+      `const { Client } = require('pg');
+       const client = new Client({ connectionString: ${JSON.stringify(
+         PG_CONNECTION,
+       )}, connectionTimeoutMillis: 2000 });
+       client.connect().then(() => client.query('SELECT 1')).then(() => process.exit(0), () => process.exit(1));`,
     ],
-    { stdio: 'ignore' },
+    { stdio: 'ignore', timeout: 10_000 },
   );
   return probe.status === 0;
 }
@@ -97,14 +102,14 @@ function postgres(): TestDatabase {
 
 /**
  * The databases a test that needs one runs on: SQLite in memory, as by default, and PostgreSQL
- * (127.0.0.1:5432, database `test`, a schema of the test's own) where it answers. Where it does not,
- * the PostgreSQL run is left out with a warning saying so.
+ * (127.0.0.1:5432, database `test`, a schema of the test's own) where it answers a query. Where it
+ * does not, the PostgreSQL run is left out with a warning saying so.
  */
 export function testDatabases(): TestDatabase[] {
-  if (postgresReachable()) return [sqlite(), postgres()];
+  if (postgresAnswers()) return [sqlite(), postgres()];
   // eslint-disable-next-line no-console
   console.warn(
-    'PostgreSQL is not reachable on 127.0.0.1:5432: the tests run on SQLite only',
+    `PostgreSQL does not answer at ${PG_CONNECTION}: the tests run on SQLite only`,
   );
   return [sqlite()];
 }
