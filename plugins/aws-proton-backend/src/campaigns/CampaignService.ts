@@ -3,6 +3,7 @@ import {
   GetServiceInstanceCommand,
   paginateListServiceInstances,
   ServiceInstance,
+  ServiceInstanceSummary,
   ListTagsForResourceCommand,
   ProtonClient,
   UpdateServiceInstanceCommand,
@@ -44,6 +45,9 @@ import {
   publicView,
   StoredCampaignTarget,
 } from './campaignStore';
+
+/** How far apart the clocks of Proton and the backend may be when a round lists recent deployments. */
+const CLOCK_MARGIN_MS = 5_000;
 
 /** How many deployments a campaign runs at once unless told otherwise, and the most it may. */
 const DEFAULT_MAX_CONCURRENT = 5;
@@ -459,40 +463,50 @@ export class CampaignService {
         `Stopped at ${target.serviceName}/${target.instanceName}: ${message}`,
       );
 
-    // One listing of the template's deployments in progress per round: a target still among them
-    // needs no read of its own, so a running deployment costs no call per instance and round.
-    let deploying = new Set<string>();
-    if (campaign.targets.some(t => t.status === 'DEPLOYING')) {
+    // One listing per round of the template's instances whose deployment was attempted since the
+    // earliest running target started: the running targets' own deployments, in progress or ended
+    // since the last round. A target found there needs no read of its own; one missing (deleted,
+    // or the clocks of Proton and this backend apart by more than the margin) is read alone.
+    let listed: Map<string, ServiceInstanceSummary> | undefined;
+    const running = campaign.targets.filter(t => t.status === 'DEPLOYING');
+    if (running.length > 0) {
+      const since =
+        Math.min(
+          ...running.map(t => Date.parse(t.startedAt ?? '') || this.now()),
+        ) - CLOCK_MARGIN_MS;
       try {
-        deploying = await callProton(
+        listed = await callProton(
           {
             operation: 'ListServiceInstances',
-            resource: `service instances of ${campaign.templateName} in progress`,
+            resource: `service instances of ${campaign.templateName} deployed since the campaign's running upgrades started`,
             accountId: template.accountId,
             region: template.region,
           },
           async () => {
-            const arns = new Set<string>();
+            const found = new Map<string, ServiceInstanceSummary>();
             for await (const page of paginateListServiceInstances(
-              { client },
+              { client, pageSize: 100 },
               {
                 filters: [
                   { key: 'templateName', value: campaign.templateName },
-                  { key: 'deploymentStatus', value: 'IN_PROGRESS' },
+                  {
+                    key: 'lastDeploymentAttemptedAtAfter',
+                    value: new Date(since).toISOString(),
+                  },
                 ],
               },
             )) {
-              for (const found of page.serviceInstances ?? []) {
-                if (found.arn) arns.add(found.arn);
+              for (const instance of page.serviceInstances ?? []) {
+                if (instance.arn) found.set(instance.arn, instance);
               }
             }
-            return arns;
+            return found;
           },
         );
       } catch (error) {
         // without the listing, each running target is read on its own below
         this.logger.warn(
-          `Upgrade campaign ${id}: the deployments in progress could not be listed: ${
+          `Upgrade campaign ${id}: the recent deployments could not be listed: ${
             (error as Error).message
           }`,
         );
@@ -518,10 +532,14 @@ export class CampaignService {
           }
         }
         // 2. what the running deployments became
-        if (target.status === 'DEPLOYING' && !deploying.has(target.arn)) {
-          let found;
+        const listedInstance = listed?.get(target.arn);
+        if (
+          target.status === 'DEPLOYING' &&
+          listedInstance?.deploymentStatus !== 'IN_PROGRESS'
+        ) {
+          let found: ServiceInstanceSummary | undefined = listedInstance;
           try {
-            found = await read(target);
+            found ??= await read(target);
           } catch (error) {
             if (!(error instanceof NotFoundError)) throw error;
           }
