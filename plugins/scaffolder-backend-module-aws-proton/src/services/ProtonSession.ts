@@ -1,8 +1,10 @@
 import { ProtonClient } from '@aws-sdk/client-proton';
 import {
   callProton,
+  DeploymentLogText,
   ProtonClientFactory,
   ProtonTarget,
+  readDeploymentLog,
 } from '@proton-platform/plugin-aws-proton-node';
 
 /**
@@ -17,10 +19,36 @@ export class ProtonSession {
     target: Partial<ProtonTarget>,
   ): Promise<ProtonSession> {
     const resolved = clients.resolveTarget(target);
-    return new ProtonSession(await clients.getClient(resolved), resolved);
+    return new ProtonSession(await clients.getClient(resolved), resolved, {
+      endpoint: clients.settings.endpoint,
+      timeoutMs: clients.settings.requestTimeoutMs,
+    });
   }
 
-  constructor(readonly client: ProtonClient, readonly target: ProtonTarget) {}
+  constructor(
+    readonly client: ProtonClient,
+    readonly target: ProtonTarget,
+    private readonly logs: { endpoint?: string; timeoutMs: number },
+  ) {}
+
+  /** Whether deployment logs can be read: only from the control plane (AWS Proton keeps none). */
+  get hasDeploymentLogs(): boolean {
+    return Boolean(this.logs.endpoint);
+  }
+
+  /**
+   * A deployment's log from the control plane's log route (see `readDeploymentLog`).
+   *
+   * @throws NotFoundError when there is no log (yet), or no control plane
+   */
+  readDeploymentLog(deploymentId: string): Promise<DeploymentLogText> {
+    return readDeploymentLog(
+      this.client,
+      this.logs.endpoint,
+      deploymentId,
+      this.logs.timeoutMs,
+    );
+  }
 
   /** Runs one Proton call, with `operation` (such as `GetService`) and `resource` for its error. */
   call<T>(

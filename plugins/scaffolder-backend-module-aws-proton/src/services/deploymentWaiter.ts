@@ -9,7 +9,7 @@ import {
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import { describeDeploymentStatus } from '@proton-platform/plugin-aws-proton-common';
-import { ProtonSession } from './ProtonSession';
+import { isNotFound, ProtonSession } from './ProtonSession';
 
 /**
  * How often a deployment is polled: the first wait, growing by half each round up to the longest,
@@ -114,8 +114,57 @@ async function pollUntilSettled<T>(
 }
 
 /**
+ * Hands the runner's log lines of the deployments a wait follows on to the task's log, each line
+ * once, prefixed with what it deploys (`[dev] ...`): whole lines while a deployment runs, the rest
+ * once it ended. Only the control plane keeps logs (`awsProton.endpoint`); against AWS Proton
+ * nothing is read. A log that cannot be read is said once, and the wait goes on without logs.
+ */
+class DeploymentLogLines {
+  /** How many characters of each deployment's log were handed on. */
+  private readonly handedOn = new Map<string, number>();
+  private readonly ended = new Set<string>();
+  private unreadable = false;
+
+  constructor(
+    private readonly session: ProtonSession,
+    private readonly logger: LoggerService,
+  ) {}
+
+  async follow(
+    label: string,
+    deploymentId: string | undefined,
+    inProgress: boolean,
+  ): Promise<void> {
+    if (!this.session.hasDeploymentLogs || this.unreadable) return;
+    if (!deploymentId || this.ended.has(deploymentId)) return;
+    let text: string;
+    try {
+      ({ text } = await this.session.readDeploymentLog(deploymentId));
+    } catch (error) {
+      if (isNotFound(error)) return; // the runner has not started it yet
+      this.unreadable = true;
+      this.logger.warn(
+        `The deployment logs could not be read, so they are not shown here: ${
+          (error as Error).message
+        }`,
+      );
+      return;
+    }
+    if (!inProgress) this.ended.add(deploymentId);
+    const from = Math.min(this.handedOn.get(deploymentId) ?? 0, text.length);
+    const to = inProgress ? text.lastIndexOf('\n') + 1 : text.length;
+    if (to <= from) return;
+    for (const line of text.slice(from, to).split('\n')) {
+      if (line.trim()) this.logger.info(`[${label}] ${line.trimEnd()}`);
+    }
+    this.handedOn.set(deploymentId, to);
+  }
+}
+
+/**
  * Waits until every named instance of a service has settled. Each round is one ListServiceInstances
- * call for the whole service (not one call per instance); every status change is logged.
+ * call for the whole service (not one call per instance); every status change is logged, and so are
+ * the runner's log lines of each instance's deployment, where the control plane keeps them.
  */
 export async function waitForServiceInstances(
   session: ProtonSession,
@@ -124,6 +173,7 @@ export async function waitForServiceInstances(
   options: WaitOptions,
 ): Promise<ServiceInstanceSummary[]> {
   const seen = new Map<string, string | undefined>();
+  const logs = new DeploymentLogLines(session, options.logger);
   const what = `the instances of the service ${serviceName}`;
   return pollUntilSettled(
     what,
@@ -173,6 +223,15 @@ export async function waitForServiceInstances(
           );
         }
       }
+      await Promise.all(
+        wanted.map(instance =>
+          logs.follow(
+            instance.name!,
+            instance.lastAttemptedDeploymentId,
+            describeDeploymentStatus(instance.deploymentStatus).inProgress,
+          ),
+        ),
+      );
       return {
         value: wanted,
         changed,
@@ -269,6 +328,7 @@ export async function waitForEnvironment(
   options: WaitOptions,
 ): Promise<EnvironmentResult> {
   let last: string | undefined;
+  const logs = new DeploymentLogLines(session, options.logger);
   const environment = await pollUntilSettled(
     `the environment ${name}`,
     options,
@@ -290,6 +350,11 @@ export async function waitForEnvironment(
         );
         last = status;
       }
+      await logs.follow(
+        name,
+        value?.lastAttemptedDeploymentId,
+        describeDeploymentStatus(status).inProgress,
+      );
       return {
         value,
         changed,
