@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '@backstage/config';
 import type { Knex } from 'knex';
@@ -38,6 +37,10 @@ import { GitMirrors, GitOperationCounts } from './sync/gitMirrors';
 import { RepositorySync } from './sync/repositorySync';
 import { applyDeclaredRepositories } from './sync/declaredRepositories';
 import { WireJsonText } from './protocol/wireFormat';
+import {
+  makeTemporaryDirectory,
+  removeAbandonedTemporaryDirectories,
+} from './temporaryDirectories';
 
 export type { ProtonServerOptions } from './protonServerOptions';
 
@@ -208,10 +211,15 @@ export class ProtonServer {
     ) {
       storage = path.join(database.directory, 'templates');
     }
-    const temporary = async () => {
-      const directory = await fs.promises.mkdtemp(
-        path.join(os.tmpdir(), 'proton-server-'),
+    // what a control plane killed before its shutdown finished left behind
+    const abandoned = await removeAbandonedTemporaryDirectories();
+    if (abandoned.length > 0) {
+      logger.info(
+        `Removed ${abandoned.length} temporary folder(s) of control planes that stopped without removing them`,
       );
+    }
+    const temporary = async () => {
+      const directory = await makeTemporaryDirectory();
       this.temporaryDirectories.push(directory);
       return directory;
     };
