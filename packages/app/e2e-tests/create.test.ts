@@ -66,18 +66,28 @@ test('creating a service through the wizard: a bad input is refused, a good one 
   await expect(page.getByText('Takes and tracks orders')).toBeVisible();
   await page.getByRole('button', { name: 'Create' }).click();
 
-  // The task page: the action's progress, then the link to the new entity
-  await expect(
-    page.getByText(
-      /Created the AWS Proton service orders from fargate-service 1.1/,
-    ),
-  ).toBeVisible({ timeout: 60_000 });
+  // The task page: the action's progress with the runner's lines of the instance's deployment, then
+  // the link to the new entity
   const open = page.getByRole('link', { name: 'Open in catalog' });
   await expect(open).toBeVisible({ timeout: 180_000 });
   await expect(
     page.getByText('The AWS Proton service orders is deployed: dev SUCCEEDED'),
   ).toBeVisible();
+  await expect(
+    page.getByText(
+      /\[dev\] \[proton-server\] SIMULATED: \d+ resources registered/,
+    ),
+  ).toBeVisible();
   await docsScreenshot(page, 'create-task');
+  // the log keeps its first lines above (the viewer follows the end): its search finds them
+  await page
+    .getByRole('textbox', { name: 'Search' })
+    .fill('Created the AWS Proton service');
+  await expect(
+    page.getByText(
+      /Created the AWS Proton service orders from fargate-service 1.1/,
+    ),
+  ).toBeVisible();
 
   await open.click();
   await expect(page).toHaveURL(/\/catalog\/default\/component\/orders$/);

@@ -128,6 +128,10 @@ describe('waiting for deployments', () => {
     );
     expect(instance.deploymentStatus).toBe('SUCCEEDED');
     const handedOn = lines(logger).filter(line => line.startsWith('[dev] '));
+    // the deployment's lines come before what its status became
+    expect(lines(logger).at(-1)).toBe(
+      'Instance dev (environment dev): Succeeded',
+    );
     expect(handedOn).toContainEqual(
       expect.stringMatching(/^\[dev\] .*echo provision/),
     );

@@ -207,6 +207,16 @@ export async function waitForServiceInstances(
         }
         return found;
       });
+      // the deployments' log lines first, then what their status became
+      await Promise.all(
+        wanted.map(instance =>
+          logs.follow(
+            instance.name!,
+            instance.lastAttemptedDeploymentId,
+            describeDeploymentStatus(instance.deploymentStatus).inProgress,
+          ),
+        ),
+      );
       let changed = false;
       for (const instance of wanted) {
         if (seen.get(instance.name!) !== instance.deploymentStatus) {
@@ -223,15 +233,6 @@ export async function waitForServiceInstances(
           );
         }
       }
-      await Promise.all(
-        wanted.map(instance =>
-          logs.follow(
-            instance.name!,
-            instance.lastAttemptedDeploymentId,
-            describeDeploymentStatus(instance.deploymentStatus).inProgress,
-          ),
-        ),
-      );
       return {
         value: wanted,
         changed,
@@ -339,6 +340,11 @@ export async function waitForEnvironment(
         c => c.send(new GetEnvironmentCommand({ name })),
       );
       const status = value?.deploymentStatus;
+      await logs.follow(
+        name,
+        value?.lastAttemptedDeploymentId,
+        describeDeploymentStatus(status).inProgress,
+      );
       const changed = last !== undefined && last !== status;
       if (last !== status) {
         options.logger.info(
@@ -350,11 +356,6 @@ export async function waitForEnvironment(
         );
         last = status;
       }
-      await logs.follow(
-        name,
-        value?.lastAttemptedDeploymentId,
-        describeDeploymentStatus(status).inProgress,
-      );
       return {
         value,
         changed,
