@@ -30,13 +30,15 @@ const awsProtonApi = ApiBlueprint.make({
 });
 
 /**
- * The service overview card. It shows on components by default; its empty state explains the
- * annotation on components that do not have it yet.
+ * The service overview card, on entities that carry the service annotation (as Backstage's own
+ * cards show only where they apply; placed by hand on another entity, its empty state explains the
+ * annotation).
  */
 const serviceOverviewCard = EntityCardBlueprint.make({
   name: 'service-overview',
   params: {
-    filter: { kind: 'component' },
+    filter: entity =>
+      Boolean(entity.metadata.annotations?.[AWS_PROTON_SERVICE_ANNOTATION]),
     loader: () =>
       import('./components/ServiceOverviewCard/ServiceOverviewCard').then(m => (
         <m.ServiceOverviewCard />
