@@ -96,7 +96,9 @@ test('creating a service through the wizard: a bad input is refused, a good one 
     .getByRole('grid', { name: 'Service instances' })
     .getByRole('row', { name: /^dev/ });
   await expect(dev).toContainText('Succeeded');
-  await expect(dev.getByRole('link', { name: /\/orders$/ })).toBeVisible();
+  await expect(dev).toContainText(
+    /simulated\.us-east-1\.elb\.amazonaws\.com\/orders/,
+  );
 });
 
 test('the catalog provider generates a wizard for the published service template, with its inputs', async ({

@@ -24,11 +24,15 @@ describe('OutputList', () => {
     expect(screen.queryByText(/simulated/)).not.toBeInTheDocument();
   });
 
-  it('marks simulated results and hides the marker output itself', async () => {
+  it('marks simulated results, hides the marker output itself and links no simulated host', async () => {
     await renderSettled(
       <OutputList
         outputs={[
           { key: 'vpcId', value: 'vpc-0abc' },
+          {
+            key: 'serviceUrl',
+            value: 'http://dev-simulated.us-east-1.elb.amazonaws.com/hello',
+          },
           { key: 'protonServerSimulated', value: 'true' },
         ]}
       />,
@@ -37,6 +41,12 @@ describe('OutputList', () => {
       screen.getByText('simulated: nothing was created'),
     ).toBeInTheDocument();
     expect(screen.queryByText('protonServerSimulated')).not.toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'http://dev-simulated.us-east-1.elb.amazonaws.com/hello',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('link')).not.toBeInTheDocument();
   });
 
   describe('copy buttons', () => {

@@ -59,7 +59,7 @@ function CopyButton(props: { name: string; value: string }) {
 
 /**
  * The outputs of an environment or service instance: each can be copied, and URLs open. Outputs the
- * control plane's `simulate` runner computed are marked as simulated.
+ * control plane's `simulate` runner computed are marked as simulated, and their URLs are not links.
  *
  * @public
  */
@@ -67,6 +67,8 @@ export function OutputList(props: { outputs: ProtonOutput[] }) {
   const outputs = props.outputs.filter(
     o => o.key !== PROTON_SIMULATED_OUTPUT_KEY,
   );
+  // a simulated deployment's URLs name hosts that do not exist: shown, not linked
+  const simulated = isSimulated(props.outputs);
   if (outputs.length === 0) {
     return (
       <Text variant="body-small" color="secondary">
@@ -76,7 +78,7 @@ export function OutputList(props: { outputs: ProtonOutput[] }) {
   }
   return (
     <Flex direction="column" gap="1">
-      {isSimulated(props.outputs) && (
+      {simulated && (
         <TagGroup aria-label="Simulated">
           <Tag size="small" id="simulated">
             simulated: nothing was created
@@ -88,7 +90,7 @@ export function OutputList(props: { outputs: ProtonOutput[] }) {
           <Text variant="body-small" weight="bold">
             {key}
           </Text>
-          {URL.test(value) ? (
+          {URL.test(value) && !simulated ? (
             <Link
               href={value}
               target="_blank"

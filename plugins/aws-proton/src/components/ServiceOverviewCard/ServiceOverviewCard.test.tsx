@@ -158,6 +158,22 @@ describe('ServiceOverviewCard', () => {
     ).toHaveAttribute('href', 'http://dev.example/hello');
   });
 
+  it('shows the URL of a simulated deployment without linking its host, which does not exist', async () => {
+    const simulated = overview();
+    simulated.instances[0].outputs.push({
+      key: 'protonServerSimulated',
+      value: 'true',
+    });
+    await render(annotated, { getServiceOverview: async () => simulated });
+    expect(
+      await screen.findByText('http://dev.example/hello'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('simulated: nothing was created')).toBeVisible();
+    expect(
+      screen.queryByRole('link', { name: 'http://dev.example/hello' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('shows the pipeline with its status and its template version against the recommended one', async () => {
     await render(annotated, {
       getServiceOverview: async () => ({

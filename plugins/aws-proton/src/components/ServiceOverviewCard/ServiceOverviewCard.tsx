@@ -47,11 +47,26 @@ export function useServiceOverview() {
   );
 }
 
-/** The instance's service URL, when its template reports one. */
+/**
+ * The instance's service URL, when its template reports one: a link, except for a simulated
+ * deployment, whose host does not exist.
+ */
 function ServiceUrl(props: { outputs: ProtonOutput[] }) {
   const url = props.outputs.find(o => o.key === 'serviceUrl')?.value;
   if (!url) {
     return <Text color="secondary">—</Text>;
+  }
+  if (isSimulated(props.outputs)) {
+    return (
+      <Text
+        variant="body-small"
+        color="secondary"
+        title="Simulated: no such host exists"
+        style={{ overflowWrap: 'anywhere' }}
+      >
+        {url}
+      </Text>
+    );
   }
   return (
     <Link
