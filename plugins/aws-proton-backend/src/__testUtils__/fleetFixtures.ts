@@ -6,7 +6,10 @@ import {
   waitUntilEnvironmentDeployed,
 } from '@aws-sdk/client-proton';
 import { seedProtonResources } from '@proton-platform/proton-server';
-import type { ScratchControlPlane } from '@proton-platform/proton-server/testUtils';
+import {
+  noopTemplatesPlan,
+  type ScratchControlPlane,
+} from '@proton-platform/proton-server/testUtils';
 
 /** A service spec with one instance per environment, named after it, with no inputs. */
 export function serviceSpec(...environments: string[]): string {
@@ -34,37 +37,13 @@ export async function seedWebTemplate(
   options: { runner?: boolean } = {},
 ): Promise<void> {
   const { client, noopBundles } = controlPlane;
-  await seedProtonResources(client, {
-    environmentTemplates: [
-      {
-        name: 'env',
-        versions: [
-          { version: '1.0', source: noopBundles.environment, publish: true },
-        ],
-      },
-    ],
-    serviceTemplates: [
-      {
-        name: 'web',
-        pipelineProvisioning: 'CUSTOMER_MANAGED',
-        compatibleEnvironmentTemplates: [
-          { templateName: 'env', majorVersion: '1' },
-        ],
-        versions: (
-          versions ?? [
-            { version: '1.0', source: noopBundles.service },
-            { version: '1.1', source: noopBundles.service },
-          ]
-        ).map(v => ({ ...v, publish: true })),
-      },
-    ],
-    environments: environments.map(name => ({
-      name,
-      templateName: 'env',
-      templateMajorVersion: '1',
-      spec: 'proton: EnvironmentSpec\nspec: {}\n',
-    })),
-  });
+  await seedProtonResources(
+    client,
+    noopTemplatesPlan(noopBundles, {
+      environments,
+      serviceVersions: versions,
+    }),
+  );
   for (const name of environments) {
     if (options.runner) {
       await waitUntilEnvironmentDeployed(

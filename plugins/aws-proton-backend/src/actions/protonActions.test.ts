@@ -19,7 +19,6 @@ import mcpActionsPlugin from '@backstage/plugin-mcp-actions-backend';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { seedProtonResources } from '@proton-platform/proton-server';
 import {
   ScratchControlPlane,
   startScratchControlPlane,
@@ -27,6 +26,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { awsProtonPlugin } from '../plugin';
 import { testDatabaseFactory } from '../__testUtils__/testDatabase';
+import { seedWebTemplate } from '../__testUtils__/fleetFixtures';
 
 const database = testDatabaseFactory();
 
@@ -55,45 +55,8 @@ describe('the AWS Proton actions, through the MCP endpoint', () => {
   beforeAll(async () => {
     // A control plane with the template at 1.0 and 1.1 (recommended) and orders/dev on 1.0.
     controlPlane = await startScratchControlPlane();
-    const { client, noopBundles } = controlPlane;
-    await seedProtonResources(client, {
-      environmentTemplates: [
-        {
-          name: 'env',
-          versions: [
-            { version: '1.0', source: noopBundles.environment, publish: true },
-          ],
-        },
-      ],
-      serviceTemplates: [
-        {
-          name: 'web',
-          pipelineProvisioning: 'CUSTOMER_MANAGED',
-          compatibleEnvironmentTemplates: [
-            { templateName: 'env', majorVersion: '1' },
-          ],
-          versions: [
-            { version: '1.0', source: noopBundles.service, publish: true },
-            { version: '1.1', source: noopBundles.service, publish: true },
-          ],
-        },
-      ],
-      environments: [
-        {
-          name: 'dev',
-          templateName: 'env',
-          templateMajorVersion: '1',
-          spec: 'proton: EnvironmentSpec\nspec: {}\n',
-        },
-      ],
-    });
-    // No runner: deployments are reported as Proton's self-managed provisioning does.
-    await client.send(
-      new NotifyResourceDeploymentStatusChangeCommand({
-        resourceArn: `${PREFIX}:environment/dev`,
-        status: 'SUCCEEDED',
-      }),
-    );
+    const { client } = controlPlane;
+    await seedWebTemplate(controlPlane, ['dev']);
     await client.send(
       new CreateServiceCommand({
         name: 'orders',

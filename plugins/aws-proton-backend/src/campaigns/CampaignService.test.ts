@@ -151,6 +151,20 @@ describe.each(testDatabases())('upgrade campaigns on $name', testDatabase => {
   const finishDeployments = (failing: string[] = []) =>
     settleDeployments(controlPlane.client, failing);
 
+  /** Ends running deployments and moves the campaign on until it ends (20 rounds at most); its status. */
+  async function runToEnd(
+    service: ReturnType<typeof processOn>,
+    id: string,
+  ): Promise<string> {
+    for (let step = 0; step < 20; step += 1) {
+      await finishDeployments();
+      await service.advance();
+      const { status } = await service.get(TEMPLATE_ARN, id);
+      if (status !== 'RUNNING') return status;
+    }
+    return (await service.get(TEMPLATE_ARN, id)).status;
+  }
+
   function deploying(campaign: Campaign) {
     return campaign.targets
       .filter(t => t.status === 'DEPLOYING')
@@ -486,12 +500,7 @@ describe.each(testDatabases())('upgrade campaigns on $name', testDatabase => {
     expect(deploying(await service.get(TEMPLATE_ARN, id))).toEqual([
       'alpha/dev',
     ]);
-    for (let step = 0; step < 20; step += 1) {
-      await finishDeployments();
-      await service.advance();
-      if ((await service.get(TEMPLATE_ARN, id)).status === 'SUCCEEDED') break;
-    }
-    expect((await service.get(TEMPLATE_ARN, id)).status).toBe('SUCCEEDED');
+    expect(await runToEnd(service, id)).toBe('SUCCEEDED');
     const { deployments } = await controlPlane.client.send(
       new ListDeploymentsCommand({
         serviceName: 'alpha',
@@ -558,12 +567,7 @@ describe.each(testDatabases())('upgrade campaigns on $name', testDatabase => {
       status: 'DEPLOYING',
       deploymentId: (await instance('alpha', 'dev')).lastAttemptedDeploymentId,
     });
-    for (let step = 0; step < 20; step += 1) {
-      await finishDeployments();
-      await service.advance();
-      if ((await service.get(TEMPLATE_ARN, id)).status === 'SUCCEEDED') break;
-    }
-    expect((await service.get(TEMPLATE_ARN, id)).status).toBe('SUCCEEDED');
+    expect(await runToEnd(service, id)).toBe('SUCCEEDED');
   });
 
   it('does not ask Proton for an update once its claim lapsed while it read the tags', async () => {
@@ -600,12 +604,7 @@ describe.each(testDatabases())('upgrade campaigns on $name', testDatabase => {
       (await instance(claimed.serviceName, claimed.instanceName))
         .deploymentStatus,
     ).toBe('SUCCEEDED');
-    for (let step = 0; step < 20; step += 1) {
-      await finishDeployments();
-      await service.advance();
-      if ((await service.get(TEMPLATE_ARN, id)).status === 'SUCCEEDED') break;
-    }
-    expect((await service.get(TEMPLATE_ARN, id)).status).toBe('SUCCEEDED');
+    expect(await runToEnd(service, id)).toBe('SUCCEEDED');
   });
 
   it('refuses a second campaign while one runs, and a version the template has not published', async () => {

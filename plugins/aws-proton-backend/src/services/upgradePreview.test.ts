@@ -1,5 +1,4 @@
 import {
-  GetEnvironmentCommand,
   ListServiceInstancesCommand,
   NotifyResourceDeploymentStatusChangeCommand,
 } from '@aws-sdk/client-proton';
@@ -21,6 +20,7 @@ import {
 import request from 'supertest';
 import { awsProtonPlugin } from '../plugin';
 import { testDatabaseFactory } from '../__testUtils__/testDatabase';
+import { seedWebTemplate } from '../__testUtils__/fleetFixtures';
 
 const database = testDatabaseFactory();
 
@@ -41,7 +41,7 @@ describe('GET .../service/instances/:instance/plan', () => {
 
   beforeAll(async () => {
     controlPlane = await startScratchControlPlane();
-    const { client, noopBundles, bundlesDirectory } = controlPlane;
+    const { client, bundlesDirectory } = controlPlane;
     const files = noopTemplateBundleFiles('service');
     // 1.1 adds an input with a default; 2.0 drops `port` and requires `region`
     const withSchema = (key: string, properties: string, required = '') =>
@@ -68,62 +68,24 @@ ${properties}`,
     const grace =
       '        gracePeriod:\n          type: integer\n          title: Grace period\n          default: 30\n';
     const region = '        region:\n          type: string\n';
-    await seedProtonResources(client, {
-      environmentTemplates: [
+    await seedWebTemplate(
+      controlPlane,
+      ['dev'],
+      [
+        { version: '1.0', source: await withSchema('v10.tar.gz', port) },
         {
-          name: 'env',
-          versions: [
-            { version: '1.0', source: noopBundles.environment, publish: true },
-          ],
+          version: '1.1',
+          source: await withSchema('v11.tar.gz', port + grace),
+        },
+        {
+          version: '2.0',
+          source: await withSchema(
+            'v20.tar.gz',
+            grace + region,
+            '      required: [region]\n',
+          ),
         },
       ],
-      serviceTemplates: [
-        {
-          name: 'web',
-          pipelineProvisioning: 'CUSTOMER_MANAGED',
-          compatibleEnvironmentTemplates: [
-            { templateName: 'env', majorVersion: '1' },
-          ],
-          versions: [
-            {
-              version: '1.0',
-              source: await withSchema('v10.tar.gz', port),
-              publish: true,
-            },
-            {
-              version: '1.1',
-              source: await withSchema('v11.tar.gz', port + grace),
-              publish: true,
-            },
-            {
-              version: '2.0',
-              source: await withSchema(
-                'v20.tar.gz',
-                grace + region,
-                '      required: [region]\n',
-              ),
-              publish: true,
-            },
-          ],
-        },
-      ],
-      environments: [
-        {
-          name: 'dev',
-          templateName: 'env',
-          templateMajorVersion: '1',
-          spec: 'proton: EnvironmentSpec\nspec: {}\n',
-        },
-      ],
-    });
-    const { environment } = await client.send(
-      new GetEnvironmentCommand({ name: 'dev' }),
-    );
-    await client.send(
-      new NotifyResourceDeploymentStatusChangeCommand({
-        resourceArn: environment!.arn!,
-        status: 'SUCCEEDED',
-      }),
     );
     await seedProtonResources(client, {
       services: [

@@ -10,6 +10,7 @@ import {
   seedProtonResources,
 } from '@proton-platform/proton-server';
 import {
+  noopTemplatesPlan,
   ScratchControlPlane,
   startScratchControlPlane,
 } from '@proton-platform/proton-server/testUtils';
@@ -34,36 +35,13 @@ describe('waiting for deployments', () => {
       deploymentRunner: createLocalRunner(),
     });
     const { client, noopBundles } = controlPlane;
-    await seedProtonResources(client, {
-      environmentTemplates: [
-        {
-          name: 'env',
-          versions: [
-            { version: '1.0', source: noopBundles.environment, publish: true },
-          ],
-        },
-      ],
-      serviceTemplates: [
-        {
-          name: 'web',
-          pipelineProvisioning: 'CUSTOMER_MANAGED',
-          compatibleEnvironmentTemplates: [
-            { templateName: 'env', majorVersion: '1' },
-          ],
-          versions: [
-            { version: '1.0', source: noopBundles.service, publish: true },
-          ],
-        },
-      ],
-      environments: [
-        {
-          name: 'dev',
-          templateName: 'env',
-          templateMajorVersion: '1',
-          spec: 'proton: EnvironmentSpec\nspec: {}\n',
-        },
-      ],
-    });
+    await seedProtonResources(
+      client,
+      noopTemplatesPlan(noopBundles, {
+        environments: ['dev'],
+        serviceVersions: [{ version: '1.0', source: noopBundles.service }],
+      }),
+    );
   });
 
   afterAll(async () => {
