@@ -12,6 +12,9 @@ import { MAX_DEPLOYMENT_LOG_BYTES, readDeploymentLog } from './deploymentLogs';
  * real server), and against a plain HTTP server on 127.0.0.1 for answers the control plane never
  * gives (a log over the limit, a 502).
  */
+// against a real control plane: more than jest's 5 s per test on a loaded 2-core machine
+jest.setTimeout(60_000);
+
 describe('readDeploymentLog', () => {
   let controlPlane: ScratchControlPlane;
 

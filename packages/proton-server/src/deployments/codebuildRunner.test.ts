@@ -47,6 +47,9 @@ import {
   createCodeBuildRunner,
 } from './codebuildRunner';
 
+// each test starts a control plane and registers a template: more than jest's 5 s on a loaded 2-core machine
+jest.setTimeout(60_000);
+
 const run = promisify(execFile);
 const codeBuild = mockClient(CodeBuildClient);
 const s3 = mockClient(S3Client);

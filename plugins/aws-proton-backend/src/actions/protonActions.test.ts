@@ -49,6 +49,9 @@ function textOf(result: Awaited<ReturnType<Client['callTool']>>): string {
     .join('\n');
 }
 
+// against a real control plane: more than jest's 5 s per test on a loaded 2-core machine
+jest.setTimeout(60_000);
+
 describe('the AWS Proton actions, through the MCP endpoint', () => {
   let controlPlane: ScratchControlPlane;
 

@@ -125,6 +125,9 @@ function serviceOn(environment: string) {
   };
 }
 
+// against a real control plane: more than jest's 5 s per test on a loaded 2-core machine
+jest.setTimeout(60_000);
+
 describe('AwsProtonEntityProvider against the control plane', () => {
   let scratch: ScratchControlPlane;
   let config: ConfigReader;

@@ -32,6 +32,9 @@ const DEFAULTS = {
  * aws:proton actions pointed at a control plane: it must render and pass the actions' checks
  * without creating anything.
  */
+// against a real control plane: more than jest's 5 s per test on a loaded 2-core machine
+jest.setTimeout(60_000);
+
 describe('the wizard generated for a published service template', () => {
   let scratch: ScratchControlPlane;
 
