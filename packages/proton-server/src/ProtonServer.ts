@@ -21,6 +21,7 @@ import { PROTON_SIGNING_NAME } from './model/protonApiModel';
 import { OperationInvoker } from './operations/operationInvoker';
 import { createOperationTable } from './operations/operationTable';
 import { ReadResultCache } from './operations/readResultCache';
+import { previewServiceInstanceUpdate } from './operations/serviceInstancePreview';
 import {
   createProtonRequestListener,
   ProtonServerLogger,
@@ -36,7 +37,7 @@ import { DEFAULT_POLL_INTERVAL_SECONDS } from './sync/gitConnections';
 import { GitMirrors, GitOperationCounts } from './sync/gitMirrors';
 import { RepositorySync } from './sync/repositorySync';
 import { applyDeclaredRepositories } from './sync/declaredRepositories';
-import { WireJsonText } from './protocol/wireFormat';
+import { toWireJson, WireJsonText } from './protocol/wireFormat';
 import {
   makeTemporaryDirectory,
   removeAbandonedTemporaryDirectories,
@@ -362,6 +363,12 @@ export class ProtonServer {
         : undefined,
       logger,
       readDeploymentLog: id => deployments.readLog(id),
+      previewServiceInstanceUpdate: input =>
+        this.invoker!.read(
+          'UpdateServiceInstanceInput',
+          input,
+          previewServiceInstanceUpdate,
+        ).then(toWireJson),
       handleWebhook: (headers, body) =>
         repositorySync.handleWebhook(headers, body),
       responseDelayMs: options.responseDelayMs,

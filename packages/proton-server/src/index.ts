@@ -32,11 +32,19 @@ export type {
   DeploymentRunner,
   DeploymentRunnerContext,
   DeploymentRunnerFactory,
+  ResourcePlanJob,
 } from './deployments/deploymentRunner';
 export type {
   DeploymentPlan,
   DeploymentPlanner,
+  PlannedJob,
 } from './deployments/deploymentPlan';
+export type {
+  PlannedResource,
+  ResourceChange,
+  ResourcePreview,
+} from './deployments/resourceChanges';
+export type { ServiceInstanceUpdatePreview } from './operations/serviceInstancePreview';
 export type { LeaseOptions } from './deployments/deploymentLeases';
 export type {
   DeclaredRepository,

@@ -3,6 +3,7 @@ import {
   TemplateFiles,
   TemplateFilesUnavailableError,
 } from '../bundles/templateFiles';
+import type { TemplateVersionRef } from '../bundles/templateBundleStore';
 import type { DeploymentCredentials } from '../protocol/deploymentCredentials';
 import { forUpdate, retryOnDeadlock } from '../store/databaseDialect';
 import {
@@ -26,9 +27,11 @@ import type {
   DeploymentOutput,
   DeploymentReporter,
   DeploymentRunner,
+  ResourcePlanJob,
   StoredDeploymentJob,
 } from './deploymentRunner';
 import { boundedMessage } from './provisioningManifest';
+import type { PlannedResource } from './resourceChanges';
 
 type Db = Knex | Knex.Transaction;
 
@@ -260,6 +263,24 @@ export class DeploymentCoordinator {
         fence,
       );
     }
+  }
+
+  /**
+   * The resources a provisioning of the version would register, computed by the runner without
+   * deploying; undefined when there is no runner or it cannot plan ahead.
+   *
+   * @throws TemplateFilesUnavailableError when the version's files cannot be had;
+   *   DeploymentSetupError when the plan fails (the program's own error)
+   */
+  async planResources(
+    version: TemplateVersionRef,
+    job: Omit<ResourcePlanJob, 'templateDirectory'>,
+  ): Promise<PlannedResource[] | undefined> {
+    if (!this.runner?.planResources) return undefined;
+    return this.runner.planResources({
+      ...job,
+      templateDirectory: await this.options.templateFiles.directory(version),
+    });
   }
 
   /** Asks the runner to stop a deployment; call it after the transaction has committed. */

@@ -1,4 +1,9 @@
-import type { DeploymentJob, DeploymentOutput } from './deploymentRunner';
+import type {
+  DeploymentJob,
+  DeploymentOutput,
+  ResourcePlanJob,
+} from './deploymentRunner';
+import type { PlannedResource } from './resourceChanges';
 import { readProvisioningSteps } from './provisioningManifest';
 
 /**
@@ -19,7 +24,22 @@ export interface DeploymentPlan {
   ): Promise<string | undefined>;
   /** A line written to the deployment's log before the commands run. */
   note?: string;
+  /**
+   * The resources the commands registered, once they succeeded, when the plan can tell without
+   * deploying (the `simulate` runner's); makes the runner able to preview.
+   */
+  resources?(): Promise<PlannedResource[]>;
 }
+
+/**
+ * What a planner is given: a deployment's job, or for a preview a {@link ResourcePlanJob} that
+ * provisions (no deployment ID, no credentials).
+ *
+ * @public
+ */
+export type PlannedJob =
+  | DeploymentJob
+  | (ResourcePlanJob & { action: 'provision'; deploymentId?: undefined });
 
 /**
  * Plans a deployment; throw `DeploymentSetupError` for a problem the client should read.
@@ -27,7 +47,7 @@ export interface DeploymentPlan {
  * @public
  */
 export type DeploymentPlanner = (
-  job: DeploymentJob,
+  job: PlannedJob,
   directories: { workingDirectory: string; runDirectory: string },
 ) => Promise<DeploymentPlan>;
 

@@ -8,6 +8,7 @@
  */
 
 import type { DeploymentCredentialSet } from '../protocol/deploymentCredentials';
+import type { PlannedResource } from './resourceChanges';
 
 /**
  * An output of a deployed resource, as the Proton API spells it.
@@ -68,6 +69,23 @@ export interface DeploymentJob {
 }
 
 /**
+ * What a runner that can plan ahead is asked to compute the resources of: a deployment's provisioning
+ * as it would run, without a deployment (no ID, no credentials, nothing reported).
+ *
+ * @public
+ */
+export type ResourcePlanJob = Pick<
+  DeploymentJob,
+  | 'resourceArn'
+  | 'targetResourceType'
+  | 'templateDirectory'
+  | 'infrastructureFolder'
+  | 'protonInputs'
+  | 'region'
+  | 'accountId'
+>;
+
+/**
  * A job as it is kept with its deployment in the database, so that any server can resume it: no
  * local path, no secret; those are added for each run.
  */
@@ -119,6 +137,14 @@ export interface DeploymentRunner {
   cancel(deploymentId: string): Promise<void>;
   /** The log of a deployment this runner is running (or ran), if it has one. */
   readLog?(deploymentId: string): Promise<string | undefined>;
+  /**
+   * The resources the job's provisioning would register, computed without creating anything; for
+   * upgrade previews. Undefined when this runner cannot know before it deploys (the `local` and
+   * `codebuild` runners run the bundle's own steps, which deploy).
+   *
+   * @throws Error with a message for the user when the computation fails (the program's own error)
+   */
+  planResources?(job: ResourcePlanJob): Promise<PlannedResource[] | undefined>;
   /**
    * Stops every deployment without reporting their outcome, when the control plane shuts down;
    * another start of the control plane resumes them.

@@ -6,13 +6,16 @@ import type {
   DeploymentReporter,
   DeploymentRunner,
   DeploymentRunnerFactory,
+  ResourcePlanJob,
 } from './deploymentRunner';
+import type { PlannedResource } from './resourceChanges';
 import { keepLogEnd } from './deploymentRunner';
 import { DeploymentQueue, QueuedDeployment } from './deploymentQueue';
 import {
   DeploymentPlan,
   DeploymentPlanner,
   manifestPlanner,
+  PlannedJob,
 } from './deploymentPlan';
 import {
   boundedMessage,
@@ -71,12 +74,16 @@ export interface LocalDeploymentRunnerOptions {
 export const DEFAULT_LOCAL_TIMEOUT_MS = 60 * 60 * 1000;
 const KILL_GRACE_MS = 5000;
 
-interface RunningDeployment extends QueuedDeployment {
+/** The session running a deployment's (or a plan's) steps. */
+interface SpawnedSteps {
   child?: ChildProcess;
-  /** The values to redact from this deployment's log. */
-  secrets?: string[];
   /** Why the process group was killed. */
   stopReason?: 'cancel' | 'timeout' | 'shutdown';
+}
+
+interface RunningDeployment extends QueuedDeployment, SpawnedSteps {
+  /** The values to redact from this deployment's log. */
+  secrets?: string[];
 }
 
 async function removeFile(file: string): Promise<void> {
@@ -106,6 +113,8 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 export class LocalDeploymentRunner implements DeploymentRunner {
   private readonly queue: DeploymentQueue<RunningDeployment>;
   private stopped = false;
+  /** Resource plans run one at a time, beside the deployments. */
+  private planning: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: LocalDeploymentRunnerOptions) {
     this.queue = new DeploymentQueue({
@@ -271,16 +280,7 @@ export class LocalDeploymentRunner implements DeploymentRunner {
       } (deployment ${job.deploymentId}, attempt ${job.attempt})`,
     );
     try {
-      await fs.promises.mkdir(temporaryDirectory);
-      await fs.promises.cp(
-        path.join(job.templateDirectory, job.infrastructureFolder),
-        workingDirectory,
-        { recursive: true },
-      );
-      await fs.promises.writeFile(
-        path.join(workingDirectory, 'proton-inputs.json'),
-        JSON.stringify(job.protonInputs, null, 2),
-      );
+      await this.prepare(job, workingDirectory, temporaryDirectory);
       let plan: DeploymentPlan;
       try {
         plan = await (this.options.planner ?? manifestPlanner)(job, {
@@ -367,8 +367,108 @@ export class LocalDeploymentRunner implements DeploymentRunner {
     }
   }
 
+  /** Copies the job's infrastructure folder to `workingDirectory` with its `proton-inputs.json`. */
+  private async prepare(
+    job: PlannedJob,
+    workingDirectory: string,
+    temporaryDirectory: string,
+  ): Promise<void> {
+    await fs.promises.mkdir(temporaryDirectory);
+    await fs.promises.cp(
+      path.join(job.templateDirectory, job.infrastructureFolder),
+      workingDirectory,
+      { recursive: true },
+    );
+    await fs.promises.writeFile(
+      path.join(workingDirectory, 'proton-inputs.json'),
+      JSON.stringify(job.protonInputs, null, 2),
+    );
+  }
+
+  /**
+   * The resources the job's provisioning would register, when the planner can tell without
+   * deploying (the `simulate` runner's); undefined for the bundle's own steps, which deploy. Plans run
+   * one at a time, in a working directory of their own, with the host variables and the configured
+   * `environment` (no deployment credentials: nothing may call back), within `timeoutMs`.
+   *
+   * @throws DeploymentSetupError with the failing step's last lines when the plan fails
+   */
+  async planResources(
+    job: ResourcePlanJob,
+  ): Promise<PlannedResource[] | undefined> {
+    const run = this.planning.then(() => this.computeResources(job));
+    this.planning = run.catch(() => {});
+    return run;
+  }
+
+  private async computeResources(
+    job: ResourcePlanJob,
+  ): Promise<PlannedResource[] | undefined> {
+    if (this.stopped) throw new Error('The local runner has been stopped');
+    const runs = path.join(this.options.workDirectory, 'runs');
+    await fs.promises.mkdir(runs, { recursive: true });
+    const runDirectory = await fs.promises.mkdtemp(path.join(runs, 'plan-'));
+    const workingDirectory = path.join(runDirectory, 'src');
+    const temporaryDirectory = path.join(runDirectory, 'tmp');
+    try {
+      const planned: PlannedJob = { ...job, action: 'provision' };
+      await this.prepare(planned, workingDirectory, temporaryDirectory);
+      const plan = await (this.options.planner ?? manifestPlanner)(planned, {
+        workingDirectory,
+        runDirectory,
+      });
+      if (!plan.resources) return undefined;
+      const stepFile = path.join(runDirectory, 'step');
+      const scriptFile = path.join(runDirectory, 'steps.sh');
+      const logFile = path.join(runDirectory, 'plan.log');
+      await fs.promises.writeFile(
+        scriptFile,
+        stepScript(plan.commands, stepFile, process.pid),
+      );
+      const env: Record<string, string> = {};
+      for (const name of [
+        ...HOST_VARIABLES,
+        ...(this.options.passEnvironment ?? []),
+      ]) {
+        if (process.env[name] !== undefined) env[name] = process.env[name]!;
+      }
+      Object.assign(env, this.options.environment, {
+        RESOURCE_ARN: job.resourceArn,
+        AWS_DEFAULT_REGION: job.region,
+        CODEBUILD_SRC_DIR: workingDirectory,
+        TMPDIR: temporaryDirectory,
+      });
+      const entry: SpawnedSteps = {};
+      const result = await this.spawnSteps(
+        entry,
+        scriptFile,
+        workingDirectory,
+        logFile,
+        env,
+      );
+      if (result?.code !== 0) {
+        const log = await fs.promises.readFile(logFile, 'utf8');
+        const step = Number(
+          await fs.promises.readFile(stepFile, 'utf8').catch(() => '0'),
+        );
+        const tail = stepOutputTail(log, step, plan.commands.length);
+        const message =
+          (result && (await plan.failureMessage?.(result.code, tail))) ??
+          (entry.stopReason === 'timeout'
+            ? `Planning the resources timed out\n${tail}`
+            : `Planning the resources failed\n${tail}`);
+        throw new DeploymentSetupError(boundedMessage(message));
+      }
+      return await plan.resources();
+    } finally {
+      if (!this.options.keepWorkingDirectories) {
+        await fs.promises.rm(runDirectory, { recursive: true, force: true });
+      }
+    }
+  }
+
   private async spawnSteps(
-    entry: RunningDeployment,
+    entry: SpawnedSteps,
     scriptFile: string,
     workingDirectory: string,
     logFile: string,

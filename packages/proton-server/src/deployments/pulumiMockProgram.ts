@@ -15,8 +15,30 @@ export interface PulumiMockPlan {
   config: Record<string, string>;
   region: string;
   accountId: string;
-  /** Where the script writes `{outputs, resources}`. */
+  /** Where the script writes its {@link PulumiMockResult}. */
   resultFile: string;
+}
+
+/** A resource the program registered, as the mock runtime saw it. */
+export interface PulumiMockResource {
+  /** The resource's type token, e.g. `aws:lb/targetGroup:TargetGroup`. */
+  type: string;
+  /** The resource's logical name. */
+  name: string;
+  /** Whether it is a provider's resource (false for a component, which groups others). */
+  custom: boolean;
+  /** The inputs it was registered with (secrets are the values Pulumi was given). */
+  inputs: Record<string, unknown>;
+}
+
+/** What the script writes to the plan's result file. */
+export interface PulumiMockResult {
+  /** The program's exports, absent values left out. */
+  outputs: Array<{ key: string; valueString: string }>;
+  /** How many resources the program registered. */
+  resources: number;
+  /** The resources, in the order they were registered. */
+  registered: PulumiMockResource[];
 }
 
 /** Exit status of the script when `@pulumi/pulumi` cannot be loaded. */
@@ -86,10 +108,10 @@ const providerComputed = {
 };
 const settle = value => new Promise(resolve => pulumi.output(value).apply(v => { resolve(v); return v; }));
 async function main() {
-  let resources = 0;
+  const registered = [];
   await pulumi.runtime.setMocks({
     newResource: args => {
-      resources += 1;
+      registered.push({ type: args.type, name: args.name, custom: args.custom !== false, inputs: args.inputs });
       const computed = providerComputed[args.type] ? providerComputed[args.type](args.name, args.inputs) : {};
       return {
         id: args.name + '-simulated',
@@ -119,7 +141,8 @@ async function main() {
     outputs.push({ key, valueString: typeof resolved === 'string' ? resolved : JSON.stringify(resolved) });
   }
   await pulumi.runtime.disconnect();
-  fs.writeFileSync(plan.resultFile, JSON.stringify({ outputs, resources }));
+  const resources = registered.length;
+  fs.writeFileSync(plan.resultFile, JSON.stringify({ outputs, resources, registered }));
   process.stdout.write('[proton-server] SIMULATED: ' + resources + ' resources registered with the mock runtime, nothing was created\\n');
 }
 main().catch(error => fail(1, 'The Pulumi program failed under the mock runtime: ' + (error && error.stack ? error.stack.split('\\n').slice(0, 4).join('\\n') : String(error))));

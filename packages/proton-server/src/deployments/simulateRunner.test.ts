@@ -1,7 +1,6 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import {
   DeleteEnvironmentCommand,
   GetDeploymentCommand,
@@ -21,41 +20,18 @@ import {
 } from '../__testUtils__/templateFixtures';
 import type { TestServer } from '../__testUtils__/testServer';
 import { createSimulateRunner, protonStackConfig } from './simulateRunner';
+import {
+  installPulumiFixture,
+  PULUMI_FIXTURE,
+} from '../__testUtils__/pulumiFixture';
+
+jest.setTimeout(120_000);
 
 /** The bundles' shared provisioning files, whose proton.jq the simulate runner mirrors. */
 const PROVISIONING = path.resolve(
   __dirname,
   '../../../../templates/proton/provisioning',
 );
-
-const run = promisify(execFile);
-const FIXTURE = path.resolve(__dirname, '../../fixtures/pulumi-program');
-
-jest.setTimeout(120_000);
-
-/** Installs the fixture's lockfile once; false when the npm registry cannot be reached. */
-async function installFixture(): Promise<boolean> {
-  if (fs.existsSync(path.join(FIXTURE, 'node_modules', '@pulumi', 'pulumi'))) {
-    return true;
-  }
-  try {
-    await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
-      cwd: FIXTURE,
-      env: {
-        ...process.env,
-        PATH: `${path.dirname(process.execPath)}:${process.env.PATH}`,
-      },
-    });
-    return true;
-  } catch (error) {
-    console.warn(
-      `The simulate runner tests did not run: npm ci failed in ${FIXTURE} (is the registry reachable?): ${
-        (error as Error).message
-      }`,
-    );
-    return false;
-  }
-}
 
 function fixtureBundle(): Record<string, string> {
   const files: Record<string, string> = {
@@ -69,7 +45,7 @@ function fixtureBundle(): Record<string, string> {
     'index.ts',
   ]) {
     files[`infrastructure/${name}`] = fs.readFileSync(
-      path.join(FIXTURE, name),
+      path.join(PULUMI_FIXTURE, name),
       'utf8',
     );
   }
@@ -163,10 +139,10 @@ describe('the simulate runner', () => {
   );
 
   it('computes outputs with the mock runtime, says so, and creates nothing', async () => {
-    if (!(await installFixture())) return;
+    if (!(await installPulumiFixture())) return;
     test = await startTemplateTestServer({
       deploymentRunner: createSimulateRunner({
-        nodeModulesSources: [path.dirname(FIXTURE)],
+        nodeModulesSources: [path.dirname(PULUMI_FIXTURE)],
         install: false,
       }),
     });

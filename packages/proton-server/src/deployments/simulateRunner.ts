@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type {
-  DeploymentJob,
   DeploymentOutput,
   DeploymentRunnerFactory,
 } from './deploymentRunner';
@@ -17,6 +16,7 @@ import {
   PULUMI_MISSING_EXIT_CODE,
   PULUMI_MOCK_PROGRAM,
   PulumiMockPlan,
+  PulumiMockResult,
 } from './pulumiMockProgram';
 
 /**
@@ -173,7 +173,7 @@ export function simulatePlanner(
     workDirectory: string;
   },
 ): DeploymentPlanner {
-  return async (job: DeploymentJob, { workingDirectory, runDirectory }) => {
+  return async (job, { workingDirectory, runDirectory }) => {
     if (job.action === 'deprovision') {
       return {
         commands: [],
@@ -243,6 +243,8 @@ export function simulatePlanner(
         ]),
       );
     const resultFile = path.join(runDirectory, 'result.json');
+    const readResult = async (): Promise<PulumiMockResult> =>
+      JSON.parse(await fs.promises.readFile(resultFile, 'utf8'));
     const plan: PulumiMockPlan = {
       project: project.name,
       stack: stackName(job.protonInputs),
@@ -264,10 +266,10 @@ export function simulatePlanner(
       commands,
       note: `SIMULATED: ${folder}/${main} runs against Pulumi's mock runtime; nothing is created`,
       async outputs() {
-        const result = JSON.parse(
-          await fs.promises.readFile(resultFile, 'utf8'),
-        );
-        return [...result.outputs, SIMULATED_OUTPUT];
+        return [...(await readResult()).outputs, SIMULATED_OUTPUT];
+      },
+      async resources() {
+        return (await readResult()).registered;
       },
       async failureMessage(exitCode, tail) {
         if (exitCode === PULUMI_MISSING_EXIT_CODE) {

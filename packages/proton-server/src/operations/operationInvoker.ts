@@ -74,6 +74,30 @@ export class OperationInvoker {
   }
 
   /**
+   * Runs a read of the control plane's own (an extension route's, such as the update preview) as
+   * a read-only operation runs: its input checked against the Proton model's `inputShape`, in a
+   * context without a transaction, as an operator. The output is not serialized.
+   *
+   * @throws ProtonApiError for every failure a client should see
+   */
+  async read<T>(
+    inputShape: string,
+    input: unknown,
+    handler: (input: OperationInput, context: OperationContext) => Promise<T>,
+  ): Promise<T> {
+    validateOperationInput(inputShape, input);
+    return handler(input as OperationInput, {
+      ...this.services,
+      principal: OPERATOR,
+      db: this.knex,
+      now: this.clock(),
+      afterCommit: () => {
+        throw new Error('A read cannot schedule work');
+      },
+    });
+  }
+
+  /**
    * Runs one operation and returns its output in wire form (timestamps as epoch seconds; a read's
    * output already serialized, as {@link WireJsonText}).
    *

@@ -95,6 +95,51 @@ function serviceInstanceState(
   };
 }
 
+/**
+ * The `proton-inputs.json` of a deployment of a service instance, as AWS Proton renders it: the
+ * service, the instance with its inputs (and its component's outputs), and the environment with
+ * its current outputs.
+ */
+export async function serviceInstanceProtonInputs(
+  context: OperationContext,
+  service: ServiceRecord,
+  instance: ServiceInstanceRecord,
+  inputs: ProtonInputs,
+): Promise<Record<string, unknown>> {
+  const outputs = await context
+    .db('outputs')
+    .where({
+      resource_arn: environmentArn(context.settings, instance.environmentName),
+    })
+    .orderBy('key');
+  const componentOutputs = await attachedComponentOutputs(
+    context,
+    service.name,
+    instance.name,
+  );
+  return {
+    service: {
+      name: service.name,
+      branch_name: service.branchName,
+      repository_connection_arn: service.repositoryConnectionArn,
+      repository_id: service.repositoryId,
+    },
+    service_instance: {
+      name: instance.name,
+      inputs,
+      // AWS Proton's name for a directly defined component's outputs in its instance's inputs
+      ...(componentOutputs
+        ? { components: { default: { outputs: componentOutputs } } }
+        : {}),
+    },
+    environment: {
+      account_id: context.settings.accountId,
+      name: instance.environmentName,
+      outputs: Object.fromEntries(outputs.map(o => [o.key, o.value_string])),
+    },
+  };
+}
+
 /** Records a deployment of a service instance and hands it to the runner after commit. */
 export async function deployServiceInstance(
   context: OperationContext,
@@ -120,40 +165,14 @@ export async function deployServiceInstance(
     targetState: serviceInstanceState(instance),
     lastSucceededDeploymentId: instance.lastSucceededDeploymentId,
   });
-  const outputs = await context
-    .db('outputs')
-    .where({
-      resource_arn: environmentArn(context.settings, instance.environmentName),
-    })
-    .orderBy('key');
-  const componentOutputs = await attachedComponentOutputs(
-    context,
-    service.name,
-    instance.name,
-  );
   await dispatchDeployment(context, deployment, {
     infrastructureFolder: 'instance_infrastructure',
-    protonInputs: {
-      service: {
-        name: service.name,
-        branch_name: service.branchName,
-        repository_connection_arn: service.repositoryConnectionArn,
-        repository_id: service.repositoryId,
-      },
-      service_instance: {
-        name: instance.name,
-        inputs,
-        // AWS Proton's name for a directly defined component's outputs in its instance's inputs
-        ...(componentOutputs
-          ? { components: { default: { outputs: componentOutputs } } }
-          : {}),
-      },
-      environment: {
-        account_id: context.settings.accountId,
-        name: instance.environmentName,
-        outputs: Object.fromEntries(outputs.map(o => [o.key, o.value_string])),
-      },
-    },
+    protonInputs: await serviceInstanceProtonInputs(
+      context,
+      service,
+      instance,
+      inputs,
+    ),
   });
   await updateServiceInstance(context.db, service.name, instance.name, {
     lastAttemptedDeploymentId: deployment.id,

@@ -13,11 +13,15 @@ import {
 import {
   findServiceInstance,
   ServiceInstanceRecord,
+  ServiceRecord,
   toServiceInstanceRecord,
   updateServiceInstance,
 } from '../store/serviceStore';
 import { findAttachedComponent } from '../store/componentStore';
-import { findRecommendedVersions } from '../store/templateStore';
+import {
+  findRecommendedVersions,
+  TemplateVersionRecord,
+} from '../store/templateStore';
 import { OPEN_DEPLOYMENT_STATUSES } from '../deployments/deploymentCoordinator';
 import { cancelDeployment, listResourceOutputs } from './deploymentRecords';
 import type {
@@ -262,10 +266,11 @@ async function listServiceInstances(
   };
 }
 
-async function updateServiceInstanceOperation(
-  input: OperationInput,
+/** The service and instance an update names; the instance must not be deploying. */
+async function requireUpdatableInstance(
   context: OperationContext,
-) {
+  input: OperationInput,
+): Promise<{ service: ServiceRecord; record: ServiceInstanceRecord }> {
   const service = await requireService(context, input.serviceName);
   const record = await requireInstance(context, service.name, input.name);
   if (OPEN_DEPLOYMENT_STATUSES.includes(record.deploymentStatus)) {
@@ -273,18 +278,34 @@ async function updateServiceInstanceOperation(
       `The service instance ${record.name} is ${record.deploymentStatus}; wait for its deployment to end or cancel it`,
     );
   }
-  if (input.deploymentType === 'NONE') {
-    if (
-      input.spec !== undefined ||
-      input.templateMajorVersion ||
-      input.templateMinorVersion
-    ) {
-      throw validationError(
-        'deploymentType NONE changes nothing of a service instance; use CURRENT_VERSION',
-      );
-    }
-    return { serviceInstance: describeServiceInstance(context, record) };
-  }
+  return { service, record };
+}
+
+/** What an UpdateServiceInstance deploys, once checked. */
+export interface ServiceInstanceUpdate {
+  service: ServiceRecord;
+  /** The instance as it is. */
+  record: ServiceInstanceRecord;
+  /** The version it deploys. */
+  version: TemplateVersionRecord & { schema: string };
+  /** The spec it deploys, markers resolved. */
+  spec: string | undefined;
+  /** The inputs it deploys, the version's defaults filled in. */
+  inputs: ProtonInputs;
+}
+
+/**
+ * Checks an UpdateServiceInstance (other than deploymentType NONE) as the operation does, without
+ * changing anything: what it would deploy. Shared by the operation and the control plane's preview
+ * route.
+ *
+ * @throws ProtonApiError as UpdateServiceInstance answers (not found, conflict, validation)
+ */
+export async function resolveServiceInstanceUpdate(
+  input: OperationInput,
+  context: OperationContext,
+): Promise<ServiceInstanceUpdate> {
+  const { service, record } = await requireUpdatableInstance(context, input);
   const version = await selectUpdateVersion(
     context,
     'service',
@@ -337,6 +358,28 @@ async function updateServiceInstanceOperation(
   } else {
     inputs = await instanceInputs(context, record, version);
   }
+  return { service, record, version, spec, inputs };
+}
+
+async function updateServiceInstanceOperation(
+  input: OperationInput,
+  context: OperationContext,
+) {
+  if (input.deploymentType === 'NONE') {
+    const { record } = await requireUpdatableInstance(context, input);
+    if (
+      input.spec !== undefined ||
+      input.templateMajorVersion ||
+      input.templateMinorVersion
+    ) {
+      throw validationError(
+        'deploymentType NONE changes nothing of a service instance; use CURRENT_VERSION',
+      );
+    }
+    return { serviceInstance: describeServiceInstance(context, record) };
+  }
+  const { service, record, version, spec, inputs } =
+    await resolveServiceInstanceUpdate(input, context);
   const updated: ServiceInstanceRecord = {
     ...record,
     templateMajor: version.major,

@@ -56,6 +56,11 @@ export interface RequestListenerOptions {
   /** Reads a deployment's log for `GET /deployments/<id>/log`; undefined when there is none. */
   readDeploymentLog?(deploymentId: string): Promise<string | undefined>;
   /**
+   * Answers `POST /previews/update-service-instance`: what an UpdateServiceInstance with this input
+   * would deploy, without deploying; absent, the route answers UnknownOperationException.
+   */
+  previewServiceInstanceUpdate?(input: unknown): Promise<unknown>;
+  /**
    * Answers `POST /webhooks/git`, a Git provider's push webhook (signed with a shared secret, not
    * SigV4); absent, the route answers 404.
    */
@@ -71,6 +76,9 @@ export interface RequestListenerOptions {
 
 /** The extension route serving deployment logs (signed like any request). */
 const LOG_ROUTE = /^\/deployments\/([A-Za-z0-9-]{1,64})\/log$/;
+
+/** The extension route previewing an UpdateServiceInstance (signed like any request, JSON in and out). */
+const PREVIEW_ROUTE = '/previews/update-service-instance';
 
 /** The extension route receiving Git push webhooks (signed with the connection's webhook secret). */
 const WEBHOOK_ROUTE = '/webhooks/git';
@@ -156,13 +164,15 @@ function parseInput(body: Buffer): unknown {
   }
 }
 
-/** Answers `GET /deployments/<id>/log` with the log as text/plain, after verifying the signature. */
-async function serveLog(
+/**
+ * Reads and verifies an extension route's request (SigV4, throttling): only an operator's
+ * credentials may use them, never a deployment's.
+ */
+async function verifiedExtensionRequest(
   request: IncomingMessage,
-  response: ServerResponse,
-  deploymentId: string,
   options: RequestListenerOptions,
-): Promise<void> {
+  what: string,
+): Promise<Buffer> {
   const body = await readBody(request, options.maxRequestBytes);
   const { accessKeyId, principal } = await verifySigV4(
     {
@@ -177,9 +187,20 @@ async function serveLog(
   if (principal.kind !== 'operator') {
     throw new ProtonApiError(
       'AccessDeniedException',
-      "A deployment's credentials cannot read deployment logs",
+      `A deployment's credentials cannot ${what}`,
     );
   }
+  return body;
+}
+
+/** Answers `GET /deployments/<id>/log` with the log as text/plain, after verifying the signature. */
+async function serveLog(
+  request: IncomingMessage,
+  response: ServerResponse,
+  deploymentId: string,
+  options: RequestListenerOptions,
+): Promise<void> {
+  await verifiedExtensionRequest(request, options, 'read deployment logs');
   const log = await options.readDeploymentLog?.(deploymentId);
   if (log === undefined) {
     throw new ProtonApiError(
@@ -192,6 +213,25 @@ async function serveLog(
     'content-length': Buffer.byteLength(log),
   });
   response.end(log);
+}
+
+/** Answers `POST /previews/update-service-instance` with the preview, after verifying the signature. */
+async function servePreview(
+  request: IncomingMessage,
+  options: RequestListenerOptions,
+): Promise<unknown> {
+  const body = await verifiedExtensionRequest(
+    request,
+    options,
+    'preview updates',
+  );
+  if (!options.previewServiceInstanceUpdate) {
+    throw new ProtonApiError(
+      'UnknownOperationException',
+      'This control plane does not preview updates',
+    );
+  }
+  return options.previewServiceInstanceUpdate(parseInput(body));
 }
 
 /** Answers `POST /webhooks/git` with JSON: 202 when syncs were requested, 401 for a bad signature. */
@@ -265,15 +305,13 @@ export function createProtonRequestListener(
       delay && delay > 0
         ? new Promise(resolve => setTimeout(resolve, delay))
         : Promise.resolve();
-    const logRoute =
-      request.method === 'GET'
-        ? LOG_ROUTE.exec((request.url ?? '/').split('?')[0])
-        : null;
-    const webhook =
-      request.method === 'POST' &&
-      (request.url ?? '/').split('?')[0] === WEBHOOK_ROUTE;
+    const path = (request.url ?? '/').split('?')[0];
+    const logRoute = request.method === 'GET' ? LOG_ROUTE.exec(path) : null;
+    const webhook = request.method === 'POST' && path === WEBHOOK_ROUTE;
+    const preview = request.method === 'POST' && path === PREVIEW_ROUTE;
     const handled = waited.then(() => {
       if (webhook) return serveWebhook(request, response, options);
+      if (preview) return servePreview(request, options);
       return logRoute
         ? serveLog(request, response, logRoute[1], options).then(
             () => undefined,

@@ -1,0 +1,164 @@
+/**
+ * The resources a deployment would create, update, replace or delete, from the resources a
+ * template's program registers for the current deployment and for the proposed one.
+ */
+
+/**
+ * A resource a template's program registers, as a runner that can plan ahead computes it (the
+ * `simulate` runner: the Pulumi program under Pulumi's mock runtime).
+ *
+ * @public
+ */
+export interface PlannedResource {
+  /** The resource's type token, e.g. `aws:lb/targetGroup:TargetGroup`. */
+  type: string;
+  /** The resource's logical name in the program. */
+  name: string;
+  /** Whether it is a provider's resource; false for a component, which only groups others. */
+  custom: boolean;
+  /** The inputs the program gives it. */
+  inputs: Record<string, unknown>;
+}
+
+/**
+ * What a deployment would do to one resource.
+ *
+ * @public
+ */
+export interface ResourceChange {
+  /**
+   * `create` (only the proposed deployment has it), `delete` (only the current one has it),
+   * `replace` (its physical name changes, and AWS cannot rename a load balancer, target group, role,
+   * log group or ECS service; or it is of a type AWS never changes in place, as an ECS task definition,
+   * whose every change is a new revision) or `update` (other inputs change).
+   */
+  action: 'create' | 'update' | 'replace' | 'delete';
+  /** The resource's type token, e.g. `aws:ecs/service:Service`. */
+  type: string;
+  /** The resource's logical name in the program. */
+  name: string;
+  /** The top-level inputs whose values differ, sorted (update and replace only). */
+  changedInputs?: string[];
+}
+
+/**
+ * The resource changes of a deployment, as the control plane's preview route answers them.
+ *
+ * @public
+ */
+export interface ResourcePreview {
+  /** The resources that would change, creations first, then replacements, updates and deletions. */
+  changes: ResourceChange[];
+  /** How many resources would stay as they are. */
+  unchanged: number;
+}
+
+/**
+ * The inputs that make a resource's physical name: when one of them changes, the resource is
+ * replaced (Pulumi's AWS provider marks `name` and `namePrefix` "forces replacement" on every
+ * resource type that has them, as the AWS APIs have no rename).
+ */
+const NAMING_INPUTS = ['name', 'namePrefix'];
+
+/**
+ * Types whose every change is a replacement: the provider marks all their inputs "forces
+ * replacement" (an ECS task definition revision cannot be changed, only registered anew).
+ */
+const IMMUTABLE_TYPES = ['aws:ecs/taskDefinition:TaskDefinition'];
+
+const ORDER: Record<ResourceChange['action'], number> = {
+  create: 0,
+  replace: 1,
+  update: 2,
+  delete: 3,
+};
+
+/** Values compared by their JSON text with object keys sorted, so key order does not count. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, item) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(
+          Object.entries(item).sort(([a], [b]) => (a < b ? -1 : 1)),
+        )
+      : item,
+  );
+}
+
+/**
+ * Keys resources by type and name; a second resource of the same type and name (under another
+ * parent) gets its ordinal, so that the lists still pair up in registration order.
+ */
+function keyed(resources: PlannedResource[]): Map<string, PlannedResource> {
+  const result = new Map<string, PlannedResource>();
+  for (const resource of resources) {
+    if (!resource.custom) continue;
+    const base = `${resource.type}::${resource.name}`;
+    let key = base;
+    for (let n = 2; result.has(key); n += 1) key = `${base}#${n}`;
+    result.set(key, resource);
+  }
+  return result;
+}
+
+/**
+ * Compares the provider resources (components left out) the current deployment registers with those
+ * the proposed one registers, paired by type and logical name, as Pulumi pairs resources by URN.
+ *
+ * @param current - the resources of the deployment the resource runs now
+ * @param proposed - the resources of the deployment being previewed
+ */
+export function compareResources(
+  current: PlannedResource[],
+  proposed: PlannedResource[],
+): ResourcePreview {
+  const before = keyed(current);
+  const after = keyed(proposed);
+  const changes: ResourceChange[] = [];
+  let unchanged = 0;
+  for (const [key, resource] of after) {
+    const old = before.get(key);
+    if (!old) {
+      changes.push({
+        action: 'create',
+        type: resource.type,
+        name: resource.name,
+      });
+      continue;
+    }
+    const names = new Set([
+      ...Object.keys(old.inputs),
+      ...Object.keys(resource.inputs),
+    ]);
+    const changedInputs = [...names]
+      .filter(
+        name =>
+          canonical(old.inputs[name]) !== canonical(resource.inputs[name]),
+      )
+      .sort();
+    if (changedInputs.length === 0) {
+      unchanged += 1;
+      continue;
+    }
+    changes.push({
+      action:
+        IMMUTABLE_TYPES.includes(resource.type) ||
+        changedInputs.some(name => NAMING_INPUTS.includes(name))
+          ? 'replace'
+          : 'update',
+      type: resource.type,
+      name: resource.name,
+      changedInputs,
+    });
+  }
+  for (const [key, resource] of before) {
+    if (!after.has(key)) {
+      changes.push({
+        action: 'delete',
+        type: resource.type,
+        name: resource.name,
+      });
+    }
+  }
+  changes.sort((a, b) => ORDER[a.action] - ORDER[b.action]);
+  return { changes, unchanged };
+}
