@@ -72,6 +72,17 @@ test('upgrading dev to 1.1 deploys it and the badge goes away', async ({
   await expect(page.getByRole('list', { name: 'Added' })).toContainText(
     'healthCheckGracePeriodSeconds: 0 (default)',
   );
+  // and what the deployment would do to the resources: both versions' Pulumi programs planned by
+  // the simulate runner under the mock runtime, nothing deployed
+  const resources = page.getByRole('region', { name: 'Resource changes' });
+  await expect(resources).toContainText(
+    /Resources under 1\.1 \(planned without deploying\): \d+ to change, \d+ unchanged/,
+    { timeout: 60_000 },
+  );
+  // every resource is tagged with its template version: the ECS service's tags change in place
+  await expect(
+    resources.getByRole('list', { name: 'Updated in place' }),
+  ).toContainText('aws:ecs:Service hello-nginx-dev (tags)');
   await docsScreenshot(page, 'upgrade-preview');
   await page.getByRole('button', { name: 'Upgrade', exact: true }).click();
   await expect(dev).toContainText('Deploying', { timeout: 30_000 });

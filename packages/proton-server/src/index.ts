@@ -41,7 +41,6 @@ export type {
 } from './deployments/deploymentPlan';
 export type {
   PlannedResource,
-  ResourceChange,
   ResourcePreview,
 } from './deployments/resourceChanges';
 export type { ServiceInstanceUpdatePreview } from './operations/serviceInstancePreview';

@@ -1,12 +1,6 @@
 import type { ProtonClient } from '@aws-sdk/client-proton';
-import {
-  NotAllowedError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { NotFoundError } from '@backstage/errors';
+import { callControlPlaneRoute } from './controlPlaneRoutes';
 
 /**
  * The longest log handed on, in bytes (1 MiB, as the control plane keeps); a longer one keeps its
@@ -63,74 +57,35 @@ export async function readDeploymentLog(
       'AWS Proton keeps no deployment logs: read them in the CodeBuild project or CloudFormation stack of the deployment. Logs are shown when awsProton.endpoint points to the Proton-compatible control plane',
     );
   }
-  const base = new URL(endpoint);
-  const path = `${base.pathname.replace(
-    /\/+$/,
-    '',
-  )}/deployments/${encodeURIComponent(deploymentId)}/log`;
-  const signer = new SignatureV4({
-    service: 'proton',
-    region: await client.config.region(),
-    credentials: client.config.credentials,
-    sha256: Hash.bind(null, 'sha256'),
-  });
-  const signed = await signer.sign(
-    new HttpRequest({
-      method: 'GET',
-      protocol: base.protocol,
-      hostname: base.hostname,
-      port: base.port ? Number(base.port) : undefined,
-      path,
-      headers: { host: base.host },
-    }),
-  );
-  const what = `the log of deployment ${deploymentId}`;
-  let response: Response;
-  let body: Buffer;
+  let answer: { body: Buffer };
   try {
-    response = await fetch(new URL(path, base), {
-      headers: signed.headers,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    // the timeout covers the body too: a log still growing can be long
-    body = Buffer.from(await response.arrayBuffer());
+    answer = await callControlPlaneRoute(
+      client,
+      endpoint,
+      {
+        method: 'GET',
+        path: `/deployments/${encodeURIComponent(deploymentId)}/log`,
+        what: `the log of deployment ${deploymentId}`,
+      },
+      timeoutMs,
+    );
   } catch (error) {
-    const cause = (error as Error & { cause?: Error }).cause;
-    throw new ServiceUnavailableError(
-      `The control plane at ${base.host} could not be reached for ${what}: ${
-        cause?.message ?? (error as Error).message
-      }`,
-    );
-  }
-  if (response.ok) {
-    // a running deployment's log comes whole; an ended one's, past 1 MiB, starts with a line
-    // saying how much the control plane left out
-    const cut = body.length > MAX_DEPLOYMENT_LOG_BYTES;
-    let start = cut ? body.length - MAX_DEPLOYMENT_LOG_BYTES : 0;
-    // not inside a character: skip UTF-8 continuation bytes (10xxxxxx)
-    while (cut && start < body.length && (body[start] & 0xc0) === 0x80) {
-      start += 1;
+    if (error instanceof NotFoundError) {
+      throw new NotFoundError(
+        `The control plane has no log of deployment ${deploymentId} (${error.message})`,
+      );
     }
-    const text = body.subarray(start).toString('utf8');
-    return { text, truncated: cut || STORED_LOG_CUT.test(text) };
+    throw error;
   }
-  let detail = `HTTP ${response.status}`;
-  try {
-    detail = JSON.parse(body.toString('utf8')).message ?? detail;
-  } catch {
-    // not the control plane's JSON error: the status says enough
+  const body = answer.body;
+  // a running deployment's log comes whole; an ended one's, past 1 MiB, starts with a line saying
+  // how much the control plane left out
+  const cut = body.length > MAX_DEPLOYMENT_LOG_BYTES;
+  let start = cut ? body.length - MAX_DEPLOYMENT_LOG_BYTES : 0;
+  // not inside a character: skip UTF-8 continuation bytes (10xxxxxx)
+  while (cut && start < body.length && (body[start] & 0xc0) === 0x80) {
+    start += 1;
   }
-  if (response.status === 404) {
-    throw new NotFoundError(
-      `The control plane has no log of deployment ${deploymentId} (${detail})`,
-    );
-  }
-  if (response.status === 401 || response.status === 403) {
-    throw new NotAllowedError(
-      `The control plane at ${base.host} refused ${what} to the credentials Backstage uses (${detail})`,
-    );
-  }
-  throw new ServiceUnavailableError(
-    `The control plane at ${base.host} did not serve ${what}: ${detail}`,
-  );
+  const text = body.subarray(start).toString('utf8');
+  return { text, truncated: cut || STORED_LOG_CUT.test(text) };
 }

@@ -7,3 +7,4 @@
 export * from './ProtonClientFactory';
 export * from './describeProtonError';
 export * from './deploymentLogs';
+export * from './updatePreview';

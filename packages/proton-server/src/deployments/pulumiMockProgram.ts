@@ -29,6 +29,8 @@ export interface PulumiMockResource {
   custom: boolean;
   /** The inputs it was registered with (secrets are the values Pulumi was given). */
   inputs: Record<string, unknown>;
+  /** The id and ARN the mock runtime gave it, which other resources' inputs carry to refer to it. */
+  references: string[];
 }
 
 /** What the script writes to the plan's result file. */
@@ -111,16 +113,11 @@ async function main() {
   const registered = [];
   await pulumi.runtime.setMocks({
     newResource: args => {
-      registered.push({ type: args.type, name: args.name, custom: args.custom !== false, inputs: args.inputs });
+      const id = args.name + '-simulated';
+      const arn = 'arn:aws:simulated:' + region + ':' + account + ':' + args.type + '/' + args.name;
+      registered.push({ type: args.type, name: args.name, custom: args.custom !== false, inputs: args.inputs, references: [id, arn] });
       const computed = providerComputed[args.type] ? providerComputed[args.type](args.name, args.inputs) : {};
-      return {
-        id: args.name + '-simulated',
-        state: {
-          arn: 'arn:aws:simulated:' + region + ':' + account + ':' + args.type + '/' + args.name,
-          ...computed,
-          ...args.inputs,
-        },
-      };
+      return { id, state: { arn, ...computed, ...args.inputs } };
     },
     call: args => (invokes[args.token] ? invokes[args.token](args.inputs) : {}),
   }, plan.project, plan.stack, false);

@@ -56,7 +56,7 @@ describe('compareResources', () => {
     });
   });
 
-  it('replaces a task definition for any change: AWS registers a new revision', () => {
+  it('replaces a task definition for any change but its tags: AWS registers a new revision', () => {
     expect(
       compareResources(
         [resource(TASK, 'web', { family: 'web', cpu: '256' })],
@@ -65,6 +65,57 @@ describe('compareResources', () => {
     ).toEqual([
       { action: 'replace', type: TASK, name: 'web', changedInputs: ['cpu'] },
     ]);
+  });
+
+  it('updates a task definition in place when only its tags change', () => {
+    expect(
+      compareResources(
+        [resource(TASK, 'web', { family: 'web', tags: { v: '1.0' } })],
+        [resource(TASK, 'web', { family: 'web', tags: { v: '1.1' } })],
+      ).changes,
+    ).toEqual([
+      { action: 'update', type: TASK, name: 'web', changedInputs: ['tags'] },
+    ]);
+  });
+
+  it('updates what refers to a replaced resource, by its id or ARN, to the replacement', () => {
+    const task = (cpu: string) => ({
+      ...resource(TASK, 'web', { family: 'web', cpu }),
+      references: ['web-simulated', 'arn:aws:simulated:us-east-1:1:task/web'],
+    });
+    const service = resource(SERVICE, 'web', {
+      taskDefinition: 'arn:aws:simulated:us-east-1:1:task/web',
+    });
+    // a name that only begins like the task's id is no reference
+    const other = resource(SERVICE, 'web-2', { note: 'web-simulated-2' });
+    const policy = resource('aws:iam/rolePolicy:RolePolicy', 'web', {
+      policy: JSON.stringify({
+        Resource: ['arn:aws:simulated:us-east-1:1:task/web'],
+      }),
+    });
+    expect(
+      compareResources(
+        [task('256'), service, other, policy],
+        [task('512'), service, other, policy],
+      ),
+    ).toEqual({
+      changes: [
+        { action: 'replace', type: TASK, name: 'web', changedInputs: ['cpu'] },
+        {
+          action: 'update',
+          type: SERVICE,
+          name: 'web',
+          changedInputs: ['taskDefinition'],
+        },
+        {
+          action: 'update',
+          type: 'aws:iam/rolePolicy:RolePolicy',
+          name: 'web',
+          changedInputs: ['policy'],
+        },
+      ],
+      unchanged: 1,
+    });
   });
 
   it('compares nested inputs by value, not by key order', () => {

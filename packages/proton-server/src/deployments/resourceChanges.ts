@@ -3,6 +3,8 @@
  * template's program registers for the current deployment and for the proposed one.
  */
 
+import type { ProtonResourceChange } from '@proton-platform/plugin-aws-proton-common';
+
 /**
  * A resource a template's program registers, as a runner that can plan ahead computes it (the
  * `simulate` runner: the Pulumi program under Pulumi's mock runtime).
@@ -18,27 +20,11 @@ export interface PlannedResource {
   custom: boolean;
   /** The inputs the program gives it. */
   inputs: Record<string, unknown>;
-}
-
-/**
- * What a deployment would do to one resource.
- *
- * @public
- */
-export interface ResourceChange {
   /**
-   * `create` (only the proposed deployment has it), `delete` (only the current one has it),
-   * `replace` (its physical name changes, and AWS cannot rename a load balancer, target group, role,
-   * log group or ECS service; or it is of a type AWS never changes in place, as an ECS task definition,
-   * whose every change is a new revision) or `update` (other inputs change).
+   * The values other resources' inputs carry to refer to it (its id and ARN as planned): a resource
+   * whose input holds one of a replaced resource's is updated to the replacement.
    */
-  action: 'create' | 'update' | 'replace' | 'delete';
-  /** The resource's type token, e.g. `aws:ecs/service:Service`. */
-  type: string;
-  /** The resource's logical name in the program. */
-  name: string;
-  /** The top-level inputs whose values differ, sorted (update and replace only). */
-  changedInputs?: string[];
+  references?: string[];
 }
 
 /**
@@ -48,7 +34,7 @@ export interface ResourceChange {
  */
 export interface ResourcePreview {
   /** The resources that would change, creations first, then replacements, updates and deletions. */
-  changes: ResourceChange[];
+  changes: ProtonResourceChange[];
   /** How many resources would stay as they are. */
   unchanged: number;
 }
@@ -61,12 +47,16 @@ export interface ResourcePreview {
 const NAMING_INPUTS = ['name', 'namePrefix'];
 
 /**
- * Types whose every change is a replacement: the provider marks all their inputs "forces
- * replacement" (an ECS task definition revision cannot be changed, only registered anew).
+ * Types whose every change but their tags is a replacement: the provider marks all their other
+ * inputs "forces replacement" (an ECS task definition revision cannot be changed, only registered
+ * anew; its tags can).
  */
 const IMMUTABLE_TYPES = ['aws:ecs/taskDefinition:TaskDefinition'];
 
-const ORDER: Record<ResourceChange['action'], number> = {
+/** Inputs every type updates in place. */
+const TAG_INPUTS = ['tags', 'tagsAll'];
+
+const ORDER: Record<ProtonResourceChange['action'], number> = {
   create: 0,
   replace: 1,
   update: 2,
@@ -113,7 +103,7 @@ export function compareResources(
 ): ResourcePreview {
   const before = keyed(current);
   const after = keyed(proposed);
-  const changes: ResourceChange[] = [];
+  const changes: ProtonResourceChange[] = [];
   let unchanged = 0;
   for (const [key, resource] of after) {
     const old = before.get(key);
@@ -140,16 +130,20 @@ export function compareResources(
       continue;
     }
     changes.push({
-      action:
-        IMMUTABLE_TYPES.includes(resource.type) ||
-        changedInputs.some(name => NAMING_INPUTS.includes(name))
-          ? 'replace'
-          : 'update',
+      action: changedInputs.some(
+        name =>
+          NAMING_INPUTS.includes(name) ||
+          (IMMUTABLE_TYPES.includes(resource.type) &&
+            !TAG_INPUTS.includes(name)),
+      )
+        ? 'replace'
+        : 'update',
       type: resource.type,
       name: resource.name,
       changedInputs,
     });
   }
+  unchanged -= followReplacements(after, changes);
   for (const [key, resource] of before) {
     if (!after.has(key)) {
       changes.push({
@@ -161,4 +155,76 @@ export function compareResources(
   }
   changes.sort((a, b) => ORDER[a.action] - ORDER[b.action]);
   return { changes, unchanged };
+}
+
+/**
+ * Marks the resources whose inputs refer to a replaced resource (hold its id or ARN, whole or within
+ * a string such as a policy document) as updated to the replacement, as the provider will; an
+ * update in place keeps a resource's id, so nothing follows from those.
+ *
+ * @returns how many resources counted as unchanged are updated after all
+ */
+function followReplacements(
+  after: Map<string, PlannedResource>,
+  changes: ProtonResourceChange[],
+): number {
+  const byKey = new Map(
+    changes.map(change => [`${change.type}::${change.name}`, change]),
+  );
+  let promoted = 0;
+  const replaced = [...after.values()].filter(
+    resource =>
+      byKey.get(`${resource.type}::${resource.name}`)?.action === 'replace',
+  );
+  const references = replaced
+    .flatMap(resource => resource.references ?? [])
+    .map(
+      reference =>
+        new RegExp(
+          `(?<![\\w.-])${reference.replace(
+            /[.*+?^${}()|[\]\\/]/g,
+            '\\$&',
+          )}(?![\\w.-])`,
+        ),
+    );
+  if (references.length === 0) return 0;
+  for (const resource of after.values()) {
+    const key = `${resource.type}::${resource.name}`;
+    const change = byKey.get(key);
+    if (change && change.action !== 'update') continue;
+    const referring = Object.entries(resource.inputs)
+      .filter(([, value]) =>
+        stringsIn(value).some(text =>
+          references.some(reference => reference.test(text)),
+        ),
+      )
+      .map(([name]) => name);
+    if (referring.length === 0) continue;
+    if (change) {
+      change.changedInputs = [
+        ...new Set([...(change.changedInputs ?? []), ...referring]),
+      ].sort();
+    } else {
+      const update: ProtonResourceChange = {
+        action: 'update',
+        type: resource.type,
+        name: resource.name,
+        changedInputs: referring.sort(),
+      };
+      changes.push(update);
+      byKey.set(key, update);
+      promoted += 1;
+    }
+  }
+  return promoted;
+}
+
+/** Every string in a value, however deep. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value && typeof value === 'object') {
+    return Object.values(value).flatMap(stringsIn);
+  }
+  return [];
 }

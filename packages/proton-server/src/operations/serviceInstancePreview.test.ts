@@ -251,7 +251,7 @@ describe('the update preview route', () => {
     expect(response.body).toEqual({
       targetVersion: '1.1',
       unavailable: expect.stringMatching(
-        /cannot tell the resources before it deploys \(the simulate runner can\)$/,
+        /cannot tell the resources before it deploys: its steps deploy \(the simulate runner plans ahead\)$/,
       ),
     });
   });

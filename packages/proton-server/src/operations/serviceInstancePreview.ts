@@ -93,7 +93,7 @@ export async function previewServiceInstanceUpdate(
     return {
       targetVersion,
       unavailable:
-        "This control plane's runner deploys with the bundle's own steps, so it cannot tell the resources before it deploys (the simulate runner can)",
+        "This control plane's runner cannot tell the resources before it deploys: its steps deploy (the simulate runner plans ahead)",
     };
   }
   // what the instance runs: its last successful deployment's version and spec (none: nothing)

@@ -206,7 +206,7 @@ export function registerProtonActions(options: ProtonActionsOptions): void {
     name: 'upgrade-service-instance',
     title: 'Upgrade an AWS Proton service instance',
     description:
-      'Upgrades one service instance of the AWS Proton service behind a catalog entity to the recommended minor version (MINOR_VERSION, the default) or major version (MAJOR_VERSION) of its template, or redeploys it as it is (CURRENT_VERSION), keeping its inputs. It is a dry run unless dryRun is false: the dry run says which version the instance runs, which it would be deployed with and what its inputs become, and changes nothing. Needs the aws-proton.service-instance.update permission for the entity.',
+      'Upgrades one service instance of the AWS Proton service behind a catalog entity to the recommended minor version (MINOR_VERSION, the default) or major version (MAJOR_VERSION) of its template, or redeploys it as it is (CURRENT_VERSION), keeping its inputs. It is a dry run unless dryRun is false: the dry run says which version the instance runs, which it would be deployed with, what its inputs become and what the deployment would do to its resources, and changes nothing. Needs the aws-proton.service-instance.update permission for the entity.',
     attributes: { destructive: true, readOnly: false, idempotent: false },
     schema: {
       input: z =>
@@ -247,6 +247,26 @@ export function registerProtonActions(options: ProtonActionsOptions): void {
             .describe(
               'For an upgrade: the inputs under the target version (kept, added with their defaults, dropped; missing: required inputs without a default)',
             ),
+          resources: z
+            .object({
+              changes: z
+                .array(
+                  z.object({
+                    action: z.enum(['create', 'update', 'replace', 'delete']),
+                    type: z.string(),
+                    name: z.string(),
+                    changedInputs: z.array(z.string()).optional(),
+                  }),
+                )
+                .optional(),
+              unchanged: z.number().optional(),
+              unavailable: z.string().optional(),
+              failed: z.string().optional(),
+            })
+            .optional()
+            .describe(
+              "For an upgrade's dry run: what the deployment would do to the resources (changes and unchanged), as the control plane's runner computes it, or why it cannot tell (unavailable), or the failure the deployment would meet (failed)",
+            ),
           deploymentStatus: z
             .string()
             .optional()
@@ -266,6 +286,7 @@ export function registerProtonActions(options: ProtonActionsOptions): void {
         arn,
         input.instanceName,
         input.deploymentType,
+        { resources: input.dryRun },
       );
       const common = {
         instanceName: plan.name,
@@ -275,7 +296,9 @@ export function registerProtonActions(options: ProtonActionsOptions): void {
         inputs: plan.inputs,
       };
       if (input.dryRun) {
-        return { output: { dryRun: true, ...common } };
+        return {
+          output: { dryRun: true, ...common, resources: plan.resources },
+        };
       }
       const result = await updates.updateInstance(
         arn,

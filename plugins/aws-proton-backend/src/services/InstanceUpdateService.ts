@@ -5,7 +5,12 @@ import {
   GetServiceTemplateVersionCommand,
   UpdateServiceInstanceCommand,
 } from '@aws-sdk/client-proton';
-import { ConflictError, InputError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  isError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   describeDeploymentStatus,
   InstanceDeploymentType,
@@ -14,9 +19,11 @@ import {
   parseProtonSpec,
   previewProtonInputs,
   ProtonArn,
+  ProtonResourcesPreview,
 } from '@proton-platform/plugin-aws-proton-common';
 import {
   callProton,
+  previewServiceInstanceUpdate,
   ProtonCallContext,
   ProtonClientFactory,
   requireField,
@@ -42,7 +49,9 @@ export class InstanceUpdateService {
   ) {}
 
   /**
-   * Works out what an update would deploy, without changing anything.
+   * Works out what an update would deploy, without changing anything: for an upgrade, the inputs
+   * under the target version and (unless `resources` is false) what the control plane's runner says
+   * the deployment would do to the resources.
    *
    * @throws ConflictError while the instance is being deployed; InputError when there is no newer
    *   version to upgrade to; the errors of the Proton calls
@@ -51,8 +60,60 @@ export class InstanceUpdateService {
     service: ProtonArn,
     instanceName: string,
     deploymentType: InstanceDeploymentType,
+    options: { resources?: boolean } = {},
   ): Promise<InstanceUpdatePlan> {
-    return (await this.plan(service, instanceName, deploymentType, true)).plan;
+    const { plan, client } = await this.plan(
+      service,
+      instanceName,
+      deploymentType,
+      true,
+    );
+    if (
+      options.resources === false ||
+      plan.targetVersion === plan.currentVersion
+    ) {
+      return plan;
+    }
+    const [major, minor] = plan.targetVersion.split('.');
+    return {
+      ...plan,
+      resources: await this.previewResources(client, {
+        serviceName: service.name,
+        name: instanceName,
+        deploymentType,
+        templateMajorVersion: major,
+        templateMinorVersion: minor,
+      }),
+    };
+  }
+
+  /**
+   * What the control plane says the update would do to the resources; a refusal of the update
+   * (an input the target version refuses) is what the deployment would meet, and a control plane
+   * that cannot answer leaves the resources unknown, never the preview.
+   */
+  private async previewResources(
+    client: ProtonClient,
+    request: Parameters<typeof previewServiceInstanceUpdate>[2],
+  ): Promise<ProtonResourcesPreview> {
+    try {
+      return await previewServiceInstanceUpdate(
+        client,
+        this.clients.settings.endpoint,
+        request,
+      );
+    } catch (error) {
+      if (!isError(error)) throw error;
+      if (error.name === 'InputError') {
+        return { failed: `The update would be refused: ${error.message}` };
+      }
+      if (error instanceof NotFoundError || error.name === 'ConflictError') {
+        throw error;
+      }
+      return {
+        unavailable: `The resources could not be previewed: ${error.message}`,
+      };
+    }
   }
 
   /**

@@ -195,6 +195,12 @@ ${properties}`,
         removed: [],
         missing: [],
       },
+      // this control plane runs no deployments: the resources cannot be known ahead
+      resources: {
+        unavailable: expect.stringMatching(
+          /cannot tell the resources before it deploys/,
+        ),
+      },
     });
   });
 
@@ -209,6 +215,10 @@ ${properties}`,
         removed: [{ path: 'port', value: 8080 }],
         missing: ['region'],
       },
+      // the control plane refuses the spec under 2.0, as the upgrade would be refused
+      resources: {
+        failed: expect.stringMatching(/^The update would be refused: .*region/),
+      },
     });
   });
 
@@ -216,6 +226,7 @@ ${properties}`,
     const redeploy = await plan('CURRENT_VERSION');
     expect(redeploy.status).toBe(200);
     expect(redeploy.body.inputs).toBeUndefined();
+    expect(redeploy.body.resources).toBeUndefined();
     const unknown = await plan('LATEST');
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.message).toBe(

@@ -280,4 +280,52 @@ export interface InstanceUpdatePlan {
    * defaults, dropped; `missing` names required inputs without a default a developer must give.
    */
   inputs?: ProtonInputsPreview;
+  /**
+   * For an upgrade, what the deployment would do to the instance's resources, as far as the
+   * control plane's runner can tell before deploying; absent when it was not asked (no control
+   * plane configured: AWS Proton has no preview).
+   */
+  resources?: ProtonResourcesPreview;
+}
+
+/**
+ * What a deployment would do to one resource.
+ *
+ * @public
+ */
+export interface ProtonResourceChange {
+  /**
+   * `create` (only the proposed deployment has it), `delete` (only the current one has it),
+   * `replace` (its physical name changes, and AWS cannot rename a load balancer, target group, role,
+   * log group or ECS service; or it is of a type AWS never changes in place, as an ECS task
+   * definition, whose every change is a new revision) or `update` (other inputs change).
+   */
+  action: 'create' | 'update' | 'replace' | 'delete';
+  /** The resource's type token, e.g. `aws:ecs/service:Service`. */
+  type: string;
+  /** The resource's logical name in the template's program. */
+  name: string;
+  /** The top-level inputs whose values differ, sorted (update and replace only). */
+  changedInputs?: string[];
+}
+
+/**
+ * The resources a deployment would change, as the control plane's update preview route answers
+ * (`POST /previews/update-service-instance`): exactly one of `changes` (with `unchanged`),
+ * `unavailable` or `failed`.
+ *
+ * @public
+ */
+export interface ProtonResourcesPreview {
+  /** The resources that would change: creations first, then replacements, updates and deletions. */
+  changes?: ProtonResourceChange[];
+  /** How many resources would stay as they are (with `changes`). */
+  unchanged?: number;
+  /**
+   * Why the resources cannot be known before deploying: a runner whose steps deploy (`local`,
+   * `codebuild`), or a problem reaching the control plane.
+   */
+  unavailable?: string;
+  /** The failure the deployment would meet (the template program's error), in the runner's words. */
+  failed?: string;
 }

@@ -8,6 +8,7 @@ import {
 } from '@proton-platform/plugin-aws-proton-common';
 import { useEffect, useState } from 'react';
 import { awsProtonApiRef } from '../../api/AwsProtonApi';
+import { ResourceChangesPreview } from './ResourceChangesPreview';
 
 /** A value as a person would type it in a spec: strings as they are, the rest as JSON. */
 function shown(value: unknown): string {
@@ -38,8 +39,8 @@ function Group(props: { title: string; lines: string[] }) {
 /**
  * What an upgrade does to an instance's inputs, read from the backend before the user confirms:
  * inputs kept with their values, inputs the target version adds with their defaults, inputs it drops,
- * and required inputs without a default that the instance lacks (then the upgrade cannot succeed).
- * `onPlan` gets the plan once read, or undefined when it could not be.
+ * and required inputs without a default that the instance lacks (then the upgrade cannot succeed);
+ * then what the deployment would do to its resources, when the control plane can tell. `onPlan` gets the plan once read, or undefined when it could not be.
  */
 export function UpgradePreview(props: {
   instanceName: string;
@@ -86,6 +87,24 @@ export function UpgradePreview(props: {
     );
   }
   if (!plan) return <Skeleton width="100%" height={48} />;
+  return (
+    <Flex direction="column" gap="3">
+      <InputsPreview plan={plan} instanceName={instanceName} />
+      {plan.resources && (
+        <ResourceChangesPreview
+          resources={plan.resources}
+          targetVersion={plan.targetVersion}
+        />
+      )}
+    </Flex>
+  );
+}
+
+function InputsPreview(props: {
+  plan: InstanceUpdatePlan;
+  instanceName: string;
+}) {
+  const { plan, instanceName } = props;
   const inputs = plan.inputs;
   if (!inputs) {
     return (

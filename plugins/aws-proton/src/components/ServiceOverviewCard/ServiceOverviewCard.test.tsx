@@ -307,6 +307,86 @@ describe('ServiceOverviewCard', () => {
     ).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Upgrade' })).toBeDisabled();
   });
+
+  it('shows what the upgrade would do to the resources, or the failure it would meet', async () => {
+    const plans: InstanceUpdatePlan[] = [
+      {
+        ...plan(),
+        resources: {
+          changes: [
+            {
+              action: 'create',
+              type: 'aws:appautoscaling/target:Target',
+              name: 'hello-dev',
+            },
+            {
+              action: 'replace',
+              type: 'aws:ecs/taskDefinition:TaskDefinition',
+              name: 'hello-dev',
+              changedInputs: ['containerDefinitions'],
+            },
+            {
+              action: 'update',
+              type: 'aws:ecs/service:Service',
+              name: 'hello-dev',
+              changedInputs: [
+                'healthCheckGracePeriodSeconds',
+                'taskDefinition',
+              ],
+            },
+          ],
+          unchanged: 9,
+        },
+      },
+      {
+        ...plan(),
+        resources: {
+          failed:
+            'The deployment of version 1.1 fails: the target group name is 34 characters',
+        },
+      },
+    ];
+    await render(annotated, {
+      getServiceOverview: async () => overview(),
+      planServiceInstanceUpdate: async () => plans.shift()!,
+    });
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Upgrade to 1.1: dev' }),
+    );
+    const resources = await screen.findByRole('region', {
+      name: 'Resource changes',
+    });
+    expect(resources).toHaveTextContent(
+      'Resources under 1.1 (planned without deploying): 3 to change, 9 unchanged',
+    );
+    expect(screen.getByRole('list', { name: 'Created' })).toHaveTextContent(
+      'aws:appautoscaling:Target hello-dev',
+    );
+    expect(screen.getByRole('list', { name: 'Replaced' })).toHaveTextContent(
+      'aws:ecs:TaskDefinition hello-dev (containerDefinitions)',
+    );
+    expect(
+      screen.getByRole('list', { name: 'Updated in place' }),
+    ).toHaveTextContent(
+      'aws:ecs:Service hello-dev (healthCheckGracePeriodSeconds, taskDefinition)',
+    );
+    expect(
+      screen.queryByRole('list', { name: 'Deleted' }),
+    ).not.toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Upgrade to 1.1: dev' }),
+    );
+    expect(
+      await screen.findByText('The deployment of 1.1 would fail'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'The deployment of version 1.1 fails: the target group name is 34 characters',
+      ),
+    ).toBeInTheDocument();
+  });
 });
 
 function plan(
