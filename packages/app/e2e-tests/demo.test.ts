@@ -287,6 +287,18 @@ test('a campaign upgrades the instances behind on a template, dev then prod, liv
   ).toBeVisible({
     timeout: 30_000,
   });
+  // before starting, one instance's upgrade previewed: its inputs and resources under 1.1
+  await page
+    .getByRole('button', { name: 'Preview the upgrade of hello-pipeline/prod' })
+    .click();
+  await expect(
+    page
+      .getByRole('region', { name: 'Upgrade preview of hello-pipeline/prod' })
+      .getByRole('region', { name: 'Resource changes' }),
+  ).toContainText(/Resources under 1\.1 \(planned without deploying\)/, {
+    timeout: 60_000,
+  });
+  await docsScreenshot(page, 'campaign-preview');
   await page.getByRole('button', { name: 'Start the campaign' }).click();
   const latest = page.getByRole('region', { name: 'Latest campaign' });
   const target = (name: RegExp) =>

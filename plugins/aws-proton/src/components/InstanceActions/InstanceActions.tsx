@@ -140,6 +140,7 @@ export function InstanceActions(props: {
             <Text>{planned?.description}</Text>
             {planned && planned.type !== 'CURRENT_VERSION' && (
               <UpgradePreview
+                entityRef={getCompoundEntityRef(entity)}
                 instanceName={props.instance.name}
                 deploymentType={planned.type}
                 onPlan={onPlan}

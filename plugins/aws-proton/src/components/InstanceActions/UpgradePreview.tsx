@@ -1,6 +1,5 @@
-import { getCompoundEntityRef } from '@backstage/catalog-model';
+import { CompoundEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
 import { Alert, Flex, Skeleton, Text } from '@backstage/ui';
 import {
   InstanceDeploymentType,
@@ -43,20 +42,22 @@ function Group(props: { title: string; lines: string[] }) {
  * then what the deployment would do to its resources, when the control plane can tell. `onPlan` gets the plan once read, or undefined when it could not be.
  */
 export function UpgradePreview(props: {
+  /** The catalog entity of the instance's service. */
+  entityRef: CompoundEntityRef;
   instanceName: string;
   deploymentType: InstanceDeploymentType;
-  onPlan: (plan?: InstanceUpdatePlan) => void;
+  onPlan?: (plan?: InstanceUpdatePlan) => void;
 }) {
-  const { entity } = useEntity();
   const api = useApi(awsProtonApiRef);
   const [plan, setPlan] = useState<InstanceUpdatePlan>();
   const [error, setError] = useState<Error>();
   const { instanceName, deploymentType, onPlan } = props;
+  const { kind, namespace, name } = props.entityRef;
   useEffect(() => {
     let live = true;
     api
       .planServiceInstanceUpdate(
-        getCompoundEntityRef(entity),
+        { kind, namespace, name },
         instanceName,
         deploymentType,
       )
@@ -64,18 +65,18 @@ export function UpgradePreview(props: {
         found => {
           if (!live) return;
           setPlan(found);
-          onPlan(found);
+          onPlan?.(found);
         },
         e => {
           if (!live) return;
           setError(e as Error);
-          onPlan(undefined);
+          onPlan?.(undefined);
         },
       );
     return () => {
       live = false;
     };
-  }, [api, entity, instanceName, deploymentType, onPlan]);
+  }, [api, kind, namespace, name, instanceName, deploymentType, onPlan]);
 
   if (error) {
     return (

@@ -36,6 +36,7 @@ import { useEffect, useState } from 'react';
 import { awsProtonApiRef } from '../../api/AwsProtonApi';
 import { useProtonResource } from '../../hooks/useProtonResource';
 import { DeploymentLogPanel } from '../DeploymentHistory/DeploymentLogPanel';
+import { UpgradePreview } from '../InstanceActions/UpgradePreview';
 import { ResourceState } from '../ResourceState/ResourceState';
 
 const ACTIVE: CampaignStatus[] = [
@@ -85,8 +86,19 @@ function progressOf(campaign: Campaign): string {
   }`;
 }
 
-function TargetTable({ campaign }: { campaign: Campaign }) {
+/**
+ * A campaign's instances, with their wave, version and status; a failed or upgraded one opens its
+ * deployment's log, and in a plan (`previewable`) a waiting one opens its upgrade's preview.
+ */
+function TargetTable({
+  campaign,
+  previewable = false,
+}: {
+  campaign: Campaign;
+  previewable?: boolean;
+}) {
   const [openLog, setOpenLog] = useState<CampaignTarget>();
+  const [openPreview, setOpenPreview] = useState<CampaignTarget>();
   return (
     <>
       <TableRoot
@@ -126,6 +138,18 @@ function TargetTable({ campaign }: { campaign: Campaign }) {
                       {target.statusMessage}
                     </Text>
                   )}
+                  {previewable &&
+                    target.status === 'PENDING' &&
+                    target.entityRef && (
+                      <Button
+                        size="small"
+                        variant="secondary"
+                        aria-label={`Preview the upgrade of ${target.serviceName}/${target.instanceName}`}
+                        onPress={() => setOpenPreview(target)}
+                      >
+                        Preview
+                      </Button>
+                    )}
                   {target.deploymentId && target.entityRef && (
                     <Button
                       size="small"
@@ -142,6 +166,34 @@ function TargetTable({ campaign }: { campaign: Campaign }) {
           )}
         </TableBody>
       </TableRoot>
+      {openPreview?.entityRef && (
+        <Flex
+          direction="column"
+          gap="2"
+          role="region"
+          aria-label={`Upgrade preview of ${openPreview.serviceName}/${openPreview.instanceName}`}
+        >
+          <Flex justify="between" align="center">
+            <Text weight="bold">
+              {openPreview.serviceName}/{openPreview.instanceName}:{' '}
+              {openPreview.fromVersion} to {campaign.targetVersion}
+            </Text>
+            <Button
+              size="small"
+              variant="secondary"
+              onPress={() => setOpenPreview(undefined)}
+            >
+              Close the preview
+            </Button>
+          </Flex>
+          <UpgradePreview
+            key={openPreview.arn}
+            entityRef={parseEntityRef(openPreview.entityRef)}
+            instanceName={openPreview.instanceName}
+            deploymentType={openPreview.deploymentType}
+          />
+        </Flex>
+      )}
       {openLog?.deploymentId && openLog.entityRef && (
         <DeploymentLogPanel
           key={openLog.deploymentId}
@@ -202,6 +254,7 @@ function StartDialog(props: {
   return (
     <Dialog
       isOpen={isOpen}
+      width={720}
       onOpenChange={open => !open && !starting && props.onClose()}
     >
       <DialogHeader>
@@ -246,7 +299,7 @@ function StartDialog(props: {
                         '; ',
                       )}. The next wave starts only when every deployment of the previous one succeeded; the first failure stops the campaign.`}
               </Text>
-              <TargetTable campaign={plan.value} />
+              <TargetTable campaign={plan.value} previewable />
             </>
           )}
           {failure && (

@@ -215,6 +215,7 @@ function renderCard(
     campaigns?: Campaign[];
     allow?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
     startCampaign?: jest.Mock;
+    planServiceInstanceUpdate?: jest.Mock;
     subject?: Entity;
   } = {},
 ) {
@@ -229,6 +230,8 @@ function renderCard(
             getTemplateVersionDiff,
             listCampaigns: async () => options.campaigns ?? [],
             startCampaign: options.startCampaign ?? jest.fn(),
+            planServiceInstanceUpdate:
+              options.planServiceInstanceUpdate ?? jest.fn(),
           },
         ],
         [
@@ -358,12 +361,34 @@ describe('TemplateOverviewCard', () => {
           ...t,
           status: 'PENDING' as const,
           statusMessage: undefined,
+          entityRef: 'component:default/checkout',
         })),
       }),
     );
+    const planServiceInstanceUpdate = jest.fn(async () => ({
+      name: 'prod',
+      templateName: 'fargate-service',
+      environmentName: 'prod',
+      currentVersion: '1.0',
+      targetVersion: '1.1',
+      deploymentType: 'MINOR_VERSION',
+      inputs: { kept: [], added: [], removed: [], missing: [] },
+      resources: {
+        changes: [
+          {
+            action: 'update',
+            type: 'aws:ecs/service:Service',
+            name: 'checkout-prod',
+            changedInputs: ['tags'],
+          },
+        ],
+        unchanged: 4,
+      },
+    }));
     await renderCard(overview(), fleet(), {
       campaigns: [campaign()],
       startCampaign,
+      planServiceInstanceUpdate,
     });
     const latest = await screen.findByRole('region', {
       name: 'Latest campaign',
@@ -385,6 +410,23 @@ describe('TemplateOverviewCard', () => {
       dryRun: true,
       maxConcurrent: 5,
     });
+    // each waiting instance's upgrade can be previewed before the campaign starts
+    await userEvent.click(
+      screen.getByRole('button', {
+        name: 'Preview the upgrade of checkout/prod',
+      }),
+    );
+    const preview = await screen.findByRole('region', {
+      name: 'Upgrade preview of checkout/prod',
+    });
+    expect(
+      await within(preview).findByRole('list', { name: 'Updated in place' }),
+    ).toHaveTextContent('aws:ecs:Service checkout-prod (tags)');
+    expect(planServiceInstanceUpdate).toHaveBeenCalledWith(
+      { kind: 'component', namespace: 'default', name: 'checkout' },
+      'prod',
+      'MINOR_VERSION',
+    );
     await userEvent.click(
       screen.getByRole('button', { name: 'Start the campaign' }),
     );
