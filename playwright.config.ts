@@ -31,7 +31,11 @@ function instance(options: {
     APP_CONFIG_app_baseUrl: appUrl,
     APP_CONFIG_backend_baseUrl: backendUrl,
     APP_CONFIG_backend_listen_port: String(options.backendPort),
-    APP_CONFIG_backend_cors_origin: appUrl,
+    // as app-config.yaml: the page may be opened at either name of the machine
+    APP_CONFIG_backend_cors_origin: JSON.stringify([
+      appUrl,
+      appUrl.replace('localhost', '127.0.0.1'),
+    ]),
     // The dev server must not open a browser window of its own
     BROWSER: 'none',
     ...options.env,

@@ -46,3 +46,43 @@ test('a malformed ARN shows a clear error inside the card, and the page keeps wo
   // The rest of the entity page still renders
   await expect(page.getByText('About')).toBeVisible();
 });
+
+test('/catalog, where Backstage keeps its catalog by default, answers with the catalog', async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.goto('/catalog?filters%5Bkind%5D=component');
+  await expect(
+    page.getByRole('heading', { name: 'Proton Platform Catalog' }),
+  ).toBeVisible();
+  await expect(page).toHaveURL(/\/\?filters%5Bkind%5D=component/);
+});
+
+test('the guest signs in at 127.0.0.1 as well as at localhost, as the catalog user who owns the demo services', async ({
+  page,
+  baseURL,
+}) => {
+  // the address the dev server prints: another origin than the configured localhost
+  const numeric = baseURL!.replace('localhost', '127.0.0.1');
+  const failures: string[] = [];
+  page.on('response', response => {
+    if (response.status() >= 400) {
+      failures.push(`${response.status()} ${response.url()}`);
+    }
+  });
+  await page.goto(`${numeric}/`);
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(
+    page.getByRole('heading', { name: 'Proton Platform Catalog' }),
+  ).toBeVisible();
+  // the guest is the catalog's user:default/guest, a member of guests, which owns the demo's services
+  await page.getByRole('menuitem', { name: /Owned/ }).click();
+  await expect(page.getByRole('link', { name: 'hello-nginx' })).toBeVisible({
+    timeout: 60_000,
+  });
+  await page.goto(`${numeric}/catalog/default/user/guest`);
+  await expect(page.getByText('guests').first()).toBeVisible();
+  await expect(page.getByText('platform').first()).toBeVisible();
+  // no request failed on the way: not the sign-in, not the user's own entity
+  expect(failures).toEqual([]);
+});

@@ -1,5 +1,6 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import { catalogAddressModule } from './modules/catalogAddress';
 import { navModule } from './modules/nav';
 
 /**
@@ -7,5 +8,5 @@ import { navModule } from './modules/nav';
  * in app-config.yaml; the catalog is named here because the nav module extends it.
  */
 export default createApp({
-  features: [catalogPlugin, navModule],
+  features: [catalogPlugin, navModule, catalogAddressModule],
 });
