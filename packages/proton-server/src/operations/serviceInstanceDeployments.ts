@@ -95,6 +95,18 @@ function serviceInstanceState(
   };
 }
 
+/** The `service` of a deployment's `proton-inputs.json` (an instance's or the pipeline's). */
+export function serviceProtonInputs(
+  service: ServiceRecord,
+): Record<string, unknown> {
+  return {
+    name: service.name,
+    branch_name: service.branchName,
+    repository_connection_arn: service.repositoryConnectionArn,
+    repository_id: service.repositoryId,
+  };
+}
+
 /**
  * The `proton-inputs.json` of a deployment of a service instance, as AWS Proton renders it: the
  * service, the instance with its inputs (and its component's outputs), and the environment with
@@ -118,12 +130,7 @@ export async function serviceInstanceProtonInputs(
     instance.name,
   );
   return {
-    service: {
-      name: service.name,
-      branch_name: service.branchName,
-      repository_connection_arn: service.repositoryConnectionArn,
-      repository_id: service.repositoryId,
-    },
+    service: serviceProtonInputs(service),
     service_instance: {
       name: instance.name,
       inputs,

@@ -38,7 +38,10 @@ import {
   serviceInstanceArn,
   servicePipelineArn,
 } from './resourceArns';
-import { instanceInputs } from './serviceInstanceDeployments';
+import {
+  instanceInputs,
+  serviceProtonInputs,
+} from './serviceInstanceDeployments';
 import { requireService } from './services';
 import { resolveCurrentValuesInSpec } from './specInputs';
 import { selectUpdateVersion } from './templateVersionSelection';
@@ -195,12 +198,7 @@ async function pipelineProtonInputs(
     });
   }
   return {
-    service: {
-      name: service.name,
-      branch_name: service.branchName,
-      repository_connection_arn: service.repositoryConnectionArn,
-      repository_id: service.repositoryId,
-    },
+    service: serviceProtonInputs(service),
     pipeline: { inputs },
     service_instances: instances,
   };
