@@ -56,6 +56,7 @@ export {
   createLocalRunner,
   DEFAULT_LOCAL_TIMEOUT_MS,
   LocalDeploymentRunner,
+  ResourcePlansBusyError,
 } from './deployments/localRunner';
 export type { LocalDeploymentRunnerOptions } from './deployments/localRunner';
 export {

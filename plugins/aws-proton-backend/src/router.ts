@@ -178,6 +178,7 @@ export async function createRouter(
           arn,
           instanceName(req.params),
           deploymentType as InstanceDeploymentType,
+          { targetVersion: queryString(req, 'targetVersion') },
         ),
       );
     },

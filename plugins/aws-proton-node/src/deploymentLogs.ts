@@ -42,8 +42,8 @@ export interface DeploymentLogText {
  * @param deploymentId - the deployment's ID, as Proton assigns it
  * @param timeoutMs - how long the request may take, in milliseconds
  * @throws NotFoundError when no control plane is configured or the deployment has no log (yet);
- *   NotAllowedError when the control plane refuses the credentials; ServiceUnavailableError when it
- *   cannot be reached in time
+ *   NotAllowedError when the control plane refuses the credentials; InputError for a deployment ID
+ *   it refuses; ServiceUnavailableError when it cannot be reached in time or fails
  * @public
  */
 export async function readDeploymentLog(

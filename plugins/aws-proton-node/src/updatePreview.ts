@@ -1,14 +1,15 @@
 import type { ProtonClient } from '@aws-sdk/client-proton';
 import type { ProtonResourcesPreview } from '@proton-platform/plugin-aws-proton-common';
+import { ServiceUnavailableError } from '@backstage/errors';
 import { callControlPlaneRoute } from './controlPlaneRoutes';
 
 /**
- * How long a preview may take, in milliseconds (2 minutes): the control plane runs the template's
- * program twice, one preview at a time.
+ * How long a preview may take, in milliseconds (5 minutes): the control plane plans the template's
+ * program twice (each within 2 minutes), one preview at a time.
  *
  * @public
  */
-export const UPDATE_PREVIEW_TIMEOUT_MS = 2 * 60 * 1000;
+export const UPDATE_PREVIEW_TIMEOUT_MS = 5 * 60 * 1000;
 
 /**
  * The input of an UpdateServiceInstance to preview, as the Proton API names it.
@@ -67,7 +68,16 @@ export async function previewServiceInstanceUpdate(
     },
     UPDATE_PREVIEW_TIMEOUT_MS,
   );
-  const answer = JSON.parse(body.toString('utf8'));
+  let answer: Record<string, any>;
+  try {
+    answer = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new ServiceUnavailableError(
+      `The control plane at ${
+        new URL(endpoint).host
+      } answered the preview with something other than JSON`,
+    );
+  }
   if (answer.resources) {
     return {
       changes: answer.resources.changes,

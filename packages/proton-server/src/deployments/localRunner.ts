@@ -64,6 +64,8 @@ export interface LocalDeploymentRunnerOptions {
   passEnvironment?: string[];
   /** What a deployment runs; defaults to the steps of the bundle's CodeBuild manifest. */
   planner?: DeploymentPlanner;
+  /** How long planning a deployment's resources (for a preview) may take; defaults to 2 minutes. */
+  planTimeoutMs?: number;
 }
 
 /**
@@ -72,6 +74,16 @@ export interface LocalDeploymentRunnerOptions {
  * @public
  */
 export const DEFAULT_LOCAL_TIMEOUT_MS = 60 * 60 * 1000;
+const DEFAULT_PLAN_TIMEOUT_MS = 2 * 60 * 1000;
+/** The most resource plans that wait for their turn; more are refused (ResourcePlansBusyError). */
+const MAX_WAITING_PLANS = 8;
+
+/**
+ * Thrown when more resource plans wait than the runner queues: try again later.
+ *
+ * @public
+ */
+export class ResourcePlansBusyError extends Error {}
 const KILL_GRACE_MS = 5000;
 
 /** The session running a deployment's (or a plan's) steps. */
@@ -115,6 +127,9 @@ export class LocalDeploymentRunner implements DeploymentRunner {
   private stopped = false;
   /** Resource plans run one at a time, beside the deployments. */
   private planning: Promise<unknown> = Promise.resolve();
+  private waitingPlans = 0;
+  /** The sessions of the plan running now, killed by stop(). */
+  private readonly runningPlans = new Set<SpawnedSteps>();
 
   constructor(private readonly options: LocalDeploymentRunnerOptions) {
     this.queue = new DeploymentQueue({
@@ -192,6 +207,32 @@ export class LocalDeploymentRunner implements DeploymentRunner {
     workingDirectory: string,
     temporaryDirectory: string,
   ): { env: Record<string, string>; secrets: string[] } {
+    const { env, secrets } = this.hostEnvironment();
+    const add = (name: string, value: string | undefined) => {
+      if (value === undefined) return;
+      env[name] = value;
+      if (isSecretVariableName(name)) secrets.push(value);
+    };
+    for (const [name, value] of Object.entries({
+      ...deploymentVariables(job, this.options.endpoint()),
+      ...callbackVariables(job),
+      AWS_PAGER: '',
+      CODEBUILD_SRC_DIR: workingDirectory,
+      TMPDIR: temporaryDirectory,
+    })) {
+      add(name, value);
+    }
+    return { env, secrets };
+  }
+
+  /**
+   * What every run's steps get of this host: `HOST_VARIABLES`, the `passEnvironment` variables and
+   * the configured `environment`, with the values to redact (those whose names say they are secret).
+   */
+  private hostEnvironment(): {
+    env: Record<string, string>;
+    secrets: string[];
+  } {
     const env: Record<string, string> = {};
     const secrets: string[] = [];
     const add = (name: string, value: string | undefined) => {
@@ -210,15 +251,6 @@ export class LocalDeploymentRunner implements DeploymentRunner {
     )) {
       add(name, value);
     }
-    for (const [name, value] of Object.entries({
-      ...deploymentVariables(job, this.options.endpoint()),
-      ...callbackVariables(job),
-      AWS_PAGER: '',
-      CODEBUILD_SRC_DIR: workingDirectory,
-      TMPDIR: temporaryDirectory,
-    })) {
-      add(name, value);
-    }
     return { env, secrets };
   }
 
@@ -230,6 +262,11 @@ export class LocalDeploymentRunner implements DeploymentRunner {
     this.stopped = true;
     this.queue.clearWaiting();
     const executions: Promise<unknown>[] = [];
+    for (const plan of this.runningPlans) {
+      plan.stopReason = 'shutdown';
+      if (plan.child) killGroup(plan.child, 'SIGKILL');
+    }
+    executions.push(this.planning);
     for (const entry of this.queue.running.values()) {
       entry.stopReason = 'shutdown';
       if (entry.child) killGroup(entry.child, 'SIGKILL');
@@ -389,14 +426,25 @@ export class LocalDeploymentRunner implements DeploymentRunner {
    * The resources the job's provisioning would register, when the planner can tell without
    * deploying (the `simulate` runner's); undefined for the bundle's own steps, which deploy. Plans run
    * one at a time, in a working directory of their own, with the host variables and the configured
-   * `environment` (no deployment credentials: nothing may call back), within `timeoutMs`.
+   * `environment` (no deployment credentials: nothing may call back), within `planTimeoutMs`; the
+   * failure's lines are redacted as a deployment's log is.
    *
-   * @throws DeploymentSetupError with the failing step's last lines when the plan fails
+   * @throws DeploymentSetupError with the failing step's last lines when the plan fails or times out;
+   *   ResourcePlansBusyError when 8 plans are waiting already
    */
   async planResources(
     job: ResourcePlanJob,
   ): Promise<PlannedResource[] | undefined> {
-    const run = this.planning.then(() => this.computeResources(job));
+    if (this.waitingPlans >= MAX_WAITING_PLANS) {
+      throw new ResourcePlansBusyError(
+        `${MAX_WAITING_PLANS} previews are waiting for the runner already; try again in a minute`,
+      );
+    }
+    this.waitingPlans += 1;
+    const run = this.planning.then(() => {
+      this.waitingPlans -= 1;
+      return this.computeResources(job);
+    });
     this.planning = run.catch(() => {});
     return run;
   }
@@ -425,39 +473,54 @@ export class LocalDeploymentRunner implements DeploymentRunner {
         scriptFile,
         stepScript(plan.commands, stepFile, process.pid),
       );
-      const env: Record<string, string> = {};
-      for (const name of [
-        ...HOST_VARIABLES,
-        ...(this.options.passEnvironment ?? []),
-      ]) {
-        if (process.env[name] !== undefined) env[name] = process.env[name]!;
-      }
-      Object.assign(env, this.options.environment, {
+      const { env, secrets } = this.hostEnvironment();
+      Object.assign(env, {
         RESOURCE_ARN: job.resourceArn,
         AWS_DEFAULT_REGION: job.region,
         CODEBUILD_SRC_DIR: workingDirectory,
         TMPDIR: temporaryDirectory,
       });
       const entry: SpawnedSteps = {};
-      const result = await this.spawnSteps(
-        entry,
-        scriptFile,
-        workingDirectory,
-        logFile,
-        env,
-      );
+      this.runningPlans.add(entry);
+      let result: Awaited<ReturnType<LocalDeploymentRunner['spawnSteps']>>;
+      try {
+        result = await this.spawnSteps(
+          entry,
+          scriptFile,
+          workingDirectory,
+          logFile,
+          env,
+          this.options.planTimeoutMs ?? DEFAULT_PLAN_TIMEOUT_MS,
+        );
+      } finally {
+        this.runningPlans.delete(entry);
+      }
+      if (entry.stopReason === 'shutdown') {
+        throw new DeploymentSetupError('The control plane is stopping');
+      }
       if (result?.code !== 0) {
-        const log = await fs.promises.readFile(logFile, 'utf8');
+        const log = redactSecrets(
+          await fs.promises.readFile(logFile, 'utf8'),
+          secrets,
+        );
         const step = Number(
           await fs.promises.readFile(stepFile, 'utf8').catch(() => '0'),
         );
         const tail = stepOutputTail(log, step, plan.commands.length);
-        const message =
-          (result && (await plan.failureMessage?.(result.code, tail))) ??
-          (entry.stopReason === 'timeout'
-            ? `Planning the resources timed out\n${tail}`
-            : `Planning the resources failed\n${tail}`);
-        throw new DeploymentSetupError(boundedMessage(message));
+        let message: string | undefined;
+        if (entry.stopReason === 'timeout') {
+          const seconds = Math.round(
+            (this.options.planTimeoutMs ?? DEFAULT_PLAN_TIMEOUT_MS) / 1000,
+          );
+          message = `Planning the resources took longer than ${seconds} s\n${tail}`;
+        } else {
+          message =
+            (result && (await plan.failureMessage?.(result.code, tail))) ??
+            `Planning the resources failed\n${tail}`;
+        }
+        throw new DeploymentSetupError(
+          boundedMessage(redactSecrets(message, secrets)),
+        );
       }
       return await plan.resources();
     } finally {
@@ -473,6 +536,7 @@ export class LocalDeploymentRunner implements DeploymentRunner {
     workingDirectory: string,
     logFile: string,
     env: Record<string, string>,
+    timeoutMs = this.options.timeoutMs ?? DEFAULT_LOCAL_TIMEOUT_MS,
   ): Promise<
     { code: number | null; signal: NodeJS.Signals | null } | undefined
   > {
@@ -490,7 +554,7 @@ export class LocalDeploymentRunner implements DeploymentRunner {
       const timer = setTimeout(() => {
         entry.stopReason ??= 'timeout';
         this.terminate(child);
-      }, this.options.timeoutMs ?? DEFAULT_LOCAL_TIMEOUT_MS);
+      }, timeoutMs);
       timer.unref();
       return await new Promise((resolve, reject) => {
         child.once('error', error => {

@@ -29,8 +29,10 @@ export interface PulumiMockResource {
   custom: boolean;
   /** The inputs it was registered with (secrets are the values Pulumi was given). */
   inputs: Record<string, unknown>;
-  /** The id and ARN the mock runtime gave it, which other resources' inputs carry to refer to it. */
-  references: string[];
+  /** The id the mock runtime gave it. */
+  id: string;
+  /** The ARN the mock runtime gave it. */
+  arn: string;
 }
 
 /** What the script writes to the plan's result file. */
@@ -42,6 +44,10 @@ export interface PulumiMockResult {
   /** The resources, in the order they were registered. */
   registered: PulumiMockResource[];
 }
+
+/** How the script's last line starts when the program fails (the statusMessage is that line). */
+export const PROGRAM_FAILURE =
+  'The Pulumi program failed under the mock runtime: ';
 
 /** Exit status of the script when `@pulumi/pulumi` cannot be loaded. */
 export const PULUMI_MISSING_EXIT_CODE = 3;
@@ -115,7 +121,7 @@ async function main() {
     newResource: args => {
       const id = args.name + '-simulated';
       const arn = 'arn:aws:simulated:' + region + ':' + account + ':' + args.type + '/' + args.name;
-      registered.push({ type: args.type, name: args.name, custom: args.custom !== false, inputs: args.inputs, references: [id, arn] });
+      registered.push({ type: args.type, name: args.name, custom: args.custom !== false, inputs: args.inputs, id, arn });
       const computed = providerComputed[args.type] ? providerComputed[args.type](args.name, args.inputs) : {};
       return { id, state: { arn, ...computed, ...args.inputs } };
     },
@@ -142,5 +148,12 @@ async function main() {
   fs.writeFileSync(plan.resultFile, JSON.stringify({ outputs, resources, registered }));
   process.stdout.write('[proton-server] SIMULATED: ' + resources + ' resources registered with the mock runtime, nothing was created\\n');
 }
-main().catch(error => fail(1, 'The Pulumi program failed under the mock runtime: ' + (error && error.stack ? error.stack.split('\\n').slice(0, 4).join('\\n') : String(error))));
+// The stack goes to the log; the last line, the failure in words without this machine's paths, becomes
+// the statusMessage.
+const local = text => String(text).split(cwd + path.sep).join('').split(cwd).join('.');
+main().catch(error => {
+  if (error && error.stack) process.stdout.write(local(error.stack) + '\\n');
+  const message = error && error.message !== undefined ? error.message : String(error);
+  fail(1, ${JSON.stringify(PROGRAM_FAILURE)} + local(message).split('\\n')[0]);
+});
 `;

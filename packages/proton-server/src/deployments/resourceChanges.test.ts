@@ -78,20 +78,18 @@ describe('compareResources', () => {
     ]);
   });
 
-  it('updates what refers to a replaced resource, by its id or ARN, to the replacement', () => {
+  it('updates what refers to a replaced resource, by its ARN or its unique id, to the replacement', () => {
+    const arn = 'arn:aws:simulated:us-east-1:1:task/web';
     const task = (cpu: string) => ({
       ...resource(TASK, 'web', { family: 'web', cpu }),
-      references: ['web-simulated', 'arn:aws:simulated:us-east-1:1:task/web'],
+      id: 'web-simulated',
+      arn,
     });
-    const service = resource(SERVICE, 'web', {
-      taskDefinition: 'arn:aws:simulated:us-east-1:1:task/web',
-    });
+    const service = resource(SERVICE, 'web', { taskDefinition: arn });
     // a name that only begins like the task's id is no reference
     const other = resource(SERVICE, 'web-2', { note: 'web-simulated-2' });
     const policy = resource('aws:iam/rolePolicy:RolePolicy', 'web', {
-      policy: JSON.stringify({
-        Resource: ['arn:aws:simulated:us-east-1:1:task/web'],
-      }),
+      policy: JSON.stringify({ Resource: [arn] }),
     });
     expect(
       compareResources(
@@ -116,6 +114,80 @@ describe('compareResources', () => {
       ],
       unchanged: 1,
     });
+  });
+
+  it('follows replacements down the references, and ignores ids that resources of other types share', () => {
+    const ROLE = 'aws:iam/role:Role';
+    const role = (path: string) => ({
+      ...resource(ROLE, 'web', { path }),
+      id: 'web-simulated',
+      arn: 'arn:role/web',
+    });
+    // the task definition takes the role's ARN: a new role, a new task definition revision, and
+    // the service moves to it; the log group shares the role's id (names repeat across types)
+    const task = {
+      ...resource(TASK, 'web', { executionRoleArn: 'arn:role/web' }),
+      id: 'web-simulated',
+      arn: 'arn:task/web',
+    };
+    const service = resource(SERVICE, 'web', {
+      taskDefinition: 'arn:task/web',
+    });
+    const logs = {
+      ...resource('aws:cloudwatch/logGroup:LogGroup', 'web', {
+        note: 'web-simulated',
+      }),
+      id: 'web-simulated',
+    };
+    expect(
+      compareResources(
+        [role('/'), task, service, logs],
+        [role('/services/'), task, service, logs],
+      ),
+    ).toEqual({
+      changes: [
+        { action: 'replace', type: ROLE, name: 'web', changedInputs: ['path'] },
+        {
+          action: 'replace',
+          type: TASK,
+          name: 'web',
+          changedInputs: ['executionRoleArn'],
+        },
+        {
+          action: 'update',
+          type: SERVICE,
+          name: 'web',
+          changedInputs: ['taskDefinition'],
+        },
+      ],
+      unchanged: 1,
+    });
+  });
+
+  it('replaces a target group whose port changes: AWS cannot change it in place', () => {
+    expect(
+      compareResources(
+        [
+          resource(TARGET_GROUP, 'web', {
+            port: 80,
+            healthCheck: { path: '/' },
+          }),
+        ],
+        [
+          resource(TARGET_GROUP, 'web', {
+            port: 8080,
+            healthCheck: { path: '/' },
+          }),
+        ],
+      ).changes,
+    ).toEqual([
+      {
+        action: 'replace',
+        type: TARGET_GROUP,
+        name: 'web',
+        changedInputs: ['port'],
+      },
+    ]);
   });
 
   it('compares nested inputs by value, not by key order', () => {

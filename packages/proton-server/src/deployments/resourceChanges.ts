@@ -20,11 +20,10 @@ export interface PlannedResource {
   custom: boolean;
   /** The inputs the program gives it. */
   inputs: Record<string, unknown>;
-  /**
-   * The values other resources' inputs carry to refer to it (its id and ARN as planned): a resource
-   * whose input holds one of a replaced resource's is updated to the replacement.
-   */
-  references?: string[];
+  /** Its id as planned, which other resources' inputs may carry to refer to it. */
+  id?: string;
+  /** Its ARN as planned, which other resources' inputs may carry to refer to it. */
+  arn?: string;
 }
 
 /**
@@ -40,21 +39,43 @@ export interface ResourcePreview {
 }
 
 /**
- * The inputs that make a resource's physical name: when one of them changes, the resource is
- * replaced (Pulumi's AWS provider marks `name` and `namePrefix` "forces replacement" on every
- * resource type that has them, as the AWS APIs have no rename).
+ * The inputs whose change replaces a resource, as Pulumi's AWS provider marks them "forces
+ * replacement" (the AWS APIs cannot change them): `name` and `namePrefix` on every type (AWS has no
+ * rename), and per type for those the bundles use. Types marked `*` change only their tags in place
+ * (an ECS task definition revision cannot be changed, only registered anew).
  */
-const NAMING_INPUTS = ['name', 'namePrefix'];
+const REPLACING_INPUTS: Record<string, string[] | '*'> = {
+  'aws:ecs/taskDefinition:TaskDefinition': '*',
+  'aws:lb/targetGroup:TargetGroup': [
+    'port',
+    'protocol',
+    'vpcId',
+    'targetType',
+    'protocolVersion',
+  ],
+  'aws:lb/loadBalancer:LoadBalancer': ['internal', 'loadBalancerType'],
+  'aws:lb/listener:Listener': ['loadBalancerArn'],
+  'aws:lb/listenerRule:ListenerRule': ['listenerArn'],
+  'aws:ec2/securityGroup:SecurityGroup': ['description', 'vpcId'],
+  'aws:ecs/service:Service': ['cluster', 'launchType', 'schedulingStrategy'],
+  'aws:iam/role:Role': ['path'],
+  'aws:cloudwatch/logGroup:LogGroup': [],
+  'aws:ec2/subnet:Subnet': ['vpcId', 'cidrBlock', 'availabilityZone'],
+  'aws:ec2/vpc:Vpc': ['cidrBlock'],
+};
 
-/**
- * Types whose every change but their tags is a replacement: the provider marks all their other
- * inputs "forces replacement" (an ECS task definition revision cannot be changed, only registered
- * anew; its tags can).
- */
-const IMMUTABLE_TYPES = ['aws:ecs/taskDefinition:TaskDefinition'];
+const NAMING_INPUTS = ['name', 'namePrefix'];
 
 /** Inputs every type updates in place. */
 const TAG_INPUTS = ['tags', 'tagsAll'];
+
+/** Whether changing `input` replaces a resource of `type`. */
+function replaces(type: string, input: string): boolean {
+  if (NAMING_INPUTS.includes(input)) return true;
+  const replacing = REPLACING_INPUTS[type];
+  if (replacing === '*') return !TAG_INPUTS.includes(input);
+  return replacing?.includes(input) ?? false;
+}
 
 const ORDER: Record<ProtonResourceChange['action'], number> = {
   create: 0,
@@ -90,9 +111,26 @@ function keyed(resources: PlannedResource[]): Map<string, PlannedResource> {
   return result;
 }
 
+function changeOf(
+  resource: PlannedResource,
+  changedInputs: string[],
+): ProtonResourceChange {
+  return {
+    action: changedInputs.some(input => replaces(resource.type, input))
+      ? 'replace'
+      : 'update',
+    type: resource.type,
+    name: resource.name,
+    changedInputs,
+  };
+}
+
 /**
  * Compares the provider resources (components left out) the current deployment registers with those
  * the proposed one registers, paired by type and logical name, as Pulumi pairs resources by URN.
+ * A resource whose inputs refer to a replaced one (hold its ARN, or its id when no other resource
+ * has that id) is updated to the replacement, or replaced when that input replaces it, and so on
+ * down the references.
  *
  * @param current - the resources of the deployment the resource runs now
  * @param proposed - the resources of the deployment being previewed
@@ -103,12 +141,12 @@ export function compareResources(
 ): ResourcePreview {
   const before = keyed(current);
   const after = keyed(proposed);
-  const changes: ProtonResourceChange[] = [];
-  let unchanged = 0;
+  /** The changes of the proposed resources, by key. */
+  const changed = new Map<string, ProtonResourceChange>();
   for (const [key, resource] of after) {
     const old = before.get(key);
     if (!old) {
-      changes.push({
+      changed.set(key, {
         action: 'create',
         type: resource.type,
         name: resource.name,
@@ -125,25 +163,12 @@ export function compareResources(
           canonical(old.inputs[name]) !== canonical(resource.inputs[name]),
       )
       .sort();
-    if (changedInputs.length === 0) {
-      unchanged += 1;
-      continue;
+    if (changedInputs.length > 0) {
+      changed.set(key, changeOf(resource, changedInputs));
     }
-    changes.push({
-      action: changedInputs.some(
-        name =>
-          NAMING_INPUTS.includes(name) ||
-          (IMMUTABLE_TYPES.includes(resource.type) &&
-            !TAG_INPUTS.includes(name)),
-      )
-        ? 'replace'
-        : 'update',
-      type: resource.type,
-      name: resource.name,
-      changedInputs,
-    });
   }
-  unchanged -= followReplacements(after, changes);
+  followReplacements(after, changed);
+  const changes = [...changed.values()];
   for (const [key, resource] of before) {
     if (!after.has(key)) {
       changes.push({
@@ -154,69 +179,67 @@ export function compareResources(
     }
   }
   changes.sort((a, b) => ORDER[a.action] - ORDER[b.action]);
-  return { changes, unchanged };
+  return { changes, unchanged: after.size - changed.size };
 }
 
 /**
- * Marks the resources whose inputs refer to a replaced resource (hold its id or ARN, whole or within
- * a string such as a policy document) as updated to the replacement, as the provider will; an
- * update in place keeps a resource's id, so nothing follows from those.
- *
- * @returns how many resources counted as unchanged are updated after all
+ * Marks the resources whose inputs refer to a replaced resource (whole, or within a string such as
+ * a policy document) as changed in those inputs, until nothing more changes: a replaced resource
+ * gets a new id and ARN, an update in place keeps them.
  */
 function followReplacements(
   after: Map<string, PlannedResource>,
-  changes: ProtonResourceChange[],
-): number {
-  const byKey = new Map(
-    changes.map(change => [`${change.type}::${change.name}`, change]),
-  );
-  let promoted = 0;
-  const replaced = [...after.values()].filter(
-    resource =>
-      byKey.get(`${resource.type}::${resource.name}`)?.action === 'replace',
-  );
-  const references = replaced
-    .flatMap(resource => resource.references ?? [])
-    .map(
-      reference =>
-        new RegExp(
-          `(?<![\\w.-])${reference.replace(
-            /[.*+?^${}()|[\]\\/]/g,
-            '\\$&',
-          )}(?![\\w.-])`,
-        ),
-    );
-  if (references.length === 0) return 0;
+  changed: Map<string, ProtonResourceChange>,
+): void {
+  const idCounts = new Map<string, number>();
   for (const resource of after.values()) {
-    const key = `${resource.type}::${resource.name}`;
-    const change = byKey.get(key);
-    if (change && change.action !== 'update') continue;
-    const referring = Object.entries(resource.inputs)
-      .filter(([, value]) =>
-        stringsIn(value).some(text =>
-          references.some(reference => reference.test(text)),
+    if (resource.id)
+      idCounts.set(resource.id, (idCounts.get(resource.id) ?? 0) + 1);
+  }
+  const followed = new Set<string>();
+  for (;;) {
+    const replaced = [...after].filter(
+      ([key]) => changed.get(key)?.action === 'replace' && !followed.has(key),
+    );
+    if (replaced.length === 0) return;
+    const references = replaced.flatMap(([key, resource]) => {
+      followed.add(key);
+      // an id shared by resources of other types (names repeat across types) tells nothing
+      const values = [resource.arn];
+      if (resource.id && idCounts.get(resource.id) === 1)
+        values.push(resource.id);
+      return values
+        .filter((value): value is string => Boolean(value))
+        .map(
+          value =>
+            new RegExp(
+              `(?<![\\w.-])${value.replace(
+                /[.*+?^${}()|[\]\\/]/g,
+                '\\$&',
+              )}(?![\\w.-])`,
+            ),
+        );
+    });
+    for (const [key, resource] of after) {
+      const change = changed.get(key);
+      if (change && change.action !== 'update') continue;
+      const referring = Object.entries(resource.inputs)
+        .filter(([, value]) =>
+          stringsIn(value).some(text =>
+            references.some(reference => reference.test(text)),
+          ),
+        )
+        .map(([name]) => name);
+      if (referring.length === 0) continue;
+      changed.set(
+        key,
+        changeOf(
+          resource,
+          [...new Set([...(change?.changedInputs ?? []), ...referring])].sort(),
         ),
-      )
-      .map(([name]) => name);
-    if (referring.length === 0) continue;
-    if (change) {
-      change.changedInputs = [
-        ...new Set([...(change.changedInputs ?? []), ...referring]),
-      ].sort();
-    } else {
-      const update: ProtonResourceChange = {
-        action: 'update',
-        type: resource.type,
-        name: resource.name,
-        changedInputs: referring.sort(),
-      };
-      changes.push(update);
-      byKey.set(key, update);
-      promoted += 1;
+      );
     }
   }
-  return promoted;
 }
 
 /** Every string in a value, however deep. */

@@ -13,6 +13,7 @@ import {
 } from './localRunner';
 import { DeploymentSetupError, shellQuote } from './provisioningManifest';
 import {
+  PROGRAM_FAILURE,
   PULUMI_MISSING_EXIT_CODE,
   PULUMI_MOCK_PROGRAM,
   PulumiMockPlan,
@@ -278,7 +279,14 @@ export function simulatePlanner(
             .split('\n')
             .pop()}. The bundle's package.json and package-lock.json must depend on @pulumi/pulumi`;
         }
-        return `Simulation failed (nothing was created): ${tail}`;
+        // the program's failure in words is its last line; its stack stays in the log
+        const programFailure = tail
+          .split('\n')
+          .reverse()
+          .find(line => line.startsWith(PROGRAM_FAILURE));
+        return `Simulation failed (nothing was created): ${
+          programFailure ?? tail
+        }`;
       },
     };
   };

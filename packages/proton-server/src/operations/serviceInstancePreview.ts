@@ -1,11 +1,12 @@
 import { TemplateFilesUnavailableError } from '../bundles/templateFiles';
+import { ResourcePlansBusyError } from '../deployments/localRunner';
 import { DeploymentSetupError } from '../deployments/provisioningManifest';
 import {
   compareResources,
   PlannedResource,
   ResourcePreview,
 } from '../deployments/resourceChanges';
-import { validationError } from '../protocol/errors';
+import { ProtonApiError, validationError } from '../protocol/errors';
 import { findDeployment } from '../store/deploymentStore';
 import type { ServiceInstanceRecord } from '../store/serviceStore';
 import type { OperationContext, OperationInput } from './operationContext';
@@ -14,7 +15,10 @@ import {
   instanceInputs,
   serviceInstanceProtonInputs,
 } from './serviceInstanceDeployments';
-import { resolveServiceInstanceUpdate } from './serviceInstances';
+import {
+  requireUpdatableInstance,
+  resolveServiceInstanceUpdate,
+} from './serviceInstances';
 
 /**
  * What the control plane's preview route answers for an UpdateServiceInstance: exactly one of
@@ -47,6 +51,7 @@ export async function previewServiceInstanceUpdate(
   context: OperationContext,
 ): Promise<ServiceInstanceUpdatePreview> {
   if (input.deploymentType === 'NONE') {
+    await requireUpdatableInstance(context, input);
     throw validationError(
       'deploymentType NONE deploys nothing, so there is nothing to preview',
     );
@@ -147,8 +152,14 @@ async function deployedState(
   };
 }
 
-/** A plan's failure in words; anything but a setup or files error is the control plane's own. */
+/**
+ * A plan's failure in words; a busy runner is a ThrottlingException, and anything but a setup or
+ * files error is the control plane's own.
+ */
 function planFailure(error: unknown, version: string): string {
+  if (error instanceof ResourcePlansBusyError) {
+    throw new ProtonApiError('ThrottlingException', error.message);
+  }
   if (
     error instanceof DeploymentSetupError ||
     error instanceof TemplateFilesUnavailableError

@@ -267,7 +267,7 @@ async function listServiceInstances(
 }
 
 /** The service and instance an update names; the instance must not be deploying. */
-async function requireUpdatableInstance(
+export async function requireUpdatableInstance(
   context: OperationContext,
   input: OperationInput,
 ): Promise<{ service: ServiceRecord; record: ServiceInstanceRecord }> {

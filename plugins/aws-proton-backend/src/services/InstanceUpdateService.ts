@@ -60,13 +60,21 @@ export class InstanceUpdateService {
     service: ProtonArn,
     instanceName: string,
     deploymentType: InstanceDeploymentType,
-    options: { resources?: boolean } = {},
+    options: {
+      resources?: boolean;
+      /**
+       * `major.minor` to upgrade to (a campaign's target) instead of the recommended one; it must
+       * be newer, within the major version for MINOR_VERSION and of a newer one for MAJOR_VERSION.
+       */
+      targetVersion?: string;
+    } = {},
   ): Promise<InstanceUpdatePlan> {
     const { plan, client } = await this.plan(
       service,
       instanceName,
       deploymentType,
       true,
+      options.targetVersion,
     );
     if (
       options.resources === false ||
@@ -184,6 +192,7 @@ export class InstanceUpdateService {
     instanceName: string,
     deploymentType: InstanceDeploymentType,
     preview = false,
+    targetVersion?: string,
   ) {
     const { client } = await this.clients.getClientForArn(service);
     const resource = `service instance "${service.name}/${instanceName}"`;
@@ -226,7 +235,14 @@ export class InstanceUpdateService {
     );
     let target = { major, minor };
 
-    if (deploymentType === 'MINOR_VERSION') {
+    if (targetVersion !== undefined) {
+      target = chosenTarget(
+        resource,
+        { major, minor },
+        deploymentType,
+        targetVersion,
+      );
+    } else if (deploymentType === 'MINOR_VERSION') {
       const { serviceTemplateVersion } = await callProton(
         context('GetServiceTemplateVersion'),
         () =>
@@ -334,4 +350,44 @@ export class InstanceUpdateService {
       return undefined;
     }
   }
+}
+
+/**
+ * A given target version, checked against the deployment type as Proton would: MINOR_VERSION moves
+ * to a newer minor version of the same major version, MAJOR_VERSION to a newer major version.
+ *
+ * @throws InputError naming what does not fit
+ */
+function chosenTarget(
+  resource: string,
+  current: { major: string; minor: string },
+  deploymentType: InstanceDeploymentType,
+  targetVersion: string,
+): { major: string; minor: string } {
+  const match = /^(\d{1,4})\.(\d{1,4})$/.exec(targetVersion);
+  if (!match) {
+    throw new InputError(
+      `targetVersion must be major.minor, such as 1.2, not "${targetVersion}"`,
+    );
+  }
+  const [, major, minor] = match;
+  const fits =
+    deploymentType === 'MINOR_VERSION'
+      ? major === current.major && Number(minor) > Number(current.minor)
+      : deploymentType === 'MAJOR_VERSION' &&
+        Number(major) > Number(current.major);
+  if (!fits) {
+    throw new InputError(
+      `${resource} runs ${current.major}.${
+        current.minor
+      }: ${targetVersion} is not a ${
+        deploymentType === 'MINOR_VERSION'
+          ? 'newer minor version of the same major version'
+          : deploymentType === 'MAJOR_VERSION'
+          ? 'newer major version'
+          : 'version a redeploy (CURRENT_VERSION) keeps'
+      }`,
+    );
+  }
+  return { major, minor };
 }

@@ -222,6 +222,24 @@ ${properties}`,
     });
   });
 
+  it("previews a given target version (a campaign's), refusing one the deployment type cannot reach", async () => {
+    const given = await request(await backend())
+      .get(`${PLAN}?deploymentType=MAJOR_VERSION&targetVersion=2.0`)
+      .set('authorization', mockCredentials.user.header());
+    expect(given.status).toBe(200);
+    expect(given.body).toMatchObject({
+      currentVersion: '1.0',
+      targetVersion: '2.0',
+    });
+    const wrong = await request(await backend())
+      .get(`${PLAN}?deploymentType=MINOR_VERSION&targetVersion=2.0`)
+      .set('authorization', mockCredentials.user.header());
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.message).toBe(
+      'service instance "shop/dev" runs 1.0: 2.0 is not a newer minor version of the same major version',
+    );
+  });
+
   it('has no input preview for a redeploy, and refuses an unknown deployment type', async () => {
     const redeploy = await plan('CURRENT_VERSION');
     expect(redeploy.status).toBe(200);
