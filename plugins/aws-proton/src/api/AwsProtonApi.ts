@@ -112,12 +112,15 @@ export interface AwsProtonApi {
   ): Promise<InstanceUpdateResult>;
   /**
    * What {@link AwsProtonApi.updateServiceInstance} would deploy, without changing anything: the
-   * target version and, for an upgrade, what the instance's inputs become under it.
+   * target version and, for an upgrade, what the instance's inputs become under it and what the
+   * deployment would do to its resources. `targetVersion` (`major.minor`, a campaign's) replaces
+   * the recommended version.
    */
   planServiceInstanceUpdate(
     entity: CompoundEntityRef,
     instanceName: string,
     deploymentType: InstanceDeploymentType,
+    targetVersion?: string,
   ): Promise<InstanceUpdatePlan>;
 }
 

@@ -203,11 +203,14 @@ export class AwsProtonClient implements AwsProtonApi {
     entity: CompoundEntityRef,
     instanceName: string,
     deploymentType: InstanceDeploymentType,
+    targetVersion?: string,
   ): Promise<InstanceUpdatePlan> {
+    const query = new URLSearchParams({ deploymentType });
+    if (targetVersion) query.set('targetVersion', targetVersion);
     return this.request(
       `${this.entityPath(entity)}/service/instances/${encodeURIComponent(
         instanceName,
-      )}/plan?deploymentType=${encodeURIComponent(deploymentType)}`,
+      )}/plan?${query}`,
     );
   }
 

@@ -79,8 +79,9 @@ export function ResourceChangesPreview(props: {
               aria-label={title}
               style={{ margin: 0, paddingLeft: '1.25rem' }}
             >
-              {items.map(item => (
-                <li key={`${item.type}::${item.name}`}>
+              {items.map((item, index) => (
+                // a type and name can repeat under other parents
+                <li key={`${item.type}::${item.name}#${index}`}>
                   <Text variant="body-small">
                     {displayedType(item.type)} {item.name}
                     {item.changedInputs?.length

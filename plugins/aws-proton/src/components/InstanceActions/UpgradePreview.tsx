@@ -46,12 +46,14 @@ export function UpgradePreview(props: {
   entityRef: CompoundEntityRef;
   instanceName: string;
   deploymentType: InstanceDeploymentType;
+  /** `major.minor` to preview instead of the recommended version (a campaign's target). */
+  targetVersion?: string;
   onPlan?: (plan?: InstanceUpdatePlan) => void;
 }) {
   const api = useApi(awsProtonApiRef);
   const [plan, setPlan] = useState<InstanceUpdatePlan>();
   const [error, setError] = useState<Error>();
-  const { instanceName, deploymentType, onPlan } = props;
+  const { instanceName, deploymentType, targetVersion, onPlan } = props;
   const { kind, namespace, name } = props.entityRef;
   useEffect(() => {
     let live = true;
@@ -60,6 +62,7 @@ export function UpgradePreview(props: {
         { kind, namespace, name },
         instanceName,
         deploymentType,
+        targetVersion,
       )
       .then(
         found => {
@@ -76,7 +79,16 @@ export function UpgradePreview(props: {
     return () => {
       live = false;
     };
-  }, [api, kind, namespace, name, instanceName, deploymentType, onPlan]);
+  }, [
+    api,
+    kind,
+    namespace,
+    name,
+    instanceName,
+    deploymentType,
+    targetVersion,
+    onPlan,
+  ]);
 
   if (error) {
     return (

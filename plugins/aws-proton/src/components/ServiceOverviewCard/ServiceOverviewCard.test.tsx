@@ -257,10 +257,12 @@ describe('ServiceOverviewCard', () => {
     expect(screen.getByRole('list', { name: 'Added' })).toHaveTextContent(
       'healthCheckGracePeriodSeconds: 0 (default)',
     );
+    // the recommended version: no target version of its own
     expect(planServiceInstanceUpdate).toHaveBeenCalledWith(
       { kind: 'Component', namespace: 'default', name: 'hello-nginx' },
       'dev',
       'MINOR_VERSION',
+      undefined,
     );
     expect(updateServiceInstance).not.toHaveBeenCalled();
     fireEvent.click(screen.getByRole('button', { name: 'Upgrade' }));

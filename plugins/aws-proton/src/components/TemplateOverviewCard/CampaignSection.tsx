@@ -191,6 +191,7 @@ function TargetTable({
             entityRef={parseEntityRef(openPreview.entityRef)}
             instanceName={openPreview.instanceName}
             deploymentType={openPreview.deploymentType}
+            targetVersion={campaign.targetVersion}
           />
         </Flex>
       )}

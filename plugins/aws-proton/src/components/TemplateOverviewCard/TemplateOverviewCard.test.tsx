@@ -426,6 +426,7 @@ describe('TemplateOverviewCard', () => {
       { kind: 'component', namespace: 'default', name: 'checkout' },
       'prod',
       'MINOR_VERSION',
+      '1.1',
     );
     await userEvent.click(
       screen.getByRole('button', { name: 'Start the campaign' }),
