@@ -377,16 +377,13 @@ function chosenTarget(
       : deploymentType === 'MAJOR_VERSION' &&
         Number(major) > Number(current.major);
   if (!fits) {
+    const expected: Record<InstanceDeploymentType, string> = {
+      MINOR_VERSION: 'newer minor version of the same major version',
+      MAJOR_VERSION: 'newer major version',
+      CURRENT_VERSION: 'version a redeploy (CURRENT_VERSION) keeps',
+    };
     throw new InputError(
-      `${resource} runs ${current.major}.${
-        current.minor
-      }: ${targetVersion} is not a ${
-        deploymentType === 'MINOR_VERSION'
-          ? 'newer minor version of the same major version'
-          : deploymentType === 'MAJOR_VERSION'
-          ? 'newer major version'
-          : 'version a redeploy (CURRENT_VERSION) keeps'
-      }`,
+      `${resource} runs ${current.major}.${current.minor}: ${targetVersion} is not a ${expected[deploymentType]}`,
     );
   }
   return { major, minor };
