@@ -275,6 +275,12 @@ describe('the AWS Proton actions, through the MCP endpoint', () => {
           removed: [],
           missing: [],
         },
+        // the local runner's steps deploy: it cannot tell the resources ahead
+        resources: {
+          unavailable: expect.stringMatching(
+            /cannot tell the resources before it deploys/,
+          ),
+        },
       });
       const before = await controlPlane.client.send(
         new GetServiceInstanceCommand({ serviceName: 'orders', name: 'dev' }),
@@ -291,6 +297,8 @@ describe('the AWS Proton actions, through the MCP endpoint', () => {
         targetVersion: '1.1',
         deploymentStatus: 'IN_PROGRESS',
       });
+      // a real upgrade plans no resources: it deploys them
+      expect(upgraded.structuredContent).not.toHaveProperty('resources');
       const after = await controlPlane.client.send(
         new GetServiceInstanceCommand({ serviceName: 'orders', name: 'dev' }),
       );
