@@ -1,115 +1,63 @@
 /*
  * The entity page's service overview against a control plane that adds 50 ms to every call, with a
- * service of 20 instances: cold latency (against one upstream call), warm latency, and the upstream
- * calls of 100 concurrent identical overview requests (against one request).
+ * service of 20 instances: cold latency (an empty cache; against one upstream call), warm latency,
+ * and the upstream calls of 100 concurrent identical overview requests (against one request).
  *
  *   yarn workspace @proton-platform/plugin-aws-proton-backend bench overview
  *
  * It drives the plugin's services (ProtonClientFactory, ServiceOverviewService, ProtonReadCache on
  * Backstage's memory cache) in-process; the HTTP layer of the backend is not part of the figures.
+ * The control plane runs in a child process (overviewControlPlane.ts), as the upstream does in
+ * production, so that its CPU time does not count as the plugin's.
  */
-import {
-  GetEnvironmentCommand,
-  ListServiceInstancesCommand,
-  NotifyResourceDeploymentStatusChangeCommand,
-} from '@aws-sdk/client-proton';
+import { ListServiceInstancesCommand } from '@aws-sdk/client-proton';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { ConfigReader } from '@backstage/config';
 import { parseProtonArn } from '@proton-platform/plugin-aws-proton-common';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
-import { seedProtonResources } from '@proton-platform/proton-server';
-import {
-  countProtonCalls,
-  startScratchControlPlane,
-} from '@proton-platform/proton-server/testUtils';
+import { countProtonCalls } from '@proton-platform/proton-server/testUtils';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { ProtonReadCache } from '../src/services/ProtonReadCache';
 import { ServiceOverviewService } from '../src/services/ServiceOverviewService';
+import { DELAY_MS } from './overviewControlPlane';
 
-const DELAY_MS = 50;
-const INSTANCES = 20;
 const CONCURRENT = 100;
+/** Runs of the single call and of the cold overview, of which the median is reported. */
+const RUNS = 7;
+
+/** Starts overviewControlPlane.ts in a child process; resolves once it is seeded and listening. */
+async function startControlPlaneProcess() {
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, path.join(__dirname, 'overviewControlPlane.ts')],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', code =>
+      reject(new Error(`The bench's control plane exited with code ${code}`)),
+    ),
+  );
+  const lines = createInterface({ input: child.stdout! });
+  const ready = new Promise<{
+    endpoint: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  }>(resolve => lines.once('line', line => resolve(JSON.parse(line))));
+  const started = await Promise.race([ready, exited]);
+  return {
+    ...started,
+    stop: () =>
+      new Promise<void>(resolve => {
+        child.once('exit', () => resolve());
+        child.stdin!.end();
+      }),
+  };
+}
 
 export async function overviewBench() {
-  const scratch = await startScratchControlPlane({ responseDelayMs: DELAY_MS });
-  const { server, client: admin, credentials, noopBundles } = scratch;
-  const environments = Array.from({ length: INSTANCES }, (_, i) => `env${i}`);
-  await seedProtonResources(admin, {
-    environmentTemplates: [
-      {
-        name: 'env',
-        versions: [
-          {
-            version: '1.0',
-            source: noopBundles.environment,
-            publish: true,
-          },
-        ],
-      },
-    ],
-    serviceTemplates: [
-      {
-        name: 'svc',
-        pipelineProvisioning: 'CUSTOMER_MANAGED',
-        compatibleEnvironmentTemplates: [
-          { templateName: 'env', majorVersion: '1' },
-        ],
-        versions: [
-          {
-            version: '1.0',
-            source: noopBundles.service,
-            publish: true,
-          },
-        ],
-      },
-    ],
-    environments: environments.map(name => ({
-      name,
-      templateName: 'env',
-      templateMajorVersion: '1',
-      spec: 'proton: EnvironmentSpec\nspec: {}\n',
-    })),
-  });
-  for (const name of environments) {
-    const { environment } = await admin.send(
-      new GetEnvironmentCommand({ name }),
-    );
-    await admin.send(
-      new NotifyResourceDeploymentStatusChangeCommand({
-        resourceArn: environment!.arn!,
-        status: 'SUCCEEDED',
-      }),
-    );
-  }
-  await seedProtonResources(admin, {
-    services: [
-      {
-        name: 'bench',
-        templateName: 'svc',
-        templateMajorVersion: '1',
-        spec: `proton: ServiceSpec\ninstances:\n${environments
-          .map(e => `  - name: ${e}\n    environment: ${e}\n    spec: {}\n`)
-          .join('')}`,
-      },
-    ],
-  });
-  const { serviceInstances = [] } = await admin.send(
-    new ListServiceInstancesCommand({ serviceName: 'bench' }),
-  );
-  for (const instance of serviceInstances) {
-    await admin.send(
-      new NotifyResourceDeploymentStatusChangeCommand({
-        resourceArn: instance.arn!,
-        status: 'SUCCEEDED',
-        outputs: [
-          {
-            key: 'serviceUrl',
-            valueString: `http://lb.example/${instance.name}`,
-          },
-          { key: 'ecsServiceName', valueString: `bench-${instance.name}` },
-        ],
-      }),
-    );
-  }
+  const controlPlane = await startControlPlaneProcess();
+  const { credentials } = controlPlane;
 
   // The plugin's own services, against the control plane
   const config = new ConfigReader({
@@ -117,7 +65,7 @@ export async function overviewBench() {
     awsProton: {
       regions: ['us-east-1'],
       accountIds: ['000000000000'],
-      endpoint: server.endpoint,
+      endpoint: controlPlane.endpoint,
     },
     backend: { cache: { store: 'memory' } },
   });
@@ -142,15 +90,42 @@ export async function overviewBench() {
     return { value, ms: Number(process.hrtime.bigint() - started) / 1e6 };
   };
 
-  // One upstream call, for reference
-  const single = await time(() =>
-    client.send(new ListServiceInstancesCommand({ serviceName: 'bench' })),
-  );
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+  // Warm-up: a first overview opens the connections and compiles the code paths, which every later
+  // request of a running backend finds done; the figures below are of a cold cache, not a cold process.
+  await newService().getServiceOverview(arn);
+
+  // One upstream call, for reference (median of RUNS)
+  const singles: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    singles.push(
+      (
+        await time(() =>
+          client.send(
+            new ListServiceInstancesCommand({ serviceName: 'bench' }),
+          ),
+        )
+      ).ms,
+    );
+  }
+  const single = median(singles);
+
+  // A cold overview (an empty cache each time; median of RUNS), then a warm one
+  const colds: number[] = [];
+  let coldCalls = 0;
+  let cold: Awaited<ReturnType<ServiceOverviewService['getServiceOverview']>>;
   const service = newService();
-  calls.clear();
-  const cold = await time(() => service.getServiceOverview(arn));
-  const coldCalls = upstreamCalls();
+  for (let i = 0; i < RUNS; i++) {
+    const fresh = i === RUNS - 1 ? service : newService();
+    calls.clear();
+    const run = await time(() => fresh.getServiceOverview(arn));
+    coldCalls = upstreamCalls();
+    colds.push(run.ms);
+    cold = run.value;
+  }
+  const coldMs = median(colds);
   const warm = await time(() => service.getServiceOverview(arn));
 
   const concurrent = newService();
@@ -164,20 +139,17 @@ export async function overviewBench() {
   );
   const burstCalls = upstreamCalls();
 
-  const instances = cold.value.instances.length;
-  const outputs = cold.value.instances.reduce(
-    (n, i) => n + i.outputs.length,
-    0,
-  );
+  const instances = cold!.instances.length;
+  const outputs = cold!.instances.reduce((n, i) => n + i.outputs.length, 0);
   console.log(`control plane delay per call        ${DELAY_MS} ms`);
   console.log(
     `service instances                   ${instances} (outputs read: ${outputs})`,
   );
-  console.log(`one upstream call                   ${single.ms.toFixed(1)} ms`);
+  console.log(`one upstream call                   ${single.toFixed(1)} ms`);
   console.log(
-    `cold overview                       ${cold.ms.toFixed(1)} ms  (${(
-      cold.ms / single.ms
-    ).toFixed(2)} x one call; target <= 3) with ${coldCalls} upstream calls`,
+    `cold overview                       ${coldMs.toFixed(1)} ms  (${(
+      coldMs / single
+    ).toFixed(2)} x one call; target <= 2.2) with ${coldCalls} upstream calls`,
   );
   console.log(`warm overview (cached)              ${warm.ms.toFixed(2)} ms`);
   console.log(
@@ -187,5 +159,5 @@ export async function overviewBench() {
   );
 
   client.destroy();
-  await scratch.stop();
+  await controlPlane.stop();
 }
