@@ -1,4 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
+import { publishServiceTemplateVersionFromGit } from './demoTemplates';
 import { docsScreenshot } from './docsScreenshot';
 import { signIn } from './signIn';
 
@@ -335,4 +336,77 @@ test('a campaign upgrades the instances behind on a template, dev then prod, liv
     { timeout: 60_000 },
   );
   await docsScreenshot(page, 'upgrade-campaign');
+});
+
+test('a campaign stops at the first instance whose deployment fails, with its message and log, and leaves the next wave alone', async ({
+  page,
+}) => {
+  test.setTimeout(420_000);
+  // The platform team publishes a version with a fault, through Git: its program reads an
+  // environment output (httpsListenerArn) that the demo's environments do not have.
+  const template = 'fargate-service-with-pipeline';
+  const faulty = await publishServiceTemplateVersionFromGit({
+    templateName: template,
+    file: 'instance_infrastructure/inputs.ts',
+    edit: text =>
+      text.replace(
+        "listenerArn: text('listenerArn'),",
+        "listenerArn: text('httpsListenerArn'),",
+      ),
+    message: 'Route through the HTTPS listener',
+  });
+  await signIn(page);
+  await page.goto(`/catalog/default/resource/service-template-${template}`);
+  const fleet = page.getByRole('grid', { name: 'Where it runs' });
+  for (const name of [/hello-pipeline \/ dev/, /hello-pipeline \/ prod/]) {
+    await expect(async () => {
+      await page.reload();
+      await expect(fleet.getByRole('row', { name })).toContainText(
+        `${faulty} available`,
+        { timeout: 10_000 },
+      );
+    }).toPass({ timeout: 120_000, intervals: [5_000] });
+  }
+  await page.getByRole('button', { name: 'Upgrade to recommended' }).click();
+  await expect(
+    page.getByText(/2 instances in 2 waves: 1\. dev \(1\); 2\. prod \(1\)/),
+  ).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Start the campaign' }).click();
+
+  const latest = page.getByRole('region', { name: 'Latest campaign' });
+  await expect(latest).toContainText(`to ${faulty}`);
+  await expect(latest).toContainText('Stopped', { timeout: 300_000 });
+  const row = (name: RegExp) => latest.getByRole('row', { name });
+  // the failing instance, with its deployment's message in words
+  const dev = row(/^hello-pipeline \/ dev/);
+  await expect(dev).toContainText('Failed');
+  await expect(dev).toContainText(/no output httpsListenerArn/);
+  // the gate held: prod never started, and still runs its version
+  await expect(row(/^hello-pipeline \/ prod/)).toContainText('Not started');
+  await expect(latest).toContainText(`0 of 2 upgraded to ${faulty}, 1 failed`);
+  // the failing deployment's log is one click away
+  await latest
+    .getByRole('button', {
+      name: "Show the log of hello-pipeline/dev's upgrade",
+    })
+    .click();
+  await expect(
+    latest
+      .getByRole('region', {
+        name: /^Log of deployment .* \(hello-pipeline\/dev\)$/,
+      })
+      .getByLabel('Log lines'),
+  ).toContainText('httpsListenerArn', { timeout: 30_000 });
+  await docsScreenshot(page, 'campaign-stopped');
+  // where it runs: dev's failed deployment of the faulty version (as Proton records a failed update),
+  // prod still on the version before it, with the faulty one offered
+  await expect(async () => {
+    await page.reload();
+    const devRow = fleet.getByRole('row', { name: /hello-pipeline \/ dev/ });
+    await expect(devRow).toContainText('Failed', { timeout: 10_000 });
+    await expect(devRow).toContainText(faulty);
+    await expect(
+      fleet.getByRole('row', { name: /hello-pipeline \/ prod/ }),
+    ).toContainText(`${faulty} available`);
+  }).toPass({ timeout: 60_000, intervals: [5_000] });
 });
