@@ -1,3 +1,5 @@
+import { AWS_NAME_PROBLEM_SOURCE, AwsNamingRule } from './awsNamingRules';
+
 /**
  * The script the `simulate` runner runs with node in a deployment's working directory: it loads the
  * bundle's own `@pulumi/pulumi`, installs Pulumi's mock runtime (`pulumi.runtime.setMocks`), runs the
@@ -17,6 +19,8 @@ export interface PulumiMockPlan {
   accountId: string;
   /** Where the script writes its {@link PulumiMockResult}. */
   resultFile: string;
+  /** AWS's naming rules by type token, checked on every physical name (awsNamingRules.ts). */
+  naming: Record<string, AwsNamingRule>;
 }
 
 /** A resource the program registered, as the mock runtime saw it. */
@@ -33,6 +37,11 @@ export interface PulumiMockResource {
   id: string;
   /** The ARN the mock runtime gave it. */
   arn: string;
+  /**
+   * The name AWS would get for it, for the types of the naming rules: the name input, or the one
+   * Pulumi's provider would make.
+   */
+  physicalName?: string;
 }
 
 /** What the script writes to the plan's result file. */
@@ -49,11 +58,15 @@ export interface PulumiMockResult {
 export const PROGRAM_FAILURE =
   'The Pulumi program failed under the mock runtime: ';
 
+/** How the script's last line starts when AWS would refuse a resource's name (the statusMessage). */
+export const NAMING_FAILURE = 'AWS would refuse a name the program gives: ';
+
 /** Exit status of the script when `@pulumi/pulumi` cannot be loaded. */
 export const PULUMI_MISSING_EXIT_CODE = 3;
 
 /** The script's source. */
 export const PULUMI_MOCK_PROGRAM = `'use strict';
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const plan = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
@@ -114,16 +127,33 @@ const providerComputed = {
   }),
   'aws:s3/bucket:Bucket': name => ({ bucket: name + '-simulated' }),
 };
+const naming = plan.naming || {};
+// The name AWS would get: the name input, else (for types the provider names) the logical name, a
+// hyphen and 7 hexadecimal characters, the same in every plan of this stack, as Pulumi's state keeps it.
+function physicalNameOf(type, name, inputs) {
+  const rule = naming[type];
+  if (!rule) return undefined;
+  const given = inputs[rule.field];
+  if (typeof given === 'string' && given !== '') return given;
+  if (!rule.autoname) return undefined;
+  const suffix = crypto.createHash('sha256').update(plan.stack + '\\0' + type + '\\0' + name).digest('hex').slice(0, 7);
+  const prefix = typeof inputs.namePrefix === 'string' && inputs.namePrefix !== '' ? inputs.namePrefix : name + '-';
+  const physical = prefix + suffix;
+  return rule.lowercase ? physical.toLowerCase() : physical;
+}
+${AWS_NAME_PROBLEM_SOURCE}
 const settle = value => new Promise(resolve => pulumi.output(value).apply(v => { resolve(v); return v; }));
 async function main() {
   const registered = [];
   await pulumi.runtime.setMocks({
     newResource: args => {
       const id = args.name + '-simulated';
-      const arn = 'arn:aws:simulated:' + region + ':' + account + ':' + args.type + '/' + args.name;
-      registered.push({ type: args.type, name: args.name, custom: args.custom !== false, inputs: args.inputs, id, arn });
+      const physicalName = physicalNameOf(args.type, args.name, args.inputs);
+      const arn = 'arn:aws:simulated:' + region + ':' + account + ':' + args.type + '/' + (physicalName || args.name);
+      registered.push({ type: args.type, name: args.name, custom: args.custom !== false, inputs: args.inputs, id, arn, physicalName });
       const computed = providerComputed[args.type] ? providerComputed[args.type](args.name, args.inputs) : {};
-      return { id, state: { arn, ...computed, ...args.inputs } };
+      const named = physicalName ? { [naming[args.type].field]: physicalName } : {};
+      return { id, state: { arn, ...computed, ...args.inputs, ...named } };
     },
     call: args => (invokes[args.token] ? invokes[args.token](args.inputs) : {}),
   }, plan.project, plan.stack, false);
@@ -144,6 +174,19 @@ async function main() {
     outputs.push({ key, valueString: typeof resolved === 'string' ? resolved : JSON.stringify(resolved) });
   }
   await pulumi.runtime.disconnect();
+  // AWS's naming rules, on every name the deployment would send: each refusal goes to the log, the
+  // first becomes the statusMessage
+  const refused = [];
+  for (const resource of registered) {
+    if (resource.physicalName === undefined) continue;
+    const problem = awsNameProblem(naming[resource.type], resource.physicalName);
+    if (problem) refused.push(resource.type + ' ' + JSON.stringify(resource.name) + ': ' + problem);
+  }
+  if (refused.length > 0) {
+    for (const line of refused) process.stdout.write('[proton-server] AWS would refuse: ' + line + '\\n');
+    const more = refused.length > 1 ? ' (and ' + (refused.length - 1) + ' more in the log)' : '';
+    fail(1, ${JSON.stringify(NAMING_FAILURE)} + refused[0] + more);
+  }
   const resources = registered.length;
   fs.writeFileSync(plan.resultFile, JSON.stringify({ outputs, resources, registered }));
   process.stdout.write('[proton-server] SIMULATED: ' + resources + ' resources registered with the mock runtime, nothing was created\\n');

@@ -190,6 +190,50 @@ describe('the simulate runner', () => {
     expect(log).toContain('SIMULATED: 1 resources registered');
   });
 
+  it('fails, naming the resource, its name and the rule, when AWS would refuse a name the program gives', async () => {
+    if (!(await installPulumiFixture())) return;
+    test = await startTemplateTestServer({
+      deploymentRunner: createSimulateRunner({
+        nodeModulesSources: [path.dirname(PULUMI_FIXTURE)],
+        install: false,
+      }),
+    });
+    const files = fixtureBundle();
+    files['infrastructure/index.ts'] = [
+      "import * as pulumi from '@pulumi/pulumi';",
+      "const environment = new pulumi.Config().require('protonEnvironmentName');",
+      // named by Pulumi: the logical name, a hyphen and 7 characters (15 + 1 + 13 + 8 = 37 > 32)
+      'new pulumi.CustomResource(',
+      "  'aws:lb/targetGroup:TargetGroup',",
+      '  `checkout-portal-${environment}`,',
+      '  { port: 80 },',
+      ');',
+      // named by the program, with a character IAM refuses
+      "new pulumi.CustomResource('aws:iam/role:Role', 'execution', {",
+      '  name: `checkout portal ${environment}`,',
+      '});',
+      // a name AWS accepts
+      "new pulumi.CustomResource('aws:ecs/service:Service', 'service', {});",
+      'export const ok = true;',
+      '',
+    ].join('\n');
+    await publishEnvironmentVersion(test, 'vpc.tar.gz', undefined, files);
+    const created = await createEnvironment(test, 'production-eu');
+    const failed = await waitForEnvironmentStatus(test, 'production-eu', [
+      'FAILED',
+    ]);
+    expect(failed.deploymentStatusMessage).toMatch(
+      /^Simulation failed \(nothing was created\): AWS would refuse a name the program gives: aws:lb\/targetGroup:TargetGroup "checkout-portal-production-eu": the target group name "checkout-portal-production-eu-[0-9a-f]{7}" has more than 32 characters \(37\); AWS allows at most 32 characters, letters, digits and hyphens, not beginning or ending with a hyphen \(Elastic Load Balancing CreateTargetGroup, Name\) \(and 1 more in the log\)$/,
+    );
+    const log = await test.server
+      .deploymentLog(created.lastAttemptedDeploymentId!)
+      .then(text => text ?? '');
+    expect(log).toContain(
+      'AWS would refuse: aws:iam/role:Role "execution": the IAM role name "checkout portal production-eu" has characters AWS does not allow (" ")',
+    );
+    expect(log).not.toContain('aws:ecs/service:Service "service":');
+  });
+
   it('fails with a clear message when the bundle has no @pulumi/pulumi', async () => {
     test = await startTemplateTestServer({
       deploymentRunner: createSimulateRunner(),

@@ -12,7 +12,9 @@ import {
   LocalDeploymentRunnerOptions,
 } from './localRunner';
 import { DeploymentSetupError, shellQuote } from './provisioningManifest';
+import { AWS_NAMING_RULES } from './awsNamingRules';
 import {
+  NAMING_FAILURE,
   PROGRAM_FAILURE,
   PULUMI_MISSING_EXIT_CODE,
   PULUMI_MOCK_PROGRAM,
@@ -257,6 +259,7 @@ export function simulatePlanner(
       region: job.region,
       accountId: job.accountId,
       resultFile,
+      naming: AWS_NAMING_RULES,
     };
     const planFile = path.join(runDirectory, 'simulate-plan.json');
     const scriptFile = path.join(runDirectory, 'simulate.cjs');
@@ -279,11 +282,16 @@ export function simulatePlanner(
             .split('\n')
             .pop()}. The bundle's package.json and package-lock.json must depend on @pulumi/pulumi`;
         }
-        // the program's failure in words is its last line; its stack stays in the log
+        // the program's failure in words (or the first name AWS would refuse) is its last line; its
+        // stack (or every refused name) stays in the log
         const programFailure = tail
           .split('\n')
           .reverse()
-          .find(line => line.startsWith(PROGRAM_FAILURE));
+          .find(
+            line =>
+              line.startsWith(PROGRAM_FAILURE) ||
+              line.startsWith(NAMING_FAILURE),
+          );
         return `Simulation failed (nothing was created): ${
           programFailure ?? tail
         }`;
@@ -295,7 +303,9 @@ export function simulatePlanner(
 /**
  * The `simulate` runner as a {@link DeploymentRunnerFactory}: runs each bundle's Pulumi program
  * against Pulumi's mock runtime (`pulumi.runtime.setMocks`) with the bundle's own `@pulumi/pulumi`,
- * and reports the program's exports as outputs, plus `protonServerSimulated: "true"`. Nothing is
+ * and reports the program's exports as outputs, plus `protonServerSimulated: "true"`. Every name the
+ * program would send to AWS is checked against AWS's documented naming rules (awsNamingRules.ts): a
+ * name AWS would refuse fails the deployment, naming the resource, the name and the rule. Nothing is
  * created; deprovisioning has nothing to do. Logs, timeouts, cancellation and concurrency are those
  * of the `local` runner.
  *

@@ -59,6 +59,8 @@ const config = new pulumi.Config();
 const name = config.require('protonServiceName') + '-' + config.require('protonServiceInstanceName');
 const port = config.requireNumber('port');
 if (port === 9999) throw new Error('port 9999 is reserved');
+// named by Pulumi (logical name, hyphen, 7 characters): longer than the 32 characters AWS allows
+if (port === 8888) new pulumi.CustomResource('aws:lb/targetGroup:TargetGroup', name + '-alternate-listener', { port });
 new pulumi.CustomResource('aws:lb/targetGroup:TargetGroup', name, { name, port });
 new pulumi.CustomResource('aws:ecs/service:Service', name, { name, desiredCount: ${desiredCount} });
 ${extra}
@@ -203,6 +205,15 @@ describe('the update preview route', () => {
     expect(failing.body.resources).toBeUndefined();
     // in words: no stack frame, no path of the server (those are in the plan's log)
     expect(failing.body.failed).not.toMatch(/\n|\/|\bat .*:\d+/);
+
+    // a name AWS would refuse, before any real deployment meets it
+    const misnamed = await preview(server, {
+      deploymentType: 'CURRENT_VERSION',
+      spec: SPEC(8888),
+    });
+    expect(misnamed.body.failed).toMatch(
+      /^The deployment of version 1\.0 fails: .*AWS would refuse a name the program gives: aws:lb\/targetGroup:TargetGroup "api-dev-alternate-listener": the target group name "api-dev-alternate-listener-[0-9a-f]{7}" has more than 32 characters \(34\)/,
+    );
 
     // refused as UpdateServiceInstance would refuse it
     const invalid = await preview(server, {
