@@ -11,7 +11,7 @@ cd "$root"
 
 BUNDLES=(fargate-env/v1/infrastructure fargate-service/v1/instance_infrastructure fargate-service/v1/pipeline_infrastructure)
 # Files every bundle carries a copy of (bundles are uploaded alone), kept identical to provisioning/.
-SHARED=(provision.sh proton.jq manifest.yaml pulumi-backend.env)
+SHARED=(provision.sh proton.jq manifest.yaml pulumi-backend.env naming.ts)
 HARNESS=test/pulumiMocks.ts
 
 fail() { echo "test-all: $*" >&2; exit 1; }

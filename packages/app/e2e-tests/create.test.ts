@@ -1,5 +1,6 @@
 import { expect, Page, test } from '@playwright/test';
 import { docsScreenshot } from './docsScreenshot';
+import { latestServiceTemplateVersion } from './demoTemplates';
 import { signIn } from './signIn';
 
 /**
@@ -27,8 +28,9 @@ test('creating a service through the wizard: a bad input is refused, a good one 
   test.setTimeout(300_000);
   await signIn(page);
   await openWizard(page);
+  const latest = await latestServiceTemplateVersion('fargate-service');
   await expect(page.locator('#root_serviceTemplate-version')).toContainText(
-    '1.1',
+    latest,
   );
   await page.getByLabel('Name').fill('orders');
   await page.getByLabel('Description').fill('Takes and tracks orders');
@@ -85,7 +87,7 @@ test('creating a service through the wizard: a bad input is refused, a good one 
     .fill('Created the AWS Proton service');
   await expect(
     page.getByText(
-      /Created the AWS Proton service orders from fargate-service 1.1/,
+      `Created the AWS Proton service orders from fargate-service ${latest}`,
     ),
   ).toBeVisible();
 

@@ -1,12 +1,16 @@
 import { expect, Page, test } from '@playwright/test';
-import { publishServiceTemplateVersionFromGit } from './demoTemplates';
+import {
+  latestServiceTemplateVersion,
+  publishServiceTemplateVersionFromGit,
+} from './demoTemplates';
 import { docsScreenshot } from './docsScreenshot';
 import { signIn } from './signIn';
 
 /**
  * The seeded demo (templates, environments dev and prod, the customer managed environment shared-vpc,
- * the service hello-nginx with dev on 1.0 and prod on 1.1), as a newcomer walks through it: the entity
- * page, an upgrade, the environment pages.
+ * the service hello-nginx with dev on 1.0 and prod on the latest version), as a newcomer walks through
+ * it: the entity page, an upgrade, the environment pages. The demo's versions are this checkout's Git
+ * history (1.0, 1.1, then one per later change of a bundle), so the tests read the latest one.
  */
 const SERVICE_PAGE = '/catalog/default/component/hello-nginx';
 
@@ -28,6 +32,7 @@ test('the entity page shows the service, its instances, outputs and versions', a
   test.setTimeout(300_000);
   await signIn(page);
   await openSeededService(page);
+  const latest = await latestServiceTemplateVersion('fargate-service');
   const instances = page.getByRole('grid', { name: 'Service instances' });
   await expect(page.getByText('Active')).toBeVisible({ timeout: 120_000 });
   await expect(instances.getByRole('row', { name: /^dev/ })).toContainText(
@@ -39,11 +44,11 @@ test('the entity page shows the service, its instances, outputs and versions', a
     { timeout: 120_000 },
   );
   await expect(instances.getByRole('row', { name: /^prod/ })).toContainText(
-    '1.1',
+    latest,
   );
   const dev = instances.getByRole('row', { name: /^dev/ });
   await expect(dev).toContainText('1.0');
-  await expect(dev).toContainText('upgrade available: 1.1');
+  await expect(dev).toContainText(`upgrade available: ${latest}`);
   // a simulated deployment's URL names a host that does not exist: shown, not linked
   await expect(dev).toContainText(
     'http://dev-simulated.us-east-1.elb.amazonaws.com/hello',
@@ -53,20 +58,21 @@ test('the entity page shows the service, its instances, outputs and versions', a
   await docsScreenshot(page, 'service-entity-page');
 });
 
-test('upgrading dev to 1.1 deploys it and the badge goes away', async ({
+test('upgrading dev to the latest version deploys it and the badge goes away', async ({
   page,
 }) => {
   test.setTimeout(300_000);
   await signIn(page);
   await openSeededService(page);
+  const latest = await latestServiceTemplateVersion('fargate-service');
   const dev = page
     .getByRole('grid', { name: 'Service instances' })
     .getByRole('row', { name: /^dev/ });
-  await dev.getByRole('button', { name: 'Upgrade to 1.1: dev' }).click();
+  await dev.getByRole('button', { name: `Upgrade to ${latest}: dev` }).click();
   await expect(
     page.getByText(/instead of 1.0, keeping its inputs/),
   ).toBeVisible();
-  // the preview: dev's inputs under 1.1, and the input 1.1 adds with its default
+  // the preview: dev's inputs under the latest version, and the input 1.1 added, with its default
   await expect(page.getByRole('list', { name: 'Kept' })).toContainText(
     'path: /hello',
   );
@@ -77,7 +83,12 @@ test('upgrading dev to 1.1 deploys it and the badge goes away', async ({
   // the simulate runner under the mock runtime, nothing deployed
   const resources = page.getByRole('region', { name: 'Resource changes' });
   await expect(resources).toContainText(
-    /Resources under 1\.1 \(planned without deploying\): \d+ to change, \d+ unchanged/,
+    new RegExp(
+      `Resources under ${latest.replace(
+        '.',
+        '\\.',
+      )} \\(planned without deploying\\): \\d+ to change, \\d+ unchanged`,
+    ),
     { timeout: 60_000 },
   );
   // every resource is tagged with its template version: the ECS service's tags change in place
@@ -89,7 +100,7 @@ test('upgrading dev to 1.1 deploys it and the badge goes away', async ({
   await expect(dev).toContainText('Deploying', { timeout: 30_000 });
   await expect(dev).toContainText('Succeeded', { timeout: 180_000 });
   await expect(dev).not.toContainText('upgrade available');
-  await expect(dev).toContainText('1.1');
+  await expect(dev).toContainText(latest);
 
   // The Proton tab's deployment history shows the new deployment
   await page.goto(`${SERVICE_PAGE}/proton`);
@@ -173,7 +184,11 @@ test('a service with a pipeline shows the pipeline, its version standing, output
   }).toPass({ timeout: 240_000, intervals: [5_000] });
   const pipeline = page.getByRole('group', { name: 'Pipeline' });
   await expect(pipeline).toContainText('Succeeded', { timeout: 120_000 });
-  await expect(pipeline).toContainText('upgrade available: 1.1');
+  await expect(pipeline).toContainText(
+    `upgrade available: ${await latestServiceTemplateVersion(
+      'fargate-service-with-pipeline',
+    )}`,
+  );
 
   await page.goto(`${servicePage}/proton`);
   await expect(
@@ -213,19 +228,23 @@ test('a service template page lists its versions with the commits they were sync
     timeout: 60_000,
   });
   await expect(page.getByText('Synced', { exact: true })).toBeVisible();
+  const latest = await latestServiceTemplateVersion('fargate-service');
+  const count = Number(latest.split('.')[1]) + 1;
   const versions = page.getByLabel('Template versions');
-  await expect(versions).toContainText('1.1');
+  await expect(versions).toContainText(latest);
   await expect(versions).toContainText('1.0');
   await expect(versions).toContainText('recommended');
   // each version names the demo repository's commit and folder it came from (no web pages: no link)
   await expect(
     versions.getByText('fargate-service/v1', { exact: true }),
-  ).toHaveCount(2);
+  ).toHaveCount(count);
   await expect(
     versions.getByText(/^demo\/templates-\d+@main [0-9a-f]{12}$/),
-  ).toHaveCount(2);
+  ).toHaveCount(count);
 
-  // 1.0 against the recommended 1.1: the input 1.1 adds, with its default
+  // 1.0 against the recommended version: the input 1.1 added, with its default
+  await page.getByRole('button', { name: /From$/ }).click();
+  await page.getByRole('option', { name: '1.0', exact: true }).click();
   await expect(
     page.getByRole('list', { name: 'Instance inputs: Added' }),
   ).toContainText('healthCheckGracePeriodSeconds (integer), default 0', {
@@ -239,14 +258,14 @@ test('a service template page lists its versions with the commits they were sync
   const fleet = page.getByRole('grid', { name: 'Where it runs' });
   const orders = fleet.getByRole('row', { name: /orders-api \/ prod/ });
   await expect(orders).toContainText('1.0', { timeout: 120_000 });
-  await expect(orders).toContainText('1.1 available');
+  await expect(orders).toContainText(`${latest} available`);
   await expect(orders).toContainText(
     'Pinned: Frozen for the end-of-year sales',
   );
   await expect(orders).toContainText('orders');
   await expect(
     fleet.getByRole('row', { name: /search-api \/ dev/ }),
-  ).toContainText('1.1');
+  ).toContainText(latest);
   await expect(
     page.getByRole('list', { name: 'Runs per version' }).getByRole('listitem'),
   ).toHaveCount(2);
@@ -266,6 +285,9 @@ test('a campaign upgrades the instances behind on a template, dev then prod, liv
 }) => {
   test.setTimeout(420_000);
   await signIn(page);
+  const version = await latestServiceTemplateVersion(
+    'fargate-service-with-pipeline',
+  );
   // hello-pipeline's dev and prod instances run fargate-service-with-pipeline 1.0
   await expect(async () => {
     await page.goto(
@@ -278,7 +300,7 @@ test('a campaign upgrades the instances behind on a template, dev then prod, liv
   const fleet = page.getByRole('grid', { name: 'Where it runs' });
   for (const name of [/hello-pipeline \/ dev/, /hello-pipeline \/ prod/]) {
     await expect(fleet.getByRole('row', { name })).toContainText(
-      '1.1 available',
+      `${version} available`,
       { timeout: 120_000 },
     );
   }
@@ -288,7 +310,7 @@ test('a campaign upgrades the instances behind on a template, dev then prod, liv
   ).toBeVisible({
     timeout: 30_000,
   });
-  // before starting, one instance's upgrade previewed: its inputs and resources under 1.1
+  // before starting, one instance's upgrade previewed: its inputs and resources under the latest version
   await page
     .getByRole('button', { name: 'Preview the upgrade of hello-pipeline/prod' })
     .click();
@@ -296,7 +318,7 @@ test('a campaign upgrades the instances behind on a template, dev then prod, liv
     page
       .getByRole('region', { name: 'Upgrade preview of hello-pipeline/prod' })
       .getByRole('region', { name: 'Resource changes' }),
-  ).toContainText(/Resources under 1\.1 \(planned without deploying\)/, {
+  ).toContainText(`Resources under ${version} (planned without deploying)`, {
     timeout: 60_000,
   });
   await docsScreenshot(page, 'campaign-preview');
@@ -312,7 +334,7 @@ test('a campaign upgrades the instances behind on a template, dev then prod, liv
     /Starting|Deploying|Upgraded/,
   );
   await expect(latest).toContainText('Succeeded', { timeout: 300_000 });
-  await expect(latest).toContainText('2 of 2 upgraded to 1.1');
+  await expect(latest).toContainText(`2 of 2 upgraded to ${version}`);
   // each upgrade's log is one click away
   await latest
     .getByRole('button', {
@@ -326,15 +348,14 @@ test('a campaign upgrades the instances behind on a template, dev then prod, liv
       })
       .getByLabel('Log lines'),
   ).toContainText('SIMULATED', { timeout: 30_000 });
-  // both instances run 1.1 now (the service's pipeline, which campaigns leave alone, is still behind)
+  // both instances run the latest version now (the service's pipeline, which campaigns leave alone, is still behind)
   const instanceRows = fleet.getByRole('row', {
     name: /hello-pipeline \/ (dev|prod)/,
   });
   await expect(instanceRows).toHaveCount(2);
-  await expect(instanceRows.filter({ hasText: '1.1 available' })).toHaveCount(
-    0,
-    { timeout: 60_000 },
-  );
+  await expect(
+    instanceRows.filter({ hasText: `${version} available` }),
+  ).toHaveCount(0, { timeout: 60_000 });
   await docsScreenshot(page, 'upgrade-campaign');
 });
 

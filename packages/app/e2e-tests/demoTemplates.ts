@@ -143,3 +143,40 @@ async function listVersions(client: ProtonClient, templateName: string) {
   );
   return templateVersions;
 }
+
+/**
+ * The latest version (`major.minor`) of a demo service template, once the demo has synced and
+ * published all of its versions (the demo's minor versions are this checkout's Git history, so the
+ * tests read them rather than name them).
+ *
+ * @throws Error when the template has no published version within 4 minutes
+ */
+export async function latestServiceTemplateVersion(
+  templateName: string,
+): Promise<string> {
+  const client = demoProtonClient();
+  try {
+    const deadline = Date.now() + 240_000;
+    for (;;) {
+      const versions = await listVersions(client, templateName).catch(() => []);
+      if (
+        versions.length > 0 &&
+        versions.every(v => v.status === 'PUBLISHED')
+      ) {
+        const latest = versions
+          .map(v => Number(v.minorVersion))
+          .sort((a, b) => a - b)
+          .at(-1);
+        return `1.${latest}`;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `${templateName} has no published version after 4 minutes`,
+        );
+      }
+      await new Promise(resolve => setTimeout(resolve, 2_000));
+    }
+  } finally {
+    client.destroy();
+  }
+}

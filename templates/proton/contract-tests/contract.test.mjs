@@ -94,6 +94,7 @@ describe('fargate-env outputs feed fargate-service', () => {
       service.outputs.map(({ key, valueString }) => [key, valueString]),
     );
     assert.deepEqual(Object.keys(outputs).sort(), [
+      'ecsClusterArn',
       'ecsServiceName',
       'logGroupName',
       'serviceUrl',

@@ -5,7 +5,7 @@
 #
 #   provision.sh provision | deprovision
 #
-# One Pulumi stack per environment or service instance (see stack_name in proton.jq). The state backend
+# One Pulumi stack per environment or service instance, in its account and region (see stack_names). The state backend
 # comes from pulumi-backend.env or the job's environment (variables set in the environment win).
 # Every failure exits non-zero and says which step failed and what to check.
 set -Eeuo pipefail
@@ -82,24 +82,75 @@ login() {
   fi
 }
 
-select_stack() {
+# The stack's name: <account>.<region>.<name> (name: stack_name in proton.jq, the environment or
+# <service>.<instance>), so that two accounts or regions sharing a state backend (or a Pulumi
+# organization) never share a stack; a name over Pulumi's 100 characters is cut and ended with 8
+# hexadecimal characters of its SHA-256. Stacks of earlier versions, named <name> alone, are renamed
+# on their next deployment and found by deprovisioning (see the bundles' README).
+stack_names() {
   step="reading proton-inputs.json"
   [[ -f proton-inputs.json ]] || die "proton-inputs.json is missing from $PWD"
-  stack=$(jq -L "$here" -er 'include "proton"; stack_name' proton-inputs.json) || die "proton-inputs.json has no usable name"
+  local name
+  name=$(jq -L "$here" -er 'include "proton"; stack_name' proton-inputs.json) || die "proton-inputs.json has no usable name"
+  step="reading the account and region the stack deploys to"
+  account=$(aws sts get-caller-identity --query Account --output text) \
+    || die "could not read the account of the deployment's credentials (aws sts get-caller-identity)"
+  [[ "$account" =~ ^[0-9]{12}$ ]] || die "aws sts get-caller-identity answered '$account', not an account ID"
+  region=${AWS_REGION:-${AWS_DEFAULT_REGION:-}}
+  if [[ -z "$region" && "${RESOURCE_ARN:-}" =~ ^arn:[^:]+:proton:([^:]+): ]]; then region=${BASH_REMATCH[1]}; fi
+  [[ -n "$region" ]] || die "no region: set AWS_REGION (CodeBuild sets it) or RESOURCE_ARN"
+  stack="$account.$region.$name"
+  if ((${#stack} > 100)); then
+    stack="${stack:0:91}-$(printf '%s' "$stack" | sha256sum | cut -c1-8)"
+  fi
+  legacy_stack=$name
   if [[ -n "${PULUMI_ORG:-}" && -z "${PULUMI_BACKEND_URL:-}" ]]; then
     local project
     project=$(sed -n 's/^name:[[:space:]]*//p' Pulumi.yaml | tr -d "\"'")
     [[ -n "$project" ]] || die "Pulumi.yaml names no project"
     stack="$PULUMI_ORG/$project/$stack"
+    legacy_stack="$PULUMI_ORG/$project/$legacy_stack"
+  fi
+  step="listing the stacks of the state backend"
+  # Only a listing that worked tells whether a stack exists: a listing that failed (expired token,
+  # denied bucket, outage) must never be taken for "no stack".
+  stacks=$(pulumi stack ls --json) \
+    || die "could not list the stacks of the state backend, so whether $stack exists is unknown and nothing was changed: check the backend's credentials and reachability (the error is above)"
+}
+
+# Whether the listing has stack $1 (by its name, or its org/project/name).
+stack_listed() {
+  local short=${1##*/}
+  jq -e --arg name "$short" 'any(.[]; .name == $name or (.name | endswith("/" + $name)))' <<<"$stacks" >/dev/null
+}
+
+# A stack an earlier version named <name> alone may hold another account's or region's resources (two
+# of them shared the name): it is taken over only when none of the ARNs in its outputs names another
+# account or region.
+check_legacy_stack() {
+  local foreign
+  step="checking that stack $legacy_stack (named by an earlier version) holds this account's and region's resources"
+  foreign=$(pulumi stack export --stack "$legacy_stack" | jq -r --arg account "$account" --arg region "$region" '
+    [.deployment.resources[]?.outputs.arn? | select(type == "string")
+      | capture("^arn:[^:]+:[^:]+:(?<region>[^:]*):(?<account>[^:]*):")?
+      | select((.account != "" and .account != $account) or (.region != "" and .region != $region))]
+    | first | if . then "account \(.account), region \(.region)" else empty end')
+  if [[ -n "$foreign" ]]; then
+    die "stack $legacy_stack, named by an earlier version, holds resources of $foreign, not of this deployment's account $account and region $region: rename it by hand (pulumi stack rename) to the name of its own account and region, see the bundles' README"
+  fi
+}
+
+select_stack() {
+  if ! stack_listed "$stack" && stack_listed "$legacy_stack"; then
+    check_legacy_stack
+    step="renaming stack $legacy_stack (named by an earlier version) to $stack"
+    pulumi stack select --non-interactive "$legacy_stack"
+    pulumi stack rename "$stack"
   fi
   step="selecting stack $stack"
-  if [[ "$1" == create ]]; then
-    # The stack's configuration is rebuilt from proton-inputs.json on every run: no stale inputs.
-    rm -f "Pulumi.${stack##*/}.yaml"
-    pulumi stack select --create --non-interactive ${PULUMI_SECRETS_PROVIDER:+--secrets-provider "$PULUMI_SECRETS_PROVIDER"} "$stack"
-  else
-    pulumi stack select --non-interactive "$stack"
-  fi
+  # The stack's configuration is rebuilt from proton-inputs.json on every run: no stale inputs.
+  rm -f "Pulumi.${stack##*/}.yaml"
+  pulumi stack select --create --non-interactive ${PULUMI_SECRETS_PROVIDER:+--secrets-provider "$PULUMI_SECRETS_PROVIDER"} "$stack"
 }
 
 configure() {
@@ -121,14 +172,72 @@ clear_stale_lock() {
   fi
 }
 
+# `pulumi up`, after the bundle's prepare.sh when it has one (it adds configuration read from the
+# account: the service template reads its listener's rules). When two deployments took the same free
+# listener rule priority at the same moment, AWS refuses the second (PriorityInUse): it reads the rules
+# again and deploys again, three attempts in all.
+deploy() {
+  local attempt status log
+  log=$(mktemp)
+  for attempt in 1 2 3; do
+    if [[ -f "$here/prepare.sh" ]]; then
+      step="preparing the deployment (prepare.sh)"
+      bash "$here/prepare.sh"
+    fi
+    step="deploying stack $stack (pulumi up)"
+    status=0
+    pulumi up --yes --non-interactive --skip-preview --diff=false 2>&1 | tee "$log" || status=$?
+    if ((status == 0)); then
+      rm -f "$log"
+      return 0
+    fi
+    if ((attempt < 3)) && grep -q 'PriorityInUse' "$log"; then
+      echo "provision.sh: another deployment took the same listener rule priority at the same moment (PriorityInUse); reading the rules again (attempt $((attempt + 1)) of 3)"
+      continue
+    fi
+    rm -f "$log"
+    echo "provision.sh: failed while ${step} (exit $status)" >&2
+    exit "$status"
+  done
+}
+
+# An ECS service the stack deploys (outputs ecsServiceName, ecsClusterArn, taskDefinitionArn) must run
+# the task definition it was given. With the deployment circuit breaker, a rollout whose tasks do not
+# start is rolled back to the previous revision and the service becomes steady again, so `pulumi up`
+# succeeds: the deployment must fail instead, saying so.
+check_rollout() {
+  local service cluster wanted primary running state reason
+  service=$(jq -r '.ecsServiceName // empty' stack-outputs.json)
+  cluster=$(jq -r '.ecsClusterArn // empty' stack-outputs.json)
+  wanted=$(jq -r '.taskDefinitionArn // empty' stack-outputs.json)
+  [[ -n "$service" && -n "$cluster" && -n "$wanted" ]] || return 0
+  step="checking the rollout of ECS service $service"
+  primary=$(aws ecs describe-services --cluster "$cluster" --services "$service" --output json \
+    --query 'services[0].deployments[?status==`"PRIMARY"`] | [0].{taskDefinition: taskDefinition, rolloutState: rolloutState, rolloutStateReason: rolloutStateReason}') \
+    || die "could not describe ECS service $service to check its rollout (does the role have ecs:DescribeServices?)"
+  running=$(jq -r '.taskDefinition // empty' <<<"$primary")
+  state=$(jq -r '.rolloutState // empty' <<<"$primary")
+  reason=$(jq -r '.rolloutStateReason // empty' <<<"$primary")
+  [[ -n "$running" ]] || die "ECS service $service of cluster $cluster has no primary deployment, or was not found (DescribeServices)"
+  if [[ "$running" != "$wanted" ]]; then
+    die "the rollout of $wanted failed and ECS rolled service $service back to $running (deployment circuit breaker)${reason:+: $reason}; the service's events say why its tasks did not start"
+  fi
+  if [[ "$state" == FAILED ]]; then
+    die "the rollout of $wanted to ECS service $service failed${reason:+: $reason}"
+  fi
+}
+
 provision() {
-  select_stack create
+  stack_names
+  select_stack
   clear_stale_lock
   configure
-  step="deploying stack $stack (pulumi up)"
-  pulumi up --yes --non-interactive --skip-preview --diff=false
+  deploy
+  step="reading the stack outputs"
+  pulumi stack output --json >stack-outputs.json
+  check_rollout
   step="reporting outputs to Proton"
-  pulumi stack output --json | jq -L "$here" 'include "proton"; proton_outputs' >outputs.json
+  jq -L "$here" 'include "proton"; proton_outputs' stack-outputs.json >outputs.json
   cat outputs.json
   [[ -n "${RESOURCE_ARN:-}" ]] || die "RESOURCE_ARN is not set: Proton names the resource being provisioned in it"
   aws proton notify-resource-deployment-status-change --resource-arn "$RESOURCE_ARN" \
@@ -136,20 +245,17 @@ provision() {
 }
 
 deprovision() {
-  step="reading proton-inputs.json"
-  local name
-  name=$(jq -L "$here" -er 'include "proton"; stack_name' proton-inputs.json) || die "proton-inputs.json has no usable name"
-  step="looking for stack $name"
-  # Only a listing that worked and lacks the stack means "nothing to destroy": a listing that failed
-  # (expired token, denied bucket, outage) must not let Proton forget resources that still run.
-  local stacks
-  stacks=$(pulumi stack ls --json) \
-    || die "could not list the stacks of the state backend, so whether $name exists is unknown and nothing was destroyed: check the backend's credentials and reachability (the error is above)"
-  if ! jq -e --arg name "$name" 'any(.[]; .name == $name or (.name | endswith("/" + $name)))' <<<"$stacks" >/dev/null; then
-    echo "provision.sh: stack $name does not exist; nothing to destroy"
-    return 0
+  stack_names
+  if ! stack_listed "$stack"; then
+    if ! stack_listed "$legacy_stack"; then
+      echo "provision.sh: stack $stack does not exist; nothing to destroy"
+      return 0
+    fi
+    check_legacy_stack
+    stack=$legacy_stack
   fi
-  select_stack existing
+  step="selecting stack $stack"
+  pulumi stack select --non-interactive "$stack"
   clear_stale_lock
   step="destroying stack $stack (pulumi destroy)"
   pulumi destroy --yes --non-interactive --skip-preview

@@ -9,6 +9,11 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+/** The service template's prepare.sh, which provision.sh runs before `pulumi up`. */
+const PREPARE = path.join(
+  here,
+  '../fargate-service/v1/instance_infrastructure/prepare.sh',
+);
 const PULUMI_VERSION = /^PULUMI_VERSION=(.+)$/m.exec(
   fs.readFileSync(path.join(here, 'provision.sh'), 'utf8'),
 )[1];
@@ -26,16 +31,30 @@ if (name === 'aws' && args[0] === 'proton') {
   call.outputs = JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 fs.appendFileSync(process.env.CALLS, JSON.stringify(call) + '\\n');
+const once = process.env.FAIL_FIRST;
+if (once && (name + ' ' + args.join(' ')).startsWith(once) && !fs.existsSync(process.env.CALLS + '.failed')) {
+  fs.writeFileSync(process.env.CALLS + '.failed', '');
+  console.error(process.env.FAIL_MESSAGE || 'stand-in failure');
+  process.exit(7);
+}
 const fail = (process.env.FAIL_ON || '').split(',').filter(Boolean);
 if (fail.some(prefix => (name + ' ' + args.join(' ')).startsWith(prefix))) { console.error('stand-in failure'); process.exit(7); }
 if (name === 'pulumi' && args[0] === 'version') console.log('v${PULUMI_VERSION}');
 if (name === 'pulumi' && args.join(' ') === 'stack output --json') console.log(process.env.STACK_OUTPUTS || '{}');
 if (name === 'pulumi' && args.join(' ') === 'stack ls --json') console.log(process.env.STACKS || '[]');
+if (name === 'pulumi' && args[0] === 'stack' && args[1] === 'export') console.log(process.env.STACK_EXPORT || '{"deployment": {"resources": []}}');
 if (name === 'aws' && args[0] === 'secretsmanager') console.log('pul-token-from-secret');
+if (name === 'aws' && args[0] === 'sts') console.log(process.env.CALLER_ACCOUNT || '222222222222');
+if (name === 'aws' && args[0] === 'ecs') console.log(process.env.PRIMARY_DEPLOYMENT || 'null');
+if (name === 'aws' && args.slice(0, 2).join(' ') === 'elbv2 describe-rules') console.log(process.env.LISTENER_RULES || '{"Rules": []}');
+if (name === 'aws' && args.slice(0, 2).join(' ') === 'elbv2 describe-tags') {
+  const arns = args.slice(args.indexOf('--resource-arns') + 1).filter(a => a.startsWith('arn:'));
+  console.log(JSON.stringify({ TagDescriptions: arns.map(arn => ({ ResourceArn: arn, Tags: [{ Key: 'proton:service', Value: arn.split('/').pop() }, { Key: 'team', Value: 'payments' }] })) }));
+}
 if (name === 'curl') fs.writeFileSync(args[args.indexOf('--output') + 1], 'not the pulumi archive');
 `;
 
-function setUp({ protonInputs, cliInstalled = true, backendFile }) {
+function setUp({ protonInputs, cliInstalled = true, backendFile, prepare }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'provision-'));
   const work = path.join(dir, 'bundle');
   const bin = path.join(dir, 'bin');
@@ -46,6 +65,7 @@ function setUp({ protonInputs, cliInstalled = true, backendFile }) {
   }
   if (backendFile !== undefined)
     fs.writeFileSync(path.join(work, 'pulumi-backend.env'), backendFile);
+  if (prepare) fs.copyFileSync(prepare, path.join(work, 'prepare.sh'));
   fs.writeFileSync(
     path.join(work, 'proton-inputs.json'),
     JSON.stringify(protonInputs),
@@ -119,6 +139,10 @@ const INSTANCE = {
     outputs: { vpcId: 'vpc-1' },
   },
 };
+/** A service instance in an environment with a shared listener, whose rules prepare.sh reads. */
+const INSTANCE_ON_LISTENER = structuredClone(INSTANCE);
+INSTANCE_ON_LISTENER.environment.outputs.listenerArn =
+  'arn:aws:elasticloadbalancing:us-east-1:222222222222:listener/app/staging/1/2';
 const SELF_MANAGED = {
   PULUMI_BACKEND_URL: 'file:///state',
   PULUMI_CONFIG_PASSPHRASE: '',
@@ -142,7 +166,10 @@ describe('provision.sh provision', () => {
       'pulumi version',
       'npm ci --ignore-scripts --no-audit --no-fund',
       'pulumi login file:///state',
-      'pulumi stack select --create --non-interactive staging',
+      // the account of the deployment's credentials (an environment account's, say) and the region
+      'aws sts get-caller-identity --query Account --output text',
+      'pulumi stack ls --json',
+      'pulumi stack select --create --non-interactive 222222222222.us-east-1.staging',
       'pulumi config set-all --plaintext vpcCidrBlock=10.0.0.0/16 --plaintext loadBalancer=true --plaintext logRetentionDays=30 --plaintext protonEnvironmentName=staging',
       'pulumi up --yes --non-interactive --skip-preview --diff=false',
       'pulumi stack output --json',
@@ -173,7 +200,7 @@ describe('provision.sh provision', () => {
     assert.ok(run.includes('pulumi login'));
     assert.ok(
       run.includes(
-        'pulumi stack select --create --non-interactive acme/proton-fargate-service/orders.staging',
+        'pulumi stack select --create --non-interactive acme/proton-fargate-service/222222222222.us-east-1.orders.staging',
       ),
     );
     assert.ok(
@@ -232,7 +259,7 @@ describe('provision.sh provision', () => {
     assert.notEqual(result.status, 0);
     assert.match(
       result.stderr,
-      /provision.sh: failed while deploying stack staging \(pulumi up\) \(exit 7\)/,
+      /provision.sh: failed while deploying stack 222222222222\.us-east-1\.staging \(pulumi up\) \(exit 7\)/,
     );
     assert.ok(
       !commands(result.calls).some(call => call.startsWith('aws proton')),
@@ -240,7 +267,8 @@ describe('provision.sh provision', () => {
   });
 
   it('clears the lock an interrupted attempt left before deploying again, and only then', () => {
-    const cancel = 'pulumi cancel --yes --non-interactive --stack staging';
+    const cancel =
+      'pulumi cancel --yes --non-interactive --stack 222222222222.us-east-1.staging';
     const first = provision('provision', setUp({ protonInputs: ENVIRONMENT }), {
       ...SELF_MANAGED,
       PROTON_DEPLOYMENT_ATTEMPT: '1',
@@ -274,10 +302,268 @@ describe('provision.sh provision', () => {
     assert.equal(unlocked.status, 0, unlocked.stderr);
     assert.match(
       unlocked.stdout,
-      /no interrupted update of stack staging to cancel/,
+      /no interrupted update of stack 222222222222\.us-east-1\.staging to cancel/,
     );
     assert.ok(
       commands(unlocked.calls).some(call => call.startsWith('pulumi up')),
+    );
+  });
+
+  it('names the stack after the account and region it deploys to, so that two of them never share one', () => {
+    const selected = env =>
+      commands(
+        provision('provision', setUp({ protonInputs: INSTANCE }), {
+          ...SELF_MANAGED,
+          ...env,
+        }).calls,
+      ).find(call => call.startsWith('pulumi stack select --create'));
+    assert.equal(
+      selected({ CALLER_ACCOUNT: '333333333333' }),
+      'pulumi stack select --create --non-interactive 333333333333.us-east-1.orders.staging',
+    );
+    assert.equal(
+      selected({ AWS_REGION: 'eu-west-1' }),
+      'pulumi stack select --create --non-interactive 222222222222.eu-west-1.orders.staging',
+    );
+  });
+
+  it('keeps a long name within Pulumi’s 100 characters, apart from its neighbours', () => {
+    const named = service => {
+      const inputs = structuredClone(INSTANCE);
+      inputs.service.name = service;
+      inputs.service_instance.name = 'i'.repeat(100);
+      const select = commands(
+        provision('provision', setUp({ protonInputs: inputs }), SELF_MANAGED)
+          .calls,
+      ).find(call => call.startsWith('pulumi stack select --create'));
+      return select.split(' ').at(-1);
+    };
+    const one = named(`a${'b'.repeat(99)}`);
+    const other = named(`a${'b'.repeat(98)}c`);
+    assert.ok(one.length <= 100, one);
+    assert.match(one, /^222222222222\.us-east-1\.abb+-[0-9a-f]{8}$/);
+    assert.notEqual(one, other);
+  });
+
+  it('renames the stack an earlier version named without account and region, then deploys it', () => {
+    const result = provision('provision', setUp({ protonInputs: INSTANCE }), {
+      ...SELF_MANAGED,
+      STACKS: JSON.stringify([{ name: 'orders.staging' }]),
+    });
+    assert.equal(result.status, 0, result.stderr);
+    const run = commands(result.calls);
+    const rename = run.indexOf(
+      'pulumi stack rename 222222222222.us-east-1.orders.staging',
+    );
+    assert.equal(
+      run[rename - 1],
+      'pulumi stack select --non-interactive orders.staging',
+    );
+    assert.ok(
+      rename <
+        run.indexOf(
+          'pulumi up --yes --non-interactive --skip-preview --diff=false',
+        ),
+    );
+    // once renamed (or when both exist), it is never renamed again
+    const again = provision('provision', setUp({ protonInputs: INSTANCE }), {
+      ...SELF_MANAGED,
+      STACKS: JSON.stringify([
+        { name: '222222222222.us-east-1.orders.staging' },
+        { name: 'orders.staging' },
+      ]),
+    });
+    assert.ok(
+      !commands(again.calls).some(call =>
+        call.startsWith('pulumi stack rename'),
+      ),
+    );
+  });
+
+  it('takes over no stack of an earlier version that holds another account’s or region’s resources', () => {
+    const foreign = JSON.stringify({
+      deployment: {
+        resources: [
+          { outputs: { arn: 'arn:aws:iam::222222222222:role/orders-task' } },
+          {
+            outputs: {
+              arn: 'arn:aws:ecs:eu-west-1:222222222222:service/staging/orders',
+            },
+          },
+        ],
+      },
+    });
+    const provisioned = provision(
+      'provision',
+      setUp({ protonInputs: INSTANCE }),
+      {
+        ...SELF_MANAGED,
+        STACKS: JSON.stringify([{ name: 'orders.staging' }]),
+        STACK_EXPORT: foreign,
+      },
+    );
+    assert.notEqual(provisioned.status, 0);
+    assert.match(
+      provisioned.stderr,
+      /stack orders.staging, named by an earlier version, holds resources of account 222222222222, region eu-west-1, not of this deployment's account 222222222222 and region us-east-1: rename it by hand/,
+    );
+    const run = commands(provisioned.calls);
+    assert.ok(!run.some(call => call.startsWith('pulumi stack rename')));
+    assert.ok(!run.some(call => call.startsWith('pulumi up')));
+    const deprovisioned = provision(
+      'deprovision',
+      setUp({ protonInputs: INSTANCE }),
+      {
+        ...SELF_MANAGED,
+        STACKS: JSON.stringify([{ name: 'orders.staging' }]),
+        STACK_EXPORT: foreign,
+      },
+    );
+    assert.notEqual(deprovisioned.status, 0);
+    assert.ok(
+      !commands(deprovisioned.calls).some(call =>
+        call.startsWith('pulumi destroy'),
+      ),
+    );
+  });
+
+  it('deploys nothing when the stacks cannot be listed', () => {
+    const result = provision('provision', setUp({ protonInputs: INSTANCE }), {
+      ...SELF_MANAGED,
+      FAIL_ON: 'pulumi stack ls',
+    });
+    assert.notEqual(result.status, 0);
+    assert.match(
+      result.stderr,
+      /could not list the stacks of the state backend/,
+    );
+    assert.ok(
+      !commands(result.calls).some(call => call.startsWith('pulumi up')),
+    );
+  });
+
+  describe('an ECS service’s rollout', () => {
+    const OUTPUTS = {
+      ecsServiceName: 'orders-staging',
+      ecsClusterArn: 'arn:aws:ecs:us-east-1:222222222222:cluster/staging',
+      taskDefinitionArn:
+        'arn:aws:ecs:us-east-1:222222222222:task-definition/staging-orders-staging:8',
+    };
+    const deploy = primary =>
+      provision('provision', setUp({ protonInputs: INSTANCE }), {
+        ...SELF_MANAGED,
+        STACK_OUTPUTS: JSON.stringify(OUTPUTS),
+        PRIMARY_DEPLOYMENT: JSON.stringify(primary),
+      });
+
+    it('succeeds when the service runs the new task definition', () => {
+      const result = deploy({
+        taskDefinition: OUTPUTS.taskDefinitionArn,
+        rolloutState: 'COMPLETED',
+      });
+      assert.equal(result.status, 0, result.stderr);
+      const run = commands(result.calls);
+      assert.ok(
+        run.includes(
+          'aws ecs describe-services --cluster arn:aws:ecs:us-east-1:222222222222:cluster/staging --services orders-staging --output json ' +
+            '--query services[0].deployments[?status==`"PRIMARY"`] | [0].{taskDefinition: taskDefinition, rolloutState: rolloutState, rolloutStateReason: rolloutStateReason}',
+        ),
+      );
+      assert.ok(run.at(-1).startsWith('aws proton notify'));
+    });
+
+    it('fails, reporting nothing to Proton, when the circuit breaker rolled it back', () => {
+      const result = deploy({
+        taskDefinition:
+          'arn:aws:ecs:us-east-1:222222222222:task-definition/staging-orders-staging:7',
+        rolloutState: 'COMPLETED',
+        rolloutStateReason:
+          'ECS deployment circuit breaker: rolled back to the previous deployment.',
+      });
+      assert.notEqual(result.status, 0);
+      assert.match(
+        result.stderr,
+        /the rollout of arn:aws:ecs:us-east-1:222222222222:task-definition\/staging-orders-staging:8 failed and ECS rolled service orders-staging back to arn:aws:ecs:us-east-1:222222222222:task-definition\/staging-orders-staging:7 \(deployment circuit breaker\): ECS deployment circuit breaker: rolled back/,
+      );
+      assert.ok(
+        !commands(result.calls).some(call => call.startsWith('aws proton')),
+      );
+    });
+
+    it('fails when the rollout itself failed', () => {
+      const result = deploy({
+        taskDefinition: OUTPUTS.taskDefinitionArn,
+        rolloutState: 'FAILED',
+        rolloutStateReason: 'tasks failed to start',
+      });
+      assert.notEqual(result.status, 0);
+      assert.match(result.stderr, /failed: tasks failed to start/);
+    });
+
+    it('fails saying so when the service is not found', () => {
+      const result = deploy(null);
+      assert.notEqual(result.status, 0);
+      assert.match(
+        result.stderr,
+        /ECS service orders-staging of cluster .* has no primary deployment, or was not found/,
+      );
+    });
+
+    it('is not checked for a stack without an ECS service', () => {
+      const result = provision(
+        'provision',
+        setUp({ protonInputs: ENVIRONMENT }),
+        {
+          ...SELF_MANAGED,
+          STACK_OUTPUTS: JSON.stringify({ vpcId: 'vpc-1' }),
+        },
+      );
+      assert.equal(result.status, 0, result.stderr);
+      assert.ok(
+        !commands(result.calls).some(call => call.startsWith('aws ecs')),
+      );
+    });
+  });
+
+  it('deploys again, reading the listener rules again, when another deployment took the same priority', () => {
+    const result = provision(
+      'provision',
+      setUp({ protonInputs: INSTANCE_ON_LISTENER, prepare: PREPARE }),
+      {
+        ...SELF_MANAGED,
+        FAIL_FIRST: 'pulumi up',
+        FAIL_MESSAGE:
+          'error: creating ELBv2 Listener Rule: PriorityInUse: Priority 40123 is currently in use',
+      },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    const run = commands(result.calls);
+    assert.equal(run.filter(call => call.startsWith('pulumi up')).length, 2);
+    assert.equal(
+      run.filter(call => call.startsWith('aws elbv2 describe-rules')).length,
+      2,
+    );
+    assert.match(
+      result.stdout,
+      /PriorityInUse\); reading the rules again \(attempt 2 of 3\)/,
+    );
+  });
+
+  it('does not deploy again after another failure', () => {
+    const result = provision(
+      'provision',
+      setUp({ protonInputs: INSTANCE_ON_LISTENER, prepare: PREPARE }),
+      {
+        ...SELF_MANAGED,
+        FAIL_FIRST: 'pulumi up',
+        FAIL_MESSAGE: 'AccessDenied',
+      },
+    );
+    assert.equal(result.status, 7);
+    assert.equal(
+      commands(result.calls).filter(call => call.startsWith('pulumi up'))
+        .length,
+      1,
     );
   });
 
@@ -308,6 +594,23 @@ describe('provision.sh deprovision', () => {
   it('destroys and removes the stack', () => {
     const result = provision('deprovision', setUp({ protonInputs: INSTANCE }), {
       ...SELF_MANAGED,
+      STACKS: JSON.stringify([
+        { name: '222222222222.us-east-1.orders.staging' },
+        // an earlier version's stack of the same name is another account's or region's now
+        { name: 'orders.staging' },
+      ]),
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(commands(result.calls).slice(-3), [
+      'pulumi stack select --non-interactive 222222222222.us-east-1.orders.staging',
+      'pulumi destroy --yes --non-interactive --skip-preview',
+      'pulumi stack rm --yes --non-interactive 222222222222.us-east-1.orders.staging',
+    ]);
+  });
+
+  it('destroys the stack an earlier version named without account and region', () => {
+    const result = provision('deprovision', setUp({ protonInputs: INSTANCE }), {
+      ...SELF_MANAGED,
       STACKS: JSON.stringify([{ name: 'orders.staging' }]),
     });
     assert.equal(result.status, 0, result.stderr);
@@ -319,17 +622,18 @@ describe('provision.sh deprovision', () => {
   });
 
   it('clears the lock of an interrupted attempt before destroying', () => {
+    const stack = '222222222222.us-east-1.orders.staging';
     const result = provision('deprovision', setUp({ protonInputs: INSTANCE }), {
       ...SELF_MANAGED,
-      STACKS: JSON.stringify([{ name: 'orders.staging' }]),
+      STACKS: JSON.stringify([{ name: stack }]),
       PROTON_DEPLOYMENT_ATTEMPT: '2',
     });
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(commands(result.calls).slice(-4), [
-      'pulumi stack select --non-interactive orders.staging',
-      'pulumi cancel --yes --non-interactive --stack orders.staging',
+      `pulumi stack select --non-interactive ${stack}`,
+      `pulumi cancel --yes --non-interactive --stack ${stack}`,
       'pulumi destroy --yes --non-interactive --skip-preview',
-      'pulumi stack rm --yes --non-interactive orders.staging',
+      `pulumi stack rm --yes --non-interactive ${stack}`,
     ]);
   });
 
@@ -342,7 +646,7 @@ describe('provision.sh deprovision', () => {
     assert.notEqual(result.status, 0);
     assert.match(
       result.stderr,
-      /could not list the stacks of the state backend, so whether orders.staging exists is unknown and nothing was destroyed/,
+      /could not list the stacks of the state backend, so whether 222222222222\.us-east-1\.orders\.staging exists is unknown and nothing was changed/,
     );
     assert.doesNotMatch(result.stdout, /does not exist/);
     assert.ok(
@@ -358,10 +662,124 @@ describe('provision.sh deprovision', () => {
     assert.equal(result.status, 0, result.stderr);
     assert.match(
       result.stdout,
-      /stack orders.staging does not exist; nothing to destroy/,
+      /stack 222222222222\.us-east-1\.orders\.staging does not exist; nothing to destroy/,
     );
     assert.ok(
       !commands(result.calls).some(call => call.startsWith('pulumi destroy')),
+    );
+  });
+});
+
+describe('the service template’s prepare.sh', () => {
+  it('reads the listener’s rules, with their priorities, path patterns and tags, into the configuration', () => {
+    const inputs = structuredClone(INSTANCE);
+    inputs.environment.outputs.listenerArn =
+      'arn:aws:elasticloadbalancing:us-east-1:222222222222:listener/app/staging/1/2';
+    const rules = {
+      Rules: [
+        {
+          RuleArn:
+            'arn:aws:elasticloadbalancing:us-east-1:222222222222:listener-rule/app/staging/1/2/billing',
+          Priority: '40007',
+          IsDefault: false,
+          Conditions: [
+            {
+              Field: 'path-pattern',
+              PathPatternConfig: { Values: ['/billing', '/billing/*'] },
+            },
+          ],
+        },
+        {
+          // a rule made by hand, in the condition's older form
+          RuleArn:
+            'arn:aws:elasticloadbalancing:us-east-1:222222222222:listener-rule/app/staging/1/2/manual',
+          Priority: '5',
+          IsDefault: false,
+          Conditions: [{ Field: 'path-pattern', Values: ['/legacy/*'] }],
+        },
+        {
+          RuleArn:
+            'arn:aws:elasticloadbalancing:us-east-1:222222222222:listener-rule/app/staging/1/2/default',
+          Priority: 'default',
+          IsDefault: true,
+          Conditions: [],
+        },
+      ],
+    };
+    const own = rules.Rules[0].RuleArn;
+    const result = provision(
+      'provision',
+      setUp({ protonInputs: inputs, prepare: PREPARE }),
+      {
+        ...SELF_MANAGED,
+        LISTENER_RULES: JSON.stringify(rules),
+        STACK_EXPORT: JSON.stringify({
+          deployment: {
+            resources: [
+              {
+                type: 'aws:lb/listenerRule:ListenerRule',
+                outputs: { arn: own },
+              },
+            ],
+          },
+        }),
+      },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    const run = commands(result.calls);
+    assert.ok(
+      run.includes(
+        `aws elbv2 describe-rules --listener-arn ${inputs.environment.outputs.listenerArn} --output json`,
+      ),
+    );
+    const set = result.calls.find(
+      call =>
+        call.name === 'pulumi' &&
+        call.args.slice(0, 3).join(' ') === 'config set listenerRules',
+    );
+    assert.deepEqual(JSON.parse(set.args[3]), [
+      {
+        arn: rules.Rules[0].RuleArn,
+        priority: 40007,
+        paths: ['/billing', '/billing/*'],
+        tags: { 'proton:service': 'billing' },
+      },
+      {
+        arn: rules.Rules[1].RuleArn,
+        priority: 5,
+        paths: ['/legacy/*'],
+        tags: { 'proton:service': 'manual' },
+      },
+    ]);
+    // the rule its stack holds, known by its ARN
+    assert.ok(run.includes(`pulumi config set ownListenerRuleArn ${own}`));
+    // before the deployment
+    assert.ok(
+      run.findIndex(call =>
+        call.startsWith('pulumi config set listenerRules'),
+      ) < run.findIndex(call => call.startsWith('pulumi up')),
+    );
+  });
+
+  it('fails, deploying nothing, when the rules cannot be read', () => {
+    const inputs = structuredClone(INSTANCE);
+    inputs.environment.outputs.listenerArn =
+      'arn:aws:elasticloadbalancing:us-east-1:222222222222:listener/app/staging/1/2';
+    const result = provision(
+      'provision',
+      setUp({ protonInputs: inputs, prepare: PREPARE }),
+      {
+        ...SELF_MANAGED,
+        FAIL_ON: 'aws elbv2 describe-rules',
+      },
+    );
+    assert.notEqual(result.status, 0);
+    assert.match(
+      result.stderr,
+      /could not read the rules of listener .*elasticloadbalancing:DescribeRules/,
+    );
+    assert.ok(
+      !commands(result.calls).some(call => call.startsWith('pulumi up')),
     );
   });
 });

@@ -2,6 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as awsx from '@pulumi/awsx';
 import * as pulumi from '@pulumi/pulumi';
 import { readEnvironmentInputs } from './inputs';
+import { AWS_NAMES, nameUnlessPulumiFits } from './naming';
 
 // Inputs: the Proton environment's name and spec, written to the stack configuration by provision.sh.
 const inputs = readEnvironmentInputs(new pulumi.Config());
@@ -55,7 +56,9 @@ if (inputs.loadBalancer) {
     ],
     tags,
   });
+  // 32 characters at most: a long environment name gets a name of its own (naming.ts)
   const loadBalancer = new aws.lb.LoadBalancer(name, {
+    name: nameUnlessPulumiFits(name, [name], AWS_NAMES.loadBalancer),
     loadBalancerType: 'application',
     internal: false,
     subnets: vpc.publicSubnetIds,

@@ -6,9 +6,15 @@ import {
   readServiceInstanceInputs,
 } from './inputs';
 import {
+  AWS_NAMES,
+  awsName,
+  nameUnlessPulumiFits,
+  pulumiNameFits,
+} from './naming';
+import {
   chooseRulePriority,
   pathPatterns,
-  RULE_TAGS,
+  readListenerRules,
   ruleTags,
 } from './routing';
 
@@ -35,6 +41,19 @@ const logGroup = new aws.cloudwatch.LogGroup(name, {
   tags,
 });
 
+// IAM names are global to the account: where Pulumi's own name does not fit, the role's name is hashed
+// with the account and region too, so that the instance deployed in another region gets another one.
+const region = aws.getRegionOutput().region;
+const roleName = (suffix: string) =>
+  pulumiNameFits(`${name}-${suffix}`, AWS_NAMES.iamRole)
+    ? undefined
+    : region.apply(r =>
+        awsName([proton.service, proton.instance, suffix], AWS_NAMES.iamRole, [
+          proton.accountId,
+          r,
+        ]),
+      );
+
 // ECS may assume the roles only for tasks of this account.
 const assumeRolePolicy = JSON.stringify({
   Version: '2012-10-17',
@@ -48,6 +67,7 @@ const assumeRolePolicy = JSON.stringify({
   ],
 });
 const executionRole = new aws.iam.Role(`${name}-execution`, {
+  name: roleName('execution'),
   description: `Pulls the image and writes the logs of ${name} (Proton environment ${proton.environment})`,
   assumeRolePolicy,
   tags,
@@ -58,6 +78,7 @@ new aws.iam.RolePolicyAttachment(`${name}-execution`, {
 });
 // The application's own role: no permissions until a platform team adds a policy.
 const taskRole = new aws.iam.Role(`${name}-task`, {
+  name: roleName('task'),
   description: `Role of the application containers of ${name}`,
   assumeRolePolicy,
   tags,
@@ -88,7 +109,15 @@ const securityGroup = new aws.ec2.SecurityGroup(name, {
   tags,
 });
 
+// A new port replaces the target group: a name of our own then changes with it (the hash covers the
+// port), so that the new one can be created before the old one goes.
 const targetGroup = new aws.lb.TargetGroup(name, {
+  name: nameUnlessPulumiFits(
+    name,
+    [proton.service, proton.instance],
+    AWS_NAMES.targetGroup,
+    [String(inputs.port)],
+  ),
   vpcId: environment.vpcId,
   targetType: 'ip',
   protocol: 'HTTP',
@@ -102,42 +131,38 @@ const targetGroup = new aws.lb.TargetGroup(name, {
   tags,
 });
 
-// The rules already on the shared listener, to pick a priority no other instance holds (routing.ts).
-const identity = ruleTags({
-  listenerArn: environment.listenerArn,
+// The rules on the shared listener as AWS has them (prepare.sh reads them before each deployment), to
+// pick a priority no other rule holds and refuse a path another rule routes (routing.ts).
+const priority = chooseRulePriority({
   service: proton.service,
   instance: proton.instance,
   path: inputs.path,
+  rules: readListenerRules(config.getObject<unknown>('listenerRules')),
+  ownArn: config.get('ownListenerRuleArn'),
 });
-const priority = aws.resourcegroupstaggingapi
-  .getResourcesOutput({
-    // Only this template's listener rules carry this tag, so no resource type filter is needed.
-    tagFilters: [
-      { key: RULE_TAGS.listener, values: [environment.listenerArn] },
-    ],
-  })
-  .resourceTagMappingLists.apply(found =>
-    chooseRulePriority({
-      service: proton.service,
-      instance: proton.instance,
-      path: inputs.path,
-      rules: found.map(rule => ({ arn: rule.resourceArn, tags: rule.tags })),
-    }),
-  );
 const listenerRule = new aws.lb.ListenerRule(name, {
   listenerArn: environment.listenerArn,
   priority,
   conditions: [{ pathPattern: { values: pathPatterns(inputs.path) } }],
   actions: [{ type: 'forward', targetGroupArn: targetGroup.arn }],
-  tags: priority.apply(value => ({
+  tags: {
     ...tags,
-    ...identity,
-    [RULE_TAGS.priority]: String(value),
-  })),
+    ...ruleTags({
+      service: proton.service,
+      instance: proton.instance,
+      path: inputs.path,
+    }),
+  },
 });
 
+// Earlier revisions stay registered (skipDestroy): the deployment circuit breaker rolls a failed
+// rollout back to the previous revision, which must still exist.
 const taskDefinition = new aws.ecs.TaskDefinition(name, {
-  family: `${proton.environment}-${name}`,
+  skipDestroy: true,
+  family: awsName(
+    [proton.environment, proton.service, proton.instance],
+    AWS_NAMES.ecs,
+  ),
   requiresCompatibilities: ['FARGATE'],
   networkMode: 'awsvpc',
   cpu: String(inputs.cpu),
@@ -159,7 +184,7 @@ const taskDefinition = new aws.ecs.TaskDefinition(name, {
         logDriver: 'awslogs',
         options: {
           'awslogs-group': logGroup.name,
-          'awslogs-region': aws.getRegionOutput().region,
+          'awslogs-region': region,
           'awslogs-stream-prefix': containerName,
         },
       },
@@ -200,6 +225,8 @@ const service = new aws.ecs.Service(
 // Proton outputs, all strings.
 export const serviceUrl = `http://${environment.loadBalancerDnsName}${inputs.path}`;
 export const ecsServiceName = service.name;
+// With ecsServiceName and taskDefinitionArn, provision.sh checks that the rollout was not rolled back.
+export const ecsClusterArn = environment.clusterArn;
 export const taskDefinitionArn = taskDefinition.arn;
 export const targetGroupArn = targetGroup.arn;
 export const logGroupName = logGroup.name;

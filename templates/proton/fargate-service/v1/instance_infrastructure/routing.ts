@@ -2,41 +2,77 @@
  * Path-based routing on the environment's shared listener: which path patterns a service instance's
  * listener rule matches, and which priority the rule gets.
  *
- * Priorities must be unique per listener, so they are derived from the service and instance names and
- * then checked against the rules other instances already have on the listener (which every rule
- * records in its tags, see `ruleTags`):
+ * Priorities must be unique per listener. They are chosen against the listener's rules as AWS has them:
+ * provision.sh runs prepare.sh before `pulumi up`, which reads every rule (ELB DescribeRules: priority
+ * and path patterns) with its tags (DescribeTags) into the stack configuration `listenerRules`.
  *
  * 1. Band by path depth. Rules are evaluated in ascending priority, and a path prefix must be tried
  *    after the longer paths it contains (`/api/*` after `/api/v2/*`, `/*` last), so the range 1..50000
  *    is split into ten bands of 5000: paths with nine or more segments get 1..5000, one segment
  *    40001..45000, the root path `/` 45001..50000.
  * 2. Start at a deterministic slot: the FNV-1a hash of `<service>/<instance>` modulo the band size.
- * 3. Keep the priority this instance's rule already has when it is still in the right band, so a
- *    redeploy never moves a rule; otherwise probe linearly (wrapping inside the band) from the start
- *    slot to the first priority no other instance's rule holds.
+ * 3. Keep the priority this instance's rule already has (the rule the stack's state holds, or, before
+ *    the stack holds one, the rule tagged with this service and instance) when it is still in the right
+ *    band, so a redeploy never moves a rule; otherwise probe linearly (wrapping inside the band) from
+ *    the start slot to the first priority no other rule holds.
  *
- * AWS itself refuses a second rule with the same priority (PriorityInUse), so a collision can never
- * misroute traffic: at worst, when two instances are deployed at the same moment, or a rule was made
- * outside these templates (untagged), one deployment fails and succeeds when retried.
+ * A rule of any other owner (another instance, or one made outside these templates) that already
+ * matches one of this instance's path patterns would shadow it or be shadowed: the deployment fails,
+ * naming that rule. When two instances take the same free priority at the same moment, AWS refuses the
+ * second (PriorityInUse) and provision.sh reads the rules and deploys again.
  */
 
 /** Priorities per band, and the number of bands: 10 x 5000 = the 50000 priorities ALB allows. */
 export const BAND_SIZE = 5000;
 export const BAND_COUNT = 10;
 
-/** Tag keys a service instance's listener rule carries, read back to choose priorities. */
+/** Tag keys a service instance's listener rule carries: which instance it routes, and its path. */
 export const RULE_TAGS = {
-  listener: 'proton:listener',
   service: 'proton:service',
   instance: 'proton:service-instance',
   path: 'proton:path',
-  priority: 'proton:listener-rule-priority',
 } as const;
 
-/** A listener rule found on the shared listener, as its tags describe it. */
+/** A rule of the shared listener, as prepare.sh reads it from AWS. */
 export interface ListenerRuleRecord {
   arn: string;
+  /** Its priority on the listener (1 to 50000). */
+  priority: number;
+  /** The values of its path-pattern conditions. */
+  paths: string[];
+  /** Its tags: those of these templates name the service instance it routes. */
   tags: Record<string, string>;
+}
+
+/**
+ * Reads the configuration `listenerRules` prepare.sh writes (absent: no rules, as on a listener
+ * nothing routes to yet, or in a simulation).
+ *
+ * @throws Error naming what is malformed
+ */
+export function readListenerRules(value: unknown): ListenerRuleRecord[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    throw new Error(
+      'Configuration listenerRules must be a list of listener rules',
+    );
+  }
+  return value.map((rule, index) => {
+    const at = `listenerRules[${index}]`;
+    if (typeof rule?.arn !== 'string' || !Number.isInteger(rule?.priority)) {
+      throw new Error(
+        `Configuration ${at} must have an arn and a whole-number priority`,
+      );
+    }
+    const paths = Array.isArray(rule.paths) ? rule.paths : [];
+    const tags = rule.tags && typeof rule.tags === 'object' ? rule.tags : {};
+    return {
+      arn: rule.arn,
+      priority: rule.priority,
+      paths: paths.filter((p: unknown): p is string => typeof p === 'string'),
+      tags,
+    };
+  });
 }
 
 /** The number of segments of a path: `/` has 0, `/api` 1, `/api/v2` 2. */
@@ -65,15 +101,13 @@ export function fnv1a(text: string): number {
   return hash;
 }
 
-/** The tags that identify an instance's rule; `priority` is added once chosen. */
+/** The tags that identify an instance's rule. */
 export function ruleTags(options: {
-  listenerArn: string;
   service: string;
   instance: string;
   path: string;
 }): Record<string, string> {
   return {
-    [RULE_TAGS.listener]: options.listenerArn,
     [RULE_TAGS.service]: options.service,
     [RULE_TAGS.instance]: options.instance,
     [RULE_TAGS.path]: options.path,
@@ -82,46 +116,57 @@ export function ruleTags(options: {
 
 /**
  * Chooses the listener rule priority of a service instance (see the module comment), given the rules
- * found on the listener. Fails when another instance already routes the same path, or when every
- * priority of the band is taken.
+ * of the listener. Fails when a rule of another owner already matches one of the instance's path
+ * patterns, or when every priority of the band is taken.
  */
 export function chooseRulePriority(options: {
   service: string;
   instance: string;
   path: string;
   rules: ListenerRuleRecord[];
+  /** The ARN of the rule the stack's state holds, when it holds one. */
+  ownArn?: string;
 }): number {
-  const { service, instance, path } = options;
-  const isOwn = (rule: ListenerRuleRecord) =>
+  const { service, instance, path, ownArn } = options;
+  const taggedAsThis = (rule: ListenerRuleRecord) =>
     rule.tags[RULE_TAGS.service] === service &&
     rule.tags[RULE_TAGS.instance] === instance;
-  const owner = (rule: ListenerRuleRecord) =>
-    `service ${rule.tags[RULE_TAGS.service]} instance ${
-      rule.tags[RULE_TAGS.instance]
-    }`;
+  const isOwn = (rule: ListenerRuleRecord) =>
+    ownArn ? rule.arn === ownArn : taggedAsThis(rule);
+  const owner = (rule: ListenerRuleRecord) => {
+    if (taggedAsThis(rule)) {
+      return 'an earlier rule of this same instance that its stack no longer holds (left by an interrupted run: delete it)';
+    }
+    return rule.tags[RULE_TAGS.service] !== undefined
+      ? `service ${rule.tags[RULE_TAGS.service]} instance ${
+          rule.tags[RULE_TAGS.instance]
+        }`
+      : 'a rule not made by these templates';
+  };
 
   const others = options.rules.filter(rule => !isOwn(rule));
-  const samePath = others.find(rule => rule.tags[RULE_TAGS.path] === path);
-  if (samePath) {
+  const patterns = new Set(pathPatterns(path));
+  const overlapping = others.find(rule =>
+    rule.paths.some(p => patterns.has(p)),
+  );
+  if (overlapping) {
     throw new Error(
-      `Path ${path} is already routed to ${owner(samePath)} by listener rule ${
-        samePath.arn
-      }; ` + `give service ${service} instance ${instance} another path`,
+      `Path ${path} is already routed to ${owner(
+        overlapping,
+      )} by listener rule ${overlapping.arn} (priority ${
+        overlapping.priority
+      }); ` + `give service ${service} instance ${instance} another path`,
     );
   }
-  const taken = new Set(
-    others
-      .map(rule => Number(rule.tags[RULE_TAGS.priority]))
-      .filter(Number.isInteger),
-  );
+  const taken = new Set(others.map(rule => rule.priority));
   const band = priorityBand(path);
   const inBand = (priority: number) =>
     priority >= band.first && priority <= band.last;
 
   const current = options.rules
     .filter(isOwn)
-    .map(rule => Number(rule.tags[RULE_TAGS.priority]))
-    .find(priority => Number.isInteger(priority) && inBand(priority));
+    .map(rule => rule.priority)
+    .find(priority => inBand(priority));
   if (current !== undefined && !taken.has(current)) return current;
 
   const start = fnv1a(`${service}/${instance}`) % BAND_SIZE;

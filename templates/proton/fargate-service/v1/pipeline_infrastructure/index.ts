@@ -3,7 +3,14 @@ import * as pulumi from '@pulumi/pulumi';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readPipelineInputs, readPipelineSource } from './inputs';
-import { physicalName } from './naming';
+import { createHash } from 'node:crypto';
+import {
+  acceptedByAws,
+  AWS_NAMES,
+  AwsNameRule,
+  awsName,
+  pulumiNameFits,
+} from './naming';
 
 // The pipeline of a fargate-service service: on each commit of the service's branch, CodePipeline takes
 // the repository through a CodeStar connection, CodeBuild runs the unit tests and builds and pushes the
@@ -23,8 +30,41 @@ const tags = {
 const account = aws.getCallerIdentityOutput();
 const partition = aws.getPartitionOutput();
 
+const region = aws.getRegionOutput().region;
+
+/**
+ * The name 1.0 and 1.1 gave (`<service>-<suffix>`, or cut before 8 hexadecimal characters of the
+ * service name's SHA-256 and the suffix), kept where AWS accepts it so that upgrading replaces
+ * nothing; else naming.ts's rule.
+ */
+function pipelineResourceName(suffix: string, rule: AwsNameRule): string {
+  const base = rule.lowercase ? service.toLowerCase() : service;
+  let earlier = `${base}-${suffix}`;
+  if (earlier.length > rule.maxLength) {
+    const hash = createHash('sha256').update(service).digest('hex').slice(0, 8);
+    earlier = `${base.slice(
+      0,
+      rule.maxLength - suffix.length - hash.length - 2,
+    )}-${hash}-${suffix}`;
+  }
+  return acceptedByAws(earlier, rule)
+    ? earlier
+    : awsName([service, suffix], rule);
+}
+
+// IAM names are global to the account: where Pulumi's own name does not fit, the role's name is hashed
+// with the account and region too.
+const roleName = (suffix: string) =>
+  pulumiNameFits(`${service}-${suffix}`, AWS_NAMES.iamRole)
+    ? undefined
+    : pulumi
+        .all([account.accountId, region])
+        .apply(([accountId, r]) =>
+          awsName([service, suffix], AWS_NAMES.iamRole, [accountId, r]),
+        );
+
 const repository = new aws.ecr.Repository(`${service}-images`, {
-  name: physicalName(service, 'images', 256, true),
+  name: pipelineResourceName('images', AWS_NAMES.ecrRepository),
   // tags are commit ids: an image once pushed never changes
   imageTagMutability: 'IMMUTABLE',
   imageScanningConfiguration: { scanOnPush: true },
@@ -50,7 +90,19 @@ new aws.ecr.LifecyclePolicy(`${service}-images`, {
   }),
 });
 
+// Bucket names are global across AWS: one Pulumi makes (random suffix) where it fits, else one
+// hashed with the account and region too.
 const artifacts = new aws.s3.Bucket(`${service}-pipeline-artifacts`, {
+  bucket: pulumiNameFits(`${service}-pipeline-artifacts`, AWS_NAMES.s3Bucket)
+    ? undefined
+    : pulumi
+        .all([account.accountId, region])
+        .apply(([accountId, region]) =>
+          awsName([service, 'pipeline-artifacts'], AWS_NAMES.s3Bucket, [
+            accountId,
+            region,
+          ]),
+        ),
   forceDestroy: true,
   tags,
 });
@@ -84,6 +136,7 @@ function assumedBy(principal: string) {
 
 // CodeBuild: logs, artifacts, pushing to this repository, and redeploying this service's instances.
 const buildRole = new aws.iam.Role(`${service}-pipeline-build`, {
+  name: roleName('pipeline-build'),
   description: `Builds and releases the images of the Proton service ${service}`,
   assumeRolePolicy: assumedBy('codebuild.amazonaws.com'),
   tags,
@@ -131,7 +184,7 @@ const logsConfig = {
 };
 
 const build = new aws.codebuild.Project(`${service}-build`, {
-  name: physicalName(service, 'build', 255),
+  name: pipelineResourceName('build', AWS_NAMES.codebuildProject),
   description: `Tests and builds the image of the Proton service ${service}`,
   serviceRole: buildRole.arn,
   source: { type: 'CODEPIPELINE', buildspec: buildSpec() },
@@ -153,7 +206,7 @@ const build = new aws.codebuild.Project(`${service}-build`, {
 });
 
 const release = new aws.codebuild.Project(`${service}-release`, {
-  name: physicalName(service, 'release', 255),
+  name: pipelineResourceName('release', AWS_NAMES.codebuildProject),
   description: `Rolls every instance of the Proton service ${service} to the new image`,
   serviceRole: buildRole.arn,
   source: { type: 'CODEPIPELINE', buildspec: releaseSpec() },
@@ -173,6 +226,7 @@ const release = new aws.codebuild.Project(`${service}-release`, {
 
 // CodePipeline: the connection to the repository, the artifacts, and starting the two builds.
 const pipelineRole = new aws.iam.Role(`${service}-pipeline`, {
+  name: roleName('pipeline'),
   description: `Runs the pipeline of the Proton service ${service}`,
   assumeRolePolicy: assumedBy('codepipeline.amazonaws.com'),
   tags,
@@ -205,7 +259,7 @@ new aws.iam.RolePolicy(`${service}-pipeline`, {
 });
 
 const pipeline = new aws.codepipeline.Pipeline(`${service}-pipeline`, {
-  name: physicalName(service, 'pipeline', 100),
+  name: pipelineResourceName('pipeline', AWS_NAMES.codepipeline),
   roleArn: pipelineRole.arn,
   pipelineType: 'V2',
   artifactStores: [{ location: artifacts.bucket, type: 'S3' }],

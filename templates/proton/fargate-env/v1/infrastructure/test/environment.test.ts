@@ -6,7 +6,7 @@ import { environmentState } from './environmentState';
 const TAGS = {
   'proton:environment': 'staging',
   'proton:template': 'fargate-env',
-  'proton:template-version': '1.0',
+  'proton:template-version': '1.1',
 };
 
 describe('fargate-env with a load balancer (the defaults)', () => {

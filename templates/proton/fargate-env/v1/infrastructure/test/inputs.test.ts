@@ -37,7 +37,7 @@ describe('environment inputs', () => {
   it('uses the schema defaults for inputs that are not set', () => {
     assert.deepEqual(read({}), {
       environmentName: 'dev',
-      templateVersion: '1.0',
+      templateVersion: '1.1',
       ...DEFAULTS,
     });
   });

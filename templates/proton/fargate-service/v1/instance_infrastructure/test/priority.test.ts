@@ -3,38 +3,25 @@ import { before, describe, it } from 'node:test';
 import { BAND_SIZE, fnv1a, priorityBand } from '../routing';
 import { ENVIRONMENT_OUTPUTS, serviceInstanceInputs } from './fixtures';
 import { ProgramRun, protonConfig, runProgram, single } from './pulumiMocks';
-import { ExistingRules, serviceCalls, serviceState } from './serviceState';
+import { serviceCalls, serviceState } from './serviceState';
 
-// The slot orders/staging hashes to is held by another instance's rule on the same listener; a rule
-// on another listener holds the next slot and must not count.
+// The slot orders/staging hashes to is held by another instance's rule on the listener, as prepare.sh
+// read it from AWS.
 const hashed =
   priorityBand('/orders').first + (fnv1a('orders/staging') % BAND_SIZE);
 const next =
   hashed === priorityBand('/orders').last
     ? priorityBand('/orders').first
     : hashed + 1;
-const existing: ExistingRules = [
+const existing = [
   {
-    resourceArn:
-      'arn:aws:elasticloadbalancing:us-east-1:111111111111:listener-rule/app/staging/1/2/77',
+    arn: 'arn:aws:elasticloadbalancing:us-east-1:111111111111:listener-rule/app/staging/1/2/77',
+    priority: hashed,
+    paths: ['/billing', '/billing/*'],
     tags: {
-      'proton:listener': ENVIRONMENT_OUTPUTS.listenerArn,
       'proton:service': 'billing',
       'proton:service-instance': 'staging',
       'proton:path': '/billing',
-      'proton:listener-rule-priority': String(hashed),
-    },
-  },
-  {
-    resourceArn:
-      'arn:aws:elasticloadbalancing:us-east-1:111111111111:listener-rule/app/other/1/2/78',
-    tags: {
-      'proton:listener':
-        'arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/app/other/1/2',
-      'proton:service': 'billing',
-      'proton:service-instance': 'other',
-      'proton:path': '/orders',
-      'proton:listener-rule-priority': String(next),
     },
   },
 ];
@@ -43,19 +30,18 @@ describe('listener rule priority with other services on the listener', () => {
   let run: ProgramRun;
   before(async () => {
     run = await runProgram({
-      config: protonConfig(serviceInstanceInputs({ path: '/orders' })),
+      config: {
+        ...protonConfig(serviceInstanceInputs({ path: '/orders' })),
+        listenerRules: JSON.stringify(existing),
+      },
       state: serviceState,
-      call: serviceCalls(existing),
+      call: serviceCalls(),
     });
   });
 
   it('takes the next free priority of the band', () => {
     const rule = single(run, 'aws:lb/listenerRule:ListenerRule');
     assert.equal(rule.inputs.priority, next);
-    assert.equal(
-      rule.inputs.tags['proton:listener-rule-priority'],
-      String(next),
-    );
   });
 
   it('uses the 1.1 input defaults for inputs the spec leaves out', () => {

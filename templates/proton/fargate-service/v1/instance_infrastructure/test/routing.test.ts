@@ -8,9 +8,11 @@ import {
   pathDepth,
   pathPatterns,
   priorityBand,
+  readListenerRules,
   RULE_TAGS,
 } from '../routing';
 
+/** A rule of these templates, as prepare.sh reads it from AWS (priority, path patterns, tags). */
 function rule(
   service: string,
   instance: string,
@@ -19,11 +21,12 @@ function rule(
 ): ListenerRuleRecord {
   return {
     arn: `arn:aws:elasticloadbalancing:us-east-1:1:listener-rule/app/lb/1/2/${service}-${instance}`,
+    priority,
+    paths: pathPatterns(path),
     tags: {
       [RULE_TAGS.service]: service,
       [RULE_TAGS.instance]: instance,
       [RULE_TAGS.path]: path,
-      [RULE_TAGS.priority]: String(priority),
     },
   };
 }
@@ -180,9 +183,82 @@ describe('chooseRulePriority', () => {
         }),
       {
         message:
-          `Path /orders is already routed to service billing instance prod by listener rule ${other.arn}; ` +
+          `Path /orders is already routed to service billing instance prod by listener rule ${other.arn} (priority 41000); ` +
           'give service orders instance prod another path',
       },
+    );
+  });
+
+  it('fails when a rule made outside these templates (untagged) matches one of its path patterns', () => {
+    const outside: ListenerRuleRecord = {
+      arn: 'arn:aws:elasticloadbalancing:us-east-1:1:listener-rule/app/lb/1/2/manual',
+      priority: 10,
+      paths: ['/legacy', '/orders/*'],
+      tags: {},
+    };
+    assert.throws(
+      () =>
+        chooseRulePriority({
+          service: 'orders',
+          instance: 'prod',
+          path: '/orders',
+          rules: [outside],
+        }),
+      /Path \/orders is already routed to a rule not made by these templates by listener rule .*manual \(priority 10\)/,
+    );
+  });
+
+  it('knows its own rule by the ARN in its stack, even when the rule lost its tags', () => {
+    const own: ListenerRuleRecord = {
+      ...rule('orders', 'prod', '/orders', 42424),
+      tags: {},
+    };
+    assert.equal(
+      chooseRulePriority({
+        service: 'orders',
+        instance: 'prod',
+        path: '/orders',
+        rules: [own],
+        ownArn: own.arn,
+      }),
+      42424,
+    );
+  });
+
+  it('refuses a rule tagged as its own that its stack does not hold (left by an interrupted run)', () => {
+    const orphan = {
+      ...rule('orders', 'prod', '/orders', 42424),
+      arn: 'arn:aws:elasticloadbalancing:us-east-1:1:listener-rule/app/lb/1/2/orphan',
+    };
+    const own = rule('orders', 'prod', '/orders', 42000);
+    assert.throws(
+      () =>
+        chooseRulePriority({
+          service: 'orders',
+          instance: 'prod',
+          path: '/orders',
+          rules: [own, orphan],
+          ownArn: own.arn,
+        }),
+      /already routed to an earlier rule of this same instance that its stack no longer holds \(left by an interrupted run: delete it\) by listener rule .*orphan/,
+    );
+  });
+
+  it('does not take a priority an untagged rule holds, whatever its path', () => {
+    const outside: ListenerRuleRecord = {
+      arn: 'arn:aws:elasticloadbalancing:us-east-1:1:listener-rule/app/lb/1/2/manual',
+      priority: base('/orders'),
+      paths: ['/legacy'],
+      tags: {},
+    };
+    assert.notEqual(
+      chooseRulePriority({
+        service: 'orders',
+        instance: 'prod',
+        path: '/orders',
+        rules: [outside],
+      }),
+      base('/orders'),
     );
   });
 
@@ -200,6 +276,26 @@ describe('chooseRulePriority', () => {
           rules,
         }),
       /All 5000 listener rule priorities for paths of depth 0 \(45001-50000\) are taken/,
+    );
+  });
+});
+
+describe('readListenerRules', () => {
+  it('reads what prepare.sh writes, and no rules when it wrote none', () => {
+    assert.deepEqual(readListenerRules(undefined), []);
+    assert.deepEqual(
+      readListenerRules([
+        { arn: 'arn:r', priority: 7, paths: ['/a', '/a/*'], tags: { k: 'v' } },
+      ]),
+      [{ arn: 'arn:r', priority: 7, paths: ['/a', '/a/*'], tags: { k: 'v' } }],
+    );
+  });
+
+  it('refuses a malformed list, naming the entry', () => {
+    assert.throws(() => readListenerRules({}), /must be a list/);
+    assert.throws(
+      () => readListenerRules([{ arn: 'arn:r', priority: '7' }]),
+      /listenerRules\[0\] must have an arn and a whole-number priority/,
     );
   });
 });

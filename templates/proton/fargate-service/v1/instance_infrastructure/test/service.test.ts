@@ -16,7 +16,7 @@ const TAGS = {
   'proton:service': 'orders',
   'proton:service-instance': 'staging',
   'proton:template': 'fargate-service',
-  'proton:template-version': '1.1',
+  'proton:template-version': '1.2',
 };
 // Resource types that AWS cannot tag.
 const UNTAGGABLE = ['aws:iam/rolePolicyAttachment:RolePolicyAttachment'];
@@ -111,14 +111,9 @@ describe('fargate-service instance', () => {
     // One path segment: band 40001-45000, at the hash of the names.
     const expected = 40001 + (fnv1a('orders/staging') % 5000);
     assert.equal(rule.inputs.priority, expected);
-    assert.equal(
-      rule.inputs.tags['proton:listener-rule-priority'],
-      String(expected),
-    );
-    assert.equal(
-      rule.inputs.tags['proton:listener'],
-      ENVIRONMENT_OUTPUTS.listenerArn,
-    );
+    // the instance's rule is known by its tags when prepare.sh reads the listener's rules again
+    assert.equal(rule.inputs.tags['proton:service'], 'orders');
+    assert.equal(rule.inputs.tags['proton:service-instance'], 'staging');
     assert.equal(rule.inputs.tags['proton:path'], '/orders');
   });
 
@@ -136,6 +131,8 @@ describe('fargate-service instance', () => {
     assert.equal(task.inputs.memory, '2048');
     assert.deepEqual(task.inputs.requiresCompatibilities, ['FARGATE']);
     assert.equal(task.inputs.networkMode, 'awsvpc');
+    // a rolled-back rollout returns to the previous revision, which must stay registered
+    assert.equal(task.inputs.skipDestroy, true);
     assert.equal(
       task.inputs.executionRoleArn,
       'arn:aws:iam::111111111111:role/orders-staging-execution',
@@ -241,6 +238,7 @@ describe('fargate-service instance', () => {
     assert.deepEqual(run.outputs, {
       serviceUrl: 'http://staging-1.us-east-1.elb.amazonaws.com/orders',
       ecsServiceName: 'orders-staging-svc',
+      ecsClusterArn: 'arn:aws:ecs:us-east-1:111111111111:cluster/staging',
       taskDefinitionArn:
         'arn:aws:ecs:us-east-1:111111111111:task-definition/staging-orders-staging:1',
       targetGroupArn:

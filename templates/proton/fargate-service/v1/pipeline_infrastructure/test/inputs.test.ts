@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as pulumi from '@pulumi/pulumi';
 import { readPipelineInputs, readPipelineSource } from '../inputs';
-import { physicalName } from '../naming';
 import { pipelineProtonInputs } from './fixtures';
 import { protonConfig } from './pulumiMocks';
 
@@ -71,20 +70,5 @@ describe('pipeline inputs', () => {
         ),
       /repositoryConnectionArn must be the ARN of a CodeStar connection/,
     );
-  });
-
-  it('keeps physical names within AWS’s limits, apart for long service names', () => {
-    const long = `a${'b'.repeat(99)}`;
-    const other = `a${'b'.repeat(98)}c`;
-    for (const [suffix, max] of [
-      ['pipeline', 100],
-      ['build', 255],
-    ] as const) {
-      const one = physicalName(long, suffix, max);
-      assert.ok(one.length <= max, one);
-      assert.ok(one.endsWith(`-${suffix}`));
-      assert.notEqual(one, physicalName(other, suffix, max));
-    }
-    assert.equal(physicalName('Orders', 'images', 256, true), 'orders-images');
   });
 });
