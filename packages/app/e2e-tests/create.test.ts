@@ -32,7 +32,7 @@ test('creating a service through the wizard: a bad input is refused, a good one 
   await expect(page.locator('#root_serviceTemplate-version')).toContainText(
     latest,
   );
-  await page.getByLabel('Name').fill('orders');
+  await page.getByRole('textbox', { name: 'Name' }).fill('orders');
   await page.getByLabel('Description').fill('Takes and tracks orders');
   await page.getByRole('combobox').click();
   await page.getByRole('option', { name: 'guests', exact: true }).click();
