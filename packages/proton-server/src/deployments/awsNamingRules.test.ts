@@ -66,6 +66,7 @@ describe('AWS naming rules', () => {
     ['aws:ecs/taskDefinition:TaskDefinition', 'dev-orders_api-dev'],
     ['aws:ecr/repository:Repository', 'orders/api-images'],
     ['aws:s3/bucket:Bucket', 'orders-pipeline-artifacts-3fa9c2b'],
+    ['aws:s3/bucket:Bucket', 'orders.artifacts.1.2'],
     ['aws:codepipeline/pipeline:Pipeline', 'orders@main.pipeline'],
   ])('%s accepts %j', (type, name) => {
     expect(problem(type, name)).toBeUndefined();
@@ -112,6 +113,18 @@ describe('AWS naming rules', () => {
     ['aws:s3/bucket:Bucket', 'Orders', '("O")'],
     ['aws:s3/bucket:Bucket', 'xn--orders', 'reserved prefix "xn--"'],
     ['aws:s3/bucket:Bucket', 'orders-s3alias', 'reserved suffix "-s3alias"'],
+    [
+      'aws:s3/bucket:Bucket',
+      'orders..artifacts',
+      'in an order AWS does not allow',
+    ],
+    ['aws:s3/bucket:Bucket', '192.168.5.4', 'in an order AWS does not allow'],
+    [
+      'aws:s3/bucket:Bucket',
+      'amzn-s3-demo-orders',
+      'reserved prefix "amzn-s3-demo-"',
+    ],
+    ['aws:s3/bucket:Bucket', 'orders--x-s3', 'reserved suffix "--x-s3"'],
     [
       'aws:codebuild/project:Project',
       '_build',

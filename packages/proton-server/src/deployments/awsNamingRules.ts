@@ -32,6 +32,11 @@ export interface AwsNamingRule {
   reservedSuffixes?: string[];
   /** Whether Pulumi's provider names the resource itself when `field` is absent. */
   autoname: boolean;
+  /**
+   * The input of a prefix the provider completes with 26 characters of its own, when `field` is
+   * absent (`namePrefix`; `bucketPrefix` for S3).
+   */
+  prefixField?: string;
   /** Whether that name is lowercased. */
   lowercase?: boolean;
   /** Where AWS documents the rule: the API action's parameter. */
@@ -167,12 +172,15 @@ export const AWS_NAMING_RULES: Record<string, AwsNamingRule> = {
     noun: 'S3 bucket name',
     minLength: 3,
     maxLength: 63,
-    pattern: '^[a-z0-9][a-z0-9.-]*[a-z0-9]$',
+    // no two dots in a row, and not shaped like an IP address
+    pattern:
+      '^(?!.*\\.\\.)(?!\\d+\\.\\d+\\.\\d+\\.\\d+$)[a-z0-9][a-z0-9.-]*[a-z0-9]$',
     characters: '[a-z0-9.-]',
-    rule: '3 to 63 characters, lowercase letters, digits, dots and hyphens, beginning and ending with a letter or digit, not beginning with "xn--" nor ending with "-s3alias"',
-    reservedPrefixes: ['xn--', 'sthree-'],
-    reservedSuffixes: ['-s3alias', '--ol-s3'],
+    rule: '3 to 63 characters, lowercase letters, digits, dots and hyphens, beginning and ending with a letter or digit, no two dots in a row, not an IP address, not beginning with "xn--", "sthree-" or "amzn-s3-demo-" nor ending with "-s3alias", "--ol-s3", ".mrap", "--x-s3" or "--table-s3"',
+    reservedPrefixes: ['xn--', 'sthree-', 'amzn-s3-demo-'],
+    reservedSuffixes: ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'],
     autoname: true,
+    prefixField: 'bucketPrefix',
     lowercase: true,
     source: 'S3 general purpose bucket naming rules',
   },

@@ -128,17 +128,22 @@ const providerComputed = {
   'aws:s3/bucket:Bucket': name => ({ bucket: name + '-simulated' }),
 };
 const naming = plan.naming || {};
-// The name AWS would get: the name input, else (for types the provider names) the logical name, a
-// hyphen and 7 hexadecimal characters, the same in every plan of this stack, as Pulumi's state keeps it.
+// The name AWS would get: the name input, else (for types the provider names) the prefix input and 26
+// characters, or the logical name, a hyphen and 7, the same in every plan of this stack, as Pulumi's
+// state keeps it.
 function physicalNameOf(type, name, inputs) {
   const rule = naming[type];
   if (!rule) return undefined;
   const given = inputs[rule.field];
   if (typeof given === 'string' && given !== '') return given;
   if (!rule.autoname) return undefined;
-  const suffix = crypto.createHash('sha256').update(plan.stack + '\\0' + type + '\\0' + name).digest('hex').slice(0, 7);
-  const prefix = typeof inputs.namePrefix === 'string' && inputs.namePrefix !== '' ? inputs.namePrefix : name + '-';
-  const physical = prefix + suffix;
+  const hash = crypto.createHash('sha256').update(plan.stack + '\\0' + type + '\\0' + name).digest('hex');
+  // a prefix the program gives is completed with 26 characters (Terraform's unique id); the logical
+  // name, with a hyphen and 7
+  const prefixInput = inputs[rule.prefixField || 'namePrefix'];
+  const physical = typeof prefixInput === 'string' && prefixInput !== ''
+    ? prefixInput + hash.slice(0, 26)
+    : name + '-' + hash.slice(0, 7);
   return rule.lowercase ? physical.toLowerCase() : physical;
 }
 ${AWS_NAME_PROBLEM_SOURCE}

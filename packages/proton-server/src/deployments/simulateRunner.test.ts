@@ -212,6 +212,8 @@ describe('the simulate runner', () => {
       "new pulumi.CustomResource('aws:iam/role:Role', 'execution', {",
       '  name: `checkout portal ${environment}`,',
       '});',
+      // a prefix, which the provider completes with 26 characters: 9 + 26 = 35 > 32
+      "new pulumi.CustomResource('aws:lb/targetGroup:TargetGroup', 'prefixed', { namePrefix: 'orders-tg' });",
       // a name AWS accepts
       "new pulumi.CustomResource('aws:ecs/service:Service', 'service', {});",
       'export const ok = true;',
@@ -223,13 +225,16 @@ describe('the simulate runner', () => {
       'FAILED',
     ]);
     expect(failed.deploymentStatusMessage).toMatch(
-      /^Simulation failed \(nothing was created\): AWS would refuse a name the program gives: aws:lb\/targetGroup:TargetGroup "checkout-portal-production-eu": the target group name "checkout-portal-production-eu-[0-9a-f]{7}" has more than 32 characters \(37\); AWS allows at most 32 characters, letters, digits and hyphens, not beginning or ending with a hyphen \(Elastic Load Balancing CreateTargetGroup, Name\) \(and 1 more in the log\)$/,
+      /^Simulation failed \(nothing was created\): AWS would refuse a name the program gives: aws:lb\/targetGroup:TargetGroup "checkout-portal-production-eu": the target group name "checkout-portal-production-eu-[0-9a-f]{7}" has more than 32 characters \(37\); AWS allows at most 32 characters, letters, digits and hyphens, not beginning or ending with a hyphen \(Elastic Load Balancing CreateTargetGroup, Name\) \(and 2 more in the log\)$/,
     );
     const log = await test.server
       .deploymentLog(created.lastAttemptedDeploymentId!)
       .then(text => text ?? '');
     expect(log).toContain(
       'AWS would refuse: aws:iam/role:Role "execution": the IAM role name "checkout portal production-eu" has characters AWS does not allow (" ")',
+    );
+    expect(log).toMatch(
+      /aws:lb\/targetGroup:TargetGroup "prefixed": the target group name "orders-tg[0-9a-f]{26}" has more than 32 characters \(35\)/,
     );
     expect(log).not.toContain('aws:ecs/service:Service "service":');
   });
