@@ -80,9 +80,10 @@ export async function publishServiceTemplateVersionFromGit(options: {
     fs.writeFileSync(target, after);
     git(work, 'commit', '-q', '-am', message);
     const sha = git(work, 'rev-parse', 'HEAD').trim();
+    // before the push: the control plane's own polling may register the commit at once
+    const versionsBefore = await listVersions(client, templateName);
     git(work, 'push', '-q', 'origin', 'HEAD:main');
 
-    const versionsBefore = await listVersions(client, templateName);
     await client.send(
       new UpdateTemplateSyncConfigCommand({
         templateName,
