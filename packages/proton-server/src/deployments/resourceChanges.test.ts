@@ -67,14 +67,25 @@ describe('compareResources', () => {
     ]);
   });
 
-  it('updates a task definition in place when only its tags change', () => {
+  it('updates a task definition in place when only its tags or the provider’s own settings change', () => {
     expect(
       compareResources(
         [resource(TASK, 'web', { family: 'web', tags: { v: '1.0' } })],
-        [resource(TASK, 'web', { family: 'web', tags: { v: '1.1' } })],
+        [
+          resource(TASK, 'web', {
+            family: 'web',
+            tags: { v: '1.1' },
+            skipDestroy: true,
+          }),
+        ],
       ).changes,
     ).toEqual([
-      { action: 'update', type: TASK, name: 'web', changedInputs: ['tags'] },
+      {
+        action: 'update',
+        type: TASK,
+        name: 'web',
+        changedInputs: ['skipDestroy', 'tags'],
+      },
     ]);
   });
 

@@ -41,8 +41,9 @@ export interface ResourcePreview {
 /**
  * The inputs whose change replaces a resource, as Pulumi's AWS provider marks them "forces
  * replacement" (the AWS APIs cannot change them): `name` and `namePrefix` on every type (AWS has no
- * rename), and per type for those the bundles use. Types marked `*` change only their tags in place
- * (an ECS task definition revision cannot be changed, only registered anew).
+ * rename), and per type for those the bundles use. Types marked `*` change in place only their tags
+ * and the provider's own settings (an ECS task definition revision cannot be changed, only registered
+ * anew).
  */
 const REPLACING_INPUTS: Record<string, string[] | '*'> = {
   'aws:ecs/taskDefinition:TaskDefinition': '*',
@@ -66,14 +67,24 @@ const REPLACING_INPUTS: Record<string, string[] | '*'> = {
 
 const NAMING_INPUTS = ['name', 'namePrefix'];
 
-/** Inputs every type updates in place. */
-const TAG_INPUTS = ['tags', 'tagsAll'];
+/**
+ * Inputs every type updates in place: tags, and the provider's own settings, which AWS never sees
+ * (what to do on delete, whether to wait for a steady state).
+ */
+const IN_PLACE_INPUTS = [
+  'tags',
+  'tagsAll',
+  'skipDestroy',
+  'forceDestroy',
+  'forceDelete',
+  'waitForSteadyState',
+];
 
 /** Whether changing `input` replaces a resource of `type`. */
 function replaces(type: string, input: string): boolean {
   if (NAMING_INPUTS.includes(input)) return true;
   const replacing = REPLACING_INPUTS[type];
-  if (replacing === '*') return !TAG_INPUTS.includes(input);
+  if (replacing === '*') return !IN_PLACE_INPUTS.includes(input);
   return replacing?.includes(input) ?? false;
 }
 
