@@ -113,17 +113,25 @@ test('the catalog provider generates a wizard for the published service template
     .locator('div')
     .filter({
       has: page.getByText(
-        'Create a service from fargate-service 1 (AWS Proton)',
+        'Create a service from Fargate service (fargate-service 1, AWS Proton)',
         { exact: true },
       ),
     })
     .filter({ has: page.getByRole('button', { name: 'Choose' }) })
     .last();
+  // its card says which template it is for, unlike the hand-written wizard for any template
+  await expect(card).toContainText(
+    'A container on Fargate behind the environment load balancer. A form made from the inputs of the service template fargate-service 1',
+  );
+  await expect(
+    page.getByText('Pick any published service template and version'),
+  ).toBeVisible();
+  await docsScreenshot(page, 'create-page');
   await card.getByRole('button', { name: 'Choose' }).click();
   await expect(page).toHaveURL(
     /\/create\/templates\/default\/proton-fargate-service-v1$/,
   );
-  await page.getByLabel('Name').fill('generated');
+  await page.getByRole('textbox', { name: 'Name' }).fill('generated');
   await page.getByRole('combobox').click();
   await page.getByRole('option', { name: 'guests', exact: true }).click();
   await page.getByRole('button', { name: 'Next' }).click();

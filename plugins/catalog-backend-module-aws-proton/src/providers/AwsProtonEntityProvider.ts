@@ -237,7 +237,11 @@ export class AwsProtonEntityProvider implements EntityProvider {
           return [
             serviceTemplateWizard(
               version,
-              requireField(template?.arn, 'serviceTemplate.arn'),
+              {
+                arn: requireField(template?.arn, 'serviceTemplate.arn'),
+                displayName: template?.displayName,
+                description: template?.description,
+              },
               this.settings.target,
               this.defaults,
             ),

@@ -94,7 +94,11 @@ describe('the wizard generated for a published service template', () => {
           { templateName: 'fargate-env', majorVersion: '1' },
         ],
       },
-      `arn:aws:proton:us-east-1:${ACCOUNT}:service-template/queue-worker`,
+      {
+        arn: `arn:aws:proton:us-east-1:${ACCOUNT}:service-template/queue-worker`,
+        displayName: 'Queue worker',
+        description: 'A worker that drains one SQS queue',
+      },
       TARGET,
       DEFAULTS,
     );
@@ -137,6 +141,17 @@ describe('the wizard generated for a published service template', () => {
     );
     return all.map(s => s.name);
   }
+
+  it('says on its card which template it is for, apart from the hand-written wizard', () => {
+    const { metadata } = wizard();
+    expect(metadata.title).toBe(
+      'Create a service from Queue worker (queue-worker 1, AWS Proton)',
+    );
+    expect(metadata.description).toBe(
+      'A worker that drains one SQS queue. A form made from the inputs of the service template queue-worker 1 (1.0): ' +
+        'one instance per environment. Creates the service, waits for its deployments, and adds it to the catalog.',
+    );
+  });
 
   it('is a valid Template entity', async () => {
     expect(await templateEntityV1beta3Validator.check(wizard())).toBe(true);
@@ -228,7 +243,9 @@ describe('the wizard generated for a published service template', () => {
           compatibleEnvironmentTemplates: [],
           withPipeline,
         },
-        `arn:aws:proton:us-east-1:${ACCOUNT}:service-template/queue-worker`,
+        {
+          arn: `arn:aws:proton:us-east-1:${ACCOUNT}:service-template/queue-worker`,
+        },
         TARGET,
         DEFAULTS,
       ) as any;

@@ -22,14 +22,17 @@ const PROTON_NAME = {
 /**
  * A scaffolder Template entity for one published major version of a service template: its form is
  * built from the version's `schema.yaml` with the same converter the actions validate with, and its
- * step calls `aws:proton:create-service`.
+ * step calls `aws:proton:create-service`. Its card on the Create page says which template it is for
+ * (the template's display name and description; a version's own description is a change note, not a
+ * purpose), so that it does not look like the hand-written "Create a Fargate service on Proton".
  */
 export function serviceTemplateWizard(
   version: PublishedServiceTemplateVersion,
-  templateArn: string,
+  template: { arn: string; displayName?: string; description?: string },
   target: ProtonTarget,
   defaults: AwsProtonEntityDefaults,
 ): Entity {
+  const templateArn = template.arn;
   const schema = parseProtonSchema(version.schema);
   // JSON Schema objects are plain JSON data
   const instanceInputs = toJsonSchema(schema, 'service') as JsonObject;
@@ -48,10 +51,18 @@ export function serviceTemplateWizard(
       name: protonEntityName(
         `proton-${version.templateName}-v${version.majorVersion}`,
       ),
-      title: `Create a service from ${label} (AWS Proton)`,
-      description:
-        version.description ??
-        `Creates an AWS Proton service from the service template ${label}, with one or more instances.`,
+      title: `Create a service from ${
+        template.displayName ?? label
+      } (${label}, AWS Proton)`,
+      description: `${
+        template.description
+          ? `${template.description.replace(/\.?$/, '.')} `
+          : ''
+      }A form made from the inputs of the service template ${label} (${
+        version.majorVersion
+      }.${version.minorVersion}): one instance per environment${
+        withPipeline ? ", and the pipeline's repository" : ''
+      }. Creates the service, waits for its deployments, and adds it to the catalog.`,
       tags: ['aws-proton', 'generated'],
       annotations: {
         [AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION]: templateArn,
