@@ -21,7 +21,6 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ProtonReadCache } from '../src/services/ProtonReadCache';
 import { ServiceOverviewService } from '../src/services/ServiceOverviewService';
-import { DELAY_MS } from './overviewControlPlane';
 
 const CONCURRENT = 100;
 /** Runs of the single call and of the cold overview, of which the median is reported. */
@@ -43,6 +42,7 @@ async function startControlPlaneProcess() {
   const ready = new Promise<{
     endpoint: string;
     credentials: { accessKeyId: string; secretAccessKey: string };
+    delayMs: number;
   }>(resolve => lines.once('line', line => resolve(JSON.parse(line))));
   const started = await Promise.race([ready, exited]);
   return {
@@ -141,7 +141,7 @@ export async function overviewBench() {
 
   const instances = cold!.instances.length;
   const outputs = cold!.instances.reduce((n, i) => n + i.outputs.length, 0);
-  console.log(`control plane delay per call        ${DELAY_MS} ms`);
+  console.log(`control plane delay per call        ${controlPlane.delayMs} ms`);
   console.log(
     `service instances                   ${instances} (outputs read: ${outputs})`,
   );

@@ -2,7 +2,7 @@
  * The control plane of the overview bench, in a process of its own as AWS Proton or a deployed
  * control plane would be: its CPU time (signature checks, database reads) is not the plugin's
  * latency. It adds DELAY_MS to every call, seeds a service of INSTANCES instances (each in its own
- * environment, with two outputs), prints `{"endpoint", "credentials"}` as one JSON line and runs
+ * environment, with two outputs), prints `{"endpoint", "credentials", "delayMs"}` as one JSON line and runs
  * until its standard input closes.
  *
  * Started by overviewBench.ts; not meant to be run alone.
@@ -16,9 +16,9 @@ import { seedProtonResources } from '@proton-platform/proton-server';
 import { startScratchControlPlane } from '@proton-platform/proton-server/testUtils';
 
 /** Milliseconds the control plane adds to every call. */
-export const DELAY_MS = 50;
+const DELAY_MS = 50;
 /** Instances of the bench's service. */
-export const INSTANCES = 20;
+const INSTANCES = 20;
 
 async function main() {
   const scratch = await startScratchControlPlane({ responseDelayMs: DELAY_MS });
@@ -103,7 +103,11 @@ async function main() {
   }
 
   process.stdout.write(
-    `${JSON.stringify({ endpoint: server.endpoint, credentials })}\n`,
+    `${JSON.stringify({
+      endpoint: server.endpoint,
+      credentials,
+      delayMs: DELAY_MS,
+    })}\n`,
   );
   process.stdin.resume();
   process.stdin.on('end', () => {
@@ -111,9 +115,7 @@ async function main() {
   });
 }
 
-if (require.main === module) {
-  main().catch(error => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+main().catch(error => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
