@@ -280,7 +280,7 @@ test('a service template page lists its versions with the commits they were sync
   await expect(page).toHaveURL(/\/catalog\/default\/component\/orders-api$/);
 });
 
-test('a campaign upgrades the instances behind on a template, dev then prod, live on its page', async ({
+test('a campaign upgrades what is behind on a template, dev then prod then the pipeline, live on its page', async ({
   page,
 }) => {
   test.setTimeout(420_000);
@@ -306,7 +306,9 @@ test('a campaign upgrades the instances behind on a template, dev then prod, liv
   }
   await page.getByRole('button', { name: 'Upgrade to recommended' }).click();
   await expect(
-    page.getByText(/2 instances in 2 waves: 1\. dev \(1\); 2\. prod \(1\)/),
+    page.getByText(
+      /3 upgrades in 3 waves: 1\. dev \(1\); 2\. prod \(1\); 3\. pipelines \(1\)/,
+    ),
   ).toBeVisible({
     timeout: 30_000,
   });
@@ -334,7 +336,7 @@ test('a campaign upgrades the instances behind on a template, dev then prod, liv
     /Starting|Deploying|Upgraded/,
   );
   await expect(latest).toContainText('Succeeded', { timeout: 300_000 });
-  await expect(latest).toContainText(`2 of 2 upgraded to ${version}`);
+  await expect(latest).toContainText(`3 of 3 upgraded to ${version}`);
   // each upgrade's log is one click away
   await latest
     .getByRole('button', {
@@ -348,11 +350,11 @@ test('a campaign upgrades the instances behind on a template, dev then prod, liv
       })
       .getByLabel('Log lines'),
   ).toContainText('SIMULATED', { timeout: 30_000 });
-  // both instances run the latest version now (the service's pipeline, which campaigns leave alone, is still behind)
+  // both instances and the service's pipeline run the latest version now
   const instanceRows = fleet.getByRole('row', {
-    name: /hello-pipeline \/ (dev|prod)/,
+    name: /hello-pipeline \/ (dev|prod|pipeline)/,
   });
-  await expect(instanceRows).toHaveCount(2);
+  await expect(instanceRows).toHaveCount(3);
   await expect(
     instanceRows.filter({ hasText: `${version} available` }),
   ).toHaveCount(0, { timeout: 60_000 });
@@ -392,7 +394,9 @@ test('a campaign stops at the first instance whose deployment fails, with its me
   }
   await page.getByRole('button', { name: 'Upgrade to recommended' }).click();
   await expect(
-    page.getByText(/2 instances in 2 waves: 1\. dev \(1\); 2\. prod \(1\)/),
+    page.getByText(
+      /3 upgrades in 3 waves: 1\. dev \(1\); 2\. prod \(1\); 3\. pipelines \(1\)/,
+    ),
   ).toBeVisible({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Start the campaign' }).click();
 
@@ -404,9 +408,10 @@ test('a campaign stops at the first instance whose deployment fails, with its me
   const dev = row(/^hello-pipeline \/ dev/);
   await expect(dev).toContainText('Failed');
   await expect(dev).toContainText(/no output httpsListenerArn/);
-  // the gate held: prod never started, and still runs its version
+  // the gate held: prod and the pipeline never started, and still run their version
   await expect(row(/^hello-pipeline \/ prod/)).toContainText('Not started');
-  await expect(latest).toContainText(`0 of 2 upgraded to ${faulty}, 1 failed`);
+  await expect(row(/^hello-pipeline pipeline/)).toContainText('Not started');
+  await expect(latest).toContainText(`0 of 3 upgraded to ${faulty}, 1 failed`);
   // the failing deployment's log is one click away
   await latest
     .getByRole('button', {

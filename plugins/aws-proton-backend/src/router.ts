@@ -49,7 +49,7 @@ export interface RouterOptions {
   templateOverviews?: TemplateOverviewService;
   /** Serves where templates run, on their entities' pages; the route is absent without it. */
   templateFleets?: TemplateFleetService;
-  /** Serves upgrade campaigns on service templates' pages; their routes are absent without it. */
+  /** Serves upgrade campaigns on templates' pages; their routes are absent without it. */
   campaigns?: CampaignService;
   /** Records who started, paused, resumed or cancelled a campaign; required with `campaigns`. */
   auditor?: AuditorService;
@@ -277,13 +277,6 @@ export async function createRouter(
   }
   const { campaigns, auditor } = options;
   if (campaigns && auditor) {
-    const serviceTemplateArn = async (req: Request) =>
-      arns.resolve(
-        entityRef(req.params),
-        AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION,
-        'service-template',
-        await credentialsOf(req),
-      );
     const requireUpgradeFleet = async (req: Request) => {
       const credentials = await credentialsOf(req);
       const resourceRef = stringifyEntityRef(entityRef(req.params));
@@ -302,9 +295,7 @@ export async function createRouter(
     router.get(
       '/v1/entities/:kind/:namespace/:name/template/campaigns',
       async (req, res) => {
-        res.json(
-          await campaigns.list(formatProtonArn(await serviceTemplateArn(req))),
-        );
+        res.json(await campaigns.list(formatProtonArn(await templateArn(req))));
       },
     );
     router.get(
@@ -312,7 +303,7 @@ export async function createRouter(
       async (req, res) => {
         res.json(
           await campaigns.get(
-            formatProtonArn(await serviceTemplateArn(req)),
+            formatProtonArn(await templateArn(req)),
             req.params.id,
           ),
         );
@@ -332,7 +323,7 @@ export async function createRouter(
           },
         });
         try {
-          const arn = await serviceTemplateArn(req);
+          const arn = await templateArn(req);
           const credentials = await requireUpgradeFleet(req);
           const campaign = await campaigns.start(
             arn,
@@ -368,7 +359,7 @@ export async function createRouter(
           meta: { actionType: action, campaignId: req.params.id },
         });
         try {
-          const arn = await serviceTemplateArn(req);
+          const arn = await templateArn(req);
           const credentials = await requireUpgradeFleet(req);
           const campaign = await campaigns.act(
             formatProtonArn(arn),
@@ -549,15 +540,30 @@ function addTemplateCatalogRoutes(
 function campaignRequest(body: Record<string, unknown>): CampaignRequest {
   const strings = (value: unknown) =>
     Array.isArray(value) && value.every(v => typeof v === 'string');
+  const known = [
+    'targetVersion',
+    'targetArns',
+    'waves',
+    'maxConcurrent',
+    'dryRun',
+  ];
+  const unknown = Object.keys(body).filter(key => !known.includes(key));
+  if (unknown.length > 0) {
+    throw new InputError(
+      `A campaign request has no field ${unknown.join(
+        ', ',
+      )}; its fields are ${known.join(', ')}`,
+    );
+  }
   if (
     body.targetVersion !== undefined &&
     typeof body.targetVersion !== 'string'
   ) {
     throw new InputError('targetVersion must be a version such as 1.1');
   }
-  if (body.instanceArns !== undefined && !strings(body.instanceArns)) {
+  if (body.targetArns !== undefined && !strings(body.targetArns)) {
     throw new InputError(
-      'instanceArns must be a list of service instance ARNs',
+      'targetArns must be a list of ARNs of service instances, pipelines or environments',
     );
   }
   if (

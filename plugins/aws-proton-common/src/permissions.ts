@@ -13,6 +13,30 @@ export const awsProtonServiceInstanceUpdatePermission = createPermission({
 });
 
 /**
+ * Allows upgrading a service's pipeline to another template version (upgrade campaigns check it).
+ * It is a resource permission on the catalog entity that carries the service annotation.
+ *
+ * @public
+ */
+export const awsProtonServicePipelineUpdatePermission = createPermission({
+  name: 'aws-proton.service-pipeline.update',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Allows upgrading an environment to another template version (upgrade campaigns check it). It is
+ * a resource permission on the catalog entity that carries the environment annotation.
+ *
+ * @public
+ */
+export const awsProtonEnvironmentUpdatePermission = createPermission({
+  name: 'aws-proton.environment.update',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
  * Allows creating AWS Proton services (the scaffolder actions check it).
  *
  * @public
@@ -34,8 +58,10 @@ export const awsProtonEnvironmentCreatePermission = createPermission({
 
 /**
  * Allows starting, pausing, resuming and cancelling an upgrade campaign over a template's fleet. It
- * is a resource permission on the catalog entity of the template; each instance a campaign upgrades
- * also needs `aws-proton.service-instance.update` on its service's entity.
+ * is a resource permission on the catalog entity of the template; each target a campaign upgrades
+ * also needs its own update permission: `aws-proton.service-instance.update` or
+ * `aws-proton.service-pipeline.update` on its service's entity, `aws-proton.environment.update` on
+ * the environment's.
  *
  * @public
  */
@@ -52,6 +78,8 @@ export const awsProtonTemplateUpgradeFleetPermission = createPermission({
  */
 export const awsProtonPermissions = [
   awsProtonServiceInstanceUpdatePermission,
+  awsProtonServicePipelineUpdatePermission,
+  awsProtonEnvironmentUpdatePermission,
   awsProtonServiceCreatePermission,
   awsProtonEnvironmentCreatePermission,
   awsProtonTemplateUpgradeFleetPermission,

@@ -12,6 +12,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   Campaign,
+  campaignTargetLabel,
   parseProtonArn,
 } from '@proton-platform/plugin-aws-proton-common';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
@@ -168,7 +169,7 @@ describe.each(testDatabases())('upgrade campaigns on $name', testDatabase => {
   function deploying(campaign: Campaign) {
     return campaign.targets
       .filter(t => t.status === 'DEPLOYING')
-      .map(t => `${t.serviceName}/${t.instanceName}`)
+      .map(t => campaignTargetLabel(t))
       .sort();
   }
 
@@ -255,7 +256,7 @@ describe.each(testDatabases())('upgrade campaigns on $name', testDatabase => {
     });
     const byName = Object.fromEntries(
       plan.targets.map(t => [
-        `${t.serviceName}/${t.instanceName}`,
+        campaignTargetLabel(t),
         [t.wave, t.status, t.statusMessage],
       ]),
     );
@@ -315,7 +316,7 @@ describe.each(testDatabases())('upgrade campaigns on $name', testDatabase => {
     ]);
     const done = await service.get(TEMPLATE_ARN, id);
     expect(done.status).toBe('SUCCEEDED');
-    expect(done.statusMessage).toBe('Upgraded 5 instances to 1.1');
+    expect(done.statusMessage).toBe('Upgraded 5 service instances to 1.1');
     expect(done.targets.find(t => t.serviceName === 'delta')).toMatchObject({
       status: 'SKIPPED',
       statusMessage: 'pinned: end-of-year freeze',
@@ -365,8 +366,7 @@ describe.each(testDatabases())('upgrade campaigns on $name', testDatabase => {
       'Stopped at beta/dev: the tasks did not become healthy',
     );
     const status = (name: string) =>
-      stopped.targets.find(t => `${t.serviceName}/${t.instanceName}` === name)
-        ?.status;
+      stopped.targets.find(t => campaignTargetLabel(t) === name)?.status;
     expect(status('alpha/dev')).toBe('SUCCEEDED');
     expect(status('beta/dev')).toBe('FAILED');
     // the failed upgrade names its deployment, whose log the template page opens
@@ -428,7 +428,7 @@ describe.each(testDatabases())('upgrade campaigns on $name', testDatabase => {
     );
     // every instance is on its old version or fully upgraded
     for (const target of cancelled.targets) {
-      const found = await instance(target.serviceName, target.instanceName);
+      const found = await instance(target.serviceName!, target.name);
       expect(found.deploymentStatus).toBe('SUCCEEDED');
       expect(found.templateMinorVersion).toBe(
         target.status === 'SUCCEEDED' ? '1' : '0',
@@ -601,8 +601,7 @@ describe.each(testDatabases())('upgrade campaigns on $name', testDatabase => {
     const claimed = held.targets.find(t => t.status === 'STARTING')!;
     expect(deploying(held)).toEqual([]);
     expect(
-      (await instance(claimed.serviceName, claimed.instanceName))
-        .deploymentStatus,
+      (await instance(claimed.serviceName!, claimed.name)).deploymentStatus,
     ).toBe('SUCCEEDED');
     expect(await runToEnd(service, id)).toBe('SUCCEEDED');
   });
@@ -621,7 +620,7 @@ describe.each(testDatabases())('upgrade campaigns on $name', testDatabase => {
         { targetVersion: '1.7', dryRun: true },
         mockCredentials.user(),
       ),
-    ).rejects.toThrow('Service template web has no published version 1.7');
+    ).rejects.toThrow('The service template web has no published version 1.7');
     await expect(
       service.start(
         TEMPLATE,

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import {
+  GetEnvironmentCommand,
+  GetServiceCommand,
   GetServiceInstanceCommand,
   paginateListServiceInstances,
-  ServiceInstance,
   ServiceInstanceSummary,
   ListTagsForResourceCommand,
   ProtonClient,
+  UpdateEnvironmentCommand,
   UpdateServiceInstanceCommand,
+  UpdateServicePipelineCommand,
 } from '@aws-sdk/client-proton';
 import {
   BackstageCredentials,
@@ -19,13 +22,20 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  awsProtonEnvironmentUpdatePermission,
   awsProtonServiceInstanceUpdatePermission,
+  awsProtonServicePipelineUpdatePermission,
   Campaign,
   CampaignRequest,
   CampaignStatus,
   CampaignTarget,
+  CampaignTargetKind,
+  campaignTargetLabel,
   formatProtonArn,
   parseProtonArn,
   PROTON_PINNED_TAG_KEY,
@@ -70,14 +80,45 @@ function stageRank(environment: string): number {
   return index === -1 ? STAGES.indexOf('preprod') - 0.5 : index;
 }
 
-function upgradedMessage(count: number, version: string): string {
-  return `Upgraded ${count} instance${count === 1 ? '' : 's'} to ${version}`;
+/** "Upgraded 3 service instances and 1 pipeline to 1.2". */
+function upgradedMessage(targets: CampaignTarget[], version: string): string {
+  const nouns: Record<CampaignTargetKind, [string, string]> = {
+    'service-instance': ['service instance', 'service instances'],
+    pipeline: ['pipeline', 'pipelines'],
+    environment: ['environment', 'environments'],
+  };
+  const counts = (Object.keys(nouns) as CampaignTargetKind[]).flatMap(kind => {
+    const count = targets.filter(t => t.kind === kind).length;
+    return count === 0 ? [] : [`${count} ${nouns[kind][count === 1 ? 0 : 1]}`];
+  });
+  return `Upgraded ${
+    counts.length === 0 ? 'nothing' : counts.join(' and ')
+  } to ${version}`;
 }
 
 function compareVersions(a: string, b: string): number {
   const [am, an] = a.split('.').map(Number);
   const [bm, bn] = b.split('.').map(Number);
   return am - bm || an - bn;
+}
+
+/** "service template web" or "environment template env". */
+function templateWords(template: ProtonArn): string {
+  return `${
+    template.resourceType === 'environment-template' ? 'environment' : 'service'
+  } template ${template.name}`;
+}
+
+/** The cache key of the template's fleet, read again whenever a campaign changes it. */
+function fleetKey(template: ProtonArn): string {
+  return cacheKeys.templateFleet(
+    template.accountId,
+    template.region,
+    template.resourceType === 'environment-template'
+      ? 'environment'
+      : 'service',
+    template.name,
+  );
 }
 
 function userOf(credentials: BackstageCredentials): string {
@@ -89,12 +130,181 @@ function userOf(credentials: BackstageCredentials): string {
   return principal.userEntityRef ?? principal.subject ?? principal.type;
 }
 
+/** What a campaign reads of a target's deployment, whatever its kind. */
+type Deployed = Pick<
+  ServiceInstanceSummary,
+  | 'deploymentStatus'
+  | 'deploymentStatusMessage'
+  | 'templateMajorVersion'
+  | 'templateMinorVersion'
+  | 'lastAttemptedDeploymentId'
+>;
+
+/** The permission that lets a person upgrade a target of each kind, and what it is refused as. */
+const UPDATE_PERMISSIONS: Record<
+  CampaignTargetKind,
+  { permission: ResourcePermission<'catalog-entity'>; what: string }
+> = {
+  'service-instance': {
+    permission: awsProtonServiceInstanceUpdatePermission,
+    what: 'the instances of',
+  },
+  pipeline: {
+    permission: awsProtonServicePipelineUpdatePermission,
+    what: 'the pipeline of',
+  },
+  environment: {
+    permission: awsProtonEnvironmentUpdatePermission,
+    what: 'the environment',
+  },
+};
+
 /**
- * Upgrade campaigns: a service template's instances moved to one version, wave by wave (by
- * environment), a few deployments at a time, behind a health gate (the next wave starts only when
- * every deployment of the previous one succeeded; the first failure stops the campaign). Campaigns
- * and their targets live in the backend's database; {@link CampaignService.advance} moves every
- * active campaign on from what the database says, so a restart or another replica carries on.
+ * The Proton calls a campaign makes on a target, by its kind: read its deployment, read its pin,
+ * upgrade it. Errors are Backstage's, in words (see `callProton`).
+ */
+class TargetOperations {
+  constructor(
+    private readonly client: ProtonClient,
+    private readonly template: ProtonArn,
+  ) {}
+
+  private call<T>(
+    operation: string,
+    target: CampaignTarget,
+    send: () => Promise<T>,
+  ): Promise<T> {
+    const context: ProtonCallContext = {
+      operation,
+      resource: campaignTargetLabel(target),
+      accountId: this.template.accountId,
+      region: this.template.region,
+    };
+    return callProton(context, send);
+  }
+
+  /** The target's deployment now; undefined for a service without a pipeline. */
+  async read(target: CampaignTarget): Promise<Deployed | undefined> {
+    const { client } = this;
+    switch (target.kind) {
+      case 'environment':
+        return (
+          await this.call('GetEnvironment', target, () =>
+            client.send(new GetEnvironmentCommand({ name: target.name })),
+          )
+        ).environment;
+      case 'pipeline':
+        return (
+          await this.call('GetService', target, () =>
+            client.send(new GetServiceCommand({ name: target.serviceName })),
+          )
+        ).service?.pipeline;
+      default:
+        return (
+          await this.call('GetServiceInstance', target, () =>
+            client.send(
+              new GetServiceInstanceCommand({
+                serviceName: target.serviceName,
+                name: target.name,
+              }),
+            ),
+          )
+        ).serviceInstance;
+    }
+  }
+
+  /**
+   * The reason of the target's `proton:pinned` tag (empty when it gives none), or undefined when
+   * it has none. AWS tags services, not pipelines: a pipeline is pinned by its service's tag.
+   */
+  async pin(target: CampaignTarget): Promise<string | undefined> {
+    const resourceArn =
+      target.kind === 'pipeline'
+        ? formatProtonArn({
+            ...this.template,
+            resourceType: 'service',
+            name: target.serviceName!,
+          })
+        : target.arn;
+    const { tags } = await this.call('ListTagsForResource', target, () =>
+      this.client.send(new ListTagsForResourceCommand({ resourceArn })),
+    );
+    const pin = tags?.find(tag => tag.key === PROTON_PINNED_TAG_KEY);
+    return pin ? pin.value?.trim() ?? '' : undefined;
+  }
+
+  /**
+   * Deploys `version` (`major.minor`) to the target, keeping its spec.
+   *
+   * @returns the ID of the deployment Proton started
+   */
+  async upgrade(
+    target: CampaignTarget,
+    version: string,
+  ): Promise<string | undefined> {
+    const { client } = this;
+    const [templateMajorVersion, templateMinorVersion] = version.split('.');
+    const change = {
+      deploymentType: target.deploymentType,
+      templateMajorVersion,
+      templateMinorVersion,
+    };
+    switch (target.kind) {
+      case 'environment':
+        return (
+          await this.call('UpdateEnvironment', target, () =>
+            client.send(
+              new UpdateEnvironmentCommand({ name: target.name, ...change }),
+            ),
+          )
+        ).environment?.lastAttemptedDeploymentId;
+      case 'pipeline': {
+        // UpdateServicePipeline needs the spec: the pipeline's own, as it runs now
+        const found = await this.call('GetService', target, () =>
+          client.send(new GetServiceCommand({ name: target.serviceName })),
+        );
+        const spec = found.service?.pipeline?.spec;
+        if (!spec) {
+          throw new InputError(
+            `The service ${target.serviceName} has no pipeline spec to deploy again`,
+          );
+        }
+        return (
+          await this.call('UpdateServicePipeline', target, () =>
+            client.send(
+              new UpdateServicePipelineCommand({
+                serviceName: target.serviceName,
+                spec,
+                ...change,
+              }),
+            ),
+          )
+        ).pipeline?.lastAttemptedDeploymentId;
+      }
+      default:
+        return (
+          await this.call('UpdateServiceInstance', target, () =>
+            client.send(
+              new UpdateServiceInstanceCommand({
+                serviceName: target.serviceName,
+                name: target.name,
+                ...change,
+              }),
+            ),
+          )
+        ).serviceInstance?.lastAttemptedDeploymentId;
+    }
+  }
+}
+
+/**
+ * Upgrade campaigns: what runs a template moved to one version, wave by wave (by environment), a
+ * few deployments at a time, behind a health gate (the next wave starts only when every deployment
+ * of the previous one succeeded; the first failure stops the campaign). A service template's
+ * campaign upgrades its service instances and then its services' pipelines; an environment
+ * template's, its environments. Campaigns and their targets live in the backend's database;
+ * {@link CampaignService.advance} moves every active campaign on from what the database says, so a
+ * restart or another replica carries on.
  */
 export class CampaignService {
   constructor(
@@ -125,14 +335,17 @@ export class CampaignService {
   /**
    * Plans a campaign over the template's fleet and, unless a dry run, stores it to run.
    *
-   * Targets: the service instances not on the target version (or those of `instanceArns`), each
-   * upgraded within its major version or to the target's major version. Left alone, with the reason:
-   * instances on a newer version, pinned ones (`aws.amazon.com/aws-proton-pinned`), and those of a
-   * service whose entity the caller may not update (`aws-proton.service-instance.update`) or that has
-   * no catalog entity.
+   * Targets: what runs the template and is not on the target version (or those of `targetArns`):
+   * a service template's service instances and its services' pipelines, an environment
+   * template's environments; each upgraded within its major version or to the target's major
+   * version. Left alone, with the reason: targets on a newer version, pinned ones
+   * (`aws.amazon.com/aws-proton-pinned` on the entity), and those whose entity the caller may not
+   * update (`aws-proton.service-instance.update` or `aws-proton.service-pipeline.update` on the
+   * service's entity, `aws-proton.environment.update` on the environment's) or that have no
+   * catalog entity.
    *
    * @throws InputError for a target version the template does not have published, an ARN that is
-   *   not one of the template's instances, waves naming an environment twice, or a bad concurrency;
+   *   not one of the template's, waves naming an environment twice, or a bad concurrency;
    *   ConflictError when a campaign of the template is still active
    */
   async start(
@@ -151,45 +364,42 @@ export class CampaignService {
       );
     }
     const arn = formatProtonArn(templateArn);
-    await this.cache.invalidate([
-      cacheKeys.templateFleet(
-        templateArn.accountId,
-        templateArn.region,
-        'service',
-        templateArn.name,
-      ),
-    ]);
+    const what = templateWords(templateArn);
+    await this.cache.invalidate([fleetKey(templateArn)]);
     const fleet = await this.fleets.getTemplateFleet(templateArn, credentials);
     const targetVersion = request.targetVersion ?? fleet.recommendedVersion;
     if (!targetVersion) {
       throw new InputError(
-        `Service template ${templateArn.name} has no recommended version to upgrade to`,
+        `The ${what} has no recommended version to upgrade to`,
       );
     }
     if (!fleet.publishedVersions.includes(targetVersion)) {
       throw new InputError(
-        `Service template ${templateArn.name} has no published version ${targetVersion}`,
+        `The ${what} has no published version ${targetVersion}`,
       );
     }
-    const instances = fleet.members.filter(m => m.kind === 'service-instance');
     let chosen: TemplateFleetMember[];
-    if (request.instanceArns) {
-      const byArn = new Map(instances.map(m => [m.arn, m]));
-      chosen = [...new Set(request.instanceArns)].map(instanceArn => {
-        const found = byArn.get(instanceArn);
+    if (request.targetArns) {
+      const byArn = new Map(fleet.members.map(m => [m.arn, m]));
+      chosen = [...new Set(request.targetArns)].map(targetArn => {
+        const found = byArn.get(targetArn);
         if (!found) {
           throw new InputError(
-            `${instanceArn} is not a service instance of ${templateArn.name}`,
+            `${targetArn} does not run the ${what}: it is none of its ${
+              fleet.kind === 'service'
+                ? 'service instances or pipelines'
+                : 'environments'
+            }`,
           );
         }
         return found;
       });
     } else {
-      chosen = instances.filter(m => m.version !== targetVersion);
+      chosen = fleet.members.filter(m => m.version !== targetVersion);
     }
-    const environments = [...new Set(chosen.map(m => m.environmentName!))].sort(
-      (a, b) => stageRank(a) - stageRank(b) || a.localeCompare(b),
-    );
+    const environments = [
+      ...new Set(chosen.flatMap(m => m.environmentName ?? [])),
+    ].sort((a, b) => stageRank(a) - stageRank(b) || a.localeCompare(b));
     const waves = request.waves ?? environments.map(name => [name]);
     const seen = new Set<string>();
     for (const wave of waves) {
@@ -204,19 +414,23 @@ export class CampaignService {
     }
     const rest = environments.filter(name => !seen.has(name));
     const allWaves = rest.length > 0 ? [...waves, rest] : waves;
-    const waveOf = (environment: string) =>
-      allWaves.findIndex(wave => wave.includes(environment));
+    // pipelines have no environment: they follow every environment's wave
+    const waveOf = (environment?: string) =>
+      environment === undefined
+        ? allWaves.length
+        : allWaves.findIndex(wave => wave.includes(environment));
 
     const allowed = await this.updatableEntities(chosen, credentials);
     const [targetMajor] = targetVersion.split('.');
     const targets: CampaignTarget[] = chosen.map(member => {
       const [major] = member.version.split('.');
       const target: CampaignTarget = {
+        kind: member.kind,
         arn: member.arn,
-        serviceName: member.serviceName!,
-        instanceName: member.name,
-        environmentName: member.environmentName!,
-        wave: waveOf(member.environmentName!),
+        name: member.name,
+        serviceName: member.serviceName,
+        environmentName: member.environmentName,
+        wave: waveOf(member.environmentName),
         fromVersion: member.version,
         deploymentType:
           major === targetMajor ? 'MINOR_VERSION' : 'MAJOR_VERSION',
@@ -233,7 +447,9 @@ export class CampaignService {
       }
       if (!/^\d+\.\d+$/.test(member.version)) {
         return skip(
-          'runs a version the template no longer lists; upgrade it from its service page',
+          `runs a version the template no longer lists; upgrade it from its ${
+            member.kind === 'environment' ? 'environment' : 'service'
+          } page`,
         );
       }
       if (compareVersions(member.version, targetVersion) > 0) {
@@ -244,12 +460,15 @@ export class CampaignService {
       }
       if (!member.entityRef) {
         return skip(
-          `its service ${member.serviceName} has no entity in the catalog to check permissions on`,
+          member.kind === 'environment'
+            ? `the environment ${member.name} has no entity in the catalog to check permissions on`
+            : `its service ${member.serviceName} has no entity in the catalog to check permissions on`,
         );
       }
-      if (!allowed.has(member.entityRef)) {
+      if (!allowed.get(member.kind)?.has(member.entityRef)) {
+        const { permission, what: whatOf } = UPDATE_PERMISSIONS[member.kind];
         return skip(
-          `you may not upgrade the instances of ${member.entityRef} (${awsProtonServiceInstanceUpdatePermission.name})`,
+          `you may not upgrade ${whatOf} ${member.entityRef} (${permission.name})`,
         );
       }
       return target;
@@ -295,25 +514,36 @@ export class CampaignService {
     return publicView((await this.store.get(campaign.id))!);
   }
 
-  /** The service entities among `members`' the caller may update instances of (one batch). */
+  /**
+   * The entities among `members'` the caller may update, by the kind of member (one batch): the
+   * service entities of instances and pipelines, the environments' own entities.
+   */
   private async updatableEntities(
     members: TemplateFleetMember[],
     credentials: BackstageCredentials,
-  ): Promise<Set<string>> {
-    const refs = [
-      ...new Set(members.flatMap(m => (m.entityRef ? [m.entityRef] : []))),
-    ];
-    if (refs.length === 0) return new Set();
+  ): Promise<Map<CampaignTargetKind, Set<string>>> {
+    const requests = [
+      ...new Set(
+        members.flatMap(m =>
+          m.entityRef ? [JSON.stringify([m.kind, m.entityRef])] : [],
+        ),
+      ),
+    ].map(key => JSON.parse(key) as [CampaignTargetKind, string]);
+    const allowed = new Map<CampaignTargetKind, Set<string>>();
+    if (requests.length === 0) return allowed;
     const decisions = await this.permissions.authorize(
-      refs.map(resourceRef => ({
-        permission: awsProtonServiceInstanceUpdatePermission,
+      requests.map(([kind, resourceRef]) => ({
+        permission: UPDATE_PERMISSIONS[kind].permission,
         resourceRef,
       })),
       { credentials },
     );
-    return new Set(
-      refs.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW),
-    );
+    requests.forEach(([kind, entityRef], i) => {
+      if (decisions[i].result !== AuthorizeResult.ALLOW) return;
+      if (!allowed.has(kind)) allowed.set(kind, new Set());
+      allowed.get(kind)!.add(entityRef);
+    });
+    return allowed;
   }
 
   /** A template's campaigns, newest first. */
@@ -328,9 +558,9 @@ export class CampaignService {
     const campaign = await this.store.get(id);
     if (!campaign || campaign.templateArn !== templateArn) {
       throw new NotFoundError(
-        `No upgrade campaign ${id} for the service template ${
-          templateArn.split('/').at(-1) ?? templateArn
-        }`,
+        `No upgrade campaign ${id} for the ${templateWords(
+          parseProtonArn(templateArn),
+        )}`,
       );
     }
     return publicView(campaign);
@@ -415,19 +645,12 @@ export class CampaignService {
   private async advanceCampaign(id: string): Promise<number> {
     const campaign = await this.store.get(id);
     if (!campaign || !ACTIVE.includes(campaign.status)) return 0;
-    const template = parseProtonArn(campaign.templateArn, 'service-template');
+    const template = parseProtonArn(campaign.templateArn);
     try {
       return await this.stepCampaign(campaign, template);
     } finally {
       // what runs where may have changed: the template page reads it again
-      await this.cache.invalidate([
-        cacheKeys.templateFleet(
-          template.accountId,
-          template.region,
-          'service',
-          template.name,
-        ),
-      ]);
+      await this.cache.invalidate([fleetKey(template)]);
     }
   }
 
@@ -437,38 +660,24 @@ export class CampaignService {
   ): Promise<number> {
     const id = campaign.id;
     const { client } = await this.clients.getClientForArn(template);
-    const context = (operation: string, target: CampaignTarget) =>
-      ({
-        operation,
-        resource: `service instance "${target.serviceName}/${target.instanceName}"`,
-        accountId: template.accountId,
-        region: template.region,
-      } satisfies ProtonCallContext);
-    const read = async (target: CampaignTarget) =>
-      (
-        await callProton(context('GetServiceInstance', target), () =>
-          client.send(
-            new GetServiceInstanceCommand({
-              serviceName: target.serviceName,
-              name: target.instanceName,
-            }),
-          ),
-        )
-      ).serviceInstance;
+    const proton = new TargetOperations(client, template);
     const stop = (target: CampaignTarget, message: string) =>
       this.store.setStatus(
         id,
         ['RUNNING', 'PAUSED'],
         'STOPPING',
-        `Stopped at ${target.serviceName}/${target.instanceName}: ${message}`,
+        `Stopped at ${campaignTargetLabel(target)}: ${message}`,
       );
 
     // One listing per round of the template's instances whose deployment was attempted since the
-    // earliest running target started: the running targets' own deployments, in progress or ended
-    // since the last round. A target found there needs no read of its own; one missing (deleted,
-    // or the clocks of Proton and this backend apart by more than the margin) is read alone.
+    // earliest running instance started: the running instances' own deployments, in progress or
+    // ended since the last round. A target found there needs no read of its own; one missing
+    // (deleted, or the clocks of Proton and this backend apart by more than the margin), a
+    // pipeline or an environment (no operation lists those by deployment) is read alone.
     let listed: Map<string, ServiceInstanceSummary> | undefined;
-    const running = campaign.targets.filter(t => t.status === 'DEPLOYING');
+    const running = campaign.targets.filter(
+      t => t.status === 'DEPLOYING' && t.kind === 'service-instance',
+    );
     if (running.length > 0) {
       const since =
         Math.min(
@@ -520,7 +729,7 @@ export class CampaignService {
           target.status === 'STARTING' &&
           (target.claimedUntil ?? 0) < this.now()
         ) {
-          const found = await read(target);
+          const found = await proton.read(target);
           if (!(await this.takeOver(campaign, target, found))) {
             // the update never reached Proton: the target waits again for a backend to claim it
             await this.store.setTargetStatus(
@@ -537,9 +746,9 @@ export class CampaignService {
           target.status === 'DEPLOYING' &&
           listedInstance?.deploymentStatus !== 'IN_PROGRESS'
         ) {
-          let found: ServiceInstanceSummary | undefined = listedInstance;
+          let found: Deployed | undefined = listedInstance;
           try {
-            found ??= await read(target);
+            found ??= await proton.read(target);
           } catch (error) {
             if (!(error instanceof NotFoundError)) throw error;
           }
@@ -547,9 +756,13 @@ export class CampaignService {
           const version = `${found?.templateMajorVersion}.${found?.templateMinorVersion}`;
           let failure: string | undefined;
           if (!found) {
-            failure = 'the service instance no longer exists';
+            failure = `the ${
+              target.kind === 'service-instance'
+                ? 'service instance'
+                : target.kind
+            } no longer exists`;
           } else if (status?.startsWith('DELETE')) {
-            failure = `the service instance is being deleted (${status})`;
+            failure = `it is being deleted (${status})`;
           } else if (
             status === 'FAILED' ||
             status === 'CANCELLED' ||
@@ -557,7 +770,7 @@ export class CampaignService {
           ) {
             failure =
               status === 'SUCCEEDED'
-                ? `another deployment of the instance ended on ${version}, not on ${campaign.targetVersion}`
+                ? `another deployment ended on ${version}, not on ${campaign.targetVersion}`
                 : found.deploymentStatusMessage ??
                   `the deployment ended ${status} on ${version}`;
           }
@@ -592,9 +805,9 @@ export class CampaignService {
       } catch (error) {
         // an outage or a denied read: the target keeps its state and is read again next time
         this.logger.warn(
-          `Upgrade campaign ${id}: ${target.serviceName}/${
-            target.instanceName
-          } could not be read: ${(error as Error).message}`,
+          `Upgrade campaign ${id}: ${campaignTargetLabel(
+            target,
+          )} could not be read: ${(error as Error).message}`,
         );
       }
     }
@@ -621,7 +834,7 @@ export class CampaignService {
         ['RUNNING', 'PAUSED'],
         'SUCCEEDED',
         upgradedMessage(
-          current.targets.filter(t => t.status === 'SUCCEEDED').length,
+          current.targets.filter(t => t.status === 'SUCCEEDED'),
           current.targetVersion,
         ),
       );
@@ -648,10 +861,7 @@ export class CampaignService {
         }
         continue; // another backend took this one
       }
-      if (
-        (await this.deploy(current, target, client, context, read)) !==
-        'started'
-      ) {
+      if ((await this.deploy(current, target, proton)) !== 'started') {
         break;
       }
     }
@@ -659,16 +869,16 @@ export class CampaignService {
   }
 
   /**
-   * Records a claimed (STARTING) target as DEPLOYING when its instance shows the upgrade reached
-   * Proton (a deployment in progress, or the instance on the campaign's version) although this
-   * backend cannot tell from its own call: a claim that lapsed, or an update refused as a conflict.
+   * Records a claimed (STARTING) target as DEPLOYING when it shows the upgrade reached Proton (a
+   * deployment in progress, or the target on the campaign's version) although this backend cannot
+   * tell from its own call: a claim that lapsed, or an update refused as a conflict.
    *
-   * @returns false when the instance shows no such deployment
+   * @returns false when the target shows no such deployment
    */
   private async takeOver(
     campaign: Campaign,
     target: CampaignTarget,
-    found: ServiceInstance | undefined,
+    found: Deployed | undefined,
   ): Promise<boolean> {
     const version = `${found?.templateMajorVersion}.${found?.templateMinorVersion}`;
     if (
@@ -689,8 +899,9 @@ export class CampaignService {
   }
 
   /**
-   * Asks Proton to upgrade a claimed (STARTING) target: skips it when the instance is tagged
-   * `proton:pinned`, otherwise UpdateServiceInstance to the campaign's version, keeping its spec.
+   * Asks Proton to upgrade a claimed (STARTING) target: skips it when it is tagged `proton:pinned`
+   * (a pipeline: when its service is), otherwise UpdateServiceInstance, UpdateServicePipeline or
+   * UpdateEnvironment to the campaign's version, keeping its spec.
    *
    * @returns `started` (DEPLOYING, or SKIPPED when pinned); `retry` when Proton could not be reached
    *   (the claim stays until it expires, then the next check finds out whether the update went
@@ -699,23 +910,13 @@ export class CampaignService {
   private async deploy(
     campaign: Campaign,
     target: CampaignTarget,
-    client: ProtonClient,
-    context: (operation: string, target: CampaignTarget) => ProtonCallContext,
-    read: (target: CampaignTarget) => Promise<ServiceInstance | undefined>,
+    proton: TargetOperations,
   ): Promise<'started' | 'retry' | 'failed'> {
     const id = campaign.id;
-    const [targetMajor, targetMinor] = campaign.targetVersion.split('.');
     try {
-      const { tags } = await callProton(
-        context('ListTagsForResource', target),
-        () =>
-          client.send(
-            new ListTagsForResourceCommand({ resourceArn: target.arn }),
-          ),
-      );
-      const pin = tags?.find(tag => tag.key === PROTON_PINNED_TAG_KEY);
-      if (pin) {
-        const reason = `pinned: ${pin.value?.trim() || 'tagged proton:pinned'}`;
+      const pin = await proton.pin(target);
+      if (pin !== undefined) {
+        const reason = `pinned: ${pin || 'tagged proton:pinned'}`;
         if (
           await this.store.setTargetStatus(
             id,
@@ -743,20 +944,7 @@ export class CampaignService {
       ) {
         return 'retry';
       }
-      const { serviceInstance } = await callProton(
-        context('UpdateServiceInstance', target),
-        () =>
-          client.send(
-            new UpdateServiceInstanceCommand({
-              serviceName: target.serviceName,
-              name: target.instanceName,
-              deploymentType: target.deploymentType,
-              templateMajorVersion: targetMajor,
-              templateMinorVersion: targetMinor,
-            }),
-          ),
-      );
-      const deploymentId = serviceInstance?.lastAttemptedDeploymentId;
+      const deploymentId = await proton.upgrade(target, campaign.targetVersion);
       // Proton took the update. Had this backend's claim lapsed meanwhile, another backend may have
       // given the target back (PENDING) after finding no deployment yet: the deployment is still ours.
       if (
@@ -785,11 +973,11 @@ export class CampaignService {
         this.logger.warn(`Upgrade campaign ${id}: ${message}`);
         return 'retry';
       }
-      // Refused because the instance deploys already: a backend whose claim lapsed asked Proton
+      // Refused because the target deploys already: a backend whose claim lapsed asked Proton
       // after another gave the claim back. That deployment is the target's; its outcome decides.
       if (error instanceof ConflictError) {
-        const found = await read(target).catch(() => null);
-        // unreadable: the claim lapses, and the next check finds out what the instance does
+        const found = await proton.read(target).catch(() => null);
+        // unreadable: the claim lapses, and the next check finds out what the target does
         if (found === null) return 'retry';
         if (await this.takeOver(campaign, target, found)) return 'started';
       }
@@ -806,7 +994,7 @@ export class CampaignService {
           id,
           ['RUNNING', 'PAUSED'],
           'STOPPING',
-          `Stopped at ${target.serviceName}/${target.instanceName}: ${message}`,
+          `Stopped at ${campaignTargetLabel(target)}: ${message}`,
         );
         await this.notifier?.stoppedAt(campaign, target, message);
       }

@@ -1,21 +1,22 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import type {
+import {
   Campaign,
   CampaignTarget,
+  campaignTargetLabel,
 } from '@proton-platform/plugin-aws-proton-common';
 
 /**
- * Tells the owners of the services a campaign touches what happened to their instances, through
+ * Tells the owners of the services and environments a campaign touches what happened to them, through
  * Backstage's notifications: a campaign never fails because a notification could not be sent.
  */
 export interface CampaignNotifier {
-  /** A newer version is available but the campaign left the instance alone (pinned, for example). */
+  /** A newer version is available but the campaign left the target alone (pinned, for example). */
   upgradeAvailable(campaign: Campaign, target: CampaignTarget): Promise<void>;
-  /** The instance was upgraded to the campaign's version. */
+  /** The target was upgraded to the campaign's version. */
   upgraded(campaign: Campaign, target: CampaignTarget): Promise<void>;
-  /** The campaign stopped at the instance: its upgrade failed with `reason`. */
+  /** The campaign stopped at the target: its upgrade failed with `reason`. */
   stoppedAt(
     campaign: Campaign,
     target: CampaignTarget,
@@ -23,7 +24,7 @@ export interface CampaignNotifier {
   ): Promise<void>;
 }
 
-/** The page of the service's entity in the catalog, its Proton tab. */
+/** The page of the service's or environment's entity in the catalog, its Proton tab. */
 function protonTab(entityRef: string): string {
   const { kind, namespace, name } = parseEntityRef(entityRef);
   return `/catalog/${namespace}/${kind.toLocaleLowerCase(
@@ -32,8 +33,8 @@ function protonTab(entityRef: string): string {
 }
 
 /**
- * A {@link CampaignNotifier} that sends each notification to the owners of the instance's service
- * entity (the notifications backend resolves an entity to its owners' users); the campaign's
+ * A {@link CampaignNotifier} that sends each notification to the owners of the target's entity (its
+ * service's; an environment's own) (the notifications backend resolves an entity to its owners' users); the campaign's
  * starter is also told where it stopped. Each owner is told once because the campaign sends only
  * after its own status change won in the database; the scope (per campaign, event and instance)
  * groups the notification, and sending it again would mark it unread again.
@@ -75,8 +76,14 @@ export function createCampaignNotifier(
       );
     }
   };
-  const instance = (target: CampaignTarget) =>
-    `${target.serviceName}/${target.instanceName}`;
+  const instance = campaignTargetLabel;
+  /** " (environment dev)" for a service instance; nothing where the label says it already. */
+  const where = (target: CampaignTarget) =>
+    target.kind === 'service-instance'
+      ? ` (environment ${target.environmentName})`
+      : '';
+  const page = (target: CampaignTarget) =>
+    target.kind === 'environment' ? 'environment page' : 'service page';
 
   return {
     upgradeAvailable: (campaign, target) =>
@@ -84,13 +91,13 @@ export function createCampaignNotifier(
         title: `${campaign.templateName} ${
           campaign.targetVersion
         } is available for ${instance(target)}`,
-        description: `An upgrade campaign moves ${
+        description: `An upgrade campaign moves what runs ${
           campaign.templateName
-        } instances from ${target.fromVersion} to ${
+        } from ${target.fromVersion} to ${
           campaign.targetVersion
         } and left ${instance(target)} alone (${
           target.statusMessage
-        }). Upgrade it from its service page when you are ready.`,
+        }). Upgrade it from its ${page(target)} when you are ready.`,
         severity: 'normal',
       }),
     upgraded: (campaign, target) =>
@@ -100,11 +107,9 @@ export function createCampaignNotifier(
         }`,
         description: `The upgrade campaign started by ${
           campaign.createdBy
-        } moved ${instance(target)} (environment ${
-          target.environmentName
-        }) from ${target.fromVersion} to ${
-          campaign.targetVersion
-        }; its deployment succeeded.`,
+        } moved ${instance(target)}${where(target)} from ${
+          target.fromVersion
+        } to ${campaign.targetVersion}; its deployment succeeded.`,
         severity: 'normal',
       }),
     stoppedAt: (campaign, target, reason) =>
@@ -116,11 +121,13 @@ export function createCampaignNotifier(
           title: `The upgrade campaign of ${
             campaign.templateName
           } stopped at ${instance(target)}`,
-          description: `Upgrading ${instance(target)} (environment ${
-            target.environmentName
-          }) from ${target.fromVersion} to ${
+          description: `Upgrading ${instance(target)}${where(target)} from ${
+            target.fromVersion
+          } to ${
             campaign.targetVersion
-          } failed: ${reason}. The instances after it were not started; its deployment log is on the service page.`,
+          } failed: ${reason}. The upgrades after it were not started; its deployment log is on the ${page(
+            target,
+          )}.`,
           severity: 'high',
         },
         campaign.createdBy.startsWith('user:') ? [campaign.createdBy] : [],

@@ -65,6 +65,19 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
       });
     },
   },
+  // campaigns of pipelines and environments: a target's kind; the rows before it are instances
+  '20261202_02_campaign_target_kinds': {
+    async up(knex) {
+      await knex.schema.alterTable('campaign_targets', table => {
+        table.string('kind', 32).notNullable().defaultTo('service-instance');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('campaign_targets', table => {
+        table.dropColumn('kind');
+      });
+    },
+  },
 };
 
 /**
@@ -110,12 +123,17 @@ function iso(value: unknown): string | undefined {
     : new Date(Number(value)).toISOString();
 }
 
+/**
+ * A target of a row. The columns `service_name` and `environment_name` hold an empty string for a
+ * target without one (an environment; a pipeline), and `instance_name` the target's name.
+ */
 function toTarget(row: Record<string, any>): CampaignTarget {
   return {
+    kind: row.kind,
     arn: row.arn,
-    serviceName: row.service_name,
-    instanceName: row.instance_name,
-    environmentName: row.environment_name,
+    name: row.instance_name,
+    serviceName: row.service_name || undefined,
+    environmentName: row.environment_name || undefined,
     wave: Number(row.wave),
     fromVersion: row.from_version,
     deploymentType: row.deployment_type,
@@ -214,9 +232,10 @@ export class CampaignStore {
       const rows = campaign.targets.map(target => ({
         campaign_id: campaign.id,
         arn: target.arn,
-        service_name: target.serviceName,
-        instance_name: target.instanceName,
-        environment_name: target.environmentName,
+        kind: target.kind,
+        service_name: target.serviceName ?? '',
+        instance_name: target.name,
+        environment_name: target.environmentName ?? '',
         wave: target.wave,
         from_version: target.fromVersion,
         deployment_type: target.deploymentType,

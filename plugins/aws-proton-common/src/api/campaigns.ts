@@ -40,19 +40,32 @@ export type CampaignTargetStatus =
   | 'NOT_STARTED';
 
 /**
- * One service instance a campaign upgrades.
+ * What a campaign target is: a service instance or a service's pipeline (service templates), or an
+ * environment (environment templates).
+ *
+ * @public
+ */
+export type CampaignTargetKind =
+  | 'service-instance'
+  | 'pipeline'
+  | 'environment';
+
+/**
+ * One service instance, pipeline or environment a campaign upgrades.
  *
  * @public
  */
 export interface CampaignTarget {
-  /** The service instance's ARN. */
+  /** What it is. */
+  kind: CampaignTargetKind;
+  /** Its ARN. */
   arn: string;
-  /** Its service's name. */
-  serviceName: string;
-  /** The instance's name. */
-  instanceName: string;
-  /** The environment it is deployed into. */
-  environmentName: string;
+  /** The service instance's or the environment's name; `pipeline` for a pipeline. */
+  name: string;
+  /** For a service instance or a pipeline, its service's name. */
+  serviceName?: string;
+  /** The environment it is deployed into (an environment's own name); absent for a pipeline. */
+  environmentName?: string;
   /** The wave it belongs to, from 0. */
   wave: number;
   /** `major.minor` it ran when the campaign started. */
@@ -63,7 +76,7 @@ export interface CampaignTarget {
   status: CampaignTargetStatus;
   /** Why it was skipped or failed, in words (a failed deployment's statusMessage). */
   statusMessage?: string;
-  /** The catalog entity of its service, when known. */
+  /** The catalog entity of its service (of an environment: its own), when known. */
   entityRef?: string;
   /** The Proton deployment of its upgrade, once Proton started it (its log is read by this ID). */
   deploymentId?: string;
@@ -74,20 +87,25 @@ export interface CampaignTarget {
 }
 
 /**
- * An upgrade campaign: a service template's instances moved to one version, wave by wave.
+ * An upgrade campaign: what runs a template moved to one version, wave by wave: a service
+ * template's service instances and pipelines, or an environment template's environments.
  *
  * @public
  */
 export interface Campaign {
   /** The campaign's id (a UUID); empty in a dry run. */
   id: string;
-  /** The service template's ARN. */
+  /** The template's ARN (a service template's or an environment template's). */
   templateArn: string;
-  /** The service template's name. */
+  /** The template's name. */
   templateName: string;
-  /** `major.minor` the instances are upgraded to. */
+  /** `major.minor` the targets are upgraded to. */
   targetVersion: string;
-  /** The environments of each wave, in order; instances in other environments form a last wave. */
+  /**
+   * The environments of each wave, in order (for an environment template, the environments
+   * themselves). Targets in other environments form a further wave, and pipelines, which have no
+   * environment, the last wave of all: their target's `wave` is then `waves.length` or more.
+   */
   waves: string[][];
   /** How many deployments run at once. */
   maxConcurrent: number;
@@ -101,7 +119,7 @@ export interface Campaign {
   createdAt: string;
   /** When it last changed (ISO 8601). */
   updatedAt: string;
-  /** Every instance it upgrades or leaves alone, by wave. */
+  /** Every service instance, pipeline or environment it upgrades or leaves alone, by wave. */
   targets: CampaignTarget[];
 }
 
@@ -114,14 +132,29 @@ export interface CampaignRequest {
   /** `major.minor` to upgrade to; the template's recommended version when absent. */
   targetVersion?: string;
   /**
-   * The instances to upgrade, by ARN; every instance of the template that is not on the target
-   * version when absent.
+   * What to upgrade, by ARN: service instances and pipelines of a service template, environments of
+   * an environment template; when absent, everything of the template that is not on the target
+   * version.
    */
-  instanceArns?: string[];
+  targetArns?: string[];
   /** Environments per wave, in order (default: one wave per environment, alphabetical). */
   waves?: string[][];
   /** How many deployments run at once (1 to 50, default 5). */
   maxConcurrent?: number;
   /** Only say what the campaign would do: nothing is stored or deployed. */
   dryRun?: boolean;
+}
+
+/**
+ * How a campaign target is named in words: `orders/dev` (a service instance), `orders (pipeline)`,
+ * `environment dev`.
+ *
+ * @public
+ */
+export function campaignTargetLabel(
+  target: Pick<CampaignTarget, 'kind' | 'name' | 'serviceName'>,
+): string {
+  if (target.kind === 'environment') return `environment ${target.name}`;
+  if (target.kind === 'pipeline') return `${target.serviceName} (pipeline)`;
+  return `${target.serviceName}/${target.name}`;
 }

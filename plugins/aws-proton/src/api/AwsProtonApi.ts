@@ -57,10 +57,10 @@ export interface AwsProtonApi {
    * their owners and pins.
    */
   getTemplateFleet(entity: CompoundEntityRef): Promise<TemplateFleet>;
-  /** The upgrade campaigns of the entity's service template, newest first. */
+  /** The upgrade campaigns of the entity's template (service or environment), newest first. */
   listCampaigns(entity: CompoundEntityRef): Promise<Campaign[]>;
   /**
-   * Starts an upgrade campaign over the entity's service template's fleet, or with `dryRun` only
+   * Starts an upgrade campaign over the entity's template's fleet, or with `dryRun` only
    * plans it. Needs `aws-proton.template.upgrade-fleet` on the entity.
    */
   startCampaign(

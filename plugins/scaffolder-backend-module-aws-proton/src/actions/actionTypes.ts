@@ -194,10 +194,10 @@ export type AwsProtonCreateEnvironmentOutput = {
 };
 
 /**
- * The input of `aws:proton:upgrade-fleet`: the service template's catalog entity, the version to
- * upgrade to (`major.minor`, the recommended one by default), the waves (environments per wave, in
- * order), how many deployments run at once (1 to 50, default 5), which instances (ARNs; all behind
- * by default), whether only to plan (`dryRun`) and whether to follow the campaign to its end (`wait`,
+ * The input of `aws:proton:upgrade-fleet`: the catalog entity of the service or environment
+ * template, the version to upgrade to (`major.minor`, the recommended one by default), the waves
+ * (environments per wave, in order), how many deployments run at once (1 to 50, default 5), which
+ * targets (ARNs of service instances and pipelines, or environments; all behind by default), whether only to plan (`dryRun`) and whether to follow the campaign to its end (`wait`,
  * false by default; `maxWaitSeconds`, 1800 by default).
  *
  * @public
@@ -207,7 +207,7 @@ export type AwsProtonUpgradeFleetInput = {
   targetVersion?: string;
   waves?: string[][];
   maxConcurrent?: number;
-  instanceArns?: string[];
+  targetArns?: string[];
   dryRun?: boolean;
   wait?: boolean;
   maxWaitSeconds?: number;
@@ -216,7 +216,8 @@ export type AwsProtonUpgradeFleetInput = {
 /**
  * The output of `aws:proton:upgrade-fleet`: the campaign (its id is empty in a dry run), its status
  * (a campaign status such as `RUNNING` or `SUCCEEDED`; in a dry run, the one it would start with)
- * and every instance it upgrades or leaves alone, with the reason.
+ * and every service instance, pipeline or environment it upgrades or leaves alone, with the reason
+ * (pipelines form the wave after the environments' waves).
  *
  * @public
  */
@@ -227,9 +228,10 @@ export type AwsProtonUpgradeFleetOutput = {
   targetVersion: string;
   waves: string[][];
   targets: Array<{
-    serviceName: string;
-    instanceName: string;
-    environmentName: string;
+    kind: 'service-instance' | 'pipeline' | 'environment';
+    name: string;
+    serviceName?: string;
+    environmentName?: string;
     wave: number;
     fromVersion: string;
     status: string;

@@ -297,10 +297,13 @@ describe('aws:proton:upgrade-fleet', () => {
     }
     expect(results.map(r => r.status)).toEqual(['RUNNING', 'SUCCEEDED']);
     expect(results[0].campaignId).toBe('');
-    expect(
-      results[0].targets.map((t: { instanceName: string }) => t.instanceName),
-    ).toEqual(['books-dev', 'books-prod']);
-    expect(results[1].statusMessage).toBe('Upgraded 2 instances to 1.1');
+    expect(results[0].targets.map((t: { name: string }) => t.name)).toEqual([
+      'books-dev',
+      'books-prod',
+    ]);
+    expect(results[1].statusMessage).toBe(
+      'Upgraded 2 service instances to 1.1',
+    );
     expect(await versionOf('books', 'books-prod')).toBe('1.1');
   });
 
@@ -312,7 +315,7 @@ describe('aws:proton:upgrade-fleet', () => {
     );
     // the first run starts the campaign (the scaffolder keeps the checkpoint's value), then stops
     const checkpoints = new Map<string, unknown>();
-    const first = context({ template: TEMPLATE, instanceArns: pens });
+    const first = context({ template: TEMPLATE, targetArns: pens });
     first.ctx.checkpoint = (async ({ key, fn }: any) => {
       checkpoints.set(key, await fn());
       return checkpoints.get(key);
@@ -332,7 +335,7 @@ describe('aws:proton:upgrade-fleet', () => {
     // find no backend
     const resumed = context({
       template: TEMPLATE,
-      instanceArns: pens,
+      targetArns: pens,
       wait: true,
     });
     const starts = jest.fn();
@@ -354,7 +357,7 @@ describe('aws:proton:upgrade-fleet', () => {
     expect(resumed.outputs()).toMatchObject({
       campaignId,
       status: 'SUCCEEDED',
-      statusMessage: 'Upgraded 2 instances to 1.1',
+      statusMessage: 'Upgraded 2 service instances to 1.1',
     });
     expect(await versionOf('pens', 'pens-prod')).toBe('1.1');
   });

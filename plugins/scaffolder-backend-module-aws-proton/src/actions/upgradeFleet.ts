@@ -9,9 +9,10 @@ import {
   createTemplateAction,
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
-import type {
+import {
   Campaign,
   CampaignStatus,
+  campaignTargetLabel,
 } from '@proton-platform/plugin-aws-proton-common';
 import { CampaignClient } from '../services/campaignClient';
 import { pause, PollIntervals } from '../services/deploymentWaiter';
@@ -45,7 +46,8 @@ export interface UpgradeFleetActionOptions {
 }
 
 function describePlan(campaign: Campaign, logger: LoggerService) {
-  campaign.waves.forEach((environments, index) => {
+  // pipelines, which have no environment, form the wave after the environments' waves
+  [...campaign.waves, ['pipelines']].forEach((environments, index) => {
     const targets = campaign.targets.filter(
       t => t.wave === index && t.status !== 'SKIPPED',
     );
@@ -56,14 +58,16 @@ function describePlan(campaign: Campaign, logger: LoggerService) {
       }): ${targets
         .map(
           t =>
-            `${t.serviceName}/${t.instanceName} ${t.fromVersion} → ${campaign.targetVersion}`,
+            `${campaignTargetLabel(t)} ${t.fromVersion} → ${
+              campaign.targetVersion
+            }`,
         )
         .join(', ')}`,
     );
   });
   for (const skipped of campaign.targets.filter(t => t.status === 'SKIPPED')) {
     logger.info(
-      `Left alone: ${skipped.serviceName}/${skipped.instanceName} (${skipped.statusMessage})`,
+      `Left alone: ${campaignTargetLabel(skipped)} (${skipped.statusMessage})`,
     );
   }
 }
@@ -76,8 +80,9 @@ function outputOf(campaign: Campaign): AwsProtonUpgradeFleetOutput {
     targetVersion: campaign.targetVersion,
     waves: campaign.waves,
     targets: campaign.targets.map(t => ({
+      kind: t.kind,
+      name: t.name,
       serviceName: t.serviceName,
-      instanceName: t.instanceName,
       environmentName: t.environmentName,
       wave: t.wave,
       fromVersion: t.fromVersion,
@@ -88,8 +93,9 @@ function outputOf(campaign: Campaign): AwsProtonUpgradeFleetOutput {
 }
 
 /**
- * The `aws:proton:upgrade-fleet` action: starts an upgrade campaign over a service template's
- * instances (the template page's "Upgrade to recommended"), or in a dry run only plans it and logs
+ * The `aws:proton:upgrade-fleet` action: starts an upgrade campaign over what runs a template (a
+ * service template's service instances and pipelines, an environment template's environments; the
+ * template page's "Upgrade to recommended"), or in a dry run only plans it and logs
  * the waves. The campaign is stored and run by the `aws-proton` backend plugin on behalf of the
  * task's initiator, who needs `aws-proton.template.upgrade-fleet` on the template's entity. With
  * `wait`, the step follows the campaign to its end and fails when it stops at a failed instance; it
@@ -115,7 +121,7 @@ export function createAwsProtonUpgradeFleetAction(
   const action = createTemplateAction({
     id: 'aws:proton:upgrade-fleet',
     description:
-      "Upgrades a service template's instances to a version (the recommended one by default), wave by wave, as an upgrade campaign; in a dry run, only plans the waves",
+      "Upgrades what runs a template to a version (the recommended one by default), wave by wave, as an upgrade campaign: a service template's service instances and pipelines, or an environment template's environments; in a dry run, only plans the waves",
     examples,
     supportsDryRun: true,
     schema: {
@@ -124,7 +130,7 @@ export function createAwsProtonUpgradeFleetAction(
           z
             .string()
             .describe(
-              'The catalog entity of the service template, e.g. resource:default/service-template-fargate-service',
+              'The catalog entity of the service or environment template, e.g. resource:default/service-template-fargate-service',
             ),
         targetVersion: z =>
           z
@@ -149,12 +155,12 @@ export function createAwsProtonUpgradeFleetAction(
             .max(50)
             .optional()
             .describe('How many deployments run at once (default 5)'),
-        instanceArns: z =>
+        targetArns: z =>
           z
             .array(z.string())
             .optional()
             .describe(
-              'Only these service instances (ARNs); every instance behind the target version by default',
+              "Only these (ARNs of the template's service instances and pipelines, or of its environments); everything behind the target version by default",
             ),
         dryRun: z =>
           z
@@ -190,9 +196,22 @@ export function createAwsProtonUpgradeFleetAction(
         targets: z =>
           z.array(
             z.object({
-              serviceName: z.string(),
-              instanceName: z.string(),
-              environmentName: z.string(),
+              kind: z
+                .enum(['service-instance', 'pipeline', 'environment'])
+                .describe('What the target is'),
+              name: z
+                .string()
+                .describe(
+                  "The service instance's or environment's name; pipeline for a pipeline",
+                ),
+              serviceName: z
+                .string()
+                .optional()
+                .describe('For a service instance or pipeline'),
+              environmentName: z
+                .string()
+                .optional()
+                .describe('Absent for a pipeline'),
               wave: z.number(),
               fromVersion: z.string(),
               status: z.string(),
@@ -222,7 +241,7 @@ export function createAwsProtonUpgradeFleetAction(
         targetVersion: input.targetVersion,
         waves: input.waves,
         maxConcurrent: input.maxConcurrent,
-        instanceArns: input.instanceArns,
+        targetArns: input.targetArns,
         dryRun,
       };
       const name = stringifyEntityRef(template);
@@ -305,7 +324,7 @@ export function createAwsProtonUpgradeFleetAction(
           );
           for (const target of changed) {
             logger.info(
-              `${target.serviceName}/${target.instanceName}: ${target.status}${
+              `${campaignTargetLabel(target)}: ${target.status}${
                 target.statusMessage ? ` (${target.statusMessage})` : ''
               }`,
             );

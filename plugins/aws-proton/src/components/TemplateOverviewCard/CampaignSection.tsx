@@ -30,6 +30,7 @@ import {
   Campaign,
   CampaignStatus,
   CampaignTarget,
+  campaignTargetLabel,
   CampaignTargetStatus,
 } from '@proton-platform/plugin-aws-proton-common';
 import { useEffect, useState } from 'react';
@@ -86,9 +87,28 @@ function progressOf(campaign: Campaign): string {
   }`;
 }
 
+/** The first column of a target's row: what it is, and where. */
+function targetCell(target: CampaignTarget): {
+  title: string;
+  description?: string;
+} {
+  switch (target.kind) {
+    case 'environment':
+      return { title: target.name, description: 'environment' };
+    case 'pipeline':
+      return { title: target.serviceName ?? '', description: 'pipeline' };
+    default:
+      return {
+        title: `${target.serviceName} / ${target.name}`,
+        description: target.environmentName,
+      };
+  }
+}
+
 /**
- * A campaign's instances, with their wave, version and status; a failed or upgraded one opens its
- * deployment's log, and in a plan (`previewable`) a waiting one opens its upgrade's preview.
+ * A campaign's service instances, pipelines or environments, with their wave, version and status;
+ * a failed or upgraded one opens its deployment's log, and in a plan (`previewable`) a waiting
+ * service instance opens its upgrade's preview.
  */
 function TargetTable({
   campaign,
@@ -102,10 +122,14 @@ function TargetTable({
   return (
     <>
       <TableRoot
-        aria-label={`Instances of the campaign to ${campaign.targetVersion}`}
+        aria-label={`Targets of the campaign to ${campaign.targetVersion}`}
       >
         <TableHeader>
-          <Column isRowHeader>Service instance</Column>
+          <Column isRowHeader>
+            {campaign.targets.every(t => t.kind === 'environment')
+              ? 'Environment'
+              : 'Service instance or pipeline'}
+          </Column>
           <Column>Wave</Column>
           <Column>From</Column>
           <Column>Status</Column>
@@ -113,10 +137,7 @@ function TargetTable({
         <TableBody items={campaign.targets.map(t => ({ ...t, id: t.arn }))}>
           {target => (
             <Row id={target.id}>
-              <CellText
-                title={`${target.serviceName} / ${target.instanceName}`}
-                description={target.environmentName}
-              />
+              <CellText {...targetCell(target)} />
               <CellText title={String(target.wave + 1)} />
               <CellText title={target.fromVersion} />
               <Cell>
@@ -139,12 +160,15 @@ function TargetTable({
                     </Text>
                   )}
                   {previewable &&
+                    target.kind === 'service-instance' &&
                     target.status === 'PENDING' &&
                     target.entityRef && (
                       <Button
                         size="small"
                         variant="secondary"
-                        aria-label={`Preview the upgrade of ${target.serviceName}/${target.instanceName}`}
+                        aria-label={`Preview the upgrade of ${campaignTargetLabel(
+                          target,
+                        )}`}
                         onPress={() => setOpenPreview(target)}
                       >
                         Preview
@@ -154,7 +178,9 @@ function TargetTable({
                     <Button
                       size="small"
                       variant="secondary"
-                      aria-label={`Show the log of ${target.serviceName}/${target.instanceName}'s upgrade`}
+                      aria-label={`Show the log of ${campaignTargetLabel(
+                        target,
+                      )}'s upgrade`}
                       onPress={() => setOpenLog(target)}
                     >
                       Show log
@@ -171,12 +197,12 @@ function TargetTable({
           direction="column"
           gap="2"
           role="region"
-          aria-label={`Upgrade preview of ${openPreview.serviceName}/${openPreview.instanceName}`}
+          aria-label={`Upgrade preview of ${campaignTargetLabel(openPreview)}`}
         >
           <Flex justify="between" align="center">
             <Text weight="bold">
-              {openPreview.serviceName}/{openPreview.instanceName}:{' '}
-              {openPreview.fromVersion} to {campaign.targetVersion}
+              {campaignTargetLabel(openPreview)}: {openPreview.fromVersion} to{' '}
+              {campaign.targetVersion}
             </Text>
             <Button
               size="small"
@@ -189,7 +215,7 @@ function TargetTable({
           <UpgradePreview
             key={openPreview.arn}
             entityRef={parseEntityRef(openPreview.entityRef)}
-            instanceName={openPreview.instanceName}
+            instanceName={openPreview.name}
             deploymentType={openPreview.deploymentType}
             targetVersion={campaign.targetVersion}
           />
@@ -200,12 +226,37 @@ function TargetTable({
           key={openLog.deploymentId}
           entityRef={parseEntityRef(openLog.entityRef)}
           deploymentId={openLog.deploymentId}
-          label={`${openLog.serviceName}/${openLog.instanceName}`}
+          label={campaignTargetLabel(openLog)}
           onClose={() => setOpenLog(undefined)}
         />
       )}
     </>
   );
+}
+
+/**
+ * What a plan will do, in words: "3 upgrades in 3 waves: 1. dev (1); 2. prod (1); 3. pipelines
+ * (1). The next wave starts only when…".
+ */
+function planSummary(plan: Campaign): string {
+  const planned = plan.targets.filter(t => t.status === 'PENDING');
+  if (planned.length === 0) return 'Nothing needs this upgrade.';
+  const waves = plan.waves.map((environments, index) => ({
+    label: environments.join(', '),
+    count: planned.filter(t => t.wave === index).length,
+  }));
+  const pipelines = planned.filter(t => t.wave >= plan.waves.length).length;
+  if (pipelines > 0) waves.push({ label: 'pipelines', count: pipelines });
+  const plural = (count: number, noun: string) =>
+    `${count} ${noun}${count === 1 ? '' : 's'}`;
+  return `${plural(planned.length, 'upgrade')} in ${plural(
+    waves.length,
+    'wave',
+  )}: ${waves
+    .map((wave, index) => `${index + 1}. ${wave.label} (${wave.count})`)
+    .join(
+      '; ',
+    )}. The next wave starts only when every deployment of the previous one succeeded; the first failure stops the campaign.`;
 }
 
 function StartDialog(props: {
@@ -251,7 +302,6 @@ function StartDialog(props: {
       setStarting(false);
     }
   };
-  const planned = plan.value?.targets.filter(t => t.status === 'PENDING') ?? [];
   return (
     <Dialog
       isOpen={isOpen}
@@ -282,24 +332,7 @@ function StartDialog(props: {
           {!plan.error && !plan.value && <Skeleton width="100%" height={64} />}
           {plan.value && (
             <>
-              <Text variant="body-small">
-                {planned.length === 0
-                  ? 'No instance needs this upgrade.'
-                  : `${planned.length} instance${
-                      planned.length === 1 ? '' : 's'
-                    } in ${plan.value.waves.length} wave${
-                      plan.value.waves.length === 1 ? '' : 's'
-                    }: ${plan.value.waves
-                      .map(
-                        (wave, index) =>
-                          `${index + 1}. ${wave.join(', ')} (${
-                            planned.filter(t => t.wave === index).length
-                          })`,
-                      )
-                      .join(
-                        '; ',
-                      )}. The next wave starts only when every deployment of the previous one succeeded; the first failure stops the campaign.`}
-              </Text>
+              <Text variant="body-small">{planSummary(plan.value)}</Text>
               <TargetTable campaign={plan.value} previewable />
             </>
           )}
@@ -323,7 +356,7 @@ function StartDialog(props: {
         <Button
           variant="primary"
           isPending={starting}
-          isDisabled={planned.length === 0}
+          isDisabled={!plan.value?.targets.some(t => t.status === 'PENDING')}
           onPress={start}
         >
           Start the campaign
@@ -425,8 +458,8 @@ function CampaignView(props: {
 }
 
 /**
- * A service template's upgrade campaigns on its entity page: the latest with its progress, live
- * while it runs, each instance's status (a failure with its message), pause, resume and cancel, and
+ * A template's upgrade campaigns on its entity page: the latest with its progress, live while it
+ * runs, each target's status (service instances and pipelines, or environments) (a failure with its message), pause, resume and cancel, and
  * "Upgrade to recommended" with a plan of the waves before anything starts. Starting and acting need
  * `aws-proton.template.upgrade-fleet` on the entity; without it the buttons are not shown.
  */
@@ -469,8 +502,8 @@ export function CampaignSection(props: {
         {campaigns =>
           campaigns.length === 0 ? (
             <Text variant="body-small" color="secondary">
-              No campaign yet: a campaign upgrades the instances that are
-              behind, environment by environment.
+              No campaign yet: a campaign upgrades what runs an older version,
+              environment by environment.
             </Text>
           ) : (
             <Flex direction="column" gap="2">

@@ -185,8 +185,9 @@ const campaign = (changes: Partial<Campaign> = {}): Campaign => ({
   targets: [
     {
       arn: `${INSTANCE}/checkout/service-instance/dev`,
+      kind: 'service-instance',
       serviceName: 'checkout',
-      instanceName: 'dev',
+      name: 'dev',
       environmentName: 'dev',
       wave: 0,
       fromVersion: '1.0',
@@ -195,8 +196,9 @@ const campaign = (changes: Partial<Campaign> = {}): Campaign => ({
     },
     {
       arn: `${INSTANCE}/checkout/service-instance/prod`,
+      kind: 'service-instance',
       serviceName: 'checkout',
-      instanceName: 'prod',
+      name: 'prod',
       environmentName: 'prod',
       wave: 1,
       fromVersion: '1.0',
@@ -403,7 +405,7 @@ describe('TemplateOverviewCard', () => {
     );
     expect(
       await screen.findByText(
-        /2 instances in 2 waves: 1\. dev \(1\); 2\. prod \(1\)/,
+        /2 upgrades in 2 waves: 1\. dev \(1\); 2\. prod \(1\)/,
       ),
     ).toBeInTheDocument();
     expect(startCampaign).toHaveBeenLastCalledWith(expect.anything(), {

@@ -192,9 +192,7 @@ function TemplateOverviewContent() {
         {value => <TemplateSummary value={value} />}
       </ResourceState>
       <TemplateFleetSection refreshKey={campaignProgress} />
-      {entity.metadata.annotations?.[
-        AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION
-      ] && <CampaignSection onProgress={setCampaignProgress} />}
+      <CampaignSection onProgress={setCampaignProgress} />
     </Flex>
   );
 }
