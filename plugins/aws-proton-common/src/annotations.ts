@@ -33,7 +33,8 @@ export const AWS_PROTON_ENVIRONMENT_TEMPLATE_ANNOTATION =
 
 /**
  * The annotation that keeps a catalog entity's Proton resources out of fleet upgrades: on a service's
- * entity it pins every instance of the service, on an environment's entity the environment. Its
+ * entity it pins every instance of the service and its pipeline, on an environment's entity the
+ * environment. Its
  * value is the reason, shown wherever the pin is (for example `waiting for the Q3 load test`).
  *
  * @public
@@ -42,7 +43,9 @@ export const AWS_PROTON_PINNED_ANNOTATION = 'aws.amazon.com/aws-proton-pinned';
 
 /**
  * The Proton tag that pins one service instance or environment (its value: the reason), read by
- * upgrade campaigns before they touch the resource.
+ * upgrade campaigns before they touch the resource. On a service it pins the service's pipeline
+ * (AWS tags services, not pipelines); the catalog provider also turns it into the service entity's
+ * pin annotation, which pins the service's instances when a campaign is planned.
  *
  * @public
  */

@@ -239,6 +239,36 @@ describe('the update preview route', () => {
       sign: false,
     });
     expect(unsigned.status).toBe(403);
+    for (const [contentType, named] of [
+      ['text/plain', 'not text/plain'],
+      [
+        'application/x-www-form-urlencoded',
+        'not application/x-www-form-urlencoded',
+      ],
+      ['', 'the request named none'],
+    ]) {
+      const refused = await rawRequest(server.endpoint, {
+        path: '/previews/update-service-instance',
+        body: JSON.stringify({
+          serviceName: 'api',
+          name: 'dev',
+          deploymentType: 'CURRENT_VERSION',
+        }),
+        headers: { 'content-type': contentType },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.message).toContain(named);
+    }
+    const plainJson = await rawRequest(server.endpoint, {
+      path: '/previews/update-service-instance',
+      body: JSON.stringify({
+        serviceName: 'api',
+        name: 'dev',
+        deploymentType: 'CURRENT_VERSION',
+      }),
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+    expect(plainJson.status).toBe(200);
 
     // nothing was deployed: the instance still runs 1.0 and its last deployment is the create
     const { serviceInstance } = await server.client.send(

@@ -80,6 +80,13 @@ const LOG_ROUTE = /^\/deployments\/([A-Za-z0-9-]{1,64})\/log$/;
 /** The extension route previewing an UpdateServiceInstance (signed like any request, JSON in and out). */
 const PREVIEW_ROUTE = '/previews/update-service-instance';
 
+/** The media types an extension route takes a JSON body as (the AWS JSON protocol's included). */
+const JSON_MEDIA_TYPES = [
+  'application/json',
+  'application/x-amz-json-1.0',
+  'application/x-amz-json-1.1',
+];
+
 /** The extension route receiving Git push webhooks (signed with the connection's webhook secret). */
 const WEBHOOK_ROUTE = '/webhooks/git';
 
@@ -229,6 +236,19 @@ async function servePreview(
     throw new ProtonApiError(
       'UnknownOperationException',
       'This control plane does not preview updates',
+    );
+  }
+  // a JSON body only: a form or text post (a browser's, say) is refused before it is read
+  const contentType = (request.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
+  if (!JSON_MEDIA_TYPES.includes(contentType)) {
+    throw new ProtonApiError(
+      'ValidationException',
+      `An update preview takes a JSON body with Content-Type application/json${
+        contentType ? `, not ${contentType}` : '; the request named none'
+      }`,
     );
   }
   return options.previewServiceInstanceUpdate(parseInput(body));

@@ -319,7 +319,7 @@ export class CampaignService {
       leaseMs?: number;
       /** The clock, for tests. */
       now?: () => number;
-      /** Tells the owners of the services what happened to their instances. */
+      /** Tells the owners of the services and environments what happened to them. */
       notifier?: CampaignNotifier;
     } = {},
   ) {
@@ -447,9 +447,9 @@ export class CampaignService {
       }
       if (!/^\d+\.\d+$/.test(member.version)) {
         return skip(
-          `runs a version the template no longer lists; upgrade it from its ${
-            member.kind === 'environment' ? 'environment' : 'service'
-          } page`,
+          member.kind === 'service-instance'
+            ? 'runs a version the template no longer lists; upgrade it from its service page'
+            : 'runs a version the template no longer lists',
         );
       }
       if (compareVersions(member.version, targetVersion) > 0) {

@@ -24,12 +24,16 @@ export interface CampaignNotifier {
   ): Promise<void>;
 }
 
-/** The page of the service's or environment's entity in the catalog, its Proton tab. */
-function protonTab(entityRef: string): string {
+/**
+ * Where the target's owners see it: the Proton tab of its service's entity, or an environment's
+ * entity page (its Proton card is on the overview).
+ */
+function targetPage(target: CampaignTarget, entityRef: string): string {
   const { kind, namespace, name } = parseEntityRef(entityRef);
-  return `/catalog/${namespace}/${kind.toLocaleLowerCase(
+  const page = `/catalog/${namespace}/${kind.toLocaleLowerCase(
     'en-US',
-  )}/${name}/proton`;
+  )}/${name}`;
+  return target.kind === 'environment' ? page : `${page}/proton`;
 }
 
 /**
@@ -63,7 +67,7 @@ export function createCampaignNotifier(
         },
         payload: {
           ...payload,
-          link: protonTab(target.entityRef),
+          link: targetPage(target, target.entityRef),
           topic: `Upgrade of ${campaign.templateName} to ${campaign.targetVersion}`,
           scope: `aws-proton:campaign:${campaign.id}:${what}:${target.arn}`,
         },
@@ -82,7 +86,12 @@ export function createCampaignNotifier(
     target.kind === 'service-instance'
       ? ` (environment ${target.environmentName})`
       : '';
-  const page = (target: CampaignTarget) =>
+  /** What its owners can do about an upgrade a campaign left out. */
+  const whenReady = (target: CampaignTarget) =>
+    target.kind === 'service-instance'
+      ? 'Upgrade it from its service page when you are ready.'
+      : "Remove the pin and run a campaign from the template's page when you are ready.";
+  const logPlace = (target: CampaignTarget) =>
     target.kind === 'environment' ? 'environment page' : 'service page';
 
   return {
@@ -97,7 +106,7 @@ export function createCampaignNotifier(
           campaign.targetVersion
         } and left ${instance(target)} alone (${
           target.statusMessage
-        }). Upgrade it from its ${page(target)} when you are ready.`,
+        }). ${whenReady(target)}`,
         severity: 'normal',
       }),
     upgraded: (campaign, target) =>
@@ -125,7 +134,7 @@ export function createCampaignNotifier(
             target.fromVersion
           } to ${
             campaign.targetVersion
-          } failed: ${reason}. The upgrades after it were not started; its deployment log is on the ${page(
+          } failed: ${reason}. The upgrades after it were not started; its deployment log is on the ${logPlace(
             target,
           )}.`,
           severity: 'high',

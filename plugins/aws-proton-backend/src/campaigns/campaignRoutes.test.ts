@@ -186,6 +186,14 @@ describe('campaign routes', () => {
     expect(bad.body.error.message).toBe(
       'waves must be a list of lists of environment names, e.g. [["dev"], ["prod"]]',
     );
+    const renamed = await request(server)
+      .post(CAMPAIGNS)
+      .set('authorization', user)
+      .send({ dryRun: true, instanceArns: [] });
+    expect(renamed.status).toBe(400);
+    expect(renamed.body.error.message).toBe(
+      'A campaign request has no field instanceArns; its fields are targetVersion, targetArns, waves, maxConcurrent, dryRun',
+    );
     const unknown = await request(server)
       .get(`${CAMPAIGNS}/no-such-campaign`)
       .set('authorization', user);

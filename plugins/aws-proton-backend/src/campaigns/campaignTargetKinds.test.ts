@@ -34,6 +34,8 @@ import knexFactory, { Knex } from 'knex';
 import { ProtonReadCache } from '../services/ProtonReadCache';
 import { TemplateFleetService } from '../services/TemplateFleetService';
 import { TemplateUsageService } from '../services/TemplateUsageService';
+import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
+import { createCampaignNotifier } from './campaignNotifications';
 import { CampaignService } from './CampaignService';
 import { CampaignStore, migrateCampaignStore } from './campaignStore';
 
@@ -110,6 +112,20 @@ describe('upgrade campaigns of environments and pipelines', () => {
   let controlPlane: ScratchControlPlane;
   let knex: Knex;
   let clients: ProtonClientFactory;
+  const notifications = {
+    send: jest.fn(async (_options: NotificationSendOptions) => {}),
+  };
+  beforeEach(() => notifications.send.mockClear());
+  /** What the owners were told, as `<recipients>: <title> (<link>)`. */
+  const notified = () =>
+    notifications.send.mock.calls.map(
+      ([{ recipients, payload }]) =>
+        `${
+          recipients.type === 'entity'
+            ? [recipients.entityRef].flat().join(', ')
+            : ''
+        }: ${payload.title} (${payload.link})`,
+    );
 
   function campaigns(
     decide: (permission: string) => AuthorizeResult = () =>
@@ -148,6 +164,12 @@ describe('upgrade campaigns of environments and pipelines', () => {
       reads,
       permissions,
       mockServices.logger.mock(),
+      {
+        notifier: createCampaignNotifier(
+          notifications,
+          mockServices.logger.mock(),
+        ),
+      },
     );
   }
 
@@ -372,6 +394,11 @@ describe('upgrade campaigns of environments and pipelines', () => {
     expect(stopped.targets[0].deploymentId).toBe(dev.lastAttemptedDeploymentId);
     // its spec is kept
     expect(dev.spec).toContain('port: 8080');
+    // the environments' owners heard, with a link to the environment's page
+    expect(notified()).toEqual([
+      'resource:default/dev: environment dev was upgraded to base 1.1 (/catalog/default/resource/dev)',
+      'resource:default/prod, user:default/mock: The upgrade campaign of base stopped at environment prod (/catalog/default/resource/prod)',
+    ]);
 
     // As with service instances, the failed environment shows the version it failed on: a campaign
     // to that version leaves it alone (it is redeployed from its page, or a later version's
@@ -457,6 +484,9 @@ describe('upgrade campaigns of environments and pipelines', () => {
       status: 'SKIPPED',
       statusMessage: 'pinned: release freeze',
     });
+    expect(notified()).toContain(
+      'component:default/books: piped 1.1 is available for books (pipeline) (/catalog/default/component/books/proton)',
+    );
     const orders = await pipeline('orders');
     expect(version(orders)).toBe('1.1');
     expect(orders.spec).toContain('npm test --workspace orders');

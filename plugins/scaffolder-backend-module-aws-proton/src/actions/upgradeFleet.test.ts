@@ -227,7 +227,7 @@ describe('aws:proton:upgrade-fleet', () => {
     expect(logged()).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          /^Planned an upgrade campaign of resource:default\/service-template-fargate-service to 1\.1: 4 instances in 2 waves, at most 5 at once$/,
+          /^Planned an upgrade campaign of resource:default\/service-template-fargate-service to 1\.1: 4 upgrades in 2 waves, at most 5 at once$/,
         ),
         'Wave 1 (dev): cart/cart-dev 1.0 → 1.1, shop/shop-dev 1.0 → 1.1',
         'Wave 2 (prod): cart/cart-prod 1.0 → 1.1, shop/shop-prod 1.0 → 1.1',

@@ -98,7 +98,7 @@ function outputOf(campaign: Campaign): AwsProtonUpgradeFleetOutput {
  * template page's "Upgrade to recommended"), or in a dry run only plans it and logs
  * the waves. The campaign is stored and run by the `aws-proton` backend plugin on behalf of the
  * task's initiator, who needs `aws-proton.template.upgrade-fleet` on the template's entity. With
- * `wait`, the step follows the campaign to its end and fails when it stops at a failed instance; it
+ * `wait`, the step follows the campaign to its end and fails when it stops at a failed target; it
  * reads again through a backend that cannot be reached for a while, stops following (failing, while
  * the campaign carries on) after `maxWaitSeconds` or a minute before the initiator's sign-in expires,
  * and a task resumed after a restart follows the campaign it started (a checkpoint) instead of
@@ -269,17 +269,20 @@ export function createAwsProtonUpgradeFleetAction(
           campaign = await campaigns.get(credentials, template, campaignId);
         }
       }
-      const upgrading = campaign.targets.filter(t => t.status !== 'SKIPPED');
+      const planned = campaign;
+      const upgrading = planned.targets.filter(t => t.status !== 'SKIPPED');
+      // pipelines, which have no environment, form a wave after the environments' waves
+      const waves =
+        planned.waves.length +
+        (upgrading.some(t => t.wave >= planned.waves.length) ? 1 : 0);
       logger.info(
         `${dryRun ? 'Planned' : 'Started'} an upgrade campaign of ${name} to ${
           campaign.targetVersion
-        }: ${upgrading.length} instance${
+        }: ${upgrading.length} upgrade${
           upgrading.length === 1 ? '' : 's'
-        } in ${campaign.waves.length} wave${
-          campaign.waves.length === 1 ? '' : 's'
-        }, at most ${campaign.maxConcurrent} at once${
-          campaign.id ? ` (campaign ${campaign.id})` : ''
-        }`,
+        } in ${waves} wave${waves === 1 ? '' : 's'}, at most ${
+          campaign.maxConcurrent
+        } at once${campaign.id ? ` (campaign ${campaign.id})` : ''}`,
       );
       describePlan(campaign, logger);
 

@@ -87,6 +87,16 @@ function progressOf(campaign: Campaign): string {
   }`;
 }
 
+/** The first column's title: what the campaign's targets are. */
+function columnTitle(campaign: Campaign): string {
+  if (campaign.templateArn.includes(':environment-template/')) {
+    return 'Environment';
+  }
+  return campaign.targets.some(t => t.kind === 'pipeline')
+    ? 'Instance or pipeline'
+    : 'Service instance';
+}
+
 /** The first column of a target's row: what it is, and where. */
 function targetCell(target: CampaignTarget): {
   title: string;
@@ -125,11 +135,7 @@ function TargetTable({
         aria-label={`Targets of the campaign to ${campaign.targetVersion}`}
       >
         <TableHeader>
-          <Column isRowHeader>
-            {campaign.targets.every(t => t.kind === 'environment')
-              ? 'Environment'
-              : 'Service instance or pipeline'}
-          </Column>
+          <Column isRowHeader>{columnTitle(campaign)}</Column>
           <Column>Wave</Column>
           <Column>From</Column>
           <Column>Status</Column>
