@@ -543,6 +543,7 @@ function campaignRequest(body: Record<string, unknown>): CampaignRequest {
   const known = [
     'targetVersion',
     'targetArns',
+    'includeMajorUpgrades',
     'waves',
     'maxConcurrent',
     'dryRun',
@@ -580,8 +581,10 @@ function campaignRequest(body: Record<string, unknown>): CampaignRequest {
   ) {
     throw new InputError('maxConcurrent must be a number');
   }
-  if (body.dryRun !== undefined && typeof body.dryRun !== 'boolean') {
-    throw new InputError('dryRun must be true or false');
+  for (const flag of ['includeMajorUpgrades', 'dryRun']) {
+    if (body[flag] !== undefined && typeof body[flag] !== 'boolean') {
+      throw new InputError(`${flag} must be true or false`);
+    }
   }
   return body as CampaignRequest;
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
   GetEnvironmentCommand,
+  GetEnvironmentTemplateVersionCommand,
   GetServiceCommand,
   GetServiceInstanceCommand,
+  GetServiceTemplateVersionCommand,
   paginateListServiceInstances,
   ServiceInstanceSummary,
   ListTagsForResourceCommand,
@@ -38,9 +40,18 @@ import {
   campaignTargetLabel,
   formatProtonArn,
   parseProtonArn,
+  parseProtonSchema,
+  parseProtonSpec,
   PROTON_PINNED_TAG_KEY,
   ProtonArn,
+  ProtonEnvironmentSpec,
+  ProtonSchema,
+  ProtonSpecError,
+  ProtonValidationIssue,
   TemplateFleetMember,
+  validateEnvironmentSpec,
+  validateServiceInstanceSpec,
+  validateServiceSpec,
 } from '@proton-platform/plugin-aws-proton-common';
 import {
   ProtonCallContext,
@@ -80,20 +91,32 @@ function stageRank(environment: string): number {
   return index === -1 ? STAGES.indexOf('preprod') - 0.5 : index;
 }
 
-/** "Upgraded 3 service instances and 1 pipeline to 1.2". */
+/**
+ * "Upgraded 3 service instances and 1 pipeline to 2.0", and where targets went to other versions
+ * (an older major version's newest minor), "…; 1 service instance to 1.3".
+ */
 function upgradedMessage(targets: CampaignTarget[], version: string): string {
   const nouns: Record<CampaignTargetKind, [string, string]> = {
     'service-instance': ['service instance', 'service instances'],
     pipeline: ['pipeline', 'pipelines'],
     environment: ['environment', 'environments'],
   };
-  const counts = (Object.keys(nouns) as CampaignTargetKind[]).flatMap(kind => {
-    const count = targets.filter(t => t.kind === kind).length;
-    return count === 0 ? [] : [`${count} ${nouns[kind][count === 1 ? 0 : 1]}`];
-  });
-  return `Upgraded ${
-    counts.length === 0 ? 'nothing' : counts.join(' and ')
-  } to ${version}`;
+  const counts = (of: CampaignTarget[]) =>
+    (Object.keys(nouns) as CampaignTargetKind[])
+      .flatMap(kind => {
+        const count = of.filter(t => t.kind === kind).length;
+        return count === 0
+          ? []
+          : [`${count} ${nouns[kind][count === 1 ? 0 : 1]}`];
+      })
+      .join(' and ');
+  const versions = [...new Set(targets.map(t => t.toVersion))]
+    .sort(compareVersions)
+    .reverse();
+  if (versions.length === 0) return `Upgraded nothing to ${version}`;
+  return `Upgraded ${versions
+    .map(to => `${counts(targets.filter(t => t.toVersion === to))} to ${to}`)
+    .join('; ')}`;
 }
 
 function compareVersions(a: string, b: string): number {
@@ -171,12 +194,13 @@ class TargetOperations {
 
   private call<T>(
     operation: string,
-    target: CampaignTarget,
+    target: CampaignTarget | string,
     send: () => Promise<T>,
   ): Promise<T> {
     const context: ProtonCallContext = {
       operation,
-      resource: campaignTargetLabel(target),
+      resource:
+        typeof target === 'string' ? target : campaignTargetLabel(target),
       accountId: this.template.accountId,
       region: this.template.region,
     };
@@ -231,6 +255,105 @@ class TargetOperations {
     );
     const pin = tags?.find(tag => tag.key === PROTON_PINNED_TAG_KEY);
     return pin ? pin.value?.trim() ?? '' : undefined;
+  }
+
+  /**
+   * The schema of the template's version `version` (`major.minor`).
+   *
+   * @throws InputError when Proton returns none or it is not a valid Proton schema
+   */
+  async schema(version: string): Promise<ProtonSchema> {
+    const [majorVersion, minorVersion] = version.split('.');
+    const request = {
+      templateName: this.template.name,
+      majorVersion,
+      minorVersion,
+    };
+    const what = `${templateWords(this.template)} ${version}`;
+    const text =
+      this.template.resourceType === 'environment-template'
+        ? (
+            await this.call('GetEnvironmentTemplateVersion', what, () =>
+              this.client.send(
+                new GetEnvironmentTemplateVersionCommand(request),
+              ),
+            )
+          ).environmentTemplateVersion?.schema
+        : (
+            await this.call('GetServiceTemplateVersion', what, () =>
+              this.client.send(new GetServiceTemplateVersionCommand(request)),
+            )
+          ).serviceTemplateVersion?.schema;
+    if (!text) throw new InputError(`The ${what} has no schema`);
+    try {
+      return parseProtonSchema(text);
+    } catch (error) {
+      throw new InputError(
+        `The schema of the ${what} cannot be read: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  /**
+   * What is wrong with the target's inputs under `schema` (a newer major version's), as Proton's
+   * update would find it: an instance's entry of its service's spec, a pipeline's `pipeline`
+   * section, an environment's `spec`. Empty when they validate.
+   */
+  async inputProblems(
+    target: CampaignTarget,
+    schema: ProtonSchema,
+  ): Promise<ProtonValidationIssue[]> {
+    const { client } = this;
+    try {
+      switch (target.kind) {
+        case 'environment': {
+          const text = (
+            await this.call('GetEnvironment', target, () =>
+              client.send(new GetEnvironmentCommand({ name: target.name })),
+            )
+          ).environment?.spec;
+          const spec: ProtonEnvironmentSpec = text
+            ? parseProtonSpec(text, 'EnvironmentSpec')
+            : { proton: 'EnvironmentSpec', spec: {} };
+          return validateEnvironmentSpec(schema, spec).errors;
+        }
+        case 'pipeline': {
+          const text = (
+            await this.call('GetService', target, () =>
+              client.send(new GetServiceCommand({ name: target.serviceName })),
+            )
+          ).service?.pipeline?.spec;
+          const spec = text
+            ? parseProtonSpec(text, 'ServiceSpec')
+            : { proton: 'ServiceSpec' as const, instances: [] };
+          return validateServiceSpec(schema, {
+            ...spec,
+            instances: [],
+          }).errors.filter(issue => issue.path.startsWith('pipeline'));
+        }
+        default: {
+          const text = (
+            await this.call('GetServiceInstance', target, () =>
+              client.send(
+                new GetServiceInstanceCommand({
+                  serviceName: target.serviceName,
+                  name: target.name,
+                }),
+              ),
+            )
+          ).serviceInstance?.spec;
+          const entry = text
+            ? parseProtonSpec(text, 'ServiceSpec').instances.find(
+                instance => instance.name === target.name,
+              )
+            : undefined;
+          return validateServiceInstanceSpec(schema, entry?.spec ?? {}).errors;
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof ProtonSpecError)) throw error;
+      return error.issues;
+    }
   }
 
   /**
@@ -337,8 +460,10 @@ export class CampaignService {
    *
    * Targets: what runs the template and is not on the target version (or those of `targetArns`):
    * a service template's service instances and its services' pipelines, an environment
-   * template's environments; each upgraded within its major version or to the target's major
-   * version. Left alone, with the reason: targets on a newer version, pinned ones
+   * template's environments. Minor upgrades by default: a target on an older major version moves
+   * to the newest published minor version of its own major; with `includeMajorUpgrades` it moves
+   * to the target version when its inputs validate against that version's schema, and is left for
+   * a developer's input otherwise. Left alone, with the reason: targets on a newer version, pinned ones
    * (`aws.amazon.com/aws-proton-pinned` on the entity), and those whose entity the caller may not
    * update (`aws-proton.service-instance.update` or `aws-proton.service-pipeline.update` on the
    * service's entity, `aws-proton.environment.update` on the environment's) or that have no
@@ -422,8 +547,19 @@ export class CampaignService {
 
     const allowed = await this.updatableEntities(chosen, credentials);
     const [targetMajor] = targetVersion.split('.');
-    const targets: CampaignTarget[] = chosen.map(member => {
+    // without major upgrades, an older major version moves to its own newest published minor
+    const newestMinorOf = (major: string) =>
+      fleet.publishedVersions
+        .filter(version => version.split('.')[0] === major)
+        .sort(compareVersions)
+        .pop();
+    const planned: CampaignTarget[] = chosen.map(member => {
       const [major] = member.version.split('.');
+      const acrossMajors = major !== targetMajor;
+      const toVersion =
+        acrossMajors && !request.includeMajorUpgrades
+          ? newestMinorOf(major) ?? member.version
+          : targetVersion;
       const target: CampaignTarget = {
         kind: member.kind,
         arn: member.arn,
@@ -432,8 +568,9 @@ export class CampaignService {
         environmentName: member.environmentName,
         wave: waveOf(member.environmentName),
         fromVersion: member.version,
+        toVersion,
         deploymentType:
-          major === targetMajor ? 'MINOR_VERSION' : 'MAJOR_VERSION',
+          toVersion.split('.')[0] === major ? 'MINOR_VERSION' : 'MAJOR_VERSION',
         status: 'PENDING',
         entityRef: member.entityRef,
       };
@@ -455,6 +592,11 @@ export class CampaignService {
       if (compareVersions(member.version, targetVersion) > 0) {
         return skip(`runs ${member.version}, newer than ${targetVersion}`);
       }
+      if (member.version === toVersion) {
+        return skip(
+          `runs ${member.version}, the newest ${major}.x; ${targetVersion} is a major upgrade, which this campaign does not include`,
+        );
+      }
       if (member.pinnedReason) {
         return skip(`pinned: ${member.pinnedReason}`);
       }
@@ -473,6 +615,15 @@ export class CampaignService {
       }
       return target;
     });
+    // by wave, as a stored campaign lists them
+    const targets = (
+      await this.checkMajorUpgrades(templateArn, targetVersion, planned)
+    ).sort(
+      (a, b) =>
+        a.wave - b.wave ||
+        (a.serviceName ?? '').localeCompare(b.serviceName ?? '') ||
+        a.name.localeCompare(b.name),
+    );
     const now = new Date().toISOString();
     const campaign: Campaign = {
       id: request.dryRun ? '' : randomUUID(),
@@ -512,6 +663,46 @@ export class CampaignService {
       }
     }
     return publicView((await this.store.get(campaign.id))!);
+  }
+
+  /**
+   * Major upgrades go ahead only for targets whose inputs validate against the target version's
+   * schema; the others are skipped as needing a developer's input, saying what is wrong. One
+   * schema read, then one read of each such target's spec (a few at a time).
+   */
+  private async checkMajorUpgrades(
+    templateArn: ProtonArn,
+    targetVersion: string,
+    targets: CampaignTarget[],
+  ): Promise<CampaignTarget[]> {
+    const majors = targets.filter(
+      t => t.status === 'PENDING' && t.deploymentType === 'MAJOR_VERSION',
+    );
+    if (majors.length === 0) return targets;
+    const { client } = await this.clients.getClientForArn(templateArn);
+    const proton = new TargetOperations(client, templateArn);
+    const schema = await proton.schema(targetVersion);
+    const problems = new Map<string, ProtonValidationIssue[]>();
+    for (let start = 0; start < majors.length; start += 8) {
+      await Promise.all(
+        majors.slice(start, start + 8).map(async target => {
+          problems.set(target.arn, await proton.inputProblems(target, schema));
+        }),
+      );
+    }
+    return targets.map(target => {
+      const issues = problems.get(target.arn) ?? [];
+      if (issues.length === 0) return target;
+      return {
+        ...target,
+        status: 'SKIPPED' as const,
+        statusMessage: `needs a developer's input for ${targetVersion}: ${issues
+          .map(issue =>
+            issue.path ? `${issue.path} ${issue.message}` : issue.message,
+          )
+          .join('; ')}`,
+      };
+    });
   }
 
   /**
@@ -766,11 +957,11 @@ export class CampaignService {
           } else if (
             status === 'FAILED' ||
             status === 'CANCELLED' ||
-            (status === 'SUCCEEDED' && version !== campaign.targetVersion)
+            (status === 'SUCCEEDED' && version !== target.toVersion)
           ) {
             failure =
               status === 'SUCCEEDED'
-                ? `another deployment ended on ${version}, not on ${campaign.targetVersion}`
+                ? `another deployment ended on ${version}, not on ${target.toVersion}`
                 : found.deploymentStatusMessage ??
                   `the deployment ended ${status} on ${version}`;
           }
@@ -883,7 +1074,7 @@ export class CampaignService {
     const version = `${found?.templateMajorVersion}.${found?.templateMinorVersion}`;
     if (
       found?.deploymentStatus !== 'IN_PROGRESS' &&
-      version !== campaign.targetVersion
+      version !== target.toVersion
     ) {
       return false;
     }
@@ -944,7 +1135,7 @@ export class CampaignService {
       ) {
         return 'retry';
       }
-      const deploymentId = await proton.upgrade(target, campaign.targetVersion);
+      const deploymentId = await proton.upgrade(target, target.toVersion);
       // Proton took the update. Had this backend's claim lapsed meanwhile, another backend may have
       // given the target back (PENDING) after finding no deployment yet: the deployment is still ours.
       if (

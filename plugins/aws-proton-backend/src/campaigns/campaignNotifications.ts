@@ -98,27 +98,25 @@ export function createCampaignNotifier(
     upgradeAvailable: (campaign, target) =>
       send(campaign, target, 'available', {
         title: `${campaign.templateName} ${
-          campaign.targetVersion
+          target.toVersion
         } is available for ${instance(target)}`,
         description: `An upgrade campaign moves what runs ${
           campaign.templateName
-        } from ${target.fromVersion} to ${
-          campaign.targetVersion
-        } and left ${instance(target)} alone (${
-          target.statusMessage
-        }). ${whenReady(target)}`,
+        } from ${target.fromVersion} to ${target.toVersion} and left ${instance(
+          target,
+        )} alone (${target.statusMessage}). ${whenReady(target)}`,
         severity: 'normal',
       }),
     upgraded: (campaign, target) =>
       send(campaign, target, 'upgraded', {
         title: `${instance(target)} was upgraded to ${campaign.templateName} ${
-          campaign.targetVersion
+          target.toVersion
         }`,
         description: `The upgrade campaign started by ${
           campaign.createdBy
         } moved ${instance(target)}${where(target)} from ${
           target.fromVersion
-        } to ${campaign.targetVersion}; its deployment succeeded.`,
+        } to ${target.toVersion}; its deployment succeeded.`,
         severity: 'normal',
       }),
     stoppedAt: (campaign, target, reason) =>
@@ -133,7 +131,7 @@ export function createCampaignNotifier(
           description: `Upgrading ${instance(target)}${where(target)} from ${
             target.fromVersion
           } to ${
-            campaign.targetVersion
+            target.toVersion
           } failed: ${reason}. The upgrades after it were not started; its deployment log is on the ${logPlace(
             target,
           )}.`,

@@ -192,7 +192,7 @@ describe('campaign routes', () => {
       .send({ dryRun: true, instanceArns: [] });
     expect(renamed.status).toBe(400);
     expect(renamed.body.error.message).toBe(
-      'A campaign request has no field instanceArns; its fields are targetVersion, targetArns, waves, maxConcurrent, dryRun',
+      'A campaign request has no field instanceArns; its fields are targetVersion, targetArns, includeMajorUpgrades, waves, maxConcurrent, dryRun',
     );
     const unknown = await request(server)
       .get(`${CAMPAIGNS}/no-such-campaign`)

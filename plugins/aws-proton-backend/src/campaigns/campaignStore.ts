@@ -78,6 +78,19 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
       });
     },
   },
+  // minor upgrades by default: a target's own version; null (rows before it) is the campaign's
+  '20261202_03_campaign_target_versions': {
+    async up(knex) {
+      await knex.schema.alterTable('campaign_targets', table => {
+        table.string('to_version', 32);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('campaign_targets', table => {
+        table.dropColumn('to_version');
+      });
+    },
+  },
 };
 
 /**
@@ -125,9 +138,13 @@ function iso(value: unknown): string | undefined {
 
 /**
  * A target of a row. The columns `service_name` and `environment_name` hold an empty string for a
- * target without one (an environment; a pipeline), and `instance_name` the target's name.
+ * target without one (an environment; a pipeline), and `instance_name` the target's name; a null
+ * `to_version` (a campaign stored before targets had their own) is the campaign's version.
  */
-function toTarget(row: Record<string, any>): CampaignTarget {
+function toTarget(
+  row: Record<string, any>,
+  campaignVersion: string,
+): CampaignTarget {
   return {
     kind: row.kind,
     arn: row.arn,
@@ -136,6 +153,7 @@ function toTarget(row: Record<string, any>): CampaignTarget {
     environmentName: row.environment_name || undefined,
     wave: Number(row.wave),
     fromVersion: row.from_version,
+    toVersion: row.to_version ?? campaignVersion,
     deploymentType: row.deployment_type,
     status: row.status,
     statusMessage: row.status_message ?? undefined,
@@ -238,6 +256,7 @@ export class CampaignStore {
         environment_name: target.environmentName ?? '',
         wave: target.wave,
         from_version: target.fromVersion,
+        to_version: target.toVersion,
         deployment_type: target.deploymentType,
         status: target.status,
         status_message: target.statusMessage ?? null,
@@ -260,7 +279,7 @@ export class CampaignStore {
     return toCampaign(
       row,
       targets.map(target => ({
-        ...toTarget(target),
+        ...toTarget(target, row.target_version),
         claimedUntil:
           target.claimed_until === null
             ? undefined

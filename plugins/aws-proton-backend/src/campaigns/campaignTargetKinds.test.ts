@@ -2,21 +2,10 @@ import {
   GetEnvironmentCommand,
   GetServiceCommand,
   GetServiceInstanceCommand,
-  ListEnvironmentsCommand,
-  ListServiceInstancesCommand,
-  ListServicesCommand,
-  NotifyResourceDeploymentStatusChangeCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-proton';
-import { CacheManager } from '@backstage/backend-defaults/cache';
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { ConfigReader } from '@backstage/config';
-import {
-  AuthorizeResult,
-  isResourcePermission,
-} from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   campaignTargetLabel,
   parseProtonArn,
@@ -31,13 +20,15 @@ import {
   startScratchControlPlane,
 } from '@proton-platform/proton-server/testUtils';
 import knexFactory, { Knex } from 'knex';
-import { ProtonReadCache } from '../services/ProtonReadCache';
-import { TemplateFleetService } from '../services/TemplateFleetService';
-import { TemplateUsageService } from '../services/TemplateUsageService';
+import {
+  catalogEntity,
+  createCampaignService,
+  scratchClients,
+  settleDeployments,
+} from '../__testUtils__/fleetFixtures';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
-import { createCampaignNotifier } from './campaignNotifications';
 import { CampaignService } from './CampaignService';
-import { CampaignStore, migrateCampaignStore } from './campaignStore';
+import { migrateCampaignStore } from './campaignStore';
 
 /**
  * Campaigns of the other things that run a template, against a real control plane (deployments
@@ -91,23 +82,6 @@ ${environments
   .join('')}`;
 }
 
-function entity(kind: 'Component' | 'Resource', name: string, arn: string) {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind,
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: {
-        [kind === 'Component'
-          ? 'aws.amazon.com/aws-proton-service'
-          : 'aws.amazon.com/aws-proton-environment']: arn,
-      },
-    },
-    spec: { type: 'service', owner: 'group:default/team', lifecycle: 'test' },
-  } as Entity;
-}
-
 describe('upgrade campaigns of environments and pipelines', () => {
   let controlPlane: ScratchControlPlane;
   let knex: Knex;
@@ -127,97 +101,19 @@ describe('upgrade campaigns of environments and pipelines', () => {
         }: ${payload.title} (${payload.link})`,
     );
 
-  function campaigns(
-    decide: (permission: string) => AuthorizeResult = () =>
-      AuthorizeResult.ALLOW,
-  ) {
-    const reads = new ProtonReadCache(
-      CacheManager.fromConfig(
-        new ConfigReader({ backend: { cache: { store: 'memory' } } }),
-      ).forPlugin(`campaigns-${Math.random()}`),
-      30_000,
-    );
-    const permissions = mockServices.permissions.mock();
-    permissions.authorize.mockImplementation(async requests =>
-      requests.map(request => ({
-        result:
-          'permission' in request && isResourcePermission(request.permission)
-            ? (decide(request.permission.name) as AuthorizeResult.ALLOW)
-            : AuthorizeResult.ALLOW,
-      })),
-    );
-    return new CampaignService(
-      new CampaignStore(knex),
-      new TemplateFleetService(
-        new TemplateUsageService(clients),
-        catalogServiceMock({
-          entities: [
-            entity('Component', 'orders', `${PREFIX}:service/orders`),
-            entity('Component', 'books', `${PREFIX}:service/books`),
-            entity('Resource', 'dev', `${PREFIX}:environment/dev`),
-            entity('Resource', 'prod', `${PREFIX}:environment/prod`),
-          ],
-        }),
-        reads,
-      ),
+  const campaigns = (decide?: (permission: string) => AuthorizeResult) =>
+    createCampaignService({
+      knex,
       clients,
-      reads,
-      permissions,
-      mockServices.logger.mock(),
-      {
-        notifier: createCampaignNotifier(
-          notifications,
-          mockServices.logger.mock(),
-        ),
-      },
-    );
-  }
-
-  /**
-   * Reports the outcome of every deployment in progress (environments, pipelines, service
-   * instances), as a runner would: SUCCEEDED, or FAILED for those named (by their campaign label).
-   */
-  async function settle(failing: string[] = []) {
-    const { client } = controlPlane;
-    const open: Array<{ arn: string; label: string }> = [];
-    const { environments = [] } = await client.send(
-      new ListEnvironmentsCommand({}),
-    );
-    for (const found of environments) {
-      if (found.deploymentStatus === 'IN_PROGRESS') {
-        open.push({ arn: found.arn!, label: `environment ${found.name}` });
-      }
-    }
-    const { services = [] } = await client.send(new ListServicesCommand({}));
-    for (const { name } of services) {
-      const { service } = await client.send(new GetServiceCommand({ name }));
-      if (service?.pipeline?.deploymentStatus === 'IN_PROGRESS') {
-        open.push({ arn: service.pipeline.arn!, label: `${name} (pipeline)` });
-      }
-    }
-    const { serviceInstances = [] } = await client.send(
-      new ListServiceInstancesCommand({}),
-    );
-    for (const found of serviceInstances) {
-      if (found.deploymentStatus === 'IN_PROGRESS') {
-        open.push({
-          arn: found.arn!,
-          label: `${found.serviceName}/${found.name}`,
-        });
-      }
-    }
-    for (const { arn, label } of open) {
-      const failed = failing.includes(label);
-      await client.send(
-        new NotifyResourceDeploymentStatusChangeCommand({
-          resourceArn: arn,
-          status: failed ? 'FAILED' : 'SUCCEEDED',
-          statusMessage: failed ? 'the stack did not converge' : undefined,
-        }),
-      );
-    }
-    return open.map(o => o.label).sort();
-  }
+      entities: [
+        catalogEntity('Component', 'orders', `${PREFIX}:service/orders`),
+        catalogEntity('Component', 'books', `${PREFIX}:service/books`),
+        catalogEntity('Resource', 'dev', `${PREFIX}:environment/dev`),
+        catalogEntity('Resource', 'prod', `${PREFIX}:environment/prod`),
+      ],
+      notifications,
+      decide,
+    });
 
   /** Moves the campaign on, ending its deployments, until it ends; what deployed at each step. */
   async function runToEnd(
@@ -231,7 +127,13 @@ describe('upgrade campaigns of environments and pipelines', () => {
       await service.advance();
       const { status } = await service.get(templateArn, id);
       if (!['RUNNING', 'STOPPING'].includes(status)) break;
-      steps.push(await settle(failing));
+      steps.push(
+        await settleDeployments(
+          controlPlane.client,
+          failing,
+          'the stack did not converge',
+        ),
+      );
     }
     return steps.filter(step => step.length > 0);
   }
@@ -300,7 +202,7 @@ describe('upgrade campaigns of environments and pipelines', () => {
         spec: 'proton: EnvironmentSpec\nspec:\n  port: 8080\n',
       })),
     });
-    await settle();
+    await settleDeployments(controlPlane.client);
     await seedProtonResources(client, {
       services: ['orders', 'books'].map(name => ({
         name,
@@ -315,7 +217,7 @@ describe('upgrade campaigns of environments and pipelines', () => {
         branchName: 'main',
       })),
     });
-    await settle();
+    await settleDeployments(controlPlane.client);
     // books' pipeline is pinned: AWS tags services, not pipelines
     await client.send(
       new TagResourceCommand({
@@ -323,20 +225,7 @@ describe('upgrade campaigns of environments and pipelines', () => {
         tags: [{ key: 'proton:pinned', value: 'release freeze' }],
       }),
     );
-    clients = ProtonClientFactory.fromConfig(
-      new ConfigReader({
-        aws: {
-          accounts: [
-            { accountId: '000000000000', ...controlPlane.credentials },
-          ],
-        },
-        awsProton: {
-          regions: ['us-east-1'],
-          accountIds: ['000000000000'],
-          endpoint: controlPlane.server.endpoint,
-        },
-      }),
-    );
+    clients = scratchClients(controlPlane);
     knex = knexFactory({
       client: 'better-sqlite3',
       connection: ':memory:',

@@ -1,8 +1,4 @@
 import {
-  GetServiceCommand,
-  NotifyResourceDeploymentStatusChangeCommand,
-} from '@aws-sdk/client-proton';
-import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -180,16 +176,8 @@ describe('GET /v1/entities/:kind/:namespace/:name/template/fleet', () => {
         },
       ],
     });
+    // the instances' deployments and the pipeline's
     await succeedAll();
-    const { service } = await client.send(
-      new GetServiceCommand({ name: 'built' }),
-    );
-    await client.send(
-      new NotifyResourceDeploymentStatusChangeCommand({
-        resourceArn: service!.pipeline!.arn!,
-        status: 'SUCCEEDED',
-      }),
-    );
   });
 
   afterAll(async () => {

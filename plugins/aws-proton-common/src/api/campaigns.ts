@@ -70,6 +70,12 @@ export interface CampaignTarget {
   wave: number;
   /** `major.minor` it ran when the campaign started. */
   fromVersion: string;
+  /**
+   * `major.minor` it is upgraded to: the campaign's `targetVersion`, except for a target on an older
+   * major version in a campaign without major upgrades (see `CampaignRequest.includeMajorUpgrades`),
+   * which moves to the newest published minor version of its own major version.
+   */
+  toVersion: string;
   /** `MINOR_VERSION` within its major version, `MAJOR_VERSION` to a newer major. */
   deploymentType: 'MINOR_VERSION' | 'MAJOR_VERSION';
   /** Where it stands. */
@@ -99,7 +105,10 @@ export interface Campaign {
   templateArn: string;
   /** The template's name. */
   templateName: string;
-  /** `major.minor` the targets are upgraded to. */
+  /**
+   * `major.minor` the campaign moves the template's fleet to; each target's own `toVersion` says
+   * where it goes (an older major version's newest minor when major upgrades are not included).
+   */
   targetVersion: string;
   /**
    * The environments of each wave, in order (for an environment template, the environments
@@ -137,7 +146,19 @@ export interface CampaignRequest {
    * version.
    */
   targetArns?: string[];
-  /** Environments per wave, in order (default: one wave per environment, alphabetical). */
+  /**
+   * Also move targets on an older major version across to `targetVersion` (a `MAJOR_VERSION`
+   * deployment), each only when its inputs validate against the target version's schema: a target
+   * whose inputs do not (a new required input without a default, a value the new schema refuses) is
+   * skipped as needing a developer's input, with what is wrong. Default false: minor upgrades only,
+   * so a target on an older major version moves to the newest published minor version of its own
+   * major version, as Proton's MINOR_VERSION update does.
+   */
+  includeMajorUpgrades?: boolean;
+  /**
+   * Environments per wave, in order (default: one wave per environment, in the order stages are
+   * promoted: names with dev, test, qa, stag, then other names, then preprod, prod).
+   */
   waves?: string[][];
   /** How many deployments run at once (1 to 50, default 5). */
   maxConcurrent?: number;

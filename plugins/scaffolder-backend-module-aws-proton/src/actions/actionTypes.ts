@@ -195,7 +195,9 @@ export type AwsProtonCreateEnvironmentOutput = {
 
 /**
  * The input of `aws:proton:upgrade-fleet`: the catalog entity of the service or environment
- * template, the version to upgrade to (`major.minor`, the recommended one by default), the waves
+ * template, the version to upgrade to (`major.minor`, the recommended one by default), whether
+ * what runs an older major version moves across to it (`includeMajorUpgrades`, where its inputs
+ * validate; false by default: it moves to its own major version's newest minor), the waves
  * (environments per wave, in order), how many deployments run at once (1 to 50, default 5), which
  * targets (ARNs of service instances and pipelines, or environments; all behind by default), whether only to plan (`dryRun`) and whether to follow the campaign to its end (`wait`,
  * false by default; `maxWaitSeconds`, 1800 by default).
@@ -205,6 +207,7 @@ export type AwsProtonCreateEnvironmentOutput = {
 export type AwsProtonUpgradeFleetInput = {
   template: string;
   targetVersion?: string;
+  includeMajorUpgrades?: boolean;
   waves?: string[][];
   maxConcurrent?: number;
   targetArns?: string[];
@@ -234,6 +237,8 @@ export type AwsProtonUpgradeFleetOutput = {
     environmentName?: string;
     wave: number;
     fromVersion: string;
+    toVersion: string;
+    deploymentType: 'MINOR_VERSION' | 'MAJOR_VERSION';
     status: string;
     statusMessage?: string;
   }>;

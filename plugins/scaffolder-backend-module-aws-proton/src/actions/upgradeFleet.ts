@@ -56,12 +56,7 @@ function describePlan(campaign: Campaign, logger: LoggerService) {
       `Wave ${index + 1} (${
         environments.join(', ') || 'other environments'
       }): ${targets
-        .map(
-          t =>
-            `${campaignTargetLabel(t)} ${t.fromVersion} → ${
-              campaign.targetVersion
-            }`,
-        )
+        .map(t => `${campaignTargetLabel(t)} ${t.fromVersion} → ${t.toVersion}`)
         .join(', ')}`,
     );
   });
@@ -86,6 +81,8 @@ function outputOf(campaign: Campaign): AwsProtonUpgradeFleetOutput {
       environmentName: t.environmentName,
       wave: t.wave,
       fromVersion: t.fromVersion,
+      toVersion: t.toVersion,
+      deploymentType: t.deploymentType,
       status: t.status,
       statusMessage: t.statusMessage,
     })),
@@ -139,6 +136,13 @@ export function createAwsProtonUpgradeFleetAction(
             .optional()
             .describe(
               "major.minor; the template's recommended version by default",
+            ),
+        includeMajorUpgrades: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'Also move what runs an older major version to the target version, where its inputs validate against it (the others are left for a developer); by default an older major version moves to its newest minor version',
             ),
         waves: z =>
           z
@@ -214,6 +218,12 @@ export function createAwsProtonUpgradeFleetAction(
                 .describe('Absent for a pipeline'),
               wave: z.number(),
               fromVersion: z.string(),
+              toVersion: z
+                .string()
+                .describe('The version it is upgraded to (major.minor)'),
+              deploymentType: z
+                .enum(['MINOR_VERSION', 'MAJOR_VERSION'])
+                .describe('A minor or a major upgrade'),
               status: z.string(),
               statusMessage: z.string().optional(),
             }),
@@ -239,6 +249,7 @@ export function createAwsProtonUpgradeFleetAction(
       const dryRun = ctx.isDryRun || input.dryRun === true;
       const request = {
         targetVersion: input.targetVersion,
+        includeMajorUpgrades: input.includeMajorUpgrades,
         waves: input.waves,
         maxConcurrent: input.maxConcurrent,
         targetArns: input.targetArns,

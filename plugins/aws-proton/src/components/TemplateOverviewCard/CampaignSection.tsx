@@ -11,6 +11,7 @@ import {
   Button,
   Cell,
   CellText,
+  Checkbox,
   Column,
   Dialog,
   DialogBody,
@@ -79,12 +80,14 @@ const TARGET_LABELS: Record<
 function progressOf(campaign: Campaign): string {
   const count = (status: CampaignTargetStatus) =>
     campaign.targets.filter(t => t.status === status).length;
-  const planned = campaign.targets.length - count('SKIPPED');
-  return `${count('SUCCEEDED')} of ${planned} upgraded to ${
-    campaign.targetVersion
-  }${count('SKIPPED') ? `, ${count('SKIPPED')} skipped` : ''}${
-    count('FAILED') ? `, ${count('FAILED')} failed` : ''
-  }`;
+  const planned = campaign.targets.filter(t => t.status !== 'SKIPPED');
+  // an older major version's targets may move to its own newest minor instead
+  const to = planned.every(t => t.toVersion === campaign.targetVersion)
+    ? ` to ${campaign.targetVersion}`
+    : '';
+  return `${count('SUCCEEDED')} of ${planned.length} upgraded${to}${
+    count('SKIPPED') ? `, ${count('SKIPPED')} skipped` : ''
+  }${count('FAILED') ? `, ${count('FAILED')} failed` : ''}`;
 }
 
 /** The first column's title: what the campaign's targets are. */
@@ -137,7 +140,7 @@ function TargetTable({
         <TableHeader>
           <Column isRowHeader>{columnTitle(campaign)}</Column>
           <Column>Wave</Column>
-          <Column>From</Column>
+          <Column>Version</Column>
           <Column>Status</Column>
         </TableHeader>
         <TableBody items={campaign.targets.map(t => ({ ...t, id: t.arn }))}>
@@ -145,7 +148,14 @@ function TargetTable({
             <Row id={target.id}>
               <CellText {...targetCell(target)} />
               <CellText title={String(target.wave + 1)} />
-              <CellText title={target.fromVersion} />
+              <CellText
+                title={`${target.fromVersion} → ${target.toVersion}`}
+                description={
+                  target.deploymentType === 'MAJOR_VERSION'
+                    ? 'major upgrade'
+                    : undefined
+                }
+              />
               <Cell>
                 <Flex direction="column" gap="1" align="start">
                   <Text
@@ -208,7 +218,7 @@ function TargetTable({
           <Flex justify="between" align="center">
             <Text weight="bold">
               {campaignTargetLabel(openPreview)}: {openPreview.fromVersion} to{' '}
-              {campaign.targetVersion}
+              {openPreview.toVersion}
             </Text>
             <Button
               size="small"
@@ -223,7 +233,7 @@ function TargetTable({
             entityRef={parseEntityRef(openPreview.entityRef)}
             instanceName={openPreview.name}
             deploymentType={openPreview.deploymentType}
-            targetVersion={campaign.targetVersion}
+            targetVersion={openPreview.toVersion}
           />
         </Flex>
       )}
@@ -265,6 +275,12 @@ function planSummary(plan: Campaign): string {
     )}. The next wave starts only when every deployment of the previous one succeeded; the first failure stops the campaign.`;
 }
 
+/** Whether some of the plan's targets run an older major version than its target version. */
+function hasOlderMajors(plan: Campaign): boolean {
+  const major = Number(plan.targetVersion.split('.')[0]);
+  return plan.targets.some(t => Number(t.fromVersion.split('.')[0]) < major);
+}
+
 function StartDialog(props: {
   isOpen: boolean;
   onClose: () => void;
@@ -273,6 +289,7 @@ function StartDialog(props: {
   const { entity } = useEntity();
   const api = useApi(awsProtonApiRef);
   const [maxConcurrent, setMaxConcurrent] = useState(5);
+  const [includeMajorUpgrades, setIncludeMajorUpgrades] = useState(false);
   const [plan, setPlan] = useState<{ value?: Campaign; error?: Error }>({});
   const [starting, setStarting] = useState(false);
   const [failure, setFailure] = useState<Error>();
@@ -286,6 +303,7 @@ function StartDialog(props: {
       .startCampaign(getCompoundEntityRef(entity), {
         dryRun: true,
         maxConcurrent,
+        includeMajorUpgrades,
       })
       .then(
         value => live && setPlan({ value }),
@@ -294,13 +312,16 @@ function StartDialog(props: {
     return () => {
       live = false;
     };
-  }, [api, entity, isOpen, maxConcurrent]);
+  }, [api, entity, isOpen, maxConcurrent, includeMajorUpgrades]);
 
   const start = async () => {
     setStarting(true);
     setFailure(undefined);
     try {
-      await api.startCampaign(getCompoundEntityRef(entity), { maxConcurrent });
+      await api.startCampaign(getCompoundEntityRef(entity), {
+        maxConcurrent,
+        includeMajorUpgrades,
+      });
       props.onStarted();
     } catch (error) {
       setFailure(error as Error);
@@ -328,6 +349,16 @@ function StartDialog(props: {
               label: String(n),
             }))}
           />
+          {(includeMajorUpgrades ||
+            (plan.value && hasOlderMajors(plan.value))) && (
+            <Checkbox
+              isSelected={includeMajorUpgrades}
+              onChange={setIncludeMajorUpgrades}
+            >
+              Include major upgrades to {plan.value?.targetVersion ?? 'it'}{' '}
+              (only where the inputs are valid under it)
+            </Checkbox>
+          )}
           {plan.error && (
             <Alert
               status="danger"

@@ -191,6 +191,7 @@ const campaign = (changes: Partial<Campaign> = {}): Campaign => ({
       environmentName: 'dev',
       wave: 0,
       fromVersion: '1.0',
+      toVersion: '1.1',
       deploymentType: 'MINOR_VERSION',
       status: 'SUCCEEDED',
     },
@@ -202,6 +203,7 @@ const campaign = (changes: Partial<Campaign> = {}): Campaign => ({
       environmentName: 'prod',
       wave: 1,
       fromVersion: '1.0',
+      toVersion: '1.1',
       deploymentType: 'MINOR_VERSION',
       status: 'FAILED',
       statusMessage: 'the tasks did not become healthy',
@@ -411,6 +413,7 @@ describe('TemplateOverviewCard', () => {
     expect(startCampaign).toHaveBeenLastCalledWith(expect.anything(), {
       dryRun: true,
       maxConcurrent: 5,
+      includeMajorUpgrades: false,
     });
     // each waiting instance's upgrade can be previewed before the campaign starts
     await userEvent.click(
@@ -435,7 +438,58 @@ describe('TemplateOverviewCard', () => {
     );
     expect(startCampaign).toHaveBeenLastCalledWith(expect.anything(), {
       maxConcurrent: 5,
+      includeMajorUpgrades: false,
     });
+  });
+
+  it('offers major upgrades when part of the fleet runs an older major version', async () => {
+    const startCampaign = jest.fn(async (_entity: unknown, request: any) =>
+      campaign({
+        id: '',
+        status: 'RUNNING',
+        statusMessage: undefined,
+        targetVersion: '2.0',
+        targets: campaign().targets.map(t => ({
+          ...t,
+          status: 'PENDING' as const,
+          statusMessage: undefined,
+          toVersion: request.includeMajorUpgrades ? '2.0' : '1.1',
+          deploymentType: request.includeMajorUpgrades
+            ? ('MAJOR_VERSION' as const)
+            : ('MINOR_VERSION' as const),
+        })),
+      }),
+    );
+    await renderCard(overview(), fleet(), {
+      campaigns: [],
+      startCampaign,
+      subject: {
+        ...entity,
+        metadata: { ...entity.metadata, name: 'two-majors-template' },
+      },
+    });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Upgrade to recommended' }),
+    );
+    const targets = await screen.findByRole('grid', {
+      name: 'Targets of the campaign to 2.0',
+    });
+    // minor upgrades by default: 1.0 moves to 1.1
+    expect(within(targets).getAllByText('1.0 → 1.1')).toHaveLength(2);
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: /Include major upgrades to 2\.0/ }),
+    );
+    expect(startCampaign).toHaveBeenLastCalledWith(expect.anything(), {
+      dryRun: true,
+      maxConcurrent: 5,
+      includeMajorUpgrades: true,
+    });
+    // the plan is made again
+    const major = await screen.findByRole('grid', {
+      name: 'Targets of the campaign to 2.0',
+    });
+    expect(await within(major).findAllByText('1.0 → 2.0')).toHaveLength(2);
+    expect(within(major).getAllByText('major upgrade')).toHaveLength(2);
   });
 
   it('offers no campaign button without aws-proton.template.upgrade-fleet', async () => {
