@@ -57,6 +57,7 @@ export {
   DEFAULT_LOCAL_TIMEOUT_MS,
   LocalDeploymentRunner,
   ResourcePlansBusyError,
+  RunnerStoppingError,
 } from './deployments/localRunner';
 export type { LocalDeploymentRunnerOptions } from './deployments/localRunner';
 export {

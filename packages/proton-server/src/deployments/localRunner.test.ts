@@ -31,7 +31,12 @@ import {
 } from '../__testUtils__/templateFixtures';
 import type { TestServer } from '../__testUtils__/testServer';
 import { TEST_CREDENTIALS } from '../__testUtils__/testServer';
-import { createLocalRunner, LocalDeploymentRunnerOptions } from './localRunner';
+import {
+  createLocalRunner,
+  LocalDeploymentRunner,
+  LocalDeploymentRunnerOptions,
+  RunnerStoppingError,
+} from './localRunner';
 
 const run = promisify(execFile);
 
@@ -257,6 +262,48 @@ describe('the local runner', () => {
       return status !== 'CANCELLING';
     });
     expect(status).toBe('CANCELLED');
+  });
+
+  it('stops a resource plan at shutdown as unavailable, not failed, whether it was running or being prepared', async () => {
+    const template = path.join(scratch, 'template');
+    fs.mkdirSync(path.join(template, 'instance_infrastructure'), {
+      recursive: true,
+    });
+    const runner = (commands: string[]) =>
+      new LocalDeploymentRunner({
+        endpoint: () => 'http://127.0.0.1:9',
+        workDirectory: path.join(scratch, 'work'),
+        environment: { SCRATCH: scratch },
+        planner: async () => ({ commands, resources: async () => [] }),
+      });
+    const job = {
+      resourceArn:
+        'arn:aws:proton:us-east-1:000000000000:service/api/service-instance/dev',
+      targetResourceType: 'SERVICE_INSTANCE' as const,
+      templateDirectory: template,
+      infrastructureFolder: 'instance_infrastructure',
+      protonInputs: {},
+      region: 'us-east-1',
+      accountId: '000000000000',
+    };
+
+    // running: its step is killed (it would sleep past the test's timeout)
+    const running = runner(['touch "$SCRATCH/planning"', 'sleep 120']);
+    const planned = running.planResources(job);
+    await waitFor(() => fs.existsSync(path.join(scratch, 'planning')));
+    await running.stop();
+    await expect(planned).rejects.toBeInstanceOf(RunnerStoppingError);
+
+    // being prepared: nothing is spawned
+    const preparing = runner(['touch "$SCRATCH/spawned"']);
+    const early = preparing.planResources(job);
+    await preparing.stop();
+    await expect(early).rejects.toBeInstanceOf(RunnerStoppingError);
+    expect(fs.existsSync(path.join(scratch, 'spawned'))).toBe(false);
+    // and after it stopped
+    await expect(preparing.planResources(job)).rejects.toThrow(
+      'The control plane is stopping; preview again once it is back',
+    );
   });
 
   it('runs at most `concurrency` deployments at once', async () => {

@@ -84,6 +84,19 @@ const MAX_WAITING_PLANS = 8;
  * @public
  */
 export class ResourcePlansBusyError extends Error {}
+
+/**
+ * Raised by a resource plan that the control plane's shutdown stopped (or that was asked for once it
+ * began): the preview is unavailable for now, nothing about the deployment is known.
+ *
+ * @public
+ */
+export class RunnerStoppingError extends Error {
+  constructor() {
+    super('The control plane is stopping; preview again once it is back');
+    this.name = 'RunnerStoppingError';
+  }
+}
 const KILL_GRACE_MS = 5000;
 
 /** The session running a deployment's (or a plan's) steps. */
@@ -430,7 +443,8 @@ export class LocalDeploymentRunner implements DeploymentRunner {
    * failure's lines are redacted as a deployment's log is.
    *
    * @throws DeploymentSetupError with the failing step's last lines when the plan fails or times out;
-   *   ResourcePlansBusyError when 8 plans are waiting already
+   *   ResourcePlansBusyError when 8 plans are waiting already; RunnerStoppingError when the control
+   *   plane stops before the plan ends
    */
   async planResources(
     job: ResourcePlanJob,
@@ -452,7 +466,7 @@ export class LocalDeploymentRunner implements DeploymentRunner {
   private async computeResources(
     job: ResourcePlanJob,
   ): Promise<PlannedResource[] | undefined> {
-    if (this.stopped) throw new Error('The local runner has been stopped');
+    if (this.stopped) throw new RunnerStoppingError();
     const runs = path.join(this.options.workDirectory, 'runs');
     await fs.promises.mkdir(runs, { recursive: true });
     const runDirectory = await fs.promises.mkdtemp(path.join(runs, 'plan-'));
@@ -480,7 +494,10 @@ export class LocalDeploymentRunner implements DeploymentRunner {
         CODEBUILD_SRC_DIR: workingDirectory,
         TMPDIR: temporaryDirectory,
       });
-      const entry: SpawnedSteps = {};
+      // a stop while the plan was being prepared: nothing is spawned
+      const entry: SpawnedSteps = this.stopped
+        ? { stopReason: 'shutdown' }
+        : {};
       this.runningPlans.add(entry);
       let result: Awaited<ReturnType<LocalDeploymentRunner['spawnSteps']>>;
       try {
@@ -495,9 +512,7 @@ export class LocalDeploymentRunner implements DeploymentRunner {
       } finally {
         this.runningPlans.delete(entry);
       }
-      if (entry.stopReason === 'shutdown') {
-        throw new DeploymentSetupError('The control plane is stopping');
-      }
+      if (entry.stopReason === 'shutdown') throw new RunnerStoppingError();
       if (result?.code !== 0) {
         const log = redactSecrets(
           await fs.promises.readFile(logFile, 'utf8'),

@@ -1,5 +1,8 @@
 import { TemplateFilesUnavailableError } from '../bundles/templateFiles';
-import { ResourcePlansBusyError } from '../deployments/localRunner';
+import {
+  ResourcePlansBusyError,
+  RunnerStoppingError,
+} from '../deployments/localRunner';
 import { DeploymentSetupError } from '../deployments/provisioningManifest';
 import {
   compareResources,
@@ -88,6 +91,10 @@ export async function previewServiceInstanceUpdate(
   try {
     proposed = await plan(version.major, version.minor, update.inputs);
   } catch (error) {
+    // a stopping control plane knows nothing about the deployment: not a failure of it
+    if (error instanceof RunnerStoppingError) {
+      return { targetVersion, unavailable: error.message };
+    }
     const failure = planFailure(error, targetVersion);
     return {
       targetVersion,
@@ -113,6 +120,9 @@ export async function previewServiceInstanceUpdate(
           await instanceInputs(context, deployed),
         )) ?? [];
     } catch (error) {
+      if (error instanceof RunnerStoppingError) {
+        return { targetVersion, unavailable: error.message };
+      }
       const running = `${deployed.templateMajor}.${deployed.templateMinor}`;
       return {
         targetVersion,
