@@ -26,10 +26,10 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-const PG_CONNECTION = 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_CONNECTION = 'postgres://postgres@127.0.0.1:5432/test';
 
 /** Whether PostgreSQL answers a query at {@link PG_CONNECTION} (trust auth, database `test`). */
-function postgresAnswers(): boolean {
+export function postgresAnswers(): boolean {
   const probe = spawnSync(
     process.execPath,
     [
