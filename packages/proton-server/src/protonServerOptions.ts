@@ -96,7 +96,11 @@ export interface ProtonServerOptions {
    * `originalUrl`); defaults to the request's URL.
    */
   signedUrl?: (request: http.IncomingMessage) => string;
-  /** For tests and benchmarks only: waits this long before answering every request. */
+  /**
+   * For tests and benchmarks only: answers no call sooner than this many milliseconds after it came
+   * (the work overlaps the wait, as an upstream serving calls in parallel); the log and webhook
+   * routes wait this long first.
+   */
   responseDelayMs?: number;
   /**
    * With SQLite, read-only operations remember their outputs until the next write to the database

@@ -261,7 +261,7 @@ function createCommand(): Command {
     .addOption(
       new Option(
         '--delay-ms <ms>',
-        'for tests and benchmarks only: wait this long before answering every request',
+        'for tests and benchmarks only: answer no request sooner than this after it came',
       ).argParser(parsePositiveInteger),
     )
     .showHelpAfterError();

@@ -70,7 +70,7 @@ export interface RequestListenerOptions {
   ): Promise<{ statusCode: number; body: Record<string, unknown> }>;
   /** The URL the request was signed for, when mounted below a path; defaults to `request.url`. */
   signedUrl?: (request: IncomingMessage) => string;
-  /** For tests and benchmarks only: waits this long before handling every request. */
+  /** For tests and benchmarks only: no call is answered sooner than this after it came (ms). */
   responseDelayMs?: number;
 }
 
@@ -329,7 +329,7 @@ export function createProtonRequestListener(
     const logRoute = request.method === 'GET' ? LOG_ROUTE.exec(path) : null;
     const webhook = request.method === 'POST' && path === WEBHOOK_ROUTE;
     const preview = request.method === 'POST' && path === PREVIEW_ROUTE;
-    const handled = waited.then(() => {
+    const work = () => {
       if (webhook) return serveWebhook(request, response, options);
       if (preview) return servePreview(request, options);
       return logRoute
@@ -337,7 +337,22 @@ export function createProtonRequestListener(
             () => undefined,
           )
         : handle(request, options);
-    });
+    };
+    // An API call's work overlaps its delay, as an upstream that serves calls in parallel: the
+    // answer (or error) leaves no sooner than the delay after the request came. Routes that write
+    // their own response (logs, webhooks) wait first.
+    const handled =
+      logRoute || webhook
+        ? waited.then(work)
+        : Promise.resolve()
+            .then(work)
+            .then(
+              output => waited.then(() => output),
+              (error: unknown) =>
+                waited.then(() => {
+                  throw error;
+                }),
+            );
     handled.then(
       output => {
         if (!logRoute && !webhook) send(response, requestId, 200, output);
