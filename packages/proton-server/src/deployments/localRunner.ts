@@ -20,6 +20,8 @@ import {
 import {
   boundedMessage,
   DeploymentSetupError,
+  failureLine,
+  stepFailureMessage,
   stepOutputTail,
   stepScript,
 } from './provisioningManifest';
@@ -391,7 +393,13 @@ export class LocalDeploymentRunner implements DeploymentRunner {
         );
         await reporter.failed(
           boundedMessage(
-            `The deployment timed out after ${seconds} s in step ${step}/${commands.length} (${command})\n${tail}`,
+            stepFailureMessage({
+              step,
+              total: commands.length,
+              command,
+              ending: { timedOutAfterSeconds: seconds },
+              output: tail,
+            }),
           ),
           log,
         );
@@ -405,7 +413,13 @@ export class LocalDeploymentRunner implements DeploymentRunner {
             : `signal ${result.signal}`;
         await reporter.failed(
           boundedMessage(
-            `Step ${step}/${commands.length} failed with ${status}: ${command}\n${tail}`,
+            stepFailureMessage({
+              step,
+              total: commands.length,
+              command,
+              ending: status,
+              output: tail,
+            }),
           ),
           log,
         );
@@ -527,11 +541,13 @@ export class LocalDeploymentRunner implements DeploymentRunner {
           const seconds = Math.round(
             (this.options.planTimeoutMs ?? DEFAULT_PLAN_TIMEOUT_MS) / 1000,
           );
-          message = `Planning the resources took longer than ${seconds} s\n${tail}`;
+          message = `Planning the resources took longer than ${seconds} s: ${failureLine(
+            tail,
+          )}`;
         } else {
           message =
             (result && (await plan.failureMessage?.(result.code, tail))) ??
-            `Planning the resources failed\n${tail}`;
+            `Planning the resources failed: ${failureLine(tail)}`;
         }
         throw new DeploymentSetupError(
           boundedMessage(redactSecrets(message, secrets)),

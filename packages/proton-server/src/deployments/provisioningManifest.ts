@@ -145,6 +145,79 @@ export function stepOutputTail(
     : tail;
 }
 
+/** Lines of a stack trace, in the languages bundles' tools are written in. */
+const STACK_FRAMES = [
+  /^\s+at\s/, // Node.js, Java
+  /^\s*File ".*", line \d+/, // Python
+  /^\s*Traceback \(most recent call last\):/,
+  /^goroutine \d+ \[/, // Go
+  /^\s+\S+\.go:\d+/,
+  /^\s*[\^~]+\s*$/, // a pointer under a source line
+];
+
+/** Words with which tools say what went wrong. */
+const ERROR_WORDS =
+  /\b(error|errors|failed|failure|fatal|exception|denied|invalid|not found|cannot|can't|could not|unable|refused|missing|no such)\b/i;
+
+/**
+ * Shortens absolute paths to their last part (`/tmp/proton-server-1a2b/runs/d-1/src/index.ts:12`
+ * becomes `…/index.ts:12`), so that a statusMessage names no folder of the machine that ran the
+ * steps. URLs keep their paths.
+ */
+export function shortenPaths(text: string): string {
+  return text.replace(/(?<![\w:/.~-])\/(?:[\w.@+-]+\/)+(?=[\w.@+-]*)/g, '…/');
+}
+
+/**
+ * The line of a failed step's output that says what went wrong, in the tool's own words: the last
+ * line naming an error (else the last line), stack frames skipped and paths shortened (see
+ * {@link shortenPaths}). Empty when the step printed nothing.
+ */
+export function failureLine(output: string): string {
+  const lines = output
+    .split('\n')
+    .filter(
+      line => line.trim() && !STACK_FRAMES.some(frame => frame.test(line)),
+    )
+    .map(line => shortenPaths(line.trim()));
+  return (
+    [...lines].reverse().find(line => ERROR_WORDS.test(line)) ??
+    lines[lines.length - 1] ??
+    ''
+  );
+}
+
+/**
+ * A failed step's statusMessage: which step, its command (first line) and the tool's own error
+ * line, pointing at the log for the rest (the output, stack traces included, stays there):
+ * "Step 2 of 3 (npm ci) failed with exit status 1: npm error missing script: build. The
+ * deployment's log has its full output." A step that ran out of time: "The deployment timed out
+ * after 60 s in step 2 of 3 (npm ci); its last line: …".
+ */
+export function stepFailureMessage(options: {
+  step: number;
+  total: number;
+  command: string;
+  /** `exit status 3`, `signal SIGKILL`; or how long it ran when it timed out. */
+  ending: string | { timedOutAfterSeconds: number };
+  /** The step's output (see {@link stepOutputTail}). */
+  output: string;
+}): string {
+  const line = failureLine(options.output);
+  const where = `step ${options.step} of ${options.total} (${
+    options.command.split('\n')[0]
+  })`;
+  const log = " The deployment's log has its full output.";
+  if (typeof options.ending !== 'string') {
+    return `The deployment timed out after ${
+      options.ending.timedOutAfterSeconds
+    } s in ${where}${line ? `; its last line: ${line}` : ''}.${log}`;
+  }
+  return `S${where.slice(1)} failed with ${options.ending}${
+    line ? `: ${line}` : ''
+  }.${log}`;
+}
+
 /** A statusMessage at most {@link MAX_STATUS_MESSAGE_CHARS} long. */
 export function boundedMessage(message: string): string {
   return message.length > MAX_STATUS_MESSAGE_CHARS

@@ -11,7 +11,12 @@ import {
   LocalDeploymentRunner,
   LocalDeploymentRunnerOptions,
 } from './localRunner';
-import { DeploymentSetupError, shellQuote } from './provisioningManifest';
+import {
+  DeploymentSetupError,
+  failureLine,
+  shellQuote,
+  shortenPaths,
+} from './provisioningManifest';
 import { AWS_NAMING_RULES } from './awsNamingRules';
 import {
   NAMING_FAILURE,
@@ -293,7 +298,7 @@ export function simulatePlanner(
               line.startsWith(NAMING_FAILURE),
           );
         return `Simulation failed (nothing was created): ${
-          programFailure ?? tail
+          programFailure ? shortenPaths(programFailure) : failureLine(tail)
         }`;
       },
     };
