@@ -437,4 +437,28 @@ test('a campaign stops at the first instance whose deployment fails, with its me
       fleet.getByRole('row', { name: /hello-pipeline \/ prod/ }),
     ).toContainText(`${faulty} available`);
   }).toPass({ timeout: 60_000, intervals: [5_000] });
+
+  // The developer's side: the service page says in words why dev failed, and the whole message
+  // (no stack trace, no path of the server) opens in a panel of its own.
+  await page.goto('/catalog/default/component/hello-pipeline');
+  const failed = page
+    .getByRole('grid', { name: 'Service instances' })
+    .getByRole('row', { name: /^dev/ });
+  await expect(failed).toContainText('Failed', { timeout: 60_000 });
+  await expect(failed).toContainText(
+    'Environment dev has no output httpsListenerArn',
+  );
+  await failed
+    .getByRole('button', {
+      name: 'Show the full message of hello-pipeline/dev',
+    })
+    .click();
+  const panel = page
+    .getByRole('dialog')
+    .filter({ hasText: 'Message of hello-pipeline/dev' });
+  await expect(panel).toContainText(
+    'deploy this service into an environment made from the fargate-env template',
+  );
+  await expect(panel).not.toContainText(/\bat \S+ \(|\/tmp\//);
+  await docsScreenshot(page, 'failed-instance-message');
 });

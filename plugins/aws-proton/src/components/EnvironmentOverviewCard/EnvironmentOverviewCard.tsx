@@ -29,6 +29,7 @@ import { OutputList } from '../OutputList/OutputList';
 import { ProtonStatus } from '../ProtonStatus/ProtonStatus';
 import { ResourceState } from '../ResourceState/ResourceState';
 import { TemplateVersion } from '../TemplateVersion/TemplateVersion';
+import { StatusMessage } from '../StatusMessage/StatusMessage';
 
 const TITLE = 'AWS Proton environment';
 
@@ -60,7 +61,11 @@ function EnvironmentSummary({ value }: { value: EnvironmentOverview }) {
         )}
       </Flex>
       {value.deploymentStatusMessage && (
-        <Text color="secondary">{value.deploymentStatusMessage}</Text>
+        <StatusMessage
+          variant="body-medium"
+          message={value.deploymentStatusMessage}
+          subject={`the environment ${value.name}`}
+        />
       )}
       <Flex gap="2" align="center">
         <Text variant="body-small" color="secondary">

@@ -16,6 +16,7 @@ import {
   useServiceOverview,
 } from '../ServiceOverviewCard/ServiceOverviewCard';
 import { DeploymentHistory } from '../DeploymentHistory/DeploymentHistory';
+import { StatusMessage } from '../StatusMessage/StatusMessage';
 
 function Section(props: { title: string; children: React.ReactNode }) {
   return (
@@ -74,9 +75,10 @@ export function PipelineSummary(props: { pipeline: ServicePipelineView }) {
         <TemplateVersion standing={pipeline.template} />
       </Flex>
       {pipeline.deploymentStatusMessage && (
-        <Text variant="body-small" color="secondary">
-          {pipeline.deploymentStatusMessage}
-        </Text>
+        <StatusMessage
+          message={pipeline.deploymentStatusMessage}
+          subject="the pipeline"
+        />
       )}
       <OutputList outputs={pipeline.outputs} />
     </Flex>
@@ -152,9 +154,10 @@ function ServiceSections({
                       />
                     </Flex>
                     {component.deploymentStatusMessage && (
-                      <Text variant="body-small" color="secondary">
-                        {component.deploymentStatusMessage}
-                      </Text>
+                      <StatusMessage
+                        message={component.deploymentStatusMessage}
+                        subject={`the component ${component.name}`}
+                      />
                     )}
                     <OutputList outputs={component.outputs} />
                   </Flex>

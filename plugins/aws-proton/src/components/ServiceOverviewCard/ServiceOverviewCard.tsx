@@ -29,6 +29,7 @@ import { InstanceActions } from '../InstanceActions/InstanceActions';
 import { ProtonStatus } from '../ProtonStatus/ProtonStatus';
 import { ResourceState } from '../ResourceState/ResourceState';
 import { TemplateVersion } from '../TemplateVersion/TemplateVersion';
+import { StatusMessage } from '../StatusMessage/StatusMessage';
 
 const TITLE = 'AWS Proton service';
 
@@ -117,9 +118,11 @@ export function ServiceInstancesTable(props: {
                   status={instance.deploymentStatus}
                 />
                 {instance.deploymentStatusMessage && (
-                  <Text variant="body-x-small" color="secondary">
-                    {instance.deploymentStatusMessage}
-                  </Text>
+                  <StatusMessage
+                    variant="body-x-small"
+                    message={instance.deploymentStatusMessage}
+                    subject={`${props.overview.name}/${instance.name}`}
+                  />
                 )}
                 {isSimulated(instance.outputs) && (
                   <Text variant="body-x-small" color="secondary">
@@ -170,7 +173,11 @@ function ServiceSummary({
         <ProtonStatus kind="service" status={value.status} />
       </Flex>
       {value.statusMessage && (
-        <Text color="secondary">{value.statusMessage}</Text>
+        <StatusMessage
+          variant="body-medium"
+          message={value.statusMessage}
+          subject={`the service ${value.name}`}
+        />
       )}
       <Text variant="body-small" color="secondary">
         Template {value.templateName}

@@ -40,6 +40,7 @@ import { useProtonResource } from '../../hooks/useProtonResource';
 import { DeploymentLogPanel } from '../DeploymentHistory/DeploymentLogPanel';
 import { UpgradePreview } from '../InstanceActions/UpgradePreview';
 import { ResourceState } from '../ResourceState/ResourceState';
+import { StatusMessage } from '../StatusMessage/StatusMessage';
 
 const ACTIVE: CampaignStatus[] = [
   'RUNNING',
@@ -166,14 +167,13 @@ function TargetTable({
                     {TARGET_LABELS[target.status].label}
                   </Text>
                   {target.statusMessage && (
-                    <Text
-                      variant="body-small"
+                    <StatusMessage
+                      message={target.statusMessage}
+                      subject={campaignTargetLabel(target)}
                       color={
                         target.status === 'FAILED' ? 'danger' : 'secondary'
                       }
-                    >
-                      {target.statusMessage}
-                    </Text>
+                    />
                   )}
                   {previewable &&
                     target.kind === 'service-instance' &&
