@@ -108,6 +108,13 @@ test('upgrading dev to the latest version deploys it and the badge goes away', a
     name: 'Deployments of instance dev',
   });
   await expect(history.getByRole('row')).toHaveCount(3, { timeout: 30_000 }); // header + two deployments
+  // each row says what the deployment did, to which version, who started it and how long it took
+  const upgrade = history.getByRole('row').nth(1);
+  await expect(upgrade).toContainText('Minor upgrade');
+  await expect(upgrade).toContainText(latest);
+  await expect(upgrade).toContainText('guest');
+  await expect(upgrade).toContainText(/\d+ s/);
+  await expect(history.getByRole('row').nth(2)).toContainText('Create');
   await docsScreenshot(page, 'proton-tab');
 });
 

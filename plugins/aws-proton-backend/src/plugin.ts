@@ -13,6 +13,7 @@ import { createCampaignNotifier } from './campaigns/campaignNotifications';
 import { CampaignStore, migrateCampaignStore } from './campaigns/campaignStore';
 import { createRouter } from './router';
 import { DeploymentHistoryService } from './services/DeploymentHistoryService';
+import { DeploymentTriggerStore } from './services/DeploymentTriggerStore';
 import { EntityArnResolver } from './services/EntityArnResolver';
 import { EnvironmentOverviewService } from './services/EnvironmentOverviewService';
 import { InstanceUpdateService } from './services/InstanceUpdateService';
@@ -80,11 +81,12 @@ export const awsProtonPlugin = createBackendPlugin({
         const services = new ServiceOverviewService(clients, reads, {
           concurrency: config.getOptionalNumber('awsProton.outputsConcurrency'),
         });
-        const updates = new InstanceUpdateService(clients, reads);
         const usage = new TemplateUsageService(clients);
         const fleets = new TemplateFleetService(usage, catalog, reads);
         const knex = await database.getClient();
         if (!database.migrations?.skip) await migrateCampaignStore(knex);
+        const triggers = new DeploymentTriggerStore(knex);
+        const updates = new InstanceUpdateService(clients, reads, triggers);
         const campaigns = new CampaignService(
           new CampaignStore(knex),
           fleets,
@@ -113,7 +115,7 @@ export const awsProtonPlugin = createBackendPlugin({
             arns,
             services,
             environments: new EnvironmentOverviewService(clients, reads),
-            deployments: new DeploymentHistoryService(clients, reads),
+            deployments: new DeploymentHistoryService(clients, reads, triggers),
             updates,
             templates: new TemplateCatalogService(clients, reads),
             templateOverviews: new TemplateOverviewService(

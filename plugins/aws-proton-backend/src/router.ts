@@ -23,6 +23,7 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import type { CampaignService } from './campaigns/CampaignService';
 import { DeploymentHistoryService } from './services/DeploymentHistoryService';
+import { triggerOf } from './services/DeploymentTriggerStore';
 import { EntityArnResolver } from './services/EntityArnResolver';
 import { EnvironmentOverviewService } from './services/EnvironmentOverviewService';
 import { InstanceUpdateService } from './services/InstanceUpdateService';
@@ -209,6 +210,7 @@ export async function createRouter(
             arn,
             instanceName(req.params),
             deploymentType,
+            triggerOf(credentials),
           ),
         );
     },

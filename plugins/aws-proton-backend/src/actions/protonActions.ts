@@ -12,6 +12,7 @@ import { InstanceUpdateService } from '../services/InstanceUpdateService';
 import { requireInstanceUpdatePermission } from '../services/instanceUpdatePermission';
 import { ServiceOverviewService } from '../services/ServiceOverviewService';
 import { TemplateUsageService } from '../services/TemplateUsageService';
+import { triggerOf } from '../services/DeploymentTriggerStore';
 
 /** What the actions read and change through. */
 export interface ProtonActionsOptions {
@@ -304,6 +305,7 @@ export function registerProtonActions(options: ProtonActionsOptions): void {
         arn,
         input.instanceName,
         input.deploymentType,
+        triggerOf(credentials),
       );
       return {
         output: {

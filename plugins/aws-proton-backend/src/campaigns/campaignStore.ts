@@ -91,6 +91,20 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
       });
     },
   },
+  // who started a deployment from this Backstage (the entity page's updates), for its history
+  '20261202_04_deployment_triggers': {
+    async up(knex) {
+      await knex.schema.createTable('deployment_triggers', table => {
+        table.string('deployment_id', 64).primary();
+        table.string('kind', 16).notNullable();
+        table.string('name', 400).notNullable();
+        table.bigInteger('created_at').notNullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('deployment_triggers');
+    },
+  },
 };
 
 /**

@@ -4,6 +4,7 @@ import {
   GetEnvironmentCommand,
   GetServiceInstanceCommand,
   UpdateEnvironmentCommand,
+  UpdateServiceInstanceCommand,
   UpdateServiceTemplateVersionCommand,
   waitUntilComponentDeployed,
   waitUntilEnvironmentDeployed,
@@ -131,7 +132,12 @@ describe('deployment logs', () => {
       request(server)
         .get(`${ENTITIES}/${path}`)
         .set('authorization', mockCredentials.user.header());
-    return { get };
+    const post = (path: string, body: object) =>
+      request(server)
+        .post(`${ENTITIES}/${path}`)
+        .set('authorization', mockCredentials.user.header())
+        .send(body);
+    return { get, post };
   }
 
   it("serves a service instance's and an environment's deployment log to readers of their entities", async () => {
@@ -161,6 +167,62 @@ describe('deployment logs', () => {
     );
     expect(environmentLog.status).toBe(200);
     expect(environmentLog.body.text).toContain('echo provision');
+  });
+
+  it('tells deployments apart: the version each deploys, what it changed and who started it', async () => {
+    const { get, post } = await backend(controlPlane.server.endpoint);
+    const { client } = controlPlane;
+    const waiter = { client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
+    // a redeploy from the entity page, by the signed-in user
+    const redeploy = await post(
+      'component/default/other/service/instances/dev/deployments',
+      {
+        deploymentType: 'CURRENT_VERSION',
+      },
+    );
+    expect(redeploy.status).toBe(202);
+    await waitUntilServiceInstanceDeployed(waiter, {
+      serviceName: 'other',
+      name: 'dev',
+    });
+    // a minor upgrade from outside Backstage (the AWS CLI, say)
+    await client.send(
+      new UpdateServiceInstanceCommand({
+        serviceName: 'other',
+        name: 'dev',
+        deploymentType: 'MINOR_VERSION',
+        templateMajorVersion: '1',
+        templateMinorVersion: '1',
+      }),
+    );
+    await waitUntilServiceInstanceDeployed(waiter, {
+      serviceName: 'other',
+      name: 'dev',
+    });
+
+    const history = await get(
+      'component/default/other/service/instances/dev/deployments',
+    );
+    expect(history.status).toBe(200);
+    expect(
+      history.body.map(
+        (d: {
+          templateVersion?: string;
+          change?: string;
+          trigger?: { kind: string; name: string };
+          status: string;
+        }) => [d.templateVersion, d.change, d.trigger, d.status],
+      ),
+    ).toEqual([
+      ['1.1', 'MINOR_VERSION', undefined, 'SUCCEEDED'],
+      [
+        '1.0',
+        'REDEPLOY',
+        { kind: 'user', name: 'user:default/mock' },
+        'SUCCEEDED',
+      ],
+      ['1.0', 'CREATE', undefined, 'SUCCEEDED'],
+    ]);
   });
 
   it("serves the log of a component attached to one of the service's instances", async () => {

@@ -1,10 +1,13 @@
 import {
+  Deployment,
   DeploymentSummary,
   GetDeploymentCommand,
   paginateListDeployments,
+  ProtonClient,
 } from '@aws-sdk/client-proton';
 import { NotFoundError } from '@backstage/errors';
 import {
+  DeploymentChange,
   DeploymentLog,
   DeploymentView,
   describeDeploymentStatus,
@@ -17,10 +20,63 @@ import {
   readDeploymentLog,
   requireField,
 } from '@proton-platform/plugin-aws-proton-node';
+import pLimit from 'p-limit';
+import { DeploymentTriggerStore } from './DeploymentTriggerStore';
 import { cacheKeys, ProtonReadCache } from './ProtonReadCache';
 
 /** The newest deployments shown; older ones stay in Proton. */
 const HISTORY_LENGTH = 50;
+
+/** How many deployments are read at once (GetDeployment) for their versions. */
+const DETAIL_CONCURRENCY = 10;
+
+/** The deployed resource's part of a deployment state, whatever its kind. */
+type ResourceState = {
+  spec?: string;
+  templateMajorVersion?: string;
+  templateMinorVersion?: string;
+};
+
+function resourceState(state: unknown): ResourceState | undefined {
+  const of = state as Record<string, ResourceState | undefined> | undefined;
+  return (
+    of?.serviceInstance ??
+    of?.environment ??
+    of?.servicePipeline ??
+    of?.component
+  );
+}
+
+/**
+ * What a deployment changed, from its initial and target states: see {@link DeploymentChange}.
+ * Undefined when its target state has no version (a component) and it created nothing.
+ */
+export function deploymentChange(
+  deployment: Pick<
+    Deployment,
+    'deploymentStatus' | 'initialState' | 'targetState'
+  >,
+): DeploymentChange | undefined {
+  if (deployment.deploymentStatus?.startsWith('DELETE')) return 'DELETE';
+  const target = resourceState(deployment.targetState);
+  const initial = resourceState(deployment.initialState);
+  if (!target) return undefined;
+  if (!initial) return 'CREATE';
+  const [fromMajor, fromMinor] = [
+    Number(initial.templateMajorVersion),
+    Number(initial.templateMinorVersion),
+  ];
+  const [toMajor, toMinor] = [
+    Number(target.templateMajorVersion),
+    Number(target.templateMinorVersion),
+  ];
+  if (toMajor > fromMajor) return 'MAJOR_VERSION';
+  if (toMajor === fromMajor && toMinor > fromMinor) return 'MINOR_VERSION';
+  if (toMajor === fromMajor && toMinor === fromMinor) {
+    return (initial.spec ?? '') === (target.spec ?? '') ? 'REDEPLOY' : 'UPDATE';
+  }
+  return 'UPDATE';
+}
 
 /**
  * The deployment history of a service instance, a service's pipeline or an environment, newest first.
@@ -29,6 +85,8 @@ export class DeploymentHistoryService {
   constructor(
     private readonly clients: ProtonClientFactory,
     private readonly cache: ProtonReadCache,
+    /** Who started the deployments this Backstage started. */
+    private readonly triggers?: DeploymentTriggerStore,
   ) {}
 
   async listServiceInstanceDeployments(
@@ -205,7 +263,7 @@ export class DeploymentHistoryService {
         return all;
       },
     );
-    return deployments
+    const newest = deployments
       .map(d => ({
         id: requireField(d.id, 'deployment.id'),
         targetArn: requireField(d.targetArn, 'deployment.targetArn'),
@@ -215,5 +273,55 @@ export class DeploymentHistoryService {
       }))
       .sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''))
       .slice(0, HISTORY_LENGTH);
+    const [details, triggers] = await Promise.all([
+      this.details(
+        client,
+        arn,
+        newest.map(d => d.id),
+      ),
+      this.triggers?.find(newest.map(d => d.id)),
+    ]);
+    return newest.map(view => {
+      const detail = details.get(view.id);
+      const target = resourceState(detail?.targetState);
+      return {
+        ...view,
+        templateVersion: target?.templateMajorVersion
+          ? `${target.templateMajorVersion}.${target.templateMinorVersion}`
+          : undefined,
+        change: detail ? deploymentChange(detail) : undefined,
+        trigger: triggers?.get(view.id),
+      };
+    });
+  }
+
+  /**
+   * Each deployment's initial and target states (GetDeployment, a few at a time). A deployment
+   * that cannot be read (deleted meanwhile, an outage) is left without them.
+   */
+  private async details(
+    client: ProtonClient,
+    arn: ProtonArn,
+    ids: string[],
+  ): Promise<Map<string, Deployment>> {
+    const limit = pLimit(DETAIL_CONCURRENCY);
+    const found = new Map<string, Deployment>();
+    await Promise.all(
+      ids.map(id =>
+        limit(async () => {
+          const { deployment } = await callProton(
+            {
+              operation: 'GetDeployment',
+              resource: `deployment ${id}`,
+              accountId: arn.accountId,
+              region: arn.region,
+            },
+            () => client.send(new GetDeploymentCommand({ id })),
+          ).catch(() => ({ deployment: undefined }));
+          if (deployment) found.set(id, deployment);
+        }),
+      ),
+    );
+    return found;
   }
 }

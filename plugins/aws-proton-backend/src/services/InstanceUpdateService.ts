@@ -12,6 +12,7 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import {
+  DeploymentTrigger,
   describeDeploymentStatus,
   InstanceDeploymentType,
   InstanceUpdatePlan,
@@ -28,6 +29,7 @@ import {
   ProtonClientFactory,
   requireField,
 } from '@proton-platform/plugin-aws-proton-node';
+import { DeploymentTriggerStore } from './DeploymentTriggerStore';
 import { cacheKeys, ProtonReadCache } from './ProtonReadCache';
 
 /** What an update started: the instance and the version it is being deployed with. */
@@ -46,6 +48,8 @@ export class InstanceUpdateService {
   constructor(
     private readonly clients: ProtonClientFactory,
     private readonly cache: ProtonReadCache,
+    /** Where who started each update is kept, for the deployment history. */
+    private readonly triggers?: DeploymentTriggerStore,
   ) {}
 
   /**
@@ -126,7 +130,8 @@ export class InstanceUpdateService {
 
   /**
    * Redeploys the instance with its spec (CURRENT_VERSION), or upgrades it to the recommended
-   * minor (MINOR_VERSION) or major (MAJOR_VERSION) version, keeping its spec.
+   * minor (MINOR_VERSION) or major (MAJOR_VERSION) version, keeping its spec. With `trigger`, the
+   * deployment's history says who started it.
    *
    * @throws as {@link InstanceUpdateService.planUpdate}
    */
@@ -134,6 +139,7 @@ export class InstanceUpdateService {
     service: ProtonArn,
     instanceName: string,
     deploymentType: InstanceDeploymentType,
+    trigger?: DeploymentTrigger,
   ): Promise<InstanceUpdateResult> {
     const { plan, spec, client, context } = await this.plan(
       service,
@@ -156,6 +162,10 @@ export class InstanceUpdateService {
           }),
         ),
     );
+    const deploymentId = serviceInstance?.lastAttemptedDeploymentId;
+    if (trigger && deploymentId) {
+      await this.triggers?.record(deploymentId, trigger);
+    }
     await this.cache.invalidate([
       cacheKeys.service(service.accountId, service.region, service.name),
       cacheKeys.environment(

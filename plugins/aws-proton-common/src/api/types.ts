@@ -202,6 +202,44 @@ export interface DeploymentView {
   createdAt?: string;
   /** When the deployment completed (ISO 8601); absent while it is still running. */
   completedAt?: string;
+  /** `major.minor` of the template version it deploys; absent where none applies (a component). */
+  templateVersion?: string;
+  /** What it changed (see {@link DeploymentChange}); absent when Proton did not say. */
+  change?: DeploymentChange;
+  /**
+   * Who or what started it, when this Backstage did (an update from the entity page, a
+   * campaign); absent for a deployment started elsewhere (the AWS CLI, a scaffolder task, sync).
+   */
+  trigger?: DeploymentTrigger;
+}
+
+/**
+ * What a deployment changed, read from its initial and target states (GetDeployment): `CREATE`
+ * (nothing deployed before), `MINOR_VERSION` or `MAJOR_VERSION` (a newer version), `UPDATE` (other
+ * inputs, or an older version), `REDEPLOY` (the same version and inputs), `DELETE` (deprovisioned).
+ *
+ * @public
+ */
+export type DeploymentChange =
+  | 'CREATE'
+  | 'UPDATE'
+  | 'REDEPLOY'
+  | 'MINOR_VERSION'
+  | 'MAJOR_VERSION'
+  | 'DELETE';
+
+/**
+ * Who or what started a deployment: a user from an entity page or an action (`name` is the user's
+ * entity reference), a backend service calling on its own behalf (`name` is its subject), or an
+ * upgrade campaign (`name` describes it, such as `upgrade of fargate-service to 1.2`).
+ *
+ * @public
+ */
+export interface DeploymentTrigger {
+  /** A user, a backend service, or an upgrade campaign. */
+  kind: 'user' | 'service' | 'campaign';
+  /** The user's entity reference, the service's subject, or the campaign in words. */
+  name: string;
 }
 
 /**

@@ -16,6 +16,8 @@ import {
   Text,
 } from '@backstage/ui';
 import {
+  DeploymentChange,
+  DeploymentTrigger,
   DeploymentView,
   describeDeploymentStatus,
 } from '@proton-platform/plugin-aws-proton-common';
@@ -28,6 +30,54 @@ import { ResourceState } from '../ResourceState/ResourceState';
 
 function formatTime(value?: string) {
   return value ? new Date(value).toLocaleString() : '—';
+}
+
+const CHANGES: Record<DeploymentChange, string> = {
+  CREATE: 'Create',
+  UPDATE: 'Update',
+  REDEPLOY: 'Redeploy',
+  MINOR_VERSION: 'Minor upgrade',
+  MAJOR_VERSION: 'Major upgrade',
+  DELETE: 'Delete',
+};
+
+/** "42 s", "3 min 5 s", "1 h 2 min"; "running" until it completed. */
+function formatDuration(deployment: DeploymentView): string {
+  if (!deployment.createdAt) return '—';
+  if (!deployment.completedAt) {
+    return describeDeploymentStatus(deployment.status).inProgress
+      ? 'running'
+      : '—';
+  }
+  const seconds = Math.max(
+    0,
+    Math.round(
+      (Date.parse(deployment.completedAt) - Date.parse(deployment.createdAt)) /
+        1000,
+    ),
+  );
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** Who started it, in words: a user's name, "campaign", a service; "—" when not this Backstage. */
+function triggerCell(trigger?: DeploymentTrigger): {
+  title: string;
+  description?: string;
+} {
+  if (!trigger) {
+    return { title: '—', description: 'not from these pages' };
+  }
+  if (trigger.kind === 'campaign') {
+    return { title: 'Campaign', description: trigger.name };
+  }
+  if (trigger.kind === 'service') {
+    return { title: trigger.name, description: 'service' };
+  }
+  // user:default/jane.doe reads as jane.doe
+  return { title: trigger.name.replace(/^user:(default\/)?/, '') };
 }
 
 /**
@@ -113,20 +163,29 @@ function DeploymentTable(props: {
     <TableRoot aria-label={`Deployments of ${props.label}`}>
       <TableHeader>
         <Column isRowHeader>Deployment</Column>
+        <Column>Version</Column>
         <Column>Status</Column>
+        <Column>Started by</Column>
         <Column>Started</Column>
-        <Column>Completed</Column>
+        <Column>Duration</Column>
         <Column>Log</Column>
       </TableHeader>
       <TableBody items={props.deployments}>
         {deployment => (
           <Row id={deployment.id}>
-            <CellText title={deployment.id} />
+            <CellText
+              title={
+                deployment.change ? CHANGES[deployment.change] : 'Deployment'
+              }
+              description={deployment.id}
+            />
+            <CellText title={deployment.templateVersion ?? '—'} />
             <Cell>
               <ProtonStatus kind="deployment" status={deployment.status} />
             </Cell>
+            <CellText {...triggerCell(deployment.trigger)} />
             <CellText title={formatTime(deployment.createdAt)} />
-            <CellText title={formatTime(deployment.completedAt)} />
+            <CellText title={formatDuration(deployment)} />
             <Cell>
               <Button
                 size="small"

@@ -73,10 +73,27 @@ describe('ProtonContent', () => {
   it('shows the pipeline with its version standing, outputs and history, and each instance’s components', async () => {
     const listServicePipelineDeployments = jest.fn(async () => [
       {
+        id: 'pipeline-2',
+        targetArn: `${ARN}/pipeline/p1`,
+        status: 'SUCCEEDED',
+        createdAt: '2026-12-01T01:00:00.000Z',
+        completedAt: '2026-12-01T01:03:05.000Z',
+        templateVersion: '1.1',
+        change: 'MINOR_VERSION' as const,
+        trigger: {
+          kind: 'campaign' as const,
+          name: 'upgrade of orders-pipeline to 1.1',
+        },
+      },
+      {
         id: 'pipeline-1',
         targetArn: `${ARN}/pipeline/p1`,
         status: 'SUCCEEDED',
         createdAt: '2026-12-01T00:00:00.000Z',
+        completedAt: '2026-12-01T00:00:42.000Z',
+        templateVersion: '1.0',
+        change: 'CREATE' as const,
+        trigger: { kind: 'user' as const, name: 'user:default/jane' },
       },
     ]);
     const api: Partial<AwsProtonApi> = {
@@ -122,9 +139,17 @@ describe('ProtonContent', () => {
     await userEvent.click(
       await screen.findByRole('option', { name: 'Pipeline' }),
     );
-    expect(
-      await screen.findByRole('grid', { name: 'Deployments of the pipeline' }),
-    ).toBeInTheDocument();
+    const history = await screen.findByRole('grid', {
+      name: 'Deployments of the pipeline',
+    });
+    // what each deployment did, to which version, who started it and how long it took
+    const [, upgrade, creation] = within(history).getAllByRole('row');
+    expect(upgrade).toHaveTextContent(
+      /Minor upgrade.*pipeline-2.*1\.1.*Succeeded.*Campaign.*upgrade of orders-pipeline to 1\.1.*3 min 5 s/,
+    );
+    expect(creation).toHaveTextContent(
+      /Create.*pipeline-1.*1\.0.*Succeeded.*jane.*42 s/,
+    );
     expect(listServicePipelineDeployments).toHaveBeenCalled();
   });
 });
