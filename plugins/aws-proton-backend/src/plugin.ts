@@ -85,7 +85,7 @@ export const awsProtonPlugin = createBackendPlugin({
         const fleets = new TemplateFleetService(usage, catalog, reads);
         const knex = await database.getClient();
         if (!database.migrations?.skip) await migrateCampaignStore(knex);
-        const triggers = new DeploymentTriggerStore(knex);
+        const triggers = new DeploymentTriggerStore(knex, logger);
         const updates = new InstanceUpdateService(clients, reads, triggers);
         const campaigns = new CampaignService(
           new CampaignStore(knex),

@@ -101,6 +101,12 @@ export class RunnerStoppingError extends Error {
 }
 const KILL_GRACE_MS = 5000;
 
+/** `what`, followed by the tool's own error line when the step printed one. */
+function withLine(what: string, output: string): string {
+  const line = failureLine(output);
+  return line ? `${what}: ${line}` : what;
+}
+
 /** The session running a deployment's (or a plan's) steps. */
 interface SpawnedSteps {
   child?: ChildProcess;
@@ -541,13 +547,14 @@ export class LocalDeploymentRunner implements DeploymentRunner {
           const seconds = Math.round(
             (this.options.planTimeoutMs ?? DEFAULT_PLAN_TIMEOUT_MS) / 1000,
           );
-          message = `Planning the resources took longer than ${seconds} s: ${failureLine(
+          message = withLine(
+            `Planning the resources took longer than ${seconds} s`,
             tail,
-          )}`;
+          );
         } else {
           message =
             (result && (await plan.failureMessage?.(result.code, tail))) ??
-            `Planning the resources failed: ${failureLine(tail)}`;
+            withLine('Planning the resources failed', tail);
         }
         throw new DeploymentSetupError(
           boundedMessage(redactSecrets(message, secrets)),

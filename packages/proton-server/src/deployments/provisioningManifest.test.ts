@@ -42,6 +42,29 @@ describe("a failed step's line for its statusMessage", () => {
     );
   });
 
+  it("skips npm's closing lines, and keeps lines that only look like frames", () => {
+    const npm = [
+      'npm error Missing script: "build"',
+      'npm error',
+      'npm error To see a list of scripts, run:',
+      'npm error   npm run',
+      'npm error A complete log of this run can be found in: /root/.npm/_logs/2026-12-02T10_00_00_000Z-debug-0.log',
+    ].join('\n');
+    expect(failureLine(npm)).toBe('npm error Missing script: "build"');
+    expect(
+      failureLine(
+        '--- FAIL: TestSubnets (0.00s)\n    subnets_test.go:12: want at least 2 subnets, got 1: invalid VPC range',
+      ),
+    ).toBe(
+      'subnets_test.go:12: want at least 2 subnets, got 1: invalid VPC range',
+    );
+    expect(
+      failureLine(
+        'Error: the VPC range is too small\n  at least 2 subnets are needed',
+      ),
+    ).toBe('Error: the VPC range is too small');
+  });
+
   it('is the last line when none names an error, and empty when the step printed nothing', () => {
     expect(failureLine('building\nstep three of five\n')).toBe(
       'step three of five',
@@ -51,6 +74,16 @@ describe("a failed step's line for its statusMessage", () => {
 });
 
 describe('shortened paths', () => {
+  it("leave AWS names that start with a slash, and shorten file URLs of the machine's folders", () => {
+    expect(
+      shortenPaths(
+        'ParameterNotFound: /app/prod/db-url in log group /aws/lambda/fn; at file:///tmp/proton-server-1a2b/runs/d-1/src/index.mjs:3',
+      ),
+    ).toBe(
+      'ParameterNotFound: /app/prod/db-url in log group /aws/lambda/fn; at …/index.mjs:3',
+    );
+  });
+
   it('keep the last part of absolute paths and the whole of URLs and relative paths', () => {
     expect(
       shortenPaths(

@@ -147,41 +147,69 @@ export function stepOutputTail(
 
 /** Lines of a stack trace, in the languages bundles' tools are written in. */
 const STACK_FRAMES = [
-  /^\s+at\s/, // Node.js, Java
+  /^\s+at (\S+ \(|\/|node:|file:|async |<anonymous>)/, // Node.js, Java
   /^\s*File ".*", line \d+/, // Python
   /^\s*Traceback \(most recent call last\):/,
   /^goroutine \d+ \[/, // Go
-  /^\s+\S+\.go:\d+/,
+  /^\t\S+\.go:\d+ \+0x[0-9a-f]+$/,
+  /^\s*\.\.\. \d+ more$/, // Java
   /^\s*[\^~]+\s*$/, // a pointer under a source line
 ];
+
+/** Closing lines that name an error without saying what it was. */
+const CLOSING_LINES = [
+  /A complete log of this run can be found in/i,
+  /^npm (error|ERR!)\s*((code|errno|path|syscall|command|cwd|signal)\b.*)?$/,
+];
+
+/** npm's prefix of each line it prints about an error. */
+const NPM_PREFIX = /^npm (error|ERR!)\s?/;
 
 /** Words with which tools say what went wrong. */
 const ERROR_WORDS =
   /\b(error|errors|failed|failure|fatal|exception|denied|invalid|not found|cannot|can't|could not|unable|refused|missing|no such)\b/i;
 
+/** Where machines keep working folders: a path below one of them is the server's own. */
+const MACHINE_ROOTS = 'tmp|var|home|root|usr|opt|srv|mnt|private|Users|run';
+
 /**
- * Shortens absolute paths to their last part (`/tmp/proton-server-1a2b/runs/d-1/src/index.ts:12`
- * becomes `…/index.ts:12`), so that a statusMessage names no folder of the machine that ran the
- * steps. URLs keep their paths.
+ * Shortens absolute paths below the folders machines work in (`/tmp`, `/var`, `/home`, `/root`,
+ * `/usr`, `/opt`, …), and `file://` URLs of them, to their last part:
+ * `/tmp/proton-server-1a2b/runs/d-1/src/index.ts:12` becomes `…/index.ts:12`, so that a
+ * statusMessage names no folder of the machine that ran the steps. Other names that start with a
+ * slash (SSM parameters such as `/app/prod/db-url`, log groups such as `/aws/lambda/fn`) and
+ * URLs keep their paths.
  */
 export function shortenPaths(text: string): string {
-  return text.replace(/(?<![\w:/.~-])\/(?:[\w.@+-]+\/)+(?=[\w.@+-]*)/g, '…/');
+  return text.replace(
+    new RegExp(
+      `(?:file://|(?<![\\w:/.~-]))/(?:${MACHINE_ROOTS})/(?:[\\w.@+-]+/)*`,
+      'g',
+    ),
+    '…/',
+  );
 }
 
 /**
  * The line of a failed step's output that says what went wrong, in the tool's own words: the last
- * line naming an error (else the last line), stack frames skipped and paths shortened (see
- * {@link shortenPaths}). Empty when the step printed nothing.
+ * line naming an error (npm's closing lines such as "A complete log of this run…" and its
+ * `code`/`command` lines do not count), else the last line; stack frames skipped and paths shortened
+ * (see {@link shortenPaths}). Empty when the step printed nothing.
  */
 export function failureLine(output: string): string {
   const lines = output
     .split('\n')
     .filter(
-      line => line.trim() && !STACK_FRAMES.some(frame => frame.test(line)),
+      line =>
+        line.trim() &&
+        !STACK_FRAMES.some(frame => frame.test(line)) &&
+        !CLOSING_LINES.some(closing => closing.test(line)),
     )
     .map(line => shortenPaths(line.trim()));
   return (
-    [...lines].reverse().find(line => ERROR_WORDS.test(line)) ??
+    [...lines]
+      .reverse()
+      .find(line => ERROR_WORDS.test(line.replace(NPM_PREFIX, ''))) ??
     lines[lines.length - 1] ??
     ''
   );
@@ -190,9 +218,9 @@ export function failureLine(output: string): string {
 /**
  * A failed step's statusMessage: which step, its command (first line) and the tool's own error
  * line, pointing at the log for the rest (the output, stack traces included, stays there):
- * "Step 2 of 3 (npm ci) failed with exit status 1: npm error missing script: build. The
+ * "Step 2 of 3 (npm run build) failed with exit status 1: npm error Missing script: "build". The
  * deployment's log has its full output." A step that ran out of time: "The deployment timed out
- * after 60 s in step 2 of 3 (npm ci); its last line: …".
+ * after 60 s in step 2 of 3 (npm ci); the step said: …".
  */
 export function stepFailureMessage(options: {
   step: number;
@@ -203,7 +231,8 @@ export function stepFailureMessage(options: {
   /** The step's output (see {@link stepOutputTail}). */
   output: string;
 }): string {
-  const line = failureLine(options.output);
+  // one full stop at the end, whether or not the tool's line has one
+  const line = failureLine(options.output).replace(/\.+$/, '');
   const where = `step ${options.step} of ${options.total} (${
     options.command.split('\n')[0]
   })`;
@@ -211,7 +240,7 @@ export function stepFailureMessage(options: {
   if (typeof options.ending !== 'string') {
     return `The deployment timed out after ${
       options.ending.timedOutAfterSeconds
-    } s in ${where}${line ? `; its last line: ${line}` : ''}.${log}`;
+    } s in ${where}${line ? `; the step said: ${line}` : ''}.${log}`;
   }
   return `S${where.slice(1)} failed with ${options.ending}${
     line ? `: ${line}` : ''

@@ -30,6 +30,7 @@ import { createCampaignNotifier } from './campaignNotifications';
 import { CampaignService } from './CampaignService';
 import { CampaignStore, migrateCampaignStore } from './campaignStore';
 import {
+  scratchClients,
   seedWebTemplate,
   serviceSpec,
   settleDeployments,
@@ -196,19 +197,6 @@ describe.each(testDatabases())('upgrade campaigns on $name', testDatabase => {
     await finishDeployments();
   }
 
-  /** How a backend reaches the scratch control plane. */
-  const clientConfig = () =>
-    new ConfigReader({
-      aws: {
-        accounts: [{ accountId: '000000000000', ...controlPlane.credentials }],
-      },
-      awsProton: {
-        regions: ['us-east-1'],
-        accountIds: ['000000000000'],
-        endpoint: controlPlane.server.endpoint,
-      },
-    });
-
   beforeAll(async () => {
     controlPlane = await startScratchControlPlane();
     const { client } = controlPlane;
@@ -229,7 +217,7 @@ describe.each(testDatabases())('upgrade campaigns on $name', testDatabase => {
         tags: [{ key: 'proton:pinned', value: 'end-of-year freeze' }],
       }),
     );
-    clients = ProtonClientFactory.fromConfig(clientConfig());
+    clients = scratchClients(controlPlane);
     knex = testDatabase.connect();
     await migrateCampaignStore(knex);
     await migrateCampaignStore(knex); // a second start changes nothing
@@ -516,7 +504,7 @@ describe.each(testDatabases())('upgrade campaigns on $name', testDatabase => {
     const clock = { now: Date.now() };
     const alphaDev = `${PREFIX}:service/alpha/service-instance/dev`;
     // this backend's UpdateServiceInstance of alpha/dev comes just after the slow backend's reached Proton
-    const factory = ProtonClientFactory.fromConfig(clientConfig());
+    const factory = scratchClients(controlPlane);
     (await factory.getClient()).middlewareStack.add(
       (next, context) => async args => {
         const input = args.input as { serviceName?: string; name?: string };
@@ -572,7 +560,7 @@ describe.each(testDatabases())('upgrade campaigns on $name', testDatabase => {
 
   it('does not ask Proton for an update once its claim lapsed while it read the tags', async () => {
     const clock = { now: Date.now() };
-    const factory = ProtonClientFactory.fromConfig(clientConfig());
+    const factory = scratchClients(controlPlane);
     let slow = true;
     // the first tag read takes longer than the lease
     (await factory.getClient()).middlewareStack.add(

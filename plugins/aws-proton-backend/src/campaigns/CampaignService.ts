@@ -592,9 +592,10 @@ export class CampaignService {
       if (compareVersions(member.version, targetVersion) > 0) {
         return skip(`runs ${member.version}, newer than ${targetVersion}`);
       }
-      if (member.version === toVersion) {
+      // nothing newer published in its own major version (it may run one no longer published)
+      if (compareVersions(toVersion, member.version) <= 0) {
         return skip(
-          `runs ${member.version}, the newest ${major}.x; ${targetVersion} is a major upgrade, which this campaign does not include`,
+          `runs ${member.version}, and no newer ${major}.x is published; ${targetVersion} is a major upgrade, which this campaign does not include`,
         );
       }
       if (member.pinnedReason) {
@@ -686,7 +687,22 @@ export class CampaignService {
     for (let start = 0; start < majors.length; start += 8) {
       await Promise.all(
         majors.slice(start, start + 8).map(async target => {
-          problems.set(target.arn, await proton.inputProblems(target, schema));
+          try {
+            problems.set(
+              target.arn,
+              await proton.inputProblems(target, schema),
+            );
+          } catch (error) {
+            // one unreadable target (deleted since, denied, throttled) is left out, not the plan
+            problems.set(target.arn, [
+              {
+                path: '',
+                message: `its inputs could not be read to check them: ${
+                  (error as Error).message
+                }`,
+              },
+            ]);
+          }
         }),
       );
     }

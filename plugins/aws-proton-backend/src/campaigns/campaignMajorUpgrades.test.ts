@@ -279,9 +279,9 @@ instances:
     expect(version(await instance('prod'))).toBe('1.1');
     // on 1.x's newest, only a major upgrade is left: a default campaign leaves them alone, saying so
     expect(await plan(SERVICE_TEMPLATE)).toEqual([
-      'orders/dev 1.1 → 1.1 MINOR_VERSION SKIPPED (runs 1.1, the newest 1.x; 2.0 is a major upgrade, which this campaign does not include)',
-      'orders/prod 1.1 → 1.1 MINOR_VERSION SKIPPED (runs 1.1, the newest 1.x; 2.0 is a major upgrade, which this campaign does not include)',
-      'orders/pipeline 1.1 → 1.1 MINOR_VERSION SKIPPED (runs 1.1, the newest 1.x; 2.0 is a major upgrade, which this campaign does not include)',
+      'orders/dev 1.1 → 1.1 MINOR_VERSION SKIPPED (runs 1.1, and no newer 1.x is published; 2.0 is a major upgrade, which this campaign does not include)',
+      'orders/prod 1.1 → 1.1 MINOR_VERSION SKIPPED (runs 1.1, and no newer 1.x is published; 2.0 is a major upgrade, which this campaign does not include)',
+      'orders/pipeline 1.1 → 1.1 MINOR_VERSION SKIPPED (runs 1.1, and no newer 1.x is published; 2.0 is a major upgrade, which this campaign does not include)',
     ]);
 
     const major = await run(SERVICE_TEMPLATE, { includeMajorUpgrades: true });

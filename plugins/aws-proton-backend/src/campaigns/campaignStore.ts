@@ -100,8 +100,15 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
         table.string('name', 400).notNullable();
         table.bigInteger('created_at').notNullable();
       });
+      // the history reads campaigns' deployments by ID too
+      await knex.schema.alterTable('campaign_targets', table => {
+        table.index(['deployment_id']);
+      });
     },
     async down(knex) {
+      await knex.schema.alterTable('campaign_targets', table => {
+        table.dropIndex(['deployment_id']);
+      });
       await knex.schema.dropTable('deployment_triggers');
     },
   },

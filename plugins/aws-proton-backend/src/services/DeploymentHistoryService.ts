@@ -49,7 +49,8 @@ function resourceState(state: unknown): ResourceState | undefined {
 
 /**
  * What a deployment changed, from its initial and target states: see {@link DeploymentChange}.
- * Undefined when its target state has no version (a component) and it created nothing.
+ * A component's states have no version: its inputs alone tell an update from a redeploy. Undefined
+ * when the deployment has no target state.
  */
 export function deploymentChange(
   deployment: Pick<
@@ -62,20 +63,20 @@ export function deploymentChange(
   const initial = resourceState(deployment.initialState);
   if (!target) return undefined;
   if (!initial) return 'CREATE';
-  const [fromMajor, fromMinor] = [
-    Number(initial.templateMajorVersion),
-    Number(initial.templateMinorVersion),
-  ];
-  const [toMajor, toMinor] = [
-    Number(target.templateMajorVersion),
-    Number(target.templateMinorVersion),
-  ];
-  if (toMajor > fromMajor) return 'MAJOR_VERSION';
-  if (toMajor === fromMajor && toMinor > fromMinor) return 'MINOR_VERSION';
-  if (toMajor === fromMajor && toMinor === fromMinor) {
-    return (initial.spec ?? '') === (target.spec ?? '') ? 'REDEPLOY' : 'UPDATE';
+  if (target.templateMajorVersion && initial.templateMajorVersion) {
+    const [fromMajor, fromMinor] = [
+      Number(initial.templateMajorVersion),
+      Number(initial.templateMinorVersion),
+    ];
+    const [toMajor, toMinor] = [
+      Number(target.templateMajorVersion),
+      Number(target.templateMinorVersion),
+    ];
+    if (toMajor > fromMajor) return 'MAJOR_VERSION';
+    if (toMajor === fromMajor && toMinor > fromMinor) return 'MINOR_VERSION';
+    if (toMajor !== fromMajor || toMinor !== fromMinor) return 'UPDATE';
   }
-  return 'UPDATE';
+  return (initial.spec ?? '') === (target.spec ?? '') ? 'REDEPLOY' : 'UPDATE';
 }
 
 /**

@@ -1,4 +1,7 @@
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import type { DeploymentTrigger } from '@proton-platform/plugin-aws-proton-common';
 import type { Knex } from 'knex';
 
@@ -22,22 +25,37 @@ export function triggerOf(
  * targets). Deployments started elsewhere have none.
  */
 export class DeploymentTriggerStore {
-  constructor(private readonly knex: Knex) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly logger?: LoggerService,
+  ) {}
 
-  /** Records that `trigger` started the deployment (a later record of the same ID is ignored). */
+  /**
+   * Records that `trigger` started the deployment (a later record of the same ID is ignored). The
+   * deployment has started by then: a database that fails here only loses who started it (logged),
+   * never the update.
+   */
   async record(
     deploymentId: string,
     trigger: DeploymentTrigger,
   ): Promise<void> {
-    await this.knex('deployment_triggers')
-      .insert({
-        deployment_id: deploymentId,
-        kind: trigger.kind,
-        name: trigger.name,
-        created_at: Date.now(),
-      })
-      .onConflict('deployment_id')
-      .ignore();
+    try {
+      await this.knex('deployment_triggers')
+        .insert({
+          deployment_id: deploymentId,
+          kind: trigger.kind,
+          name: trigger.name,
+          created_at: Date.now(),
+        })
+        .onConflict('deployment_id')
+        .ignore();
+    } catch (error) {
+      this.logger?.warn(
+        `Who started deployment ${deploymentId} (${
+          trigger.name
+        }) was not recorded: ${(error as Error).message}`,
+      );
+    }
   }
 
   /** The triggers of those of `deploymentIds` that this Backstage started, by deployment ID. */
