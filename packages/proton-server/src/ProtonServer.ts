@@ -43,6 +43,9 @@ import {
   removeAbandonedTemporaryDirectories,
 } from './temporaryDirectories';
 
+/** How long an idle client connection stays open (ms). */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export type { ProtonServerOptions } from './protonServerOptions';
 
 /** The default largest request body: 1 MiB, well above the largest Proton input. */
@@ -116,7 +119,13 @@ export class ProtonServer {
     if (this.server) return this.port;
     const listener = await this.open();
     const options = this.options;
-    const server = http.createServer(listener);
+    // Clients keep idle connections to reuse (the AWS SDK's agent does); a server that closed
+    // them after Node's default 5 s would race a request sent on one at that moment (ECONNRESET).
+    // Keep them longer than clients usually do, as load balancers do (60 s idle).
+    const server = http.createServer(
+      { keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS },
+      listener,
+    );
     this.server = server;
     try {
       await new Promise<void>((resolve, reject) => {
