@@ -153,6 +153,20 @@ export async function createRouter(
     },
   );
 
+  // Updates, and what shows an instance's input values (its inputs, a plan): the update permission
+  const authorizedInstance = async (req: Request) => {
+    const credentials = await credentialsOf(req);
+    const ref = entityRef(req.params);
+    const arn = await arns.resolve(
+      ref,
+      AWS_PROTON_SERVICE_ANNOTATION,
+      'service',
+      credentials,
+    );
+    await requireInstanceUpdatePermission(permissions, ref, credentials);
+    return { arn, credentials };
+  };
+
   router.get(
     '/v1/entities/:kind/:namespace/:name/service/instances/:instance/plan',
     async (req, res) => {
@@ -164,16 +178,8 @@ export async function createRouter(
           `deploymentType must be one of ${DEPLOYMENT_TYPES.join(', ')}`,
         );
       }
-      const credentials = await credentialsOf(req);
-      const ref = entityRef(req.params);
-      const arn = await arns.resolve(
-        ref,
-        AWS_PROTON_SERVICE_ANNOTATION,
-        'service',
-        credentials,
-      );
       // the plan shows the instance's input values: the same permission as the update
-      await requireInstanceUpdatePermission(permissions, ref, credentials);
+      const { arn } = await authorizedInstance(req);
       res.json(
         await updates.planUpdate(
           arn,
@@ -194,15 +200,7 @@ export async function createRouter(
           `deploymentType must be one of ${DEPLOYMENT_TYPES.join(', ')}`,
         );
       }
-      const credentials = await credentialsOf(req);
-      const ref = entityRef(req.params);
-      const arn = await arns.resolve(
-        ref,
-        AWS_PROTON_SERVICE_ANNOTATION,
-        'service',
-        credentials,
-      );
-      await requireInstanceUpdatePermission(permissions, ref, credentials);
+      const { arn, credentials } = await authorizedInstance(req);
       res
         .status(202)
         .json(
@@ -210,6 +208,31 @@ export async function createRouter(
             arn,
             instanceName(req.params),
             deploymentType,
+            triggerOf(credentials),
+          ),
+        );
+    },
+  );
+
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/service/instances/:instance/inputs',
+    async (req, res) => {
+      const { arn } = await authorizedInstance(req);
+      res.json(await updates.getInputs(arn, instanceName(req.params)));
+    },
+  );
+
+  router.put(
+    '/v1/entities/:kind/:namespace/:name/service/instances/:instance/inputs',
+    async (req, res) => {
+      const { arn, credentials } = await authorizedInstance(req);
+      res
+        .status(202)
+        .json(
+          await updates.updateInputs(
+            arn,
+            instanceName(req.params),
+            req.body?.inputs,
             triggerOf(credentials),
           ),
         );

@@ -1,6 +1,7 @@
 import {
   GetServiceInstanceCommand,
   ProtonClient,
+  ServiceInstance,
   GetServiceTemplateCommand,
   GetServiceTemplateVersionCommand,
   UpdateServiceInstanceCommand,
@@ -21,6 +22,10 @@ import {
   previewProtonInputs,
   ProtonArn,
   ProtonResourcesPreview,
+  buildServiceSpec,
+  formatSpecErrors,
+  ServiceInstanceInputsView,
+  validateServiceInstanceSpec,
 } from '@proton-platform/plugin-aws-proton-common';
 import {
   callProton,
@@ -129,6 +134,114 @@ export class InstanceUpdateService {
   }
 
   /**
+   * The instance's inputs as its spec sets them, with the `schema.yaml` of the version it runs:
+   * what a form to edit them needs.
+   *
+   * @throws NotFoundError when the service or instance does not exist; the errors of the Proton calls
+   */
+  async getInputs(
+    service: ProtonArn,
+    instanceName: string,
+  ): Promise<ServiceInstanceInputsView> {
+    const { client, context, instance, templateName, major, minor } =
+      await this.readInstance(service, instanceName);
+    const schema = await this.readSchema(client, context, templateName, {
+      major,
+      minor,
+    });
+    return {
+      name: instanceName,
+      environmentName: requireField(
+        instance.environmentName,
+        'serviceInstance.environmentName',
+      ),
+      templateName,
+      templateVersion: `${major}.${minor}`,
+      schema,
+      inputs: instanceEntry(instance.spec, instanceName)?.spec ?? {},
+    };
+  }
+
+  /**
+   * Deploys the instance again with the version it runs (CURRENT_VERSION) and new inputs: its entry
+   * of the service spec gets `inputs`, the other instances and the pipeline keep theirs. The inputs
+   * are checked against the version's schema first, with the same rules as the scaffolder action,
+   * so that a refusal names every input that is wrong and nothing is deployed.
+   *
+   * @throws InputError when `inputs` is not a mapping or does not validate (every problem named);
+   *   ConflictError while the instance is being deployed; the errors of the Proton calls
+   */
+  async updateInputs(
+    service: ProtonArn,
+    instanceName: string,
+    inputs: unknown,
+    trigger?: DeploymentTrigger,
+  ): Promise<InstanceUpdateResult> {
+    if (
+      typeof inputs !== 'object' ||
+      inputs === null ||
+      Array.isArray(inputs)
+    ) {
+      throw new InputError('inputs must be a mapping of input names to values');
+    }
+    const { client, context, instance, templateName, major, minor, resource } =
+      await this.readInstance(service, instanceName);
+    this.requireIdle(resource, instance.deploymentStatus);
+    const schema = parseProtonSchema(
+      await this.readSchema(client, context, templateName, { major, minor }),
+    );
+    const { errors } = validateServiceInstanceSpec(
+      schema,
+      inputs as Record<string, unknown>,
+    );
+    if (errors.length > 0) {
+      throw new InputError(
+        formatSpecErrors(
+          errors,
+          `the inputs of ${resource} for ${templateName} ${major}.${minor}`,
+        ),
+      );
+    }
+    const current = parseProtonSpec(instance.spec ?? '', 'ServiceSpec');
+    if (!current.instances.some(entry => entry.name === instanceName)) {
+      throw new InputError(
+        `The spec of service ${service.name} has no entry for ${resource}`,
+      );
+    }
+    const spec = buildServiceSpec({
+      pipeline: current.pipeline,
+      instances: current.instances.map(entry => ({
+        name: entry.name,
+        environment: entry.environment,
+        inputs:
+          entry.name === instanceName
+            ? (inputs as Record<string, unknown>)
+            : entry.spec,
+      })),
+    });
+    const { serviceInstance } = await callProton(
+      context('UpdateServiceInstance'),
+      () =>
+        client.send(
+          new UpdateServiceInstanceCommand({
+            serviceName: service.name,
+            name: instanceName,
+            deploymentType: 'CURRENT_VERSION',
+            spec,
+          }),
+        ),
+    );
+    return this.started(
+      service,
+      instanceName,
+      `${major}.${minor}`,
+      requireField(instance.environmentName, 'serviceInstance.environmentName'),
+      serviceInstance,
+      trigger,
+    );
+  }
+
+  /**
    * Redeploys the instance with its spec (CURRENT_VERSION), or upgrades it to the recommended
    * minor (MINOR_VERSION) or major (MAJOR_VERSION) version, keeping its spec. With `trigger`, the
    * deployment's history says who started it.
@@ -162,17 +275,32 @@ export class InstanceUpdateService {
           }),
         ),
     );
+    return this.started(
+      service,
+      instanceName,
+      plan.targetVersion,
+      plan.environmentName,
+      serviceInstance,
+      trigger,
+    );
+  }
+
+  /** Records who started a deployment, and drops the cached reads it changes. */
+  private async started(
+    service: ProtonArn,
+    instanceName: string,
+    targetVersion: string,
+    environmentName: string,
+    serviceInstance: ServiceInstance | undefined,
+    trigger?: DeploymentTrigger,
+  ): Promise<InstanceUpdateResult> {
     const deploymentId = serviceInstance?.lastAttemptedDeploymentId;
     if (trigger && deploymentId) {
       await this.triggers?.record(deploymentId, trigger);
     }
     await this.cache.invalidate([
       cacheKeys.service(service.accountId, service.region, service.name),
-      cacheKeys.environment(
-        service.accountId,
-        service.region,
-        plan.environmentName,
-      ),
+      cacheKeys.environment(service.accountId, service.region, environmentName),
       cacheKeys.serviceInstanceDeployments(
         service.accountId,
         service.region,
@@ -193,17 +321,12 @@ export class InstanceUpdateService {
     return {
       name: instanceName,
       deploymentStatus: serviceInstance?.deploymentStatus ?? 'IN_PROGRESS',
-      targetVersion: plan.targetVersion,
+      targetVersion,
     };
   }
 
-  private async plan(
-    service: ProtonArn,
-    instanceName: string,
-    deploymentType: InstanceDeploymentType,
-    preview = false,
-    targetVersion?: string,
-  ) {
+  /** The instance as GetServiceInstance returns it, with what every update needs of it. */
+  private async readInstance(service: ProtonArn, instanceName: string) {
     const { client } = await this.clients.getClientForArn(service);
     const resource = `service instance "${service.name}/${instanceName}"`;
     const context = (operation: string): ProtonCallContext => ({
@@ -212,7 +335,6 @@ export class InstanceUpdateService {
       accountId: service.accountId,
       region: service.region,
     });
-
     const instance = requireField(
       (
         await callProton(context('GetServiceInstance'), () =>
@@ -226,23 +348,69 @@ export class InstanceUpdateService {
       ).serviceInstance,
       'serviceInstance',
     );
-    if (describeDeploymentStatus(instance.deploymentStatus).inProgress) {
+    return {
+      client,
+      context,
+      resource,
+      instance,
+      templateName: requireField(
+        instance.templateName,
+        'serviceInstance.templateName',
+      ),
+      major: requireField(
+        instance.templateMajorVersion,
+        'serviceInstance.templateMajorVersion',
+      ),
+      minor: requireField(
+        instance.templateMinorVersion,
+        'serviceInstance.templateMinorVersion',
+      ),
+    };
+  }
+
+  /** @throws ConflictError while the instance is being deployed */
+  private requireIdle(resource: string, deploymentStatus?: string) {
+    if (describeDeploymentStatus(deploymentStatus).inProgress) {
       throw new ConflictError(
-        `${resource} is being deployed (${instance.deploymentStatus}); wait for that deployment to end`,
+        `${resource} is being deployed (${deploymentStatus}); wait for that deployment to end`,
       );
     }
-    const templateName = requireField(
-      instance.templateName,
-      'serviceInstance.templateName',
+  }
+
+  /** The `schema.yaml` text of a version of the template. */
+  private async readSchema(
+    client: ProtonClient,
+    context: (operation: string) => ProtonCallContext,
+    templateName: string,
+    version: { major: string; minor: string },
+  ): Promise<string> {
+    const { serviceTemplateVersion } = await callProton(
+      context('GetServiceTemplateVersion'),
+      () =>
+        client.send(
+          new GetServiceTemplateVersionCommand({
+            templateName,
+            majorVersion: version.major,
+            minorVersion: version.minor,
+          }),
+        ),
     );
-    const major = requireField(
-      instance.templateMajorVersion,
-      'serviceInstance.templateMajorVersion',
+    return requireField(
+      serviceTemplateVersion?.schema,
+      'serviceTemplateVersion.schema',
     );
-    const minor = requireField(
-      instance.templateMinorVersion,
-      'serviceInstance.templateMinorVersion',
-    );
+  }
+
+  private async plan(
+    service: ProtonArn,
+    instanceName: string,
+    deploymentType: InstanceDeploymentType,
+    preview = false,
+    targetVersion?: string,
+  ) {
+    const { client, context, instance, templateName, major, minor, resource } =
+      await this.readInstance(service, instanceName);
+    this.requireIdle(resource, instance.deploymentStatus);
     let target = { major, minor };
 
     if (targetVersion !== undefined) {
@@ -329,27 +497,15 @@ export class InstanceUpdateService {
     instanceName: string,
     specText?: string,
   ): Promise<InstanceUpdatePlan['inputs']> {
-    const schemaOf = async (version: { major: string; minor: string }) =>
-      (
-        await callProton(context('GetServiceTemplateVersion'), () =>
-          client.send(
-            new GetServiceTemplateVersionCommand({
-              templateName,
-              majorVersion: version.major,
-              minorVersion: version.minor,
-            }),
-          ),
-        )
-      ).serviceTemplateVersion?.schema;
+    const schemaOf = (version: { major: string; minor: string }) =>
+      this.readSchema(client, context, templateName, version);
     try {
       const [fromSchema, toSchema] = await Promise.all([
         schemaOf(from),
         schemaOf(to),
       ]);
-      if (!fromSchema || !toSchema || !specText) return undefined;
-      const entry = parseProtonSpec(specText, 'ServiceSpec').instances.find(
-        candidate => candidate.name === instanceName,
-      );
+      if (!specText) return undefined;
+      const entry = instanceEntry(specText, instanceName);
       return previewProtonInputs(
         (entry?.spec ?? {}) as Record<string, unknown>,
         parseProtonSchema(fromSchema),
@@ -360,6 +516,14 @@ export class InstanceUpdateService {
       return undefined;
     }
   }
+}
+
+/** The instance's entry of a service spec; undefined when the spec has none (or none at all). */
+function instanceEntry(specText: string | undefined, instanceName: string) {
+  if (!specText) return undefined;
+  return parseProtonSpec(specText, 'ServiceSpec').instances.find(
+    candidate => candidate.name === instanceName,
+  );
 }
 
 /**

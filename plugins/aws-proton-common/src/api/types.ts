@@ -2,6 +2,7 @@
  * The shapes the `aws-proton` backend returns and the frontend shows. Dates are ISO 8601 strings.
  */
 import type { ProtonInputsPreview } from '../schema/inputsDiff';
+import type { ProtonInputs } from '../schema/types';
 
 /**
  * One output of a Proton environment or service instance.
@@ -291,6 +292,27 @@ export function isSimulated(outputs: ProtonOutput[]): boolean {
   return outputs.some(
     o => o.key === PROTON_SIMULATED_OUTPUT_KEY && o.value === 'true',
   );
+}
+
+/**
+ * A service instance's inputs as a developer edits them: the values its spec sets now and the
+ * `schema.yaml` of the template version it runs, which the edited values must satisfy.
+ *
+ * @public
+ */
+export interface ServiceInstanceInputsView {
+  /** The service instance's name. */
+  name: string;
+  /** The environment it is deployed into. */
+  environmentName: string;
+  /** Its service template's name. */
+  templateName: string;
+  /** `major.minor` the instance runs; an edit deploys this version again (`CURRENT_VERSION`). */
+  templateVersion: string;
+  /** The text of that version's `schema.yaml`. */
+  schema: string;
+  /** The inputs the instance's spec sets, as the spec holds them (defaults not filled in). */
+  inputs: ProtonInputs;
 }
 
 /**
