@@ -1,5 +1,7 @@
 import { expect, Page, test } from '@playwright/test';
+import { CreateServiceInstanceCommand } from '@aws-sdk/client-proton';
 import {
+  demoProtonClient,
   latestServiceTemplateVersion,
   publishServiceTemplateVersionFromGit,
 } from './demoTemplates';
@@ -285,6 +287,61 @@ test('a service template page lists its versions with the commits they were sync
   await docsScreenshot(page, 'service-template-page');
   await fleet.getByRole('link', { name: 'orders-api / dev' }).click();
   await expect(page).toHaveURL(/\/catalog\/default\/component\/orders-api$/);
+});
+
+test('a developer fixes a failed instance by editing its inputs on the service page', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  // Another client (an older wizard, the AWS CLI) adds search-api/prod with a task size Fargate does
+  // not run: 256 CPU units with 8192 MiB. Its deployment fails.
+  await demoProtonClient().send(
+    new CreateServiceInstanceCommand({
+      serviceName: 'search-api',
+      name: 'prod',
+      spec: [
+        'proton: ServiceSpec',
+        'instances:',
+        '  - name: prod',
+        '    environment: prod',
+        '    spec:',
+        '      path: /search',
+        '      cpu: 256',
+        '      memory: 8192',
+        '',
+      ].join('\n'),
+    }),
+  );
+  await signIn(page);
+  await page.goto('/catalog/default/component/search-api');
+  const prod = page
+    .getByRole('grid', { name: 'Service instances' })
+    .getByRole('row', { name: /^prod/ });
+  await expect(async () => {
+    await page.reload();
+    await expect(prod).toContainText('Failed', { timeout: 10_000 });
+  }).toPass({ timeout: 180_000, intervals: [5_000] });
+  await expect(prod).toContainText('memory 8192 does not go with cpu 256');
+
+  // the form of the version's inputs, filled with the instance's values
+  await prod.getByRole('button', { name: 'Edit inputs: prod' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Edit the inputs of prod' });
+  await expect(dialog.getByRole('textbox', { name: /URL path/ })).toHaveValue(
+    '/search',
+  );
+  const memory = dialog.getByRole('combobox', { name: /Memory/ });
+  await expect(memory).toHaveValue(/./);
+  await memory.selectOption({ label: '512' });
+  await docsScreenshot(page, 'edit-instance-inputs');
+  await dialog.getByRole('button', { name: 'Deploy' }).click();
+  await expect(dialog).toBeHidden({ timeout: 30_000 });
+
+  // deployed again with the fixed inputs, it succeeds
+  await expect(async () => {
+    await page.reload();
+    await expect(prod).toContainText('Succeeded', { timeout: 10_000 });
+  }).toPass({ timeout: 180_000, intervals: [5_000] });
+  await expect(prod).not.toContainText('does not go with');
 });
 
 test('a campaign upgrades what is behind on a template, dev then prod then the pipeline, live on its page', async ({

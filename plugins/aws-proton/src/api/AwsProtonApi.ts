@@ -11,6 +11,7 @@ import {
   TemplateVersionDiff,
   InstanceDeploymentType,
   InstanceUpdatePlan,
+  ServiceInstanceInputsView,
   ServiceOverview,
 } from '@proton-platform/plugin-aws-proton-common';
 
@@ -122,6 +123,26 @@ export interface AwsProtonApi {
     deploymentType: InstanceDeploymentType,
     targetVersion?: string,
   ): Promise<InstanceUpdatePlan>;
+  /**
+   * One instance's inputs as its spec sets them, with the `schema.yaml` of the template version it
+   * runs. Needs the `aws-proton.service-instance.update` permission on the entity.
+   */
+  getServiceInstanceInputs(
+    entity: CompoundEntityRef,
+    instanceName: string,
+  ): Promise<ServiceInstanceInputsView>;
+  /**
+   * Deploys one instance again, on the version it runs, with new inputs (`inputs`: input names to
+   * values, checked against that version's schema by the backend first). Needs the
+   * `aws-proton.service-instance.update` permission on the entity.
+   *
+   * @throws ResponseError naming every input that is wrong, or when the instance is being deployed
+   */
+  updateServiceInstanceInputs(
+    entity: CompoundEntityRef,
+    instanceName: string,
+    inputs: Record<string, unknown>,
+  ): Promise<InstanceUpdateResult>;
 }
 
 /**

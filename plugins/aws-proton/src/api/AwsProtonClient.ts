@@ -12,6 +12,7 @@ import {
   TemplateVersionDiff,
   InstanceDeploymentType,
   InstanceUpdatePlan,
+  ServiceInstanceInputsView,
   ServiceOverview,
 } from '@proton-platform/plugin-aws-proton-common';
 import { AwsProtonApi, InstanceUpdateResult } from './AwsProtonApi';
@@ -234,6 +235,45 @@ export class AwsProtonClient implements AwsProtonApi {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ deploymentType }),
+      },
+    );
+  }
+
+  /**
+   * `GET .../service/instances/<instance>/inputs`: see {@link AwsProtonApi.getServiceInstanceInputs}.
+   *
+   * @throws ResponseError with the backend's message, for example when the permission policy denies it
+   */
+  getServiceInstanceInputs(
+    entity: CompoundEntityRef,
+    instanceName: string,
+  ): Promise<ServiceInstanceInputsView> {
+    return this.request(
+      `${this.entityPath(entity)}/service/instances/${encodeURIComponent(
+        instanceName,
+      )}/inputs`,
+    );
+  }
+
+  /**
+   * `PUT .../service/instances/<instance>/inputs` with `{ inputs }`: see
+   * {@link AwsProtonApi.updateServiceInstanceInputs}.
+   *
+   * @throws ResponseError with the backend's message, naming every input that is wrong
+   */
+  updateServiceInstanceInputs(
+    entity: CompoundEntityRef,
+    instanceName: string,
+    inputs: Record<string, unknown>,
+  ): Promise<InstanceUpdateResult> {
+    return this.request(
+      `${this.entityPath(entity)}/service/instances/${encodeURIComponent(
+        instanceName,
+      )}/inputs`,
+      {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ inputs }),
       },
     );
   }

@@ -24,6 +24,7 @@ import {
 } from '@proton-platform/plugin-aws-proton-common';
 import { useCallback, useState } from 'react';
 import { awsProtonApiRef } from '../../api/AwsProtonApi';
+import { EditInputsDialog } from './EditInputsDialog';
 import { UpgradePreview } from './UpgradePreview';
 
 interface PlannedAction {
@@ -57,7 +58,7 @@ function plannedActions(instance: ServiceInstanceView): PlannedAction[] {
 }
 
 /**
- * The upgrade and redeploy buttons of a service instance. They show only to those who hold the
+ * The upgrade, redeploy and edit-inputs buttons of a service instance. They show only to those who hold the
  * `aws-proton.service-instance.update` permission on the entity, ask for confirmation, and show
  * progress while the request runs.
  *
@@ -74,6 +75,7 @@ export function InstanceActions(props: {
     resourceRef: stringifyEntityRef(entity),
   });
   const [planned, setPlanned] = useState<PlannedAction>();
+  const [editing, setEditing] = useState(false);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<Error>();
   const [missing, setMissing] = useState<string[]>([]);
@@ -130,6 +132,25 @@ export function InstanceActions(props: {
           {action.label}
         </Button>
       ))}
+      <Button
+        size="small"
+        variant="secondary"
+        isDisabled={busy}
+        onPress={() => setEditing(true)}
+        aria-label={`Edit inputs: ${props.instance.name}`}
+      >
+        Edit inputs
+      </Button>
+      <EditInputsDialog
+        entityRef={getCompoundEntityRef(entity)}
+        instanceName={props.instance.name}
+        isOpen={editing}
+        onClose={() => setEditing(false)}
+        onStarted={() => {
+          setEditing(false);
+          props.onStarted();
+        }}
+      />
       <Dialog
         isOpen={planned !== undefined}
         onOpenChange={open => !open && !pending && setPlanned(undefined)}

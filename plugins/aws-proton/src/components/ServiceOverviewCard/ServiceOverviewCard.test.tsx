@@ -95,6 +95,29 @@ async function render(
   );
 }
 
+const EDIT_SCHEMA = `schema:
+  format:
+    openapi: "3.0.0"
+  service_input_type: "Inputs"
+  types:
+    Inputs:
+      type: object
+      required: [path]
+      properties:
+        path:
+          type: string
+          title: URL path
+          pattern: "^/[a-z]*$"
+        port:
+          type: integer
+          title: Port
+          default: 80
+        memory:
+          type: integer
+          title: Memory (MiB)
+          enum: [512, 8192]
+`;
+
 const annotated = entity({ 'aws.amazon.com/aws-proton-service': ARN });
 
 describe('ServiceOverviewCard', () => {
@@ -219,6 +242,110 @@ describe('ServiceOverviewCard', () => {
     expect(
       screen.queryByRole('button', { name: /Redeploy/ }),
     ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: /Edit inputs/ }),
+    ).not.toBeInTheDocument();
+  });
+
+  it("edits an instance's inputs in a form of its version's schema, checked before anything is deployed", async () => {
+    const getServiceInstanceInputs = jest.fn(async () => ({
+      name: 'dev',
+      environmentName: 'dev',
+      templateName: 'fargate-service',
+      templateVersion: '1.0',
+      schema: EDIT_SCHEMA,
+      inputs: { path: '/hello', memory: 8192 },
+    }));
+    const updateServiceInstanceInputs = jest.fn(async () => ({
+      name: 'dev',
+      deploymentStatus: 'IN_PROGRESS',
+      targetVersion: '1.0',
+    }));
+    await render(annotated, {
+      getServiceOverview: async () => overview('FAILED'),
+      getServiceInstanceInputs,
+      updateServiceInstanceInputs,
+    });
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Edit inputs: dev' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Edit the inputs of dev',
+    });
+    expect(
+      await within(dialog).findByText(
+        /Deploys dev in dev again with fargate-service 1.0 and these inputs/,
+      ),
+    ).toBeInTheDocument();
+    // the values the spec sets, and the defaults of those it does not
+    const path = within(dialog).getByRole('textbox', { name: /URL path/ });
+    expect(path).toHaveValue('/hello');
+    expect(
+      within(dialog).getByRole('spinbutton', { name: /Port/ }),
+    ).toHaveValue(80);
+
+    // a bad value shows under its field as it is entered, and nothing is deployed
+    fireEvent.change(path, { target: { value: 'hello' } });
+    expect(
+      await within(dialog).findByText(/must match the pattern/),
+    ).toBeInTheDocument();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Deploy' }));
+    expect(
+      await within(dialog).findByText(
+        '1 input needs a change before deploying',
+      ),
+    ).toBeInTheDocument();
+    expect(updateServiceInstanceInputs).not.toHaveBeenCalled();
+
+    fireEvent.change(path, { target: { value: '/orders' } });
+    const memory = within(dialog).getByRole('combobox', { name: /Memory/ });
+    expect(memory).toHaveDisplayValue('8192');
+    fireEvent.change(memory, { target: { value: '0' } });
+    expect(memory).toHaveDisplayValue('512');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Deploy' }));
+    await waitFor(() =>
+      expect(updateServiceInstanceInputs).toHaveBeenCalledWith(
+        { kind: 'Component', namespace: 'default', name: 'hello-nginx' },
+        'dev',
+        { path: '/orders', port: 80, memory: 512 },
+      ),
+    );
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('dialog', { name: 'Edit the inputs of dev' }),
+      ).not.toBeInTheDocument(),
+    );
+  });
+
+  it('says why the backend refused an edit, keeping the form open', async () => {
+    await render(annotated, {
+      getServiceOverview: async () => overview('FAILED'),
+      getServiceInstanceInputs: async () => ({
+        name: 'dev',
+        environmentName: 'dev',
+        templateName: 'fargate-service',
+        templateVersion: '1.0',
+        schema: EDIT_SCHEMA,
+        inputs: { path: '/hello' },
+      }),
+      updateServiceInstanceInputs: async () => {
+        throw new Error('service instance "hello-nginx/dev" is being deployed');
+      },
+    });
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Edit inputs: dev' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Edit the inputs of dev',
+    });
+    await within(dialog).findByRole('textbox', { name: /URL path/ });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Deploy' }));
+    expect(
+      await within(dialog).findByText(/is being deployed/),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).getByText('Proton refused the deployment'),
+    ).toBeInTheDocument();
   });
 
   it('upgrades after confirmation, then refreshes while the deployment is in progress until it settles', async () => {
