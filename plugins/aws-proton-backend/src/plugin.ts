@@ -18,6 +18,8 @@ import { EntityArnResolver } from './services/EntityArnResolver';
 import { EnvironmentOverviewService } from './services/EnvironmentOverviewService';
 import { InstanceUpdateService } from './services/InstanceUpdateService';
 import { ProtonReadCache } from './services/ProtonReadCache';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { ServiceChangeService } from './services/ServiceChangeService';
 import { ServiceOverviewService } from './services/ServiceOverviewService';
 import { TemplateCatalogService } from './services/TemplateCatalogService';
 import { TemplateFleetService } from './services/TemplateFleetService';
@@ -54,6 +56,7 @@ export const awsProtonPlugin = createBackendPlugin({
         logger: coreServices.logger,
         lifecycle: coreServices.lifecycle,
         notifications: notificationService,
+        events: eventsServiceRef,
       },
       async init({
         config,
@@ -70,6 +73,7 @@ export const awsProtonPlugin = createBackendPlugin({
         logger,
         lifecycle,
         notifications,
+        events,
       }) {
         permissionsRegistry.addPermissions(awsProtonPermissions);
         const clients = ProtonClientFactory.fromConfig(config);
@@ -125,6 +129,11 @@ export const awsProtonPlugin = createBackendPlugin({
             ),
             templateFleets: fleets,
             campaigns,
+            changes: new ServiceChangeService(clients, reads, {
+              events,
+              logger,
+              triggers,
+            }),
             auditor,
             resolveTarget: target => clients.resolveTarget(target),
           }),

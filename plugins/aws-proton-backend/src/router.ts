@@ -28,6 +28,7 @@ import { EntityArnResolver } from './services/EntityArnResolver';
 import { EnvironmentOverviewService } from './services/EnvironmentOverviewService';
 import { InstanceUpdateService } from './services/InstanceUpdateService';
 import { requireInstanceUpdatePermission } from './services/instanceUpdatePermission';
+import { ServiceChangeService } from './services/ServiceChangeService';
 import { ServiceOverviewService } from './services/ServiceOverviewService';
 import {
   TemplateCatalogService,
@@ -52,7 +53,12 @@ export interface RouterOptions {
   templateFleets?: TemplateFleetService;
   /** Serves upgrade campaigns on templates' pages; their routes are absent without it. */
   campaigns?: CampaignService;
-  /** Records who started, paused, resumed or cancelled a campaign; required with `campaigns`. */
+  /** Adds and deletes service instances and deletes services; their routes are absent without it. */
+  changes?: ServiceChangeService;
+  /**
+   * Records who started, paused, resumed or cancelled a campaign (required with `campaigns`), and
+   * who edited, added or deleted instances or deleted a service.
+   */
   auditor?: AuditorService;
   /** Resolves the account and region the form-field routes read (defaults, or an allowed one). */
   resolveTarget?: (target: { accountId?: string; region?: string }) => {
@@ -153,8 +159,9 @@ export async function createRouter(
     },
   );
 
-  // Updates, and what shows an instance's input values (its inputs, a plan): the update permission
-  const authorizedInstance = async (req: Request) => {
+  // Changes of the service and its instances, and what shows an instance's input values (its inputs,
+  // a plan): the instance update permission on the entity
+  const authorizedService = async (req: Request, what?: string) => {
     const credentials = await credentialsOf(req);
     const ref = entityRef(req.params);
     const arn = await arns.resolve(
@@ -163,8 +170,44 @@ export async function createRouter(
       'service',
       credentials,
     );
-    await requireInstanceUpdatePermission(permissions, ref, credentials);
+    await requireInstanceUpdatePermission(permissions, ref, credentials, what);
     return { arn, credentials };
+  };
+
+  /**
+   * Runs a change of a service or its instances as an auditor event (`aws-proton-service-change`,
+   * its `actionType` and entity), recorded as failed when `change` throws.
+   */
+  const audited = async <T>(
+    req: Request,
+    actionType: string,
+    severityLevel: 'medium' | 'high',
+    change: () => Promise<T>,
+  ): Promise<T> => {
+    const event = await options.auditor?.createEvent({
+      eventId: 'aws-proton-service-change',
+      severityLevel,
+      request: req,
+      meta: {
+        actionType,
+        entityRef: stringifyEntityRef(entityRef(req.params)),
+        ...(req.params.instance ? { instance: req.params.instance } : {}),
+        ...(actionType === 'add-instance'
+          ? {
+              instance: String(req.body?.name),
+              environment: String(req.body?.environment),
+            }
+          : {}),
+      },
+    });
+    try {
+      const result = await change();
+      await event?.success();
+      return result;
+    } catch (error) {
+      await event?.fail({ error: error as Error });
+      throw error;
+    }
   };
 
   router.get(
@@ -179,7 +222,7 @@ export async function createRouter(
         );
       }
       // the plan shows the instance's input values: the same permission as the update
-      const { arn } = await authorizedInstance(req);
+      const { arn } = await authorizedService(req);
       res.json(
         await updates.planUpdate(
           arn,
@@ -200,7 +243,7 @@ export async function createRouter(
           `deploymentType must be one of ${DEPLOYMENT_TYPES.join(', ')}`,
         );
       }
-      const { arn, credentials } = await authorizedInstance(req);
+      const { arn, credentials } = await authorizedService(req);
       res
         .status(202)
         .json(
@@ -217,7 +260,7 @@ export async function createRouter(
   router.get(
     '/v1/entities/:kind/:namespace/:name/service/instances/:instance/inputs',
     async (req, res) => {
-      const { arn } = await authorizedInstance(req);
+      const { arn } = await authorizedService(req);
       res.json(await updates.getInputs(arn, instanceName(req.params)));
     },
   );
@@ -225,19 +268,77 @@ export async function createRouter(
   router.put(
     '/v1/entities/:kind/:namespace/:name/service/instances/:instance/inputs',
     async (req, res) => {
-      const { arn, credentials } = await authorizedInstance(req);
-      res
-        .status(202)
-        .json(
-          await updates.updateInputs(
-            arn,
-            instanceName(req.params),
-            req.body?.inputs,
-            triggerOf(credentials),
-          ),
+      const result = await audited(req, 'edit-inputs', 'medium', async () => {
+        const { arn, credentials } = await authorizedService(
+          req,
+          'edit the inputs of the instances of',
         );
+        return updates.updateInputs(
+          arn,
+          instanceName(req.params),
+          req.body?.inputs,
+          triggerOf(credentials),
+        );
+      });
+      res.status(202).json(result);
     },
   );
+
+  const { changes } = options;
+  if (changes) {
+    router.post(
+      '/v1/entities/:kind/:namespace/:name/service/instances',
+      async (req, res) => {
+        const result = await audited(
+          req,
+          'add-instance',
+          'medium',
+          async () => {
+            const { arn, credentials } = await authorizedService(
+              req,
+              'add instances to',
+            );
+            return changes.addInstance(
+              arn,
+              {
+                name: req.body?.name,
+                environment: req.body?.environment,
+                inputs: req.body?.inputs,
+                templateVersion: req.body?.templateVersion,
+              },
+              triggerOf(credentials),
+            );
+          },
+        );
+        res.status(202).json(result);
+      },
+    );
+
+    router.delete(
+      '/v1/entities/:kind/:namespace/:name/service/instances/:instance',
+      async (req, res) => {
+        await audited(req, 'delete-instance', 'high', async () => {
+          const { arn } = await authorizedService(
+            req,
+            'delete the instances of',
+          );
+          await changes.deleteInstance(arn, instanceName(req.params));
+        });
+        res.status(202).json({});
+      },
+    );
+
+    router.delete(
+      '/v1/entities/:kind/:namespace/:name/service',
+      async (req, res) => {
+        await audited(req, 'delete-service', 'high', async () => {
+          const { arn } = await authorizedService(req, 'delete');
+          await changes.deleteService(arn);
+        });
+        res.status(202).json({});
+      },
+    );
+  }
 
   router.get(
     '/v1/entities/:kind/:namespace/:name/environment',

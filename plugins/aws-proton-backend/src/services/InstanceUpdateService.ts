@@ -163,8 +163,9 @@ export class InstanceUpdateService {
   }
 
   /**
-   * Deploys the instance again with the version it runs (CURRENT_VERSION) and new inputs: its entry
-   * of the service spec gets `inputs`, the other instances and the pipeline keep theirs. The inputs
+   * Deploys the instance again with the version it runs (CURRENT_VERSION) and new inputs: the spec
+   * sent is the instance's own (a service spec), with its entry's inputs replaced by `inputs`; the
+   * service's spec is not changed (as with AWS Proton's UpdateServiceInstance). The inputs
    * are checked against the version's schema first, with the same rules as the scaffolder action,
    * so that a refusal names every input that is wrong and nothing is deployed.
    *

@@ -386,6 +386,22 @@ describe('AwsProtonEntityProvider against the control plane', () => {
     expect(mutation.added[0].entity.spec.dependsOn).toEqual(['resource:dev']);
   });
 
+  it('removes the entity of a service announced as deleted, though Proton no longer has it', async () => {
+    const { connection, events } = await connected();
+    const { onEvent } = events.subscribe.mock.calls[0][0];
+    await onEvent({
+      topic: 'aws-proton',
+      eventPayload: { action: 'deleted', arn: `${PREFIX}:service/gone` },
+    });
+    const mutation = connection.applyMutation.mock.calls[0][0];
+    expect(mutation).toMatchObject({ type: 'delta', added: [] });
+    expect(mutation.removed).toHaveLength(1);
+    expect(mutation.removed[0].entity).toMatchObject({
+      kind: 'Component',
+      metadata: { name: 'gone' },
+    });
+  });
+
   it('applies nothing when the control plane cannot be reached, so no entity is deleted', async () => {
     const clients = ProtonClientFactory.fromConfig(
       new ConfigReader({

@@ -3,7 +3,9 @@ import {
   GetServiceCommand,
   paginateListServiceInstances,
   ProtonClient,
+  EnvironmentSummary,
   ServiceInstanceSummary,
+  ServiceSummary,
 } from '@aws-sdk/client-proton';
 import {
   AuthService,
@@ -209,7 +211,9 @@ export class AwsProtonEntityProvider implements EntityProvider {
       ),
       ...found.services
         .filter(
-          s => !describedElsewhere.has(requireField(s.arn, 'service.arn')),
+          s =>
+            !describedElsewhere.has(requireField(s.arn, 'service.arn')) &&
+            !isBeingDeleted(s.status),
         )
         .map(s =>
           serviceEntity(
@@ -313,8 +317,11 @@ export class AwsProtonEntityProvider implements EntityProvider {
       return;
     if (!['service', 'environment'].includes(arn.resourceType)) return;
     this.inventory.forget(event.arn);
-    const client = await this.deps.clients.getClient(target);
-    const entity = await this.readOne(client, arn);
+    // A deleted resource may already be gone from Proton: its entity is named from the ARN alone
+    const entity =
+      event.action === 'deleted'
+        ? this.deletedEntity(arn, event.arn)
+        : await this.readOne(await this.deps.clients.getClient(target), arn);
     if (!entity) return;
     const deferred = [{ entity, locationKey: this.getProviderName() }];
     await connection.applyMutation(
@@ -325,6 +332,17 @@ export class AwsProtonEntityProvider implements EntityProvider {
     this.deps.logger.info(
       `Ingested ${event.arn} (${event.action}) from an aws-proton event`,
     );
+  }
+
+  /** The entity this provider made of a deleted service or environment, enough to remove it. */
+  private deletedEntity(arn: ProtonArn, arnText: string): Entity | undefined {
+    // only the name and ARN make the entity's reference, which is what a removal matches on
+    const known = { name: arn.name, arn: arnText };
+    if (arn.resourceType === 'environment') {
+      return environmentEntity(known as EnvironmentSummary, {}, this.defaults);
+    }
+    if (this.settings.scope.services === false) return undefined;
+    return serviceEntity(known as ServiceSummary, [], {}, this.defaults);
   }
 
   private async readOne(
@@ -358,7 +376,10 @@ export class AwsProtonEntityProvider implements EntityProvider {
         return all;
       }),
     ]);
-    return service && serviceEntity(service, instances, {}, this.defaults);
+    // a service being deleted has left the catalog (its deletion event removed it); one whose
+    // deletion failed comes back, with its status
+    if (!service || isBeingDeleted(service.status)) return undefined;
+    return serviceEntity(service, instances, {}, this.defaults);
   }
 
   private requireConnection(): EntityProviderConnection {
@@ -367,4 +388,9 @@ export class AwsProtonEntityProvider implements EntityProvider {
     }
     return this.connection;
   }
+}
+
+/** True for a service Proton is deleting (or has deleted): its entity is not in the catalog. */
+function isBeingDeleted(status?: string): boolean {
+  return status === 'DELETE_IN_PROGRESS' || status === 'DELETE_COMPLETE';
 }
