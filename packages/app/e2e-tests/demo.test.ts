@@ -330,7 +330,7 @@ test('a developer fixes a failed instance by editing its inputs on the service p
     '/search',
   );
   const memory = dialog.getByRole('combobox', { name: /Memory/ });
-  await expect(memory).toHaveValue(/./);
+  await expect(memory.locator('option:checked')).toHaveText('8192');
   await memory.selectOption({ label: '512' });
   await docsScreenshot(page, 'edit-instance-inputs');
   await dialog.getByRole('button', { name: 'Deploy' }).click();
@@ -342,6 +342,74 @@ test('a developer fixes a failed instance by editing its inputs on the service p
     await expect(prod).toContainText('Succeeded', { timeout: 10_000 });
   }).toPass({ timeout: 180_000, intervals: [5_000] });
   await expect(prod).not.toContainText('does not go with');
+});
+
+test('a developer removes an instance, adds one in another environment, then deletes the service with its entity', async ({
+  page,
+}) => {
+  test.setTimeout(600_000);
+  await signIn(page);
+  await page.goto('/catalog/default/component/search-api');
+  const instances = page.getByRole('grid', { name: 'Service instances' });
+  const prod = instances.getByRole('row', { name: /^prod/ });
+  await expect(prod).toContainText('Succeeded', { timeout: 60_000 });
+
+  // removing an instance takes its name, typed
+  await prod.getByRole('button', { name: 'Delete: prod' }).click();
+  const removal = page.getByRole('dialog', {
+    name: 'Delete the instance prod',
+  });
+  const remove = removal.getByRole('button', { name: 'Delete' });
+  await expect(remove).toBeDisabled();
+  await removal
+    .getByRole('textbox', { name: 'Type prod to confirm' })
+    .fill('prod');
+  await remove.click();
+  await expect(removal).toBeHidden({ timeout: 30_000 });
+  await expect(async () => {
+    await page.reload();
+    await expect(instances.getByRole('row', { name: /^dev/ })).toBeVisible({
+      timeout: 10_000,
+    });
+    await expect(prod).toHaveCount(0);
+  }).toPass({ timeout: 180_000, intervals: [5_000] });
+
+  // adding one: an environment the template deploys into, its name, its inputs
+  await page.getByRole('button', { name: 'Add an instance' }).click();
+  const adding = page.getByRole('dialog', {
+    name: 'Add an instance of search-api',
+  });
+  await adding.getByRole('button', { name: /Environment/ }).click();
+  await page.getByRole('option', { name: 'prod', exact: true }).click();
+  await expect(
+    adding.getByRole('textbox', { name: /Instance name/ }),
+  ).toHaveValue('prod');
+  await adding.getByRole('textbox', { name: /URL path/ }).fill('/search');
+  await adding.getByRole('button', { name: 'Deploy' }).click();
+  await expect(adding).toBeHidden({ timeout: 30_000 });
+  await expect(async () => {
+    await page.reload();
+    await expect(prod).toContainText('Succeeded', { timeout: 10_000 });
+  }).toPass({ timeout: 180_000, intervals: [5_000] });
+
+  // deleting the service takes its name, typed; its catalog entity goes with it
+  await page.getByRole('button', { name: 'Delete the service' }).click();
+  const deletion = page.getByRole('dialog', {
+    name: 'Delete the service search-api',
+  });
+  await deletion
+    .getByRole('textbox', { name: 'Type search-api to confirm' })
+    .fill('search-api');
+  await deletion.getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByText('search-api is being deleted')).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(async () => {
+    await page.goto('/catalog/default/component/search-api');
+    await expect(page.getByText('Entity not found')).toBeVisible({
+      timeout: 10_000,
+    });
+  }).toPass({ timeout: 180_000, intervals: [5_000] });
 });
 
 test('a campaign upgrades what is behind on a template, dev then prod then the pipeline, live on its page', async ({

@@ -9,7 +9,7 @@ const backendUrl = `http://localhost:${
   process.env.E2E_READONLY_BACKEND_PORT ?? 7008
 }`;
 
-test('without the update permission there is no upgrade button, and the API refuses the upgrade', async ({
+test('without the update permission there is no upgrade, edit or delete button, and the API refuses each change', async ({
   page,
 }) => {
   test.setTimeout(240_000);
@@ -27,6 +27,9 @@ test('without the update permission there is no upgrade button, and the API refu
     { timeout: 60_000 },
   );
   await expect(instances.getByRole('button')).toHaveCount(0);
+  await expect(
+    page.getByRole('button', { name: /Add an instance|Delete the service/ }),
+  ).toHaveCount(0);
 
   const session = await page.request.get(
     `${backendUrl}/api/auth/guest/refresh`,
@@ -45,6 +48,24 @@ test('without the update permission there is no upgrade button, and the API refu
   expect((await refused.json()).error.message).toContain(
     'aws-proton.service-instance.update',
   );
+  // nor may such a user edit, add or delete instances, or delete the service
+  const service = `${backendUrl}/api/aws-proton/v1/entities/component/default/hello-nginx/service`;
+  const headers = { authorization: `Bearer ${token}` };
+  const changes = await Promise.all([
+    page.request.put(`${service}/instances/dev/inputs`, {
+      headers,
+      data: { inputs: { path: '/x' } },
+    }),
+    page.request.post(`${service}/instances`, {
+      headers,
+      data: { name: 'x', environment: 'prod', inputs: {} },
+    }),
+    page.request.delete(`${service}/instances/dev`, { headers }),
+    page.request.delete(service, { headers }),
+  ]);
+  expect(changes.map(response => response.status())).toEqual([
+    403, 403, 403, 403,
+  ]);
 });
 
 test('without the upgrade-fleet permission there is no campaign button, and the API refuses a campaign', async ({

@@ -143,6 +143,37 @@ export interface AwsProtonApi {
     instanceName: string,
     inputs: Record<string, unknown>,
   ): Promise<InstanceUpdateResult>;
+  /**
+   * Adds an instance to the entity's service, on `templateVersion` or else its template's
+   * recommended version: `name` (a Proton name), `environment` (an environment that version deploys
+   * into) and `inputs`, checked by the backend first. Needs the `aws-proton.service-instance.update` permission on the entity.
+   *
+   * @throws ResponseError naming what is wrong, or when the name is taken
+   */
+  addServiceInstance(
+    entity: CompoundEntityRef,
+    instance: {
+      name: string;
+      environment: string;
+      inputs: Record<string, unknown>;
+      /** `major.minor` to create it with (published); the recommended version when absent. */
+      templateVersion?: string;
+    },
+  ): Promise<InstanceUpdateResult>;
+  /**
+   * Removes one instance of the entity's service (its resources are deprovisioned); not its last
+   * one. Needs the `aws-proton.service-instance.update` permission on the entity.
+   */
+  deleteServiceInstance(
+    entity: CompoundEntityRef,
+    instanceName: string,
+  ): Promise<void>;
+  /**
+   * Deletes the entity's service with its instances and pipeline (their resources are
+   * deprovisioned); the catalog entity goes with it. Needs the
+   * `aws-proton.service-instance.update` permission on the entity.
+   */
+  deleteService(entity: CompoundEntityRef): Promise<void>;
 }
 
 /**

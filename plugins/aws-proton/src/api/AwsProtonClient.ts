@@ -278,6 +278,57 @@ export class AwsProtonClient implements AwsProtonApi {
     );
   }
 
+  /**
+   * `POST .../service/instances` with `{ name, environment, inputs }`: see
+   * {@link AwsProtonApi.addServiceInstance}.
+   *
+   * @throws ResponseError with the backend's message
+   */
+  addServiceInstance(
+    entity: CompoundEntityRef,
+    instance: {
+      name: string;
+      environment: string;
+      inputs: Record<string, unknown>;
+      /** `major.minor` to create it with (published); the recommended version when absent. */
+      templateVersion?: string;
+    },
+  ): Promise<InstanceUpdateResult> {
+    return this.request(`${this.entityPath(entity)}/service/instances`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(instance),
+    });
+  }
+
+  /**
+   * `DELETE .../service/instances/<instance>`: see {@link AwsProtonApi.deleteServiceInstance}.
+   *
+   * @throws ResponseError with the backend's message
+   */
+  async deleteServiceInstance(
+    entity: CompoundEntityRef,
+    instanceName: string,
+  ): Promise<void> {
+    await this.request(
+      `${this.entityPath(entity)}/service/instances/${encodeURIComponent(
+        instanceName,
+      )}`,
+      { method: 'DELETE' },
+    );
+  }
+
+  /**
+   * `DELETE .../service`: see {@link AwsProtonApi.deleteService}.
+   *
+   * @throws ResponseError with the backend's message
+   */
+  async deleteService(entity: CompoundEntityRef): Promise<void> {
+    await this.request(`${this.entityPath(entity)}/service`, {
+      method: 'DELETE',
+    });
+  }
+
   private entityPath({ kind, namespace, name }: CompoundEntityRef): string {
     return `/v1/entities/${[kind, namespace, name]
       .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))

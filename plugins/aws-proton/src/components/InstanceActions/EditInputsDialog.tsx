@@ -16,68 +16,35 @@ import {
   ProtonSchema,
   ServiceInstanceInputsView,
 } from '@proton-platform/plugin-aws-proton-common';
-import { withTheme } from '@rjsf/core';
-import { Theme } from '@rjsf/material-ui';
-import {
-  ariaDescribedByIds,
-  enumOptionsIndexForValue,
-  enumOptionsValueForIndex,
-  getDefaultFormState,
-  WidgetProps,
-} from '@rjsf/utils';
-import { TextField } from '@material-ui/core';
-import validator from '@rjsf/validator-ajv8';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { awsProtonApiRef } from '../../api/AwsProtonApi';
 import {
-  inputsJsonSchema,
-  issuesErrorSchema,
-  validateInputs,
-} from '../scaffolder/templateInputsValidation';
-
-// The wizard's form renderer (rjsf, Material UI theme), so that the fields look and behave alike
-const Form = withTheme(Theme);
-
-/**
- * The theme's select opens its options in a popover outside the dialog, which the modal dialog
- * hides from assistive technology and takes focus back from; a native select stays inside it.
- */
-function NativeSelectWidget(props: WidgetProps) {
-  const { id, options, value, label, required, disabled, readonly } = props;
-  const { enumOptions = [], emptyValue } = options;
-  const index = enumOptionsIndexForValue(value, enumOptions, false);
-  const valueAt = (target: { value: string }) =>
-    enumOptionsValueForIndex(target.value, enumOptions, emptyValue);
-  return (
-    <TextField
-      id={id}
-      select
-      fullWidth
-      label={label}
-      required={required}
-      disabled={disabled || readonly}
-      error={(props.rawErrors ?? []).length > 0}
-      value={index === undefined ? '' : String(index)}
-      SelectProps={{ native: true }}
-      InputLabelProps={{ shrink: true }}
-      inputProps={{ 'aria-describedby': ariaDescribedByIds(id) }}
-      onChange={event => props.onChange(valueAt(event.target))}
-      onBlur={event => props.onBlur(id, valueAt(event.target))}
-      onFocus={event => props.onFocus(id, valueAt(event.target))}
-    >
-      {props.schema.default === undefined && <option value="" />}
-      {enumOptions.map((option, i) => (
-        <option key={i} value={String(i)}>
-          {option.label}
-        </option>
-      ))}
-    </TextField>
-  );
-}
+  InstanceInputsForm,
+  useInputsIssues,
+  withSchemaDefaults,
+} from './InstanceInputsForm';
 
 interface Loaded {
   view: ServiceInstanceInputsView;
   schema: ProtonSchema;
+}
+
+/**
+ * The inputs to deploy: those the spec sets, and those the user changed from the default shown.
+ * An input left at its default stays out of the spec, so that a later version's default applies.
+ */
+function changedInputs(
+  loaded: Loaded,
+  values: Record<string, unknown>,
+): Record<string, unknown> {
+  const shown = withSchemaDefaults(loaded.schema, loaded.view.inputs);
+  return Object.fromEntries(
+    Object.entries(values).filter(
+      ([key, value]) =>
+        key in loaded.view.inputs ||
+        JSON.stringify(value) !== JSON.stringify(shown[key]),
+    ),
+  );
 }
 
 /**
@@ -119,13 +86,7 @@ export function EditInputsDialog(props: {
         const schema = parseProtonSchema(view.schema);
         setLoaded({ view, schema });
         // the defaults of the inputs the spec does not set, as the wizard fills them in
-        setFormData(
-          getDefaultFormState(
-            validator,
-            inputsJsonSchema(schema, 'service') as any,
-            view.inputs,
-          ) as Record<string, unknown>,
-        );
+        setFormData(withSchemaDefaults(schema, view.inputs));
       })
       .catch(e => live && setLoadError(e));
     return () => {
@@ -133,20 +94,7 @@ export function EditInputsDialog(props: {
     };
   }, [api, kind, namespace, name, instanceName, isOpen]);
 
-  const jsonSchema = useMemo(
-    () => (loaded ? inputsJsonSchema(loaded.schema, 'service') : undefined),
-    [loaded],
-  );
-  // Bad values show under their field as they are entered; missing required ones once the user
-  // tries to deploy, not while the form is being filled in
-  const issues = useMemo(
-    () =>
-      loaded ? validateInputs(loaded.schema, 'service', formData, '') : [],
-    [loaded, formData],
-  );
-  const shownIssues = submitted
-    ? issues
-    : issues.filter(issue => issue.message !== 'is required');
+  const issues = useInputsIssues(loaded?.schema, formData);
 
   const deploy = async () => {
     setSubmitted(true);
@@ -157,7 +105,7 @@ export function EditInputsDialog(props: {
       await api.updateServiceInstanceInputs(
         { kind, namespace, name },
         instanceName,
-        formData,
+        changedInputs(loaded!, formData),
       );
       onStarted();
     } catch (e) {
@@ -195,21 +143,14 @@ export function EditInputsDialog(props: {
           {!loaded && !loadError && (
             <Skeleton width="100%" height={160} aria-label="Loading inputs" />
           )}
-          {jsonSchema && (
-            <Form
-              schema={jsonSchema as any}
-              formData={formData}
-              validator={validator}
-              widgets={{ SelectWidget: NativeSelectWidget }}
-              noValidate
-              noHtml5Validate
-              showErrorList={false}
-              extraErrors={issuesErrorSchema(shownIssues) as any}
+          {loaded && (
+            <InstanceInputsForm
+              schema={loaded.schema}
+              inputs={formData}
+              onChange={setFormData}
+              issues={issues}
+              submitted={submitted}
               disabled={pending}
-              uiSchema={{ 'ui:submitButtonOptions': { norender: true } }}
-              onChange={event =>
-                setFormData((event.formData ?? {}) as Record<string, unknown>)
-              }
             />
           )}
           {submitted && issues.length > 0 && (

@@ -24,6 +24,7 @@ import {
 } from '@proton-platform/plugin-aws-proton-common';
 import { useCallback, useState } from 'react';
 import { awsProtonApiRef } from '../../api/AwsProtonApi';
+import { ConfirmDeletionDialog } from '../ConfirmDeletion/ConfirmDeletionDialog';
 import { EditInputsDialog } from './EditInputsDialog';
 import { UpgradePreview } from './UpgradePreview';
 
@@ -58,14 +59,16 @@ function plannedActions(instance: ServiceInstanceView): PlannedAction[] {
 }
 
 /**
- * The upgrade, redeploy and edit-inputs buttons of a service instance. They show only to those who hold the
+ * The upgrade, redeploy, edit-inputs and delete buttons of a service instance. They show only to those who hold the
  * `aws-proton.service-instance.update` permission on the entity, ask for confirmation, and show
  * progress while the request runs.
- *
- * @public
  */
 export function InstanceActions(props: {
   instance: ServiceInstanceView;
+  /** The service's name, in the deletion's confirmation. */
+  serviceName: string;
+  /** False for a service's last instance: the service is deleted instead. */
+  deletable: boolean;
   onStarted: () => void;
 }) {
   const { entity } = useEntity();
@@ -76,6 +79,7 @@ export function InstanceActions(props: {
   });
   const [planned, setPlanned] = useState<PlannedAction>();
   const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<Error>();
   const [missing, setMissing] = useState<string[]>([]);
@@ -148,6 +152,33 @@ export function InstanceActions(props: {
         onClose={() => setEditing(false)}
         onStarted={() => {
           setEditing(false);
+          props.onStarted();
+        }}
+      />
+      {props.deletable && (
+        <Button
+          size="small"
+          variant="secondary"
+          destructive
+          isDisabled={busy}
+          onPress={() => setDeleting(true)}
+          aria-label={`Delete: ${props.instance.name}`}
+        >
+          Delete
+        </Button>
+      )}
+      <ConfirmDeletionDialog
+        isOpen={deleting}
+        title={`Delete the instance ${props.instance.name}`}
+        description={`Removes ${props.instance.name} from ${props.serviceName}: Proton deprovisions its resources in ${props.instance.environmentName}. The service keeps its other instances. This cannot be undone.`}
+        name={props.instance.name}
+        onClose={() => setDeleting(false)}
+        onConfirm={async () => {
+          await api.deleteServiceInstance(
+            getCompoundEntityRef(entity),
+            props.instance.name,
+          );
+          setDeleting(false);
           props.onStarted();
         }}
       />

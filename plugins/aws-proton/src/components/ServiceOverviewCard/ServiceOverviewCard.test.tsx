@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import { coreApis } from '@backstage/frontend-plugin-api';
 import { mockApis, TestApiProvider } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -9,6 +10,7 @@ import {
 } from '@proton-platform/plugin-aws-proton-common';
 import {
   act,
+  cleanup,
   fireEvent,
   screen,
   waitFor,
@@ -16,6 +18,7 @@ import {
 } from '@testing-library/react';
 import { AwsProtonApi, awsProtonApiRef } from '../../api/AwsProtonApi';
 import { renderSettled } from '../../__testUtils__/renderSettled';
+import { catalogApis } from '../scaffolder/testFixtures';
 import { ServiceOverviewCard } from './ServiceOverviewCard';
 
 const ARN = 'arn:aws:proton:us-east-1:000000000000:service/hello-nginx';
@@ -81,11 +84,15 @@ async function render(
   api: Partial<AwsProtonApi>,
   allow: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
 ) {
+  // the template catalog routes, which the dialog adding an instance reads
+  const catalog = catalogApis();
   return renderSettled(
     <TestApiProvider
       apis={[
         [awsProtonApiRef, api],
         [permissionApiRef, mockApis.permission({ authorize: allow })],
+        [coreApis.discovery, catalog.discoveryApi],
+        [coreApis.fetch, catalog.fetchApi],
       ]}
     >
       <EntityProvider entity={subject}>
@@ -307,13 +314,156 @@ describe('ServiceOverviewCard', () => {
       expect(updateServiceInstanceInputs).toHaveBeenCalledWith(
         { kind: 'Component', namespace: 'default', name: 'hello-nginx' },
         'dev',
-        { path: '/orders', port: 80, memory: 512 },
+        // the port stays at its default, out of the spec
+        { path: '/orders', memory: 512 },
       ),
     );
     await waitFor(() =>
       expect(
         screen.queryByRole('dialog', { name: 'Edit the inputs of dev' }),
       ).not.toBeInTheDocument(),
+    );
+  });
+
+  it('deletes an instance once its name is typed, and offers no deletion of the last one', async () => {
+    const deleteServiceInstance = jest.fn(async () => {});
+    await render(annotated, {
+      getServiceOverview: async () => overview(),
+      deleteServiceInstance,
+    });
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Delete: prod' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Delete the instance prod',
+    });
+    expect(dialog).toHaveTextContent(
+      'Removes prod from hello-nginx: Proton deprovisions its resources in prod',
+    );
+    const confirm = within(dialog).getByRole('button', { name: 'Delete' });
+    expect(confirm).toBeDisabled();
+    const typed = within(dialog).getByRole('textbox', {
+      name: 'Type prod to confirm',
+    });
+    fireEvent.change(typed, { target: { value: 'pro' } });
+    expect(confirm).toBeDisabled();
+    fireEvent.change(typed, { target: { value: 'prod' } });
+    expect(confirm).toBeEnabled();
+    fireEvent.click(confirm);
+    await waitFor(() =>
+      expect(deleteServiceInstance).toHaveBeenCalledWith(
+        { kind: 'Component', namespace: 'default', name: 'hello-nginx' },
+        'prod',
+      ),
+    );
+
+    cleanup();
+    const single = { ...overview(), instances: [overview().instances[1]] };
+    await render(
+      entity({ 'aws.amazon.com/aws-proton-service': ARN }, 'single'),
+      { getServiceOverview: async () => single },
+    );
+    expect(
+      await screen.findByRole('button', { name: 'Edit inputs: prod' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Delete: prod' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('deletes the service once its name is typed, and says its entity goes with it', async () => {
+    const deleteService = jest.fn(async () => {});
+    await render(annotated, {
+      getServiceOverview: async () => overview(),
+      deleteService,
+    });
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Delete the service' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Delete the service hello-nginx',
+    });
+    expect(dialog).toHaveTextContent(
+      'Deletes hello-nginx with its 2 instance(s): Proton deprovisions their resources',
+    );
+    fireEvent.change(
+      within(dialog).getByRole('textbox', {
+        name: 'Type hello-nginx to confirm',
+      }),
+      { target: { value: 'hello-nginx' } },
+    );
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    expect(
+      await screen.findByText('hello-nginx is being deleted'),
+    ).toBeInTheDocument();
+    expect(deleteService).toHaveBeenCalledWith({
+      kind: 'Component',
+      namespace: 'default',
+      name: 'hello-nginx',
+    });
+    expect(
+      screen.getByRole('link', { name: 'Back to the catalog' }),
+    ).toHaveAttribute('href', '/catalog');
+  });
+
+  it('adds an instance in an environment the recommended version deploys into, with its inputs checked', async () => {
+    const addServiceInstance = jest.fn(async () => ({
+      name: 'staging',
+      deploymentStatus: 'IN_PROGRESS',
+      targetVersion: '1.1',
+    }));
+    // dev is the only instance: prod is left, and "broken" is listed but cannot be chosen
+    const one = { ...overview(), instances: [overview().instances[0]] };
+    await render(annotated, {
+      getServiceOverview: async () => one,
+      addServiceInstance,
+    });
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Add an instance' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Add an instance of hello-nginx',
+    });
+    expect(
+      await within(dialog).findByText(
+        'Deploys a new instance with fargate-service 1.1.',
+      ),
+    ).toBeInTheDocument();
+    // nothing is sent while a field is missing or wrong
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Deploy' }));
+    expect(
+      await within(dialog).findByText(
+        '3 fields need a change before deploying',
+      ),
+    ).toBeInTheDocument();
+    expect(addServiceInstance).not.toHaveBeenCalled();
+
+    fireEvent.click(
+      within(dialog).getByRole('button', { name: /Environment/ }),
+    );
+    expect(
+      screen.getByRole('option', { name: 'broken (failed)' }),
+    ).toHaveAttribute('aria-disabled', 'true');
+    fireEvent.click(screen.getByRole('option', { name: 'prod' }));
+    // the name follows the environment until one is typed
+    expect(
+      within(dialog).getByRole('textbox', { name: /Instance name/ }),
+    ).toHaveValue('prod');
+    fireEvent.change(
+      within(dialog).getByRole('textbox', { name: /URL path/ }),
+      { target: { value: '/hello' } },
+    );
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Deploy' }));
+    await waitFor(() =>
+      expect(addServiceInstance).toHaveBeenCalledWith(
+        { kind: 'Component', namespace: 'default', name: 'hello-nginx' },
+        {
+          name: 'prod',
+          environment: 'prod',
+          inputs: { port: 80, path: '/hello', cpu: 256 },
+          templateVersion: '1.1',
+        },
+      ),
     );
   });
 

@@ -26,6 +26,7 @@ import { awsProtonApiRef } from '../../api/AwsProtonApi';
 import { useProtonResource } from '../../hooks/useProtonResource';
 import { AnnotationGate, ProtonCard } from '../AnnotationGate/AnnotationGate';
 import { InstanceActions } from '../InstanceActions/InstanceActions';
+import { ServiceActions } from './ServiceActions';
 import { ProtonStatus } from '../ProtonStatus/ProtonStatus';
 import { ResourceState } from '../ResourceState/ResourceState';
 import { TemplateVersion } from '../TemplateVersion/TemplateVersion';
@@ -140,6 +141,8 @@ export function ServiceInstancesTable(props: {
             <Cell>
               <InstanceActions
                 instance={instance}
+                serviceName={props.overview.name}
+                deletable={props.overview.instances.length > 1}
                 onStarted={props.onChanged}
               />
             </Cell>
@@ -198,6 +201,7 @@ function ServiceSummary({
         </div>
       )}
       <ServiceInstancesTable overview={value} onChanged={onChanged} />
+      <ServiceActions overview={value} onChanged={onChanged} />
     </>
   );
 }

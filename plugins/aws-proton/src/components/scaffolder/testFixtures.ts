@@ -99,7 +99,11 @@ export function catalogApis(base = 'http://backend/api/aws-proton') {
       fetch: async (input: any) => {
         const url = String(input);
         urls.push(url);
-        const body = routes[url.slice(base.length)];
+        // the account and region a caller names are not part of the route
+        const parsed = new URL(url);
+        parsed.searchParams.delete('accountId');
+        parsed.searchParams.delete('region');
+        const body = routes[parsed.toString().slice(base.length)];
         return {
           ok: body !== undefined,
           status: body !== undefined ? 200 : 404,
