@@ -9,7 +9,7 @@ import {
   waitUntilEnvironmentDeployed,
 } from '@aws-sdk/client-proton';
 import { CacheManager } from '@backstage/backend-defaults/cache';
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -25,6 +25,8 @@ import {
   type ScratchControlPlane,
 } from '@proton-platform/proton-server/testUtils';
 import type { Knex } from 'knex';
+import { awsProtonPlugin } from '../plugin';
+import type { testDatabaseFactory } from './testDatabase';
 import { createCampaignNotifier } from '../campaigns/campaignNotifications';
 import { CampaignService } from '../campaigns/CampaignService';
 import { CampaignStore } from '../campaigns/campaignStore';
@@ -226,4 +228,49 @@ export function createCampaignService(options: {
         : undefined,
     },
   );
+}
+
+/**
+ * Starts a test backend with the aws-proton plugin against the scratch control plane's account
+ * (000000000000, us-east-1), on the file's `database`, with a catalog of `entities` and a permission service that answers every
+ * permission with `decision`; `features` adds or replaces services (an events service, say).
+ *
+ * @returns the backend's HTTP server, for supertest
+ */
+export async function startAwsProtonBackend(
+  controlPlane: ScratchControlPlane,
+  options: {
+    /** The file's database, from `testDatabaseFactory()` (called at the top of the file). */
+    database: ReturnType<typeof testDatabaseFactory>;
+    entities: Entity[];
+    decision?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    features?: Parameters<typeof startTestBackend>[0]['features'];
+  },
+) {
+  const { server } = await startTestBackend({
+    features: [
+      awsProtonPlugin,
+      options.database,
+      mockServices.permissions.factory({
+        result: options.decision ?? AuthorizeResult.ALLOW,
+      }),
+      catalogServiceMock.factory({ entities: options.entities }),
+      mockServices.rootConfig.factory({
+        data: {
+          aws: {
+            accounts: [
+              { accountId: '000000000000', ...controlPlane.credentials },
+            ],
+          },
+          awsProton: {
+            regions: ['us-east-1'],
+            accountIds: ['000000000000'],
+            endpoint: controlPlane.server.endpoint,
+          },
+        },
+      }),
+      ...(options.features ?? []),
+    ],
+  });
+  return server;
 }

@@ -2,13 +2,8 @@ import {
   GetServiceInstanceCommand,
   ListDeploymentsCommand,
 } from '@aws-sdk/client-proton';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   seedProtonResources,
   writeTemplateBundle,
@@ -19,13 +14,13 @@ import {
   startScratchControlPlane,
 } from '@proton-platform/proton-server/testUtils';
 import request from 'supertest';
-import { awsProtonPlugin } from '../plugin';
-import { testDatabaseFactory } from '../__testUtils__/testDatabase';
 import {
   catalogEntity,
   seedWebTemplate,
   settleDeployments,
+  startAwsProtonBackend,
 } from '../__testUtils__/fleetFixtures';
+import { testDatabaseFactory } from '../__testUtils__/testDatabase';
 
 /**
  * Editing a service instance's inputs from its entity page, on a real control plane: the values and
@@ -36,6 +31,7 @@ import {
 jest.setTimeout(60_000);
 
 const database = testDatabaseFactory();
+
 const PREFIX = 'arn:aws:proton:us-east-1:000000000000';
 const INPUTS =
   '/api/aws-proton/v1/entities/component/default/shop/service/instances';
@@ -111,39 +107,16 @@ describe('.../service/instances/:instance/inputs', () => {
     await controlPlane?.stop();
   });
 
-  async function backend(
+  const backend = (
     decision:
       | AuthorizeResult.ALLOW
       | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
-  ) {
-    const { server } = await startTestBackend({
-      features: [
-        awsProtonPlugin,
-        database,
-        mockServices.permissions.factory({ result: decision }),
-        catalogServiceMock.factory({
-          entities: [
-            catalogEntity('Component', 'shop', `${PREFIX}:service/shop`),
-          ],
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            aws: {
-              accounts: [
-                { accountId: '000000000000', ...controlPlane.credentials },
-              ],
-            },
-            awsProton: {
-              regions: ['us-east-1'],
-              accountIds: ['000000000000'],
-              endpoint: controlPlane.server.endpoint,
-            },
-          },
-        }),
-      ],
+  ) =>
+    startAwsProtonBackend(controlPlane, {
+      database,
+      entities: [catalogEntity('Component', 'shop', `${PREFIX}:service/shop`)],
+      decision,
     });
-    return server;
-  }
 
   const instance = async (name: string) =>
     (

@@ -3,13 +3,8 @@ import {
   ListServiceInstancesCommand,
 } from '@aws-sdk/client-proton';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { EventParams, eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   seedProtonResources,
@@ -21,13 +16,13 @@ import {
   startScratchControlPlane,
 } from '@proton-platform/proton-server/testUtils';
 import request from 'supertest';
-import { awsProtonPlugin } from '../plugin';
-import { testDatabaseFactory } from '../__testUtils__/testDatabase';
 import {
   catalogEntity,
   seedWebTemplate,
   settleDeployments,
+  startAwsProtonBackend,
 } from '../__testUtils__/fleetFixtures';
+import { testDatabaseFactory } from '../__testUtils__/testDatabase';
 
 /**
  * Adding an instance in another environment, removing one, and deleting the whole service from the
@@ -38,6 +33,7 @@ import {
 jest.setTimeout(60_000);
 
 const database = testDatabaseFactory();
+
 const PREFIX = 'arn:aws:proton:us-east-1:000000000000';
 const SERVICE = '/api/aws-proton/v1/entities/component/default/shop/service';
 
@@ -119,40 +115,17 @@ describe('adding and deleting instances, deleting the service', () => {
     }),
   });
 
-  async function backend(
+  const backend = (
     decision:
       | AuthorizeResult.ALLOW
       | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
-  ) {
-    const { server } = await startTestBackend({
-      features: [
-        awsProtonPlugin,
-        events,
-        database,
-        mockServices.permissions.factory({ result: decision }),
-        catalogServiceMock.factory({
-          entities: [
-            catalogEntity('Component', 'shop', `${PREFIX}:service/shop`),
-          ],
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            aws: {
-              accounts: [
-                { accountId: '000000000000', ...controlPlane.credentials },
-              ],
-            },
-            awsProton: {
-              regions: ['us-east-1'],
-              accountIds: ['000000000000'],
-              endpoint: controlPlane.server.endpoint,
-            },
-          },
-        }),
-      ],
+  ) =>
+    startAwsProtonBackend(controlPlane, {
+      database,
+      entities: [catalogEntity('Component', 'shop', `${PREFIX}:service/shop`)],
+      decision,
+      features: [events],
     });
-    return server;
-  }
 
   const instanceNames = async () =>
     (
