@@ -167,9 +167,10 @@ describe('the wizard generated for a published service template', () => {
     const messages = response.body.log.map(
       (entry: { body: { message: string } }) => entry.body.message,
     );
+    // the owner and the lifecycle (not chosen: experimental) go to the service's tags
     expect(messages).toContainEqual(
       expect.stringMatching(
-        /Dry run: would create the AWS Proton service orders/,
+        /Dry run: would create the AWS Proton service orders .* and the tags backstage:owner=group:default\/platform, backstage:lifecycle=experimental; the spec is valid/,
       ),
     );
     expect(response.body.steps.map((s: { id: string }) => s.id)).toEqual([
@@ -179,6 +180,21 @@ describe('the wizard generated for a published service template', () => {
       'failed',
     );
     expect(await services()).toEqual([]);
+  });
+
+  it('tags the lifecycle chosen in the wizard, which the entity shows', async () => {
+    const response = await dryRun({
+      serviceName: 'orders',
+      owner: 'group:default/platform',
+      lifecycle: 'production',
+      instances: [{ name: 'dev', environment: 'dev', inputs: { port: 8080 } }],
+    });
+    expect(response.status).toBe(200);
+    expect(
+      response.body.log.map(
+        (entry: { body: { message: string } }) => entry.body.message,
+      ),
+    ).toContainEqual(expect.stringContaining('backstage:lifecycle=production'));
   });
 
   it('refuses an input that breaks the schema before anything runs, naming it', async () => {

@@ -20,6 +20,21 @@ const PROTON_NAME = {
 };
 
 /**
+ * The service's lifecycle, chosen in the wizard and kept as the Proton tag `backstage:lifecycle`,
+ * which the provider reads into the entity's `spec.lifecycle` (Backstage's own lifecycle values).
+ */
+const LIFECYCLE_PARAMETER = {
+  type: 'string',
+  title: 'Lifecycle',
+  description: 'How far along the service is; its catalog entity shows it',
+  enum: ['experimental', 'production', 'deprecated'],
+  default: 'experimental',
+};
+
+/** A wizard run without the parameter (the action called directly) tags `experimental`. */
+const LIFECYCLE_TAG_VALUE = "${{ parameters.lifecycle or 'experimental' }}";
+
+/**
  * A scaffolder Template entity for one published major version of a service template: its form is
  * built from the version's `schema.yaml` with the same converter the actions validate with, and its
  * step calls `aws:proton:create-service`. Its card on the Create page says which template it is for
@@ -91,6 +106,7 @@ export function serviceTemplateWizard(
               'ui:field': 'OwnerPicker',
               'ui:options': { catalogFilter: { kind: ['Group', 'User'] } },
             },
+            lifecycle: LIFECYCLE_PARAMETER,
           },
         },
         {
@@ -185,7 +201,10 @@ export function serviceTemplateWizard(
                   branchName: '${{ parameters.branchName }}',
                 }
               : {}),
-            tags: { 'backstage:owner': '${{ parameters.owner }}' },
+            tags: {
+              'backstage:owner': '${{ parameters.owner }}',
+              'backstage:lifecycle': LIFECYCLE_TAG_VALUE,
+            },
           },
         },
       ],

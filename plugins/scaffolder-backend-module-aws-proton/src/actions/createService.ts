@@ -221,7 +221,13 @@ export function createAwsProtonServiceAction(
             session.target.region
           }, with the instances ${spec.instances
             .map(i => `${i.name} (environment ${i.environment})`)
-            .join(', ')}; the spec is valid`,
+            .join(', ')}${
+            input.tags && Object.keys(input.tags).length > 0
+              ? ` and the tags ${Object.entries(input.tags)
+                  .map(([key, value]) => `${key}=${value}`)
+                  .join(', ')}`
+              : ''
+          }; the spec is valid`,
         );
         ctx.output('arn', arn);
         ctx.output(
