@@ -36,6 +36,9 @@ test('creating a service through the wizard: a bad input is refused, a good one 
   await page.getByLabel('Description').fill('Takes and tracks orders');
   await page.getByRole('combobox').click();
   await page.getByRole('option', { name: 'guests', exact: true }).click();
+  // the lifecycle the entity will show (experimental unless chosen)
+  await page.locator('#root_lifecycle').click();
+  await page.getByRole('option', { name: 'production', exact: true }).click();
   await page.getByRole('button', { name: 'Next' }).click();
 
   // The instance: the environment picker lists the deployed environments, the inputs come from schema.yaml
@@ -101,6 +104,10 @@ test('creating a service through the wizard: a bad input is refused, a good one 
   await expect(dev).toContainText(
     /simulated\.us-east-1\.elb\.amazonaws\.com\/orders/,
   );
+  // the lifecycle chosen in the wizard, from the service's backstage:lifecycle tag
+  await expect(
+    page.getByText('production', { exact: true }).first(),
+  ).toBeVisible();
 });
 
 test('the catalog provider generates a wizard for the published service template, with its inputs', async ({
