@@ -270,16 +270,52 @@ function ensureSystemPackages() {
   }
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
+/**
+ * The first port of the range the kernel hands out as source ports of outgoing connections (Linux:
+ * net.ipv4.ip_local_port_range; 32768 elsewhere, the Linux default).
+ */
+function ephemeralPortsStart() {
+  try {
+    const [low] = fs
+      .readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    if (Number.isInteger(low) && low > 11000) return low;
+  } catch {
+    // not Linux: the default below
+  }
+  return 32768;
+}
+
+/** Resolves true when nothing listens on `port` (any address, IPv4 and IPv6). */
+function canListen(port) {
+  return new Promise(resolve => {
     const server = net.createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
+    server.on('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free port below the ephemeral range. A port the kernel handed out by listen(0) comes from that
+ * range, and by the time the dev server binds it (minutes later) the backend's own loopback
+ * connections may hold it as a source port: EADDRINUSE. Ports already given out are not repeated.
+ */
+const givenPorts = new Set();
+async function freePort() {
+  const high = ephemeralPortsStart();
+  const low = 10000;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (givenPorts.has(port)) continue;
+    if (await canListen(port)) {
+      givenPorts.add(port);
+      return port;
+    }
+  }
+  throw new Error(`No free port between ${low} and ${high} after 200 tries`);
 }
 
 /** The environment of the browser tests: free ports for the app and the backend they start. */
