@@ -16,6 +16,7 @@ import {
   AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION,
   awsProtonTemplateUpgradeFleetPermission,
   formatProtonArn,
+  isProtonResourceName,
   CampaignRequest,
   InstanceDeploymentType,
 } from '@proton-platform/plugin-aws-proton-common';
@@ -68,7 +69,6 @@ export interface RouterOptions {
 }
 
 const ENTITY_PART = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,252}$/;
-const PROTON_NAME = /^[0-9A-Za-z]+[0-9A-Za-z_-]*$/;
 const DEPLOYMENT_TYPES: InstanceDeploymentType[] = [
   'CURRENT_VERSION',
   'MINOR_VERSION',
@@ -86,12 +86,7 @@ function entityRef(params: Record<string, string>): CompoundEntityRef {
 }
 
 function instanceName(params: Record<string, string>): string {
-  if (!PROTON_NAME.test(params.instance) || params.instance.length > 100) {
-    throw new InputError(
-      `"${params.instance}" is not a valid service instance name`,
-    );
-  }
-  return params.instance;
+  return protonName(params.instance, 'service instance name');
 }
 
 /**
@@ -581,7 +576,7 @@ function queryString(
 }
 
 function protonName(value: string, what: string): string {
-  if (!PROTON_NAME.test(value) || value.length > 100) {
+  if (!isProtonResourceName(value)) {
     throw new InputError(`"${value}" is not a valid ${what}`);
   }
   return value;

@@ -20,6 +20,7 @@ import {
   describeDeploymentStatus,
   formatProtonArn,
   formatSpecErrors,
+  isProtonResourceName,
   parseProtonSchema,
   parseProtonSpec,
   ProtonArn,
@@ -51,8 +52,6 @@ export interface NewServiceInstance {
    */
   templateVersion?: string;
 }
-
-const PROTON_NAME = /^[0-9A-Za-z]+[0-9A-Za-z_-]*$/;
 
 /**
  * Changes which instances a service has, from its entity page: adds an instance in another
@@ -361,14 +360,12 @@ export class ServiceChangeService {
 /** @throws InputError naming what is wrong with a new instance's name, environment or inputs */
 function checkNewInstance(instance: NewServiceInstance) {
   const problems: string[] = [];
-  const nameOk = (value: unknown) =>
-    typeof value === 'string' && PROTON_NAME.test(value) && value.length <= 100;
-  if (!nameOk(instance?.name)) {
+  if (!isProtonResourceName(instance?.name)) {
     problems.push(
       'name must be a Proton name: 1 to 100 letters, digits, "-" or "_", starting with a letter or digit',
     );
   }
-  if (!nameOk(instance?.environment)) {
+  if (!isProtonResourceName(instance?.environment)) {
     problems.push('environment must name an environment');
   }
   const version = instance?.templateVersion;

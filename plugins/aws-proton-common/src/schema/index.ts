@@ -14,6 +14,7 @@ export {
   type ProtonServiceSpec,
   type ProtonSpec,
   type ServiceInstanceSpecInput,
+  isProtonResourceName,
 } from './protonSpec';
 export {
   validateEnvironmentSpec,

@@ -82,8 +82,22 @@ export interface BuildServiceSpecOptions {
   pipeline?: ProtonInputs;
 }
 
-// Proton's resource name rule, for service instances and environments.
 const RESOURCE_NAME = /^[0-9A-Za-z]+[0-9A-Za-z_-]*$/;
+
+/**
+ * True when `value` is a valid name of a Proton service, service instance or environment: 1 to 100
+ * letters, digits, `-` or `_`, starting with a letter or digit (the `ResourceName` pattern of the
+ * AWS Proton API reference).
+ *
+ * @public
+ */
+export function isProtonResourceName(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    RESOURCE_NAME.test(value) &&
+    value.length <= 100
+  );
+}
 
 function checkInputsSection(
   value: unknown,
@@ -117,11 +131,7 @@ function checkKeys(
 function checkName(value: unknown, at: PathSegment[], issues: RawIssue[]) {
   if (value === undefined) {
     issues.push({ segments: at, message: 'is required' });
-  } else if (
-    typeof value !== 'string' ||
-    !RESOURCE_NAME.test(value) ||
-    value.length > 100
-  ) {
+  } else if (!isProtonResourceName(value)) {
     issues.push({
       segments: at,
       message:

@@ -15,6 +15,7 @@ import {
   TextField,
 } from '@backstage/ui';
 import {
+  isProtonResourceName,
   parseProtonArn,
   parseProtonSchema,
   ProtonSchema,
@@ -30,8 +31,6 @@ import {
 import { ProtonCompatibleEnvironment } from '../scaffolder/ProtonTemplateCatalogClient';
 import { useTemplateCatalog } from '../scaffolder/useTemplateCatalog';
 
-const PROTON_NAME = /^[0-9A-Za-z]+[0-9A-Za-z_-]*$/;
-
 interface Loaded {
   version: string;
   schema: ProtonSchema;
@@ -42,7 +41,7 @@ interface Loaded {
 /** Why a new instance's name cannot be used, or undefined when it can. */
 function nameProblem(name: string, taken: string[]): string | undefined {
   if (!name) return 'Give the instance a name';
-  if (!PROTON_NAME.test(name) || name.length > 100) {
+  if (!isProtonResourceName(name)) {
     return 'Use 1 to 100 letters, digits, "-" or "_", starting with a letter or digit';
   }
   if (taken.includes(name))
