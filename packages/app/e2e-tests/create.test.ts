@@ -52,18 +52,31 @@ test('creating a service through the wizard: a bad input is refused, a good one 
     'public.ecr.aws/nginx/nginx:1.27',
   );
   await page.getByLabel('URL path').fill('orders');
-  // the error shows under the field as it is entered, and the wizard does not move on
+  // the item takes the instance's name, and the add button says what it adds
   await expect(
-    page.getByText('must match the pattern ^(/|(/[A-Za-z0-9._~-]+)+)$', {
-      exact: true,
-    }),
+    page.getByRole('heading', { name: 'Instance dev' }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('button', { name: 'Add an instance' }),
+  ).toBeVisible();
+  // the error shows under the field as it is entered, in words from the input's description, with
+  // the pattern as a detail; the wizard does not move on
+  await expect(
+    page.getByText(
+      'is not in the expected form: The path prefix this service answers on, for example /orders (the load balancer forwards /orders and /orders/* unchanged) (pattern ^(/|(/[A-Za-z0-9._~-]+)+)$)',
+      { exact: true },
+    ),
   ).toBeVisible();
   await page.getByRole('button', { name: 'Review' }).click();
   await expect(
     page
-      .getByText(/item 1, URL path \(inputs\.path\): must match the pattern/)
+      .getByText(
+        /item 1 \(dev\), URL path: is not in the expected form: The path prefix this service answers on/,
+      )
       .first(),
   ).toBeVisible();
+  // the pattern shows once, under the field
+  await expect(page.getByText(/\(pattern \^/)).toHaveCount(1);
   await docsScreenshot(page, 'create-wizard');
 
   await page.getByLabel('URL path').fill('/orders');

@@ -92,7 +92,7 @@ const protonContent = EntityContentBlueprint.make({
   },
 });
 
-/** The scaffolder form fields: template picker, environment picker and template inputs. */
+/** The scaffolder form fields: template picker, environment picker, template inputs and instance list. */
 const serviceTemplatePickerField = FormFieldBlueprint.make({
   name: 'proton-service-template-picker',
   params: {
@@ -120,6 +120,15 @@ const templateInputsField = FormFieldBlueprint.make({
       ),
   },
 });
+const serviceInstancesField = FormFieldBlueprint.make({
+  name: 'proton-service-instances',
+  params: {
+    field: () =>
+      import('./components/scaffolder/formFields').then(
+        m => m.protonServiceInstancesFormField,
+      ),
+  },
+});
 
 /**
  * The AWS Proton plugin for the new frontend system.
@@ -138,5 +147,6 @@ export default createFrontendPlugin({
     serviceTemplatePickerField,
     environmentPickerField,
     templateInputsField,
+    serviceInstancesField,
   ],
 });

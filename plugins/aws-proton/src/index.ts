@@ -13,6 +13,7 @@ export {
   EntityAwsProtonServiceOverviewCard,
   EntityAwsProtonTemplateOverviewCard,
   ProtonEnvironmentPickerFieldExtension,
+  ProtonServiceInstancesFieldExtension,
   ProtonServiceTemplatePickerFieldExtension,
   ProtonTemplateInputsFieldExtension,
 } from './plugin';
@@ -26,6 +27,7 @@ export { AwsProtonClient } from './api/AwsProtonClient';
 export { ProtonServiceTemplatePicker } from './components/scaffolder/ProtonServiceTemplatePicker';
 export { ProtonEnvironmentPicker } from './components/scaffolder/ProtonEnvironmentPicker';
 export { ProtonTemplateInputs } from './components/scaffolder/ProtonTemplateInputs';
+export { ProtonServiceInstances } from './components/scaffolder/ProtonServiceInstances';
 export { protonFieldExtensionOptions } from './components/scaffolder/fieldExtensions';
 export type {
   ProtonTemplateChoice,

@@ -130,3 +130,14 @@ export const ProtonEnvironmentPickerFieldExtension = awsProtonPlugin.provide(
 export const ProtonTemplateInputsFieldExtension = awsProtonPlugin.provide(
   createScaffolderFieldExtension(protonFieldExtensionOptions.templateInputs),
 );
+
+/**
+ * The `ProtonServiceInstances` scaffolder field, for the legacy frontend system: the list of a new
+ * service's instances, each titled by its name, with an "Add an instance" button; it checks its
+ * items' `ProtonTemplateInputs`.
+ *
+ * @public
+ */
+export const ProtonServiceInstancesFieldExtension = awsProtonPlugin.provide(
+  createScaffolderFieldExtension(protonFieldExtensionOptions.serviceInstances),
+);

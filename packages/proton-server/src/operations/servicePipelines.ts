@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  formatValidationIssue,
   parseProtonSchema,
   parseProtonSpec,
   ProtonInputs,
@@ -126,7 +127,7 @@ export function checkPipelineInputs(
       `${errors.length} problem${
         errors.length === 1 ? '' : 's'
       } in ${subject}: ${errors
-        .map(issue => `${issue.path}: ${issue.message}`)
+        .map(formatValidationIssue)
         .join(' - ')}`,
     );
   }

@@ -42,6 +42,7 @@ import {
   parseProtonArn,
   parseProtonSchema,
   parseProtonSpec,
+  formatValidationIssue,
   PROTON_PINNED_TAG_KEY,
   ProtonArn,
   ProtonEnvironmentSpec,
@@ -713,9 +714,7 @@ export class CampaignService {
         ...target,
         status: 'SKIPPED' as const,
         statusMessage: `needs a developer's input for ${targetVersion}: ${issues
-          .map(issue =>
-            issue.path ? `${issue.path} ${issue.message}` : issue.message,
-          )
+          .map(formatValidationIssue)
           .join('; ')}`,
       };
     });

@@ -267,8 +267,8 @@ instances:
       await plan(SERVICE_TEMPLATE, { includeMajorUpgrades: true }),
     ).toEqual([
       'orders/dev 1.0 → 2.0 MAJOR_VERSION PENDING',
-      "orders/prod 1.0 → 2.0 MAJOR_VERSION SKIPPED (needs a developer's input for 2.0: port must be <= 1024)",
-      "orders/pipeline 1.0 → 2.0 MAJOR_VERSION SKIPPED (needs a developer's input for 2.0: pipeline.lint_command is required)",
+      "orders/prod 1.0 → 2.0 MAJOR_VERSION SKIPPED (needs a developer's input for 2.0: port: must be <= 1024)",
+      "orders/pipeline 1.0 → 2.0 MAJOR_VERSION SKIPPED (needs a developer's input for 2.0: pipeline.lint_command: is required)",
     ]);
 
     const minor = await run(SERVICE_TEMPLATE);
@@ -301,7 +301,7 @@ instances:
   it("checks an environment's inputs before a major upgrade", async () => {
     expect(await plan(ENV_TEMPLATE, { includeMajorUpgrades: true })).toEqual([
       'dev 1.0 → 2.0 MAJOR_VERSION PENDING',
-      "prod 1.0 → 2.0 MAJOR_VERSION SKIPPED (needs a developer's input for 2.0: spec.vpc_cidr is required)",
+      "prod 1.0 → 2.0 MAJOR_VERSION SKIPPED (needs a developer's input for 2.0: spec.vpc_cidr: is required)",
     ]);
     // a given target version of the same major is a minor upgrade for everything on that major
     expect(await plan(ENV_TEMPLATE, { targetVersion: '1.1' })).toEqual([

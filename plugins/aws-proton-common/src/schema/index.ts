@@ -39,6 +39,7 @@ export {
 } from './inputsDiff';
 export {
   formatSpecErrors,
+  formatValidationIssue,
   ProtonSchemaError,
   ProtonSpecError,
   type ProtonValidationIssue,

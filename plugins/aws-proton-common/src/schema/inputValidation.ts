@@ -1,5 +1,10 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { appendIndex, appendKey, ProtonValidationIssue } from './issues';
+import {
+  appendIndex,
+  appendKey,
+  formatValidationIssue,
+  ProtonValidationIssue,
+} from './issues';
 import { toJsonSchema } from './jsonSchema';
 import type { JsonSchema, ProtonInputsKind, ProtonSchema } from './types';
 import { cloneData, isMapping } from './yamlSource';
@@ -8,8 +13,10 @@ import { cloneData, isMapping } from './yamlSource';
 // browsers as well as Node. Patterns are compiled without the `u` flag so that escapes that
 // Proton-era templates use (`\/`, `\-`) stay valid. Schemas are removed from ajv's cache after
 // compiling: callers keep the compiled functions, and nothing accumulates in a long-running server.
+// `verbose` gives each error the schema object it failed, whose description says what is expected.
 const ajv = new Ajv({
   allErrors: true,
+  verbose: true,
   useDefaults: true,
   strict: false,
   unicodeRegExp: false,
@@ -74,7 +81,36 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-function describe(error: ErrorObject): string {
+/**
+ * The first sentence of an input's description (descriptions go on to explain; the first sentence
+ * says what the value is), without its final full stop.
+ */
+function firstSentence(description: unknown): string | undefined {
+  if (typeof description !== 'string' || !description.trim()) return undefined;
+  const text = description.trim();
+  const end = /[.!?](\s+(?=[A-Z])|\s*$)/.exec(text);
+  return (end ? text.slice(0, end.index) : text).trim() || undefined;
+}
+
+/** What a failed rule means, in words, with the rule itself as a detail where it is not words. */
+function describe(error: ErrorObject): { message: string; detail?: string } {
+  const params = error.params as Record<string, any>;
+  if (error.keyword === 'pattern') {
+    const expected = firstSentence(
+      (error.parentSchema as { description?: unknown } | undefined)
+        ?.description,
+    );
+    return {
+      message: expected
+        ? `is not in the expected form: ${expected}`
+        : 'is not in the expected form',
+      detail: `pattern ${params.pattern}`,
+    };
+  }
+  return { message: describeRule(error) };
+}
+
+function describeRule(error: ErrorObject): string {
   const params = error.params as Record<string, any>;
   switch (error.keyword) {
     case 'type':
@@ -86,8 +122,6 @@ function describe(error: ErrorObject): string {
       return `must be one of ${(params.allowedValues as unknown[])
         .map(value => JSON.stringify(value))
         .join(', ')}`;
-    case 'pattern':
-      return `must match the pattern ${params.pattern}`;
     case 'minLength':
       return `must have at least ${plural(params.limit, 'character')}`;
     case 'maxLength':
@@ -163,7 +197,7 @@ export function checkValue(
         key,
       });
     } else {
-      errors.push({ path: at.path, message: describe(error) });
+      errors.push({ path: at.path, ...describe(error) });
     }
   }
   return { value, errors, undeclared };
@@ -187,6 +221,6 @@ export function checkAgainst(
     })),
   ].map(issue => ({
     path: issue.path,
-    message: issue.path ? `${issue.path}: ${issue.message}` : issue.message,
+    message: formatValidationIssue(issue),
   }));
 }

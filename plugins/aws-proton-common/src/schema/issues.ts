@@ -9,8 +9,17 @@ export interface ProtonValidationIssue {
    * `instances[1].spec.port`, `pipeline.dockerfile`. Empty when the problem concerns the whole document.
    */
   path: string;
-  /** What is wrong, phrased to follow the path: `must be <= 65535`. */
+  /**
+   * What is wrong, in words, phrased to follow the path: `must be <= 65535`; for a value that does
+   * not match its input's pattern, the input's description says what is expected
+   * (`is not in the expected form: IPv4 range of the VPC, from /16 to /24, for example 10.0.0.0/16`).
+   */
   message: string;
+  /**
+   * The rule behind the message, for readers who want it (`pattern ^[a-z]+$`); shown after the
+   * message by {@link formatValidationIssue}, and only as a detail in forms.
+   */
+  detail?: string;
   /** The 1-based line in the YAML text, when the issue comes from parsing text. */
   line?: number;
   /** The 1-based column in the YAML text, when the issue comes from parsing text. */
@@ -59,13 +68,21 @@ export function joinPaths(prefix: string, path: string): string {
   return path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
 }
 
-function formatIssue(issue: ProtonValidationIssue): string {
+/**
+ * Formats one issue as a line of text: its path, its message, its detail in parentheses, and its
+ * line and column when it has them, for example
+ * `instances[1].spec.path: is not in the expected form (pattern ^/[a-z]*$)`.
+ *
+ * @public
+ */
+export function formatValidationIssue(issue: ProtonValidationIssue): string {
+  const detail = issue.detail ? ` (${issue.detail})` : '';
   const where = issue.line
     ? ` (line ${issue.line}${issue.column ? `, column ${issue.column}` : ''})`
     : '';
   return issue.path
-    ? `${issue.path}: ${issue.message}${where}`
-    : `${issue.message}${where}`;
+    ? `${issue.path}: ${issue.message}${detail}${where}`
+    : `${issue.message}${detail}${where}`;
 }
 
 /**
@@ -93,9 +110,10 @@ export function formatSpecErrors(
     errors.length === 1
       ? `1 problem in ${subject}:`
       : `${errors.length} problems in ${subject}:`;
-  return [heading, ...errors.map(issue => `  - ${formatIssue(issue)}`)].join(
-    '\n',
-  );
+  return [
+    heading,
+    ...errors.map(issue => `  - ${formatValidationIssue(issue)}`),
+  ].join('\n');
 }
 
 /**

@@ -182,7 +182,10 @@ describe('AWS Proton sample templates', () => {
       expect(bad.errors).toEqual([
         {
           path: 'pipeline.environment_account_ids',
-          message: 'must match the pattern ^$|^\\d{12}(,\\d{12})*$',
+          // in words from the input's description, the pattern as a detail
+          message:
+            'is not in the expected form: The environment account ids for service instances using cross account environment, separated by ,',
+          detail: 'pattern ^$|^\\d{12}(,\\d{12})*$',
         },
       ]);
     });
@@ -228,8 +231,8 @@ describe('AWS Proton sample templates', () => {
     const mismatch = [
       {
         path: 'spec.vpc_cidr',
-        message:
-          'must match the pattern ([0-9]{1,3}\\.){3}[0-9]{1,3}($|/(16|18|24))',
+        message: 'is not in the expected form: This CIDR range for your VPC',
+        detail: 'pattern ([0-9]{1,3}\\.){3}[0-9]{1,3}($|/(16|18|24))',
       },
     ];
     expect(check('10.0.0.0/20')).toEqual(mismatch);

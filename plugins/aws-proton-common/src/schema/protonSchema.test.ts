@@ -372,7 +372,7 @@ schema:
       },
       {
         path: 'schema.types.ServiceInput.properties.cidr.default',
-        message: 'must match the pattern ^10\\.',
+        message: 'is not in the expected form (pattern ^10\\.)',
       },
       {
         path: 'schema.types.ServiceInput.properties.tags.default',

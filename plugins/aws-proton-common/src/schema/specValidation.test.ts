@@ -127,7 +127,8 @@ describe('validateServiceSpec', () => {
       },
       {
         path: 'instances[1].spec.name',
-        message: 'must match the pattern ^[a-z]+$',
+        message: 'is not in the expected form',
+        detail: 'pattern ^[a-z]+$',
       },
       {
         path: 'instances[1].spec.size',
@@ -140,7 +141,8 @@ describe('validateServiceSpec', () => {
       },
       {
         path: 'instances[1].spec.subnets[1]',
-        message: 'must match the pattern ^subnet-',
+        message: 'is not in the expected form',
+        detail: 'pattern ^subnet-',
       },
       {
         path: 'instances[1].spec.subnets',
@@ -149,11 +151,12 @@ describe('validateServiceSpec', () => {
       { path: 'instances[1].spec.flag', message: 'must be a boolean' },
       { path: 'instances[1].spec.network.cidr', message: 'must be a string' },
     ]);
-    expect(formatSpecErrors(result.errors.slice(0, 2))).toBe(
+    expect(formatSpecErrors(result.errors.slice(0, 3))).toBe(
       [
-        '2 problems in the spec:',
+        '3 problems in the spec:',
         '  - instances[1].spec.port: must be <= 65535',
         '  - instances[1].spec.name: must have at least 2 characters',
+        '  - instances[1].spec.name: is not in the expected form (pattern ^[a-z]+$)',
       ].join('\n'),
     );
   });
@@ -325,8 +328,8 @@ describe('validateEnvironmentSpec', () => {
       { path: 'spec.ttl', message: 'is required' },
       {
         path: 'spec.vpc_cidr',
-        message:
-          'must match the pattern ([0-9]{1,3}\\.){3}[0-9]{1,3}($|/(16|18|24))',
+        message: 'is not in the expected form',
+        detail: 'pattern ([0-9]{1,3}\\.){3}[0-9]{1,3}($|/(16|18|24))',
       },
     ]);
   });

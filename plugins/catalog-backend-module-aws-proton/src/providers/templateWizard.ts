@@ -117,6 +117,8 @@ export function serviceTemplateWizard(
               type: 'array',
               title: 'Instances',
               description: 'One instance per environment the service runs in',
+              // each item titled by its instance's name, and an "Add an instance" button
+              'ui:field': 'ProtonServiceInstances',
               minItems: 1,
               maxItems: 20,
               items: {

@@ -91,7 +91,7 @@ describe('aws:proton:create-environment against the control plane', () => {
     ).rejects.toThrow(
       [
         '2 problems in the spec of the environment bad (against fargate-env 1.0):',
-        '  - spec.vpcCidrBlock: must match the pattern ^[0-9./]+$',
+        '  - spec.vpcCidrBlock: is not in the expected form (pattern ^[0-9./]+$)',
         '  - spec.natGateways: must be one of "None", "Single", "OnePerAz"',
       ].join('\n'),
     );

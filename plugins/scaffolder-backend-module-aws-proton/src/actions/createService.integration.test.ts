@@ -173,7 +173,7 @@ describe('aws:proton:create-service against the control plane', () => {
         '  - instances[0].spec.path: is required',
         '  - instances[0].spec.port: must be <= 65535',
         '  - instances[0].spec.cpu: must be one of 256, 512, 1024',
-        '  - instances[2].spec.path: must match the pattern ^(/|(/[A-Za-z0-9._~-]+)+)$',
+        '  - instances[2].spec.path: is not in the expected form (pattern ^(/|(/[A-Za-z0-9._~-]+)+)$)',
       ].join('\n'),
     );
     expect((await services()).map(s => s.name)).not.toContain('invalid');

@@ -64,7 +64,7 @@ describe('aws:proton:create-service-instance against the control plane', () => {
       [
         '2 problems in the inputs of the instance api/api-dev (against fargate-service 1.1):',
         '  - instances[0].spec.port: must be >= 1',
-        '  - instances[0].spec.path: must match the pattern ^(/|(/[A-Za-z0-9._~-]+)+)$',
+        '  - instances[0].spec.path: is not in the expected form (pattern ^(/|(/[A-Za-z0-9._~-]+)+)$)',
       ].join('\n'),
     );
     expect(await instances()).toHaveLength(0);

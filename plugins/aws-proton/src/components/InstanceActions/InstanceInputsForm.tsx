@@ -19,6 +19,7 @@ import {
   issuesErrorSchema,
   validateInputs,
 } from '../scaffolder/templateInputsValidation';
+import { labelledListsUiSchema } from '../scaffolder/labelledLists';
 
 // The wizard's form renderer (rjsf, Material UI theme), so that the fields look and behave alike
 const Form = withTheme(Theme);
@@ -107,6 +108,13 @@ export function InstanceInputsForm(props: {
     () => inputsJsonSchema(schema, 'service'),
     [schema],
   );
+  const uiSchema = useMemo(
+    () => ({
+      ...labelledListsUiSchema(jsonSchema),
+      'ui:submitButtonOptions': { norender: true },
+    }),
+    [jsonSchema],
+  );
   const shown = submitted
     ? issues
     : issues.filter(issue => issue.message !== 'is required');
@@ -121,7 +129,7 @@ export function InstanceInputsForm(props: {
       showErrorList={false}
       extraErrors={issuesErrorSchema(shown) as any}
       disabled={disabled}
-      uiSchema={{ 'ui:submitButtonOptions': { norender: true } }}
+      uiSchema={uiSchema}
       onChange={event =>
         onChange((event.formData ?? {}) as Record<string, unknown>)
       }

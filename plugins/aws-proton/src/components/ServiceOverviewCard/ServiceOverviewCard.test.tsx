@@ -294,7 +294,7 @@ describe('ServiceOverviewCard', () => {
     // a bad value shows under its field as it is entered, and nothing is deployed
     fireEvent.change(path, { target: { value: 'hello' } });
     expect(
-      await within(dialog).findByText(/must match the pattern/),
+      await within(dialog).findByText(/is not in the expected form/),
     ).toBeInTheDocument();
     fireEvent.click(within(dialog).getByRole('button', { name: 'Deploy' }));
     expect(

@@ -21,6 +21,7 @@ const instancesStep = {
       instances: {
         title: 'Instances',
         type: 'array',
+        'ui:field': 'ProtonServiceInstances',
         minItems: 1,
         items: {
           type: 'object',
@@ -96,20 +97,23 @@ describe('ProtonTemplateInputs', () => {
     await userEvent.type(screen.getByLabelText(/URL path/), 'web');
     // each bad value's error shows under its field as it is entered
     expect(screen.getByText('must be <= 65535')).toBeInTheDocument();
+    // in words from the input's description, with the pattern as a detail, under the field only
     expect(
-      screen.getByText('must match the pattern ^(/|(/[A-Za-z0-9._~-]+)+)$'),
+      screen.getByText(
+        'is not in the expected form: The path prefix this service answers on, for example /orders (pattern ^(/|(/[A-Za-z0-9._~-]+)+)$)',
+      ),
     ).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Review' }));
     expect(
       await screen.findByText(
-        'item 1, Container port (inputs.port): must be <= 65535',
+        'item 1 (web-prod), Container port: must be <= 65535',
         {},
         SLOW,
       ),
     ).toBeInTheDocument();
     expect(
       screen.getByText(
-        "'Instances' item 1, URL path (inputs.path): must match the pattern ^(/|(/[A-Za-z0-9._~-]+)+)$",
+        "'Instances' item 1 (web-prod), URL path: is not in the expected form: The path prefix this service answers on, for example /orders",
       ),
     ).toBeInTheDocument();
     expect(onCreate).not.toHaveBeenCalled();
@@ -137,5 +141,48 @@ describe('ProtonTemplateInputs', () => {
         ),
       SLOW,
     );
+  });
+  it('titles each instance by its name and says what the add button adds', async () => {
+    const apis = catalogApis();
+    await renderSettled(
+      <TestApiProvider
+        apis={[
+          [coreApis.discovery, apis.discoveryApi],
+          [coreApis.fetch, apis.fetchApi],
+        ]}
+      >
+        <Stepper
+          manifest={{ title: 'Create', steps: [instancesStep] }}
+          initialState={{
+            serviceTemplate: {
+              name: 'fargate-service',
+              majorVersion: '1',
+              minorVersion: '1',
+            },
+            instances: [{ name: 'web-dev', environment: 'dev' }],
+          }}
+          extensions={Object.values(protonFieldExtensionOptions) as any}
+          onCreate={jest.fn()}
+        />
+      </TestApiProvider>,
+    );
+    expect(
+      await screen.findByRole('heading', { name: 'Instance web-dev' }, SLOW),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/Instances-1/)).not.toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Add an instance' }),
+    );
+    // a new item is numbered until its name is entered
+    expect(
+      await screen.findByRole('heading', { name: 'Instance 2' }, SLOW),
+    ).toBeInTheDocument();
+    await userEvent.type(
+      screen.getAllByLabelText(/Instance name/)[1],
+      'web-prod',
+    );
+    expect(
+      await screen.findByRole('heading', { name: 'Instance web-prod' }, SLOW),
+    ).toBeInTheDocument();
   });
 });

@@ -11,6 +11,7 @@ import {
   validateInputs,
 } from './templateInputsValidation';
 import { useCatalogRead, useTemplateCatalog } from './useTemplateCatalog';
+import { labelledListsUiSchema } from './labelledLists';
 
 /**
  * Renders the inputs that the chosen template version's `schema.yaml` declares as form fields
@@ -46,6 +47,11 @@ export function ProtonTemplateInputs(
   const jsonSchema = useMemo(
     () => (loaded.value ? inputsJsonSchema(loaded.value, kind) : undefined),
     [loaded.value, kind],
+  );
+  // every list input says what its add button adds
+  const inputsUiSchema = useMemo(
+    () => labelledListsUiSchema(jsonSchema),
+    [jsonSchema],
   );
   // Each bad value's error under its field as soon as it is entered; missing required values are
   // reported when the wizard moves on, not while the form is still being filled in
@@ -103,7 +109,7 @@ export function ProtonTemplateInputs(
     <SchemaField
       {...props}
       schema={schema as any}
-      uiSchema={{}}
+      uiSchema={inputsUiSchema}
       idSchema={registry.schemaUtils.toIdSchema(
         schema as any,
         idSchema.$id,

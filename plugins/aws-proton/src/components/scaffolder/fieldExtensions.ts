@@ -1,7 +1,11 @@
 import { ProtonEnvironmentPicker } from './ProtonEnvironmentPicker';
+import { ProtonServiceInstances } from './ProtonServiceInstances';
 import { ProtonServiceTemplatePicker } from './ProtonServiceTemplatePicker';
 import { ProtonTemplateInputs } from './ProtonTemplateInputs';
-import { validateTemplateInputs } from './templateInputsValidation';
+import {
+  ProtonTemplateInputsUiSchema,
+  validateTemplateInputs,
+} from './templateInputsValidation';
 
 /**
  * The scaffolder field extensions of this plugin, as options for `createScaffolderFieldExtension`
@@ -34,5 +38,20 @@ export const protonFieldExtensionOptions = {
     name: 'ProtonTemplateInputs',
     component: ProtonTemplateInputs,
     validation: validateTemplateInputs,
+  },
+  serviceInstances: {
+    name: 'ProtonServiceInstances',
+    component: ProtonServiceInstances,
+    // The wizard validates a field with its own `ui:field` only, not the fields of its items: the
+    // items' `ProtonTemplateInputs` are checked here
+    validation: (
+      value: unknown,
+      field: { addError(message: string): void },
+      context: Parameters<typeof validateTemplateInputs>[2],
+    ) =>
+      validateTemplateInputs(value, field, {
+        ...context,
+        uiSchema: (context.uiSchema as ProtonTemplateInputsUiSchema)?.items,
+      }),
   },
 };

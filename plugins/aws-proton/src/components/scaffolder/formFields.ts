@@ -15,3 +15,8 @@ export const protonEnvironmentPickerFormField = createFormField(
 export const protonTemplateInputsFormField = createFormField(
   protonFieldExtensionOptions.templateInputs as any,
 );
+
+/** `ProtonServiceInstances` for the new frontend system. */
+export const protonServiceInstancesFormField = createFormField(
+  protonFieldExtensionOptions.serviceInstances as any,
+);

@@ -51,9 +51,9 @@ describe('the validation of ProtonTemplateInputs', () => {
       },
     );
     expect(errors).toEqual([
-      'URL path (path): is required',
-      'Container port (port): must be >= 1',
-      'CPU units (cpu): must be one of 256, 512, 1024',
+      'URL path: is required',
+      'Container port: must be >= 1',
+      'CPU units: must be one of 256, 512, 1024',
     ]);
   });
 
@@ -83,8 +83,8 @@ describe('the validation of ProtonTemplateInputs', () => {
       },
     );
     expect(errors).toEqual([
-      'item 2, Container port (inputs.port): must be <= 65535',
-      'item 2, URL path (inputs.path): must match the pattern ^(/|(/[A-Za-z0-9._~-]+)+)$',
+      'item 2 (prod), Container port: must be <= 65535',
+      'item 2 (prod), URL path: is not in the expected form: The path prefix this service answers on, for example /orders',
     ]);
   });
 
@@ -136,13 +136,24 @@ describe('issuesErrorSchema', () => {
       issuesErrorSchema([
         { path: 'port', message: 'must be >= 1' },
         { path: 'environmentVariables[1].name', message: 'is required' },
-        { path: 'environmentVariables[1].name', message: 'must match' },
+        {
+          path: 'environmentVariables[1].name',
+          message: 'is not in the expected form',
+          detail: 'pattern ^[A-Z_]+$',
+        },
         { path: '', message: 'must be an object' },
       ]),
     ).toEqual({
       port: { __errors: ['must be >= 1'] },
       environmentVariables: {
-        1: { name: { __errors: ['is required', 'must match'] } },
+        1: {
+          name: {
+            __errors: [
+              'is required',
+              'is not in the expected form (pattern ^[A-Z_]+$)',
+            ],
+          },
+        },
       },
       __errors: ['must be an object'],
     });

@@ -119,7 +119,10 @@ export interface InputsErrorSchema {
   [key: string]: InputsErrorSchema | string[] | undefined;
 }
 
-/** The issues as an rjsf error schema, so that each shows under its own field. */
+/**
+ * The issues as an rjsf error schema, so that each shows under its own field: the message in words,
+ * then its rule (a pattern) as a detail, shown there only.
+ */
 export function issuesErrorSchema(
   issues: ProtonValidationIssue[],
 ): InputsErrorSchema {
@@ -129,7 +132,9 @@ export function issuesErrorSchema(
     for (const key of issue.path.split(/\.|\[(\d+)\]/).filter(Boolean)) {
       node = (node[key] ??= {}) as InputsErrorSchema;
     }
-    (node.__errors ??= []).push(issue.message);
+    (node.__errors ??= []).push(
+      issue.detail ? `${issue.message} (${issue.detail})` : issue.message,
+    );
   }
   return root;
 }
@@ -148,7 +153,7 @@ function locate(data: unknown, uiSchema: ProtonTemplateInputsUiSchema) {
   if (uiSchema?.['ui:field'] === 'ProtonTemplateInputs') {
     return {
       options: uiSchema['ui:options'] ?? {},
-      values: [{ item: undefined, key: '', inputs: data }],
+      values: [{ item: undefined, name: undefined, key: '', inputs: data }],
     };
   }
   const key = Object.keys(uiSchema ?? {}).find(
@@ -157,33 +162,44 @@ function locate(data: unknown, uiSchema: ProtonTemplateInputsUiSchema) {
   if (!key) return undefined;
   const options = uiSchema?.[key]['ui:options'] ?? {};
   if (!Array.isArray(data))
-    return { options, values: [{ item: undefined, key: '', inputs: data }] };
+    return {
+      options,
+      values: [{ item: undefined, name: undefined, key: '', inputs: data }],
+    };
   return {
     options,
-    values: data.map((item, index) => ({
-      item: index + 1,
-      key,
-      inputs: (item as Record<string, unknown> | undefined)?.[key],
-    })),
+    values: data.map((item, index) => {
+      const entry = item as Record<string, unknown> | undefined;
+      return {
+        item: index + 1,
+        name: typeof entry?.name === 'string' ? entry.name : undefined,
+        key,
+        inputs: entry?.[key],
+      };
+    }),
   };
 }
 
 /**
- * An issue as the form shows it: the input's title from `schema.yaml` next to its path, and in a
- * list, which item: `item 2, URL path (inputs.path): must match the pattern …`.
+ * An issue as the form's list of errors shows it, in words: which item of a list (by its name once
+ * entered), the input's title from `schema.yaml` (its path only where the title does not say which
+ * value: inside a list input), and the message without its rule, which shows under the field:
+ * `item 2 (dev), URL path: is not in the expected form: The path prefix this service answers on…`.
  */
 function describeInputIssue(
   issue: ProtonValidationIssue,
   inputs: JsonSchema,
-  where: { item?: number; key: string },
+  where: { item?: number; name?: string; key: string },
 ): string {
   const first = /^[^.[]+/.exec(issue.path)?.[0];
   const title = first ? inputs.properties?.[first]?.title : undefined;
   const path = [where.key, issue.path].filter(Boolean).join('.');
-  const subject = title ? `${title} (${path})` : path;
-  const located = [where.item ? `item ${where.item}` : '', subject]
-    .filter(Boolean)
-    .join(', ');
+  let subject = path;
+  if (title) subject = issue.path === first ? title : `${title} (${path})`;
+  const item = where.item
+    ? `item ${where.item}${where.name ? ` (${where.name})` : ''}`
+    : '';
+  const located = [item, subject].filter(Boolean).join(', ');
   return located ? `${located}: ${issue.message}` : issue.message;
 }
 
@@ -220,14 +236,16 @@ export async function validateTemplateInputs(
   );
   const kind = inputsKindOf(options);
   const jsonSchema = inputsJsonSchema(schema, kind);
-  for (const { item, key, inputs } of found.values) {
+  for (const { item, name, key, inputs } of found.values) {
     for (const issue of validateInputs(
       schema,
       kind,
       (inputs ?? {}) as ProtonInputs,
       '',
     )) {
-      field.addError(describeInputIssue(issue, jsonSchema, { item, key }));
+      field.addError(
+        describeInputIssue(issue, jsonSchema, { item, name, key }),
+      );
     }
   }
 }

@@ -18,6 +18,7 @@ export const SERVICE_SCHEMA = `schema:
         path:
           type: string
           title: "URL path"
+          description: "The path prefix this service answers on, for example /orders. Each service needs its own."
           pattern: '^(/|(/[A-Za-z0-9._~-]+)+)$'
         cpu:
           type: integer
