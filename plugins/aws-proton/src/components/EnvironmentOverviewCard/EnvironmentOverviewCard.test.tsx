@@ -1,6 +1,11 @@
 import { Entity } from '@backstage/catalog-model';
 import { TestApiProvider } from '@backstage/frontend-test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  catalogApiRef,
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type {
@@ -46,6 +51,38 @@ const overview = (
   ...changes,
 });
 
+/** The catalog: the service deployed in the environment and the environment's template have entities. */
+const catalog = catalogApiMock({
+  entities: [
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'hello-nginx',
+        namespace: 'default',
+        annotations: {
+          'aws.amazon.com/aws-proton-service':
+            'arn:aws:proton:us-east-1:000000000000:service/hello-nginx',
+        },
+      },
+      spec: { type: 'service', owner: 'guests', lifecycle: 'production' },
+    },
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name: 'environment-template-fargate-env',
+        namespace: 'default',
+        annotations: {
+          'aws.amazon.com/aws-proton-environment-template':
+            'arn:aws:proton:us-east-1:000000000000:environment-template/fargate-env',
+        },
+      },
+      spec: { type: 'aws-proton-environment-template', owner: 'platform' },
+    },
+  ],
+});
+
 function renderCard(
   value: EnvironmentOverview,
   api: Partial<AwsProtonApi> = {},
@@ -53,6 +90,7 @@ function renderCard(
   return renderSettled(
     <TestApiProvider
       apis={[
+        [catalogApiRef, catalog],
         [
           awsProtonApiRef,
           {
@@ -72,6 +110,7 @@ function renderCard(
         <EnvironmentOverviewCard />
       </EntityProvider>
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }
 
@@ -82,8 +121,49 @@ describe('EnvironmentOverviewCard', () => {
     expect(screen.getByText('Outputs')).toBeInTheDocument();
     expect(screen.queryByText('Customer managed')).not.toBeInTheDocument();
     expect(screen.getByText('vpc-0abc')).toBeInTheDocument();
-    expect(screen.getByText('hello-nginx')).toBeInTheDocument();
     expect(screen.getByText('Failed')).toBeInTheDocument();
+    // the service deployed here and the template link to their entities
+    expect(
+      await screen.findByRole('link', { name: 'hello-nginx' }),
+    ).toHaveAttribute('href', '/catalog/default/component/hello-nginx');
+    expect(screen.getByRole('link', { name: 'fargate-env' })).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/environment-template-fargate-env',
+    );
+    // the ARN, account and Region are shown, each with a copy button
+    expect(
+      screen.getByText('arn:aws:proton:us-east-1:000000000000:environment/dev'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Copy the account ID' }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('us-east-1')).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Copy the Region' }),
+    ).toBeInTheDocument();
+  });
+
+  it('names a service without an entity the user can see, without a link', async () => {
+    await renderCard(
+      overview({
+        serviceInstances: [
+          {
+            serviceName: 'not-in-the-catalog',
+            name: 'dev',
+            deploymentStatus: 'SUCCEEDED',
+            templateName: 'fargate-service',
+            templateVersion: '1.0',
+          },
+        ],
+      }),
+    );
+    expect(await screen.findByText('not-in-the-catalog')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('link', { name: 'fargate-env' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('link', { name: 'not-in-the-catalog' }),
+    ).not.toBeInTheDocument();
   });
 
   it("opens a deployment's log from the history and follows it while the deployment runs", async () => {

@@ -20,7 +20,12 @@ import {
 import {
   AWS_PROTON_ENVIRONMENT_ANNOTATION,
   EnvironmentOverview,
+  formatProtonArn,
+  parseProtonArn,
 } from '@proton-platform/plugin-aws-proton-common';
+import { useEntityRefsByArn } from '../../hooks/useEntityRefsByArn';
+import { EntityLink } from '../EntityLink/EntityLink';
+import { ResourceIdentity } from '../ResourceIdentity/ResourceIdentity';
 import { awsProtonApiRef } from '../../api/AwsProtonApi';
 import { useProtonResource } from '../../hooks/useProtonResource';
 import { AnnotationGate, ProtonCard } from '../AnnotationGate/AnnotationGate';
@@ -48,7 +53,34 @@ function EnvironmentOverviewContent() {
   );
 }
 
+/**
+ * The ARN of a resource of the environment's account and Region (its template, a service deployed
+ * in it), whose catalog entity the card links to; undefined when the environment's ARN is not one.
+ */
+function relatedArn(
+  environmentArn: string,
+  resourceType: 'environment-template' | 'service',
+  name: string,
+): string | undefined {
+  try {
+    const arn = parseProtonArn(environmentArn, 'environment');
+    return formatProtonArn({ ...arn, resourceType, name });
+  } catch {
+    return undefined;
+  }
+}
+
 function EnvironmentSummary({ value }: { value: EnvironmentOverview }) {
+  const templateArn = relatedArn(
+    value.arn,
+    'environment-template',
+    value.templateName,
+  );
+  const serviceArn = (name: string) => relatedArn(value.arn, 'service', name);
+  const entities = useEntityRefsByArn([
+    templateArn,
+    ...value.serviceInstances.map(i => serviceArn(i.serviceName)),
+  ]);
   return (
     <>
       <Flex gap="2" align="center">
@@ -60,6 +92,7 @@ function EnvironmentSummary({ value }: { value: EnvironmentOverview }) {
           </TagGroup>
         )}
       </Flex>
+      <ResourceIdentity arn={value.arn} />
       {value.deploymentStatusMessage && (
         <StatusMessage
           variant="body-medium"
@@ -69,7 +102,11 @@ function EnvironmentSummary({ value }: { value: EnvironmentOverview }) {
       )}
       <Flex gap="2" align="center">
         <Text variant="body-small" color="secondary">
-          Template {value.templateName}
+          Template{' '}
+          <EntityLink
+            label={value.templateName}
+            entityRef={entities.get(templateArn ?? '')}
+          />
         </Text>
         <TemplateVersion standing={value.template} />
       </Flex>
@@ -109,7 +146,14 @@ function EnvironmentSummary({ value }: { value: EnvironmentOverview }) {
           >
             {instance => (
               <Row id={instance.id}>
-                <CellText title={instance.serviceName} />
+                <Cell>
+                  <EntityLink
+                    label={instance.serviceName}
+                    entityRef={entities.get(
+                      serviceArn(instance.serviceName) ?? '',
+                    )}
+                  />
+                </Cell>
                 <CellText title={instance.name} />
                 <Cell>
                   <ProtonStatus

@@ -1,61 +1,12 @@
-import {
-  ButtonIcon,
-  Flex,
-  Link,
-  Tag,
-  TagGroup,
-  Text,
-  Tooltip,
-  TooltipTrigger,
-} from '@backstage/ui';
-import { RiCheckLine, RiFileCopyLine } from '@remixicon/react';
-import { useEffect, useState } from 'react';
-import useCopyToClipboard from 'react-use/esm/useCopyToClipboard';
+import { Flex, Link, Tag, TagGroup, Text } from '@backstage/ui';
 import {
   isSimulated,
   PROTON_SIMULATED_OUTPUT_KEY,
   ProtonOutput,
 } from '@proton-platform/plugin-aws-proton-common';
+import { CopyButton } from '../CopyButton/CopyButton';
 
 const URL = /^https?:\/\/\S+$/;
-/** How long the button shows that it copied, in milliseconds. */
-const COPIED_FOR_MS = 2000;
-
-/**
- * The design system's small icon button that copies one output's value; its label names the output,
- * and after a copy it shows a check mark and "Copied" (or "Could not copy") for two seconds. Copying
- * works outside secure contexts too (react-use falls back to a hidden text field).
- */
-function CopyButton(props: { name: string; value: string }) {
-  const [state, copy] = useCopyToClipboard();
-  const [justCopied, setJustCopied] = useState(false);
-  useEffect(() => {
-    if (!justCopied) return undefined;
-    const timer = setTimeout(() => setJustCopied(false), COPIED_FOR_MS);
-    return () => clearTimeout(timer);
-  }, [justCopied]);
-  let label = `Copy ${props.name}`;
-  if (justCopied) {
-    label = state.error
-      ? `Could not copy ${props.name}`
-      : `Copied ${props.name}`;
-  }
-  return (
-    <TooltipTrigger>
-      <ButtonIcon
-        size="small"
-        variant="tertiary"
-        aria-label={label}
-        icon={justCopied && !state.error ? <RiCheckLine /> : <RiFileCopyLine />}
-        onPress={() => {
-          copy(props.value);
-          setJustCopied(true);
-        }}
-      />
-      <Tooltip>{label}</Tooltip>
-    </TooltipTrigger>
-  );
-}
 
 /**
  * The outputs of an environment or service instance: each can be copied, and URLs open. Outputs the

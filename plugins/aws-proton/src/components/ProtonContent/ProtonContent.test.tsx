@@ -1,6 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import { mockApis, TestApiProvider } from '@backstage/frontend-test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { catalogApiRef, EntityProvider } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { ServiceOverview } from '@proton-platform/plugin-aws-proton-common';
@@ -105,6 +106,8 @@ describe('ProtonContent', () => {
       <TestApiProvider
         apis={[
           [awsProtonApiRef, api],
+          // no entities: environments are named without links
+          [catalogApiRef, catalogApiMock()],
           [
             permissionApiRef,
             mockApis.permission({ authorize: AuthorizeResult.DENY }),

@@ -1,7 +1,12 @@
 import { Entity } from '@backstage/catalog-model';
 import { coreApis } from '@backstage/frontend-plugin-api';
 import { mockApis, TestApiProvider } from '@backstage/frontend-test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  catalogApiRef,
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
@@ -79,6 +84,38 @@ function overview(
   };
 }
 
+/** The catalog: the dev environment and the service template have entities, prod has none. */
+const entities = catalogApiMock({
+  entities: [
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name: 'dev',
+        namespace: 'default',
+        annotations: {
+          'aws.amazon.com/aws-proton-environment':
+            'arn:aws:proton:us-east-1:000000000000:environment/dev',
+        },
+      },
+      spec: { type: 'aws-proton-environment', owner: 'guests' },
+    },
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name: 'service-template-fargate-service',
+        namespace: 'default',
+        annotations: {
+          'aws.amazon.com/aws-proton-service-template':
+            'arn:aws:proton:us-east-1:000000000000:service-template/fargate-service',
+        },
+      },
+      spec: { type: 'aws-proton-service-template', owner: 'platform' },
+    },
+  ],
+});
+
 async function render(
   subject: Entity,
   api: Partial<AwsProtonApi>,
@@ -90,6 +127,7 @@ async function render(
     <TestApiProvider
       apis={[
         [awsProtonApiRef, api],
+        [catalogApiRef, entities],
         [permissionApiRef, mockApis.permission({ authorize: allow })],
         [coreApis.discovery, catalog.discoveryApi],
         [coreApis.fetch, catalog.fetchApi],
@@ -99,6 +137,7 @@ async function render(
         <ServiceOverviewCard />
       </EntityProvider>
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }
 
@@ -186,6 +225,32 @@ describe('ServiceOverviewCard', () => {
     expect(
       screen.getByRole('link', { name: 'http://dev.example/hello' }),
     ).toHaveAttribute('href', 'http://dev.example/hello');
+  });
+
+  it("links the template and each instance's environment to their entities, and shows the ARN, account and Region", async () => {
+    await render(annotated, { getServiceOverview: async () => overview() });
+    expect(
+      await screen.findByRole('link', { name: 'fargate-service' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/service-template-fargate-service',
+    );
+    expect(screen.getByRole('link', { name: 'dev' })).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/dev',
+    );
+    // prod has no entity: its name is shown without a link
+    expect(
+      screen.queryByRole('link', { name: 'prod' }),
+    ).not.toBeInTheDocument();
+    expect(screen.getByText(ARN)).toBeInTheDocument();
+    expect(screen.getByText('000000000000')).toBeInTheDocument();
+    expect(screen.getByText('us-east-1')).toBeInTheDocument();
+    for (const name of ['the ARN', 'the account ID', 'the Region']) {
+      expect(
+        screen.getByRole('button', { name: `Copy ${name}` }),
+      ).toBeInTheDocument();
+    }
   });
 
   it('shows the URL of a simulated deployment without linking its host, which does not exist', async () => {

@@ -6,7 +6,6 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   Cell,
-  CellText,
   Column,
   Flex,
   Link,
@@ -18,10 +17,15 @@ import {
 } from '@backstage/ui';
 import {
   AWS_PROTON_SERVICE_ANNOTATION,
+  formatProtonArn,
   isSimulated,
+  parseProtonArn,
   ProtonOutput,
   ServiceOverview,
 } from '@proton-platform/plugin-aws-proton-common';
+import { useEntityRefsByArn } from '../../hooks/useEntityRefsByArn';
+import { EntityLink } from '../EntityLink/EntityLink';
+import { ResourceIdentity } from '../ResourceIdentity/ResourceIdentity';
 import { awsProtonApiRef } from '../../api/AwsProtonApi';
 import { useProtonResource } from '../../hooks/useProtonResource';
 import { AnnotationGate, ProtonCard } from '../AnnotationGate/AnnotationGate';
@@ -94,6 +98,8 @@ export function ServiceInstancesTable(props: {
   overview: ServiceOverview;
   onChanged: () => void;
 }) {
+  const arns = relatedArns(props.overview);
+  const entities = useEntityRefsByArn([...arns.environments.values()]);
   return (
     <TableRoot aria-label="Service instances">
       <TableHeader>
@@ -108,10 +114,20 @@ export function ServiceInstancesTable(props: {
       >
         {instance => (
           <Row id={instance.name}>
-            <CellText
-              title={instance.name}
-              description={`in ${instance.environmentName}`}
-            />
+            <Cell>
+              <Flex direction="column" gap="0">
+                <Text variant="body-medium">{instance.name}</Text>
+                <Text variant="body-small" color="secondary">
+                  in{' '}
+                  <EntityLink
+                    label={instance.environmentName}
+                    entityRef={entities.get(
+                      arns.environments.get(instance.environmentName) ?? '',
+                    )}
+                  />
+                </Text>
+              </Flex>
+            </Cell>
             <Cell>
               <Flex direction="column" gap="1">
                 <ProtonStatus
@@ -153,6 +169,32 @@ export function ServiceInstancesTable(props: {
   );
 }
 
+/**
+ * The ARNs of the service's template and of its instances' environments: Proton resources of the
+ * service's account and Region, whose catalog entities the card links to.
+ */
+function relatedArns(overview: ServiceOverview) {
+  let service;
+  try {
+    service = parseProtonArn(overview.arn, 'service');
+  } catch {
+    return { template: undefined, environments: new Map<string, string>() };
+  }
+  const arnOf = (
+    resourceType: 'service-template' | 'environment',
+    name: string,
+  ) => formatProtonArn({ ...service, resourceType, name });
+  return {
+    template: arnOf('service-template', overview.templateName),
+    environments: new Map(
+      overview.instances.map(i => [
+        i.environmentName,
+        arnOf('environment', i.environmentName),
+      ]),
+    ),
+  };
+}
+
 function ServiceOverviewContent() {
   const state = useServiceOverview();
   return (
@@ -169,12 +211,15 @@ function ServiceSummary({
   value: ServiceOverview;
   onChanged: () => void;
 }) {
+  const templateArn = relatedArns(value).template;
+  const entities = useEntityRefsByArn([templateArn]);
   return (
     <>
       <Flex gap="2" align="center">
         <Text weight="bold">{value.name}</Text>
         <ProtonStatus kind="service" status={value.status} />
       </Flex>
+      <ResourceIdentity arn={value.arn} />
       {value.statusMessage && (
         <StatusMessage
           variant="body-medium"
@@ -183,7 +228,11 @@ function ServiceSummary({
         />
       )}
       <Text variant="body-small" color="secondary">
-        Template {value.templateName}
+        Template{' '}
+        <EntityLink
+          label={value.templateName}
+          entityRef={entities.get(templateArn ?? '')}
+        />
         {value.recommendedVersion
           ? `, recommended version ${value.recommendedVersion}`
           : ''}

@@ -4,13 +4,12 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
-import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
+import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   Cell,
   CellText,
   Column,
   Flex,
-  Link,
   Row,
   Select,
   TableBody,
@@ -28,6 +27,7 @@ import { awsProtonApiRef } from '../../api/AwsProtonApi';
 import { useProtonResource } from '../../hooks/useProtonResource';
 import { ProtonStatus } from '../ProtonStatus/ProtonStatus';
 import { ResourceState } from '../ResourceState/ResourceState';
+import { EntityLink } from '../EntityLink/EntityLink';
 
 const ALL = '*';
 
@@ -62,16 +62,6 @@ function optionLabel(key: FilterKey, value: string): string {
   if (key === 'owner') return humanizeOwner(value);
   if (key === 'deploymentStatus') return describeDeploymentStatus(value).label;
   return value;
-}
-
-function EntityLink(props: { entityRef?: string; label: string }) {
-  const linkTo = useEntityRefLink();
-  if (!props.entityRef) return <Text variant="body-small">{props.label}</Text>;
-  return (
-    <Link href={linkTo(props.entityRef)} title={props.entityRef}>
-      {props.label}
-    </Link>
-  );
 }
 
 /**
