@@ -55,8 +55,33 @@ test('the entity page shows the service, its instances, outputs and versions', a
   await expect(dev).toContainText(
     'http://dev-simulated.us-east-1.elb.amazonaws.com/hello',
   );
-  await expect(dev.getByRole('link')).toHaveCount(0);
+  await expect(
+    dev.getByRole('link', { name: /elb\.amazonaws\.com/ }),
+  ).toHaveCount(0);
   await expect(dev).toContainText('simulated: nothing was created');
+  // the instance's environment and the service's template link to their entities; the ARN, account
+  // and Region are shown and copyable
+  await expect(dev.getByRole('link', { name: 'dev' })).toHaveAttribute(
+    'href',
+    '/catalog/default/resource/dev',
+  );
+  await expect(
+    page.getByRole('link', { name: 'fargate-service', exact: true }),
+  ).toHaveAttribute(
+    'href',
+    '/catalog/default/resource/service-template-fargate-service',
+  );
+  await expect(
+    page.getByText(
+      'arn:aws:proton:us-east-1:000000000000:service/hello-nginx',
+      {
+        exact: true,
+      },
+    ),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('button', { name: 'Copy the ARN' }),
+  ).toBeVisible();
   await docsScreenshot(page, 'service-entity-page');
 });
 
@@ -156,6 +181,15 @@ test('the environment page lists its outputs and the service instances deployed 
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
     'vpc-dev-simulated',
   );
+
+  // the environment's account is copyable too, and each service deployed here leads to its page
+  await page.getByRole('button', { name: 'Copy the account ID' }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+    '000000000000',
+  );
+  await instances.getByRole('link', { name: 'hello-nginx' }).click();
+  await expect(page).toHaveURL(/\/catalog\/default\/component\/hello-nginx$/);
+  await expect(page.getByText('AWS Proton service')).toBeVisible();
 });
 
 test('a customer managed environment shows the values of the infrastructure it registers', async ({

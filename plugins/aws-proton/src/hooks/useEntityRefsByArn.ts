@@ -6,16 +6,27 @@ import {
   AWS_PROTON_ENVIRONMENT_TEMPLATE_ANNOTATION,
   AWS_PROTON_SERVICE_ANNOTATION,
   AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION,
+  parseProtonArn,
+  ProtonResourceType,
 } from '@proton-platform/plugin-aws-proton-common';
 import useAsync from 'react-use/esm/useAsync';
 
-/** The annotations by which the catalog provider ties entities to Proton resources. */
-const ANNOTATIONS = [
-  AWS_PROTON_SERVICE_ANNOTATION,
-  AWS_PROTON_ENVIRONMENT_ANNOTATION,
-  AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION,
-  AWS_PROTON_ENVIRONMENT_TEMPLATE_ANNOTATION,
-];
+/** The annotation by which the catalog provider ties an entity to a Proton resource, by its kind. */
+const ANNOTATION_BY_TYPE: Partial<Record<ProtonResourceType, string>> = {
+  service: AWS_PROTON_SERVICE_ANNOTATION,
+  environment: AWS_PROTON_ENVIRONMENT_ANNOTATION,
+  'service-template': AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION,
+  'environment-template': AWS_PROTON_ENVIRONMENT_TEMPLATE_ANNOTATION,
+};
+
+/** The annotation that holds `arn` on its resource's entity; undefined for other ARNs. */
+function annotationFor(arn: string): string | undefined {
+  try {
+    return ANNOTATION_BY_TYPE[parseProtonArn(arn).resourceType];
+  } catch {
+    return undefined;
+  }
+}
 
 const NONE: ReadonlyMap<string, string> = new Map();
 
@@ -36,11 +47,23 @@ export function useEntityRefsByArn(
     .sort()
     .join('\n');
   const { value } = useAsync(async () => {
-    if (!key) return NONE;
-    const wanted = new Set(key.split('\n'));
+    // each ARN is looked for under the annotation of its own kind of resource only: an entity that
+    // holds an environment's ARN under the service annotation (a misconfigured one) does not stand
+    // for the environment
+    const byAnnotation = new Map<string, string[]>();
+    for (const arn of key ? key.split('\n') : []) {
+      const annotation = annotationFor(arn);
+      if (annotation) {
+        byAnnotation.set(annotation, [
+          ...(byAnnotation.get(annotation) ?? []),
+          arn,
+        ]);
+      }
+    }
+    if (byAnnotation.size === 0) return NONE;
     const { items } = await catalogApi.getEntities({
-      filter: ANNOTATIONS.map(annotation => ({
-        [`metadata.annotations.${annotation}`]: [...wanted],
+      filter: [...byAnnotation].map(([annotation, arns]) => ({
+        [`metadata.annotations.${annotation}`]: arns,
       })),
       fields: [
         'kind',
@@ -51,9 +74,9 @@ export function useEntityRefsByArn(
     });
     const refs = new Map<string, string>();
     for (const entity of items) {
-      for (const annotation of ANNOTATIONS) {
+      for (const [annotation, arns] of byAnnotation) {
         const arn = entity.metadata.annotations?.[annotation];
-        if (arn && wanted.has(arn) && !refs.has(arn)) {
+        if (arn && arns.includes(arn) && !refs.has(arn)) {
           refs.set(arn, stringifyEntityRef(entity));
         }
       }

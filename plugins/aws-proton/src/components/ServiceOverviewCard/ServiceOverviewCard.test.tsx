@@ -84,9 +84,25 @@ function overview(
   };
 }
 
-/** The catalog: the dev environment and the service template have entities, prod has none. */
+/**
+ * The catalog: the dev environment and the service template have entities, prod has none; a component
+ * holds dev's ARN under the service annotation by mistake, and stands for no environment.
+ */
 const entities = catalogApiMock({
   entities: [
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'misconfigured',
+        namespace: 'default',
+        annotations: {
+          'aws.amazon.com/aws-proton-service':
+            'arn:aws:proton:us-east-1:000000000000:environment/dev',
+        },
+      },
+      spec: { type: 'service', owner: 'guests', lifecycle: 'production' },
+    },
     {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Resource',
