@@ -199,9 +199,24 @@ async function main() {
 // The stack goes to the log; the last line, the failure in words without this machine's paths, becomes
 // the statusMessage.
 const local = text => String(text).split(cwd + path.sep).join('').split(cwd).join('.');
+// The failure in one line: a compiler's first error with its place in the bundle (esbuild, which tsx
+// uses, says only "Transform failed with 1 error:" on its first line), else the message's first line,
+// with the line after it when the first is only a heading ending in ":".
+function describeFailure(error) {
+  const first = error && Array.isArray(error.errors) ? error.errors[0] : undefined;
+  if (first && first.text) {
+    const at = first.location ? ' (' + first.location.file + ':' + first.location.line + ')' : '';
+    const others = error.errors.length - 1;
+    const more = others > 0 ? ' (and ' + others + ' more error' + (others > 1 ? 's' : '') + ' in the log)' : '';
+    return local(first.text + at) + more;
+  }
+  const message = error && error.message !== undefined ? error.message : String(error);
+  const lines = local(message).split('\\n').map(line => line.trim()).filter(Boolean);
+  if (lines.length > 1 && lines[0].endsWith(':')) return lines[0] + ' ' + lines[1];
+  return lines[0] || 'it stopped without a message';
+}
 main().catch(error => {
   if (error && error.stack) process.stdout.write(local(error.stack) + '\\n');
-  const message = error && error.message !== undefined ? error.message : String(error);
-  fail(1, ${JSON.stringify(PROGRAM_FAILURE)} + local(message).split('\\n')[0]);
+  fail(1, ${JSON.stringify(PROGRAM_FAILURE)} + describeFailure(error));
 });
 `;

@@ -239,6 +239,69 @@ describe('the simulate runner', () => {
     expect(log).not.toContain('aws:ecs/service:Service "service":');
   });
 
+  it("fails with the compiler's own error line, without this machine's paths, when the program does not compile", async () => {
+    if (!(await installPulumiFixture())) return;
+    test = await startTemplateTestServer({
+      deploymentRunner: createSimulateRunner({
+        nodeModulesSources: [path.dirname(PULUMI_FIXTURE)],
+        install: false,
+      }),
+    });
+    const compileError = (program: string) => {
+      const files = fixtureBundle();
+      files['infrastructure/index.ts'] = program;
+      return files;
+    };
+    // Node's own type stripping (the fixture has no tsx): its error is one line
+    await publishEnvironmentVersion(
+      test,
+      'vpc.tar.gz',
+      undefined,
+      compileError(
+        [
+          "import * as pulumi from '@pulumi/pulumi';",
+          "const name = new pulumi.Config().require('protonEnvironmentName');",
+          'export const name = 1;',
+          '',
+        ].join('\n'),
+      ),
+    );
+    await createEnvironment(test, 'dev');
+    const stripped = await waitForEnvironmentStatus(test, 'dev', ['FAILED']);
+    expect(stripped.deploymentStatusMessage).toBe(
+      "Simulation failed (nothing was created): The Pulumi program failed under the mock runtime: Identifier 'name' has already been declared",
+    );
+  });
+
+  it("names esbuild's first error and its place in the bundle, not its heading, when tsx cannot compile the program", async () => {
+    if (!(await installPulumiFixture())) return;
+    test = await startTemplateTestServer({
+      deploymentRunner: createSimulateRunner({
+        nodeModulesSources: [path.dirname(PULUMI_FIXTURE)],
+        install: false,
+      }),
+    });
+    const files = fixtureBundle();
+    // what tsx (esbuild) throws: a heading, the errors with absolute paths, and the errors themselves
+    files['infrastructure/index.ts'] = [
+      'const error: any = new Error(',
+      "  'Transform failed with 2 errors:\\n' + __dirname + '/index.ts:3:13: ERROR: The symbol \"name\" has already been declared',",
+      ');',
+      'error.errors = [',
+      "  { text: 'The symbol \"name\" has already been declared', location: { file: __dirname + '/index.ts', line: 3 } },",
+      "  { text: 'Unexpected \"}\"', location: { file: __dirname + '/index.ts', line: 9 } },",
+      '];',
+      'throw error;',
+      '',
+    ].join('\n');
+    await publishEnvironmentVersion(test, 'vpc.tar.gz', undefined, files);
+    await createEnvironment(test, 'dev');
+    const failed = await waitForEnvironmentStatus(test, 'dev', ['FAILED']);
+    expect(failed.deploymentStatusMessage).toBe(
+      'Simulation failed (nothing was created): The Pulumi program failed under the mock runtime: The symbol "name" has already been declared (index.ts:3) (and 1 more error in the log)',
+    );
+  });
+
   it('fails with a clear message when the bundle has no @pulumi/pulumi', async () => {
     test = await startTemplateTestServer({
       deploymentRunner: createSimulateRunner(),
