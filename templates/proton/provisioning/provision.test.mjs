@@ -47,9 +47,12 @@ if (name === 'aws' && args[0] === 'secretsmanager') console.log('pul-token-from-
 if (name === 'aws' && args[0] === 'sts') console.log(process.env.CALLER_ACCOUNT || '222222222222');
 if (name === 'aws' && args[0] === 'ecs') console.log(process.env.PRIMARY_DEPLOYMENT || 'null');
 if (name === 'aws' && args.slice(0, 2).join(' ') === 'elbv2 describe-rules') console.log(process.env.LISTENER_RULES || '{"Rules": []}');
+if (name === 'aws' && args.slice(0, 2).join(' ') === 'logs describe-log-groups') console.log(process.env.LOG_GROUPS || '{"logGroups": []}');
 if (name === 'aws' && args.slice(0, 2).join(' ') === 'elbv2 describe-tags') {
   const arns = args.slice(args.indexOf('--resource-arns') + 1).filter(a => a.startsWith('arn:'));
-  console.log(JSON.stringify({ TagDescriptions: arns.map(arn => ({ ResourceArn: arn, Tags: [{ Key: 'proton:service', Value: arn.split('/').pop() }, { Key: 'team', Value: 'payments' }] })) }));
+  // a rule ARN ending in <service>.<instance> is tagged with both, else with its last segment as the service
+  const tags = arn => { const [service, instance] = arn.split('/').pop().split('.'); return [{ Key: 'proton:service', Value: service }, ...(instance ? [{ Key: 'proton:service-instance', Value: instance }] : [])]; };
+  console.log(JSON.stringify({ TagDescriptions: arns.map(arn => ({ ResourceArn: arn, Tags: [...tags(arn), { Key: 'team', Value: 'payments' }] })) }));
 }
 if (name === 'curl') fs.writeFileSync(args[args.indexOf('--output') + 1], 'not the pulumi archive');
 `;
@@ -266,29 +269,56 @@ describe('provision.sh provision', () => {
     );
   });
 
-  it('clears the lock an interrupted attempt left before deploying again, and only then', () => {
+  it('after an interrupted attempt, clears its lock, drops its pending creates and refreshes before deploying again, and only then', () => {
     const cancel =
       'pulumi cancel --yes --non-interactive --stack 222222222222.us-east-1.staging';
+    const refresh =
+      'pulumi refresh --yes --non-interactive --skip-preview --clear-pending-creates';
+    const up = 'pulumi up --yes --non-interactive --skip-preview --diff=false';
     const first = provision('provision', setUp({ protonInputs: ENVIRONMENT }), {
       ...SELF_MANAGED,
       PROTON_DEPLOYMENT_ATTEMPT: '1',
     });
     assert.equal(first.status, 0, first.stderr);
     assert.ok(!commands(first.calls).includes(cancel));
+    assert.ok(!commands(first.calls).includes(refresh));
+    const urn =
+      'urn:pulumi:222222222222.us-east-1.staging::proton-fargate-env::aws:ecs/cluster:Cluster::staging';
     const resumed = provision(
       'provision',
       setUp({ protonInputs: ENVIRONMENT }),
-      { ...SELF_MANAGED, PROTON_DEPLOYMENT_ATTEMPT: '2' },
+      {
+        ...SELF_MANAGED,
+        PROTON_DEPLOYMENT_ATTEMPT: '2',
+        // the state the interrupted run left: one resource being created, one being updated
+        STACK_EXPORT: JSON.stringify({
+          deployment: {
+            resources: [],
+            pending_operations: [
+              { resource: { urn }, type: 'creating' },
+              { resource: { urn: `${urn}-other` }, type: 'updating' },
+            ],
+          },
+        }),
+      },
     );
     assert.equal(resumed.status, 0, resumed.stderr);
     const run = commands(resumed.calls);
-    assert.ok(run.indexOf(cancel) >= 0);
+    // the lock, then the state read from AWS (the configuration written first: it holds the region),
+    // then the deployment
     assert.ok(
-      run.indexOf(cancel) <
-        run.indexOf(
-          'pulumi up --yes --non-interactive --skip-preview --diff=false',
-        ),
+      run.findIndex(call => call.startsWith('pulumi config set-all')) <
+        run.indexOf(cancel),
     );
+    assert.ok(run.indexOf(cancel) >= 0);
+    assert.ok(run.indexOf(cancel) < run.indexOf(refresh));
+    assert.ok(run.indexOf(refresh) < run.indexOf(up));
+    // the log names what the interrupted run was creating, which the refresh drops
+    assert.match(
+      resumed.stdout,
+      /was creating these resources when it stopped.*\n  urn:pulumi:.*::staging\n/,
+    );
+    assert.doesNotMatch(resumed.stdout, /staging-other/);
     // nothing to cancel (the interrupted run had not taken the lock yet): carry on
     const unlocked = provision(
       'provision',
@@ -621,7 +651,7 @@ describe('provision.sh deprovision', () => {
     ]);
   });
 
-  it('clears the lock of an interrupted attempt before destroying', () => {
+  it('clears the lock of an interrupted attempt and refreshes the state before destroying', () => {
     const stack = '222222222222.us-east-1.orders.staging';
     const result = provision('deprovision', setUp({ protonInputs: INSTANCE }), {
       ...SELF_MANAGED,
@@ -629,9 +659,11 @@ describe('provision.sh deprovision', () => {
       PROTON_DEPLOYMENT_ATTEMPT: '2',
     });
     assert.equal(result.status, 0, result.stderr);
-    assert.deepEqual(commands(result.calls).slice(-4), [
+    assert.deepEqual(commands(result.calls).slice(-6), [
       `pulumi stack select --non-interactive ${stack}`,
       `pulumi cancel --yes --non-interactive --stack ${stack}`,
+      'pulumi stack export',
+      'pulumi refresh --yes --non-interactive --skip-preview --clear-pending-creates',
       'pulumi destroy --yes --non-interactive --skip-preview',
       `pulumi stack rm --yes --non-interactive ${stack}`,
     ]);
@@ -758,6 +790,153 @@ describe('the service template’s prepare.sh', () => {
       run.findIndex(call =>
         call.startsWith('pulumi config set listenerRules'),
       ) < run.findIndex(call => call.startsWith('pulumi up')),
+    );
+  });
+
+  it('adopts the log group an interrupted run created, which the stack does not hold', () => {
+    const group = '/proton/staging/orders/staging';
+    const adopt = `pulumi config set adoptLogGroup ${group}`;
+    const found = JSON.stringify({
+      logGroups: [{ logGroupName: `${group}-other` }, { logGroupName: group }],
+    });
+    const held = JSON.stringify({
+      deployment: {
+        resources: [{ type: 'aws:cloudwatch/logGroup:LogGroup', id: group }],
+      },
+    });
+    const run = (env = {}) => {
+      const result = provision(
+        'provision',
+        setUp({ protonInputs: INSTANCE, prepare: PREPARE }),
+        { ...SELF_MANAGED, ...env },
+      );
+      assert.equal(result.status, 0, result.stderr);
+      return { ...result, run: commands(result.calls) };
+    };
+    // AWS has it, the stack does not: adopted, before the deployment
+    const orphan = run({ LOG_GROUPS: found });
+    assert.ok(
+      orphan.run.includes(
+        `aws logs describe-log-groups --log-group-name-prefix ${group} --output json`,
+      ),
+    );
+    assert.ok(orphan.run.indexOf(adopt) >= 0);
+    assert.ok(
+      orphan.run.indexOf(adopt) <
+        orphan.run.findIndex(call => call.startsWith('pulumi up')),
+    );
+    assert.match(orphan.stdout, /adopting it/);
+    // the stack holds it, or AWS has only other names: nothing to adopt
+    assert.ok(
+      !run({ LOG_GROUPS: found, STACK_EXPORT: held }).run.includes(adopt),
+    );
+    assert.ok(
+      !run({
+        LOG_GROUPS: JSON.stringify({
+          logGroups: [{ logGroupName: `${group}-other` }],
+        }),
+      }).run.includes(adopt),
+    );
+    // the log groups cannot be read: deployed as before, saying so
+    const unreadable = run({ LOG_GROUPS: found, FAIL_ON: 'aws logs' });
+    assert.ok(!unreadable.run.includes(adopt));
+    assert.match(unreadable.stdout, /could not look for log group/);
+    assert.ok(unreadable.run.some(call => call.startsWith('pulumi up')));
+  });
+
+  it('deletes the listener rule an interrupted run of this instance left, so that the deployment makes it again', () => {
+    const listener =
+      'arn:aws:elasticloadbalancing:us-east-1:222222222222:listener/app/staging/1/2';
+    const rule = name =>
+      `arn:aws:elasticloadbalancing:us-east-1:222222222222:listener-rule/app/staging/1/2/${name}`;
+    const rules = JSON.stringify({
+      Rules: [
+        {
+          // tagged as this instance's (orders/staging), not held by the stack
+          RuleArn: rule('orders.staging'),
+          Priority: '40007',
+          IsDefault: false,
+          Conditions: [{ Field: 'path-pattern', Values: ['/orders'] }],
+        },
+        {
+          // another instance of the same service
+          RuleArn: rule('orders.prod'),
+          Priority: '40008',
+          IsDefault: false,
+          Conditions: [{ Field: 'path-pattern', Values: ['/orders-prod'] }],
+        },
+      ],
+    });
+    const result = provision(
+      'provision',
+      setUp({ protonInputs: INSTANCE_ON_LISTENER, prepare: PREPARE }),
+      { ...SELF_MANAGED, LISTENER_RULES: rules },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    const run = commands(result.calls);
+    assert.ok(
+      run.includes(
+        `aws elbv2 delete-rule --rule-arn ${rule('orders.staging')}`,
+      ),
+    );
+    assert.ok(
+      !run.some(call =>
+        call.includes(`delete-rule --rule-arn ${rule('orders.prod')}`),
+      ),
+    );
+    const set = result.calls.find(
+      call =>
+        call.name === 'pulumi' &&
+        call.args.slice(0, 3).join(' ') === 'config set listenerRules',
+    );
+    assert.deepEqual(
+      JSON.parse(set.args[3]).map(r => r.arn),
+      [rule('orders.prod')],
+    );
+    assert.match(
+      result.stdout,
+      /deleted rule .*orders\.staging.*makes it again/,
+    );
+
+    // held by the stack: its own rule, kept
+    const held = provision(
+      'provision',
+      setUp({ protonInputs: INSTANCE_ON_LISTENER, prepare: PREPARE }),
+      {
+        ...SELF_MANAGED,
+        LISTENER_RULES: rules,
+        STACK_EXPORT: JSON.stringify({
+          deployment: {
+            resources: [
+              {
+                type: 'aws:lb/listenerRule:ListenerRule',
+                outputs: { arn: rule('orders.staging') },
+              },
+            ],
+          },
+        }),
+      },
+    );
+    assert.equal(held.status, 0, held.stderr);
+    assert.ok(!commands(held.calls).some(call => call.includes('delete-rule')));
+
+    // it cannot be deleted: nothing is deployed
+    const denied = provision(
+      'provision',
+      setUp({ protonInputs: INSTANCE_ON_LISTENER, prepare: PREPARE }),
+      {
+        ...SELF_MANAGED,
+        LISTENER_RULES: rules,
+        FAIL_ON: 'aws elbv2 delete-rule',
+      },
+    );
+    assert.notEqual(denied.status, 0);
+    assert.match(
+      denied.stderr,
+      /could not delete rule .*elasticloadbalancing:DeleteRule/,
+    );
+    assert.ok(
+      !commands(denied.calls).some(call => call.startsWith('pulumi up')),
     );
   });
 

@@ -35,11 +35,21 @@ const tags = {
   'proton:template-version': proton.templateVersion,
 };
 
-const logGroup = new aws.cloudwatch.LogGroup(name, {
-  name: `/proton/${proton.environment}/${proton.service}/${proton.instance}`,
-  retentionInDays: environment.logRetentionDays,
-  tags,
-});
+// Named (its name is its ID), so that its logs are easy to find. prepare.sh names it in `adoptLogGroup` when AWS has it but the
+// stack does not (a run interrupted after creating it): it is adopted (imported) rather than created
+// again, which AWS would refuse.
+const logGroupId = `/proton/${proton.environment}/${proton.service}/${proton.instance}`;
+const logGroup = new aws.cloudwatch.LogGroup(
+  name,
+  {
+    name: logGroupId,
+    retentionInDays: environment.logRetentionDays,
+    tags,
+  },
+  config.get('adoptLogGroup') === logGroupId
+    ? { import: logGroupId }
+    : undefined,
+);
 
 // IAM names are global to the account: where Pulumi's own name does not fit, the role's name is hashed
 // with the account and region too, so that the instance deployed in another region gets another one.

@@ -4,9 +4,27 @@
 # DescribeRules: priorities and path patterns; DescribeTags: which service instance each one routes)
 # into the stack configuration `listenerRules`, and the ARN of the rule the stack itself holds (its
 # state) into `ownListenerRuleArn`, from which the program chooses its rule's priority and refuses a
-# path another rule routes (routing.ts).
+# path another rule routes (routing.ts). And names in `adoptLogGroup` the instance's log group when AWS
+# has it but the stack does not (a run interrupted after creating it), so that the program adopts it
+# instead of creating it again, which AWS refuses (ResourceAlreadyExistsException).
 set -Eeuo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+state=$(pulumi stack export)
+
+# The log group's name, as index.ts gives it: /proton/<environment>/<service>/<instance>
+log_group=$(jq -r '"/proton/\(.environment.name)/\(.service.name)/\(.service_instance.name)"' "$here/proton-inputs.json")
+pulumi config rm adoptLogGroup >/dev/null 2>&1 || true
+if ! jq -e 'any(.deployment.resources[]?; .type == "aws:cloudwatch/logGroup:LogGroup")' <<<"$state" >/dev/null; then
+  if found=$(aws logs describe-log-groups --log-group-name-prefix "$log_group" --output json); then
+    if jq -e --arg name "$log_group" 'any(.logGroups[]?; .logGroupName == $name)' <<<"$found" >/dev/null; then
+      pulumi config set adoptLogGroup "$log_group"
+      echo "prepare.sh: log group $log_group exists but the stack does not hold it (an interrupted run created it): adopting it"
+    fi
+  else
+    echo "prepare.sh: could not look for log group $log_group (logs:DescribeLogGroups); deploying without adopting it"
+  fi
+fi
 
 listener=$(jq -r '.environment.outputs.listenerArn // empty' "$here/proton-inputs.json")
 if [[ -z "$listener" ]]; then
@@ -35,7 +53,27 @@ records=$(jq -c --argjson tags "$tags" '[.Rules[] | select(.IsDefault | not) | .
   paths: [.Conditions[]? | select(.Field == "path-pattern") | (.PathPatternConfig.Values // .Values // [])[]],
   tags: ([$tags[] | select(.ResourceArn == $arn) | .Tags[]? | {(.Key): .Value}] | add // {})
 }]' <<<"$rules")
+own=$(jq -r 'first(.deployment.resources[]? | select(.type == "aws:lb/listenerRule:ListenerRule") | .outputs.arn // empty) // empty' <<<"$state")
+if [[ -z "$own" ]]; then
+  # A rule tagged as this instance's that the stack does not hold was made by a run interrupted before
+  # it recorded it: deleted, so that the deployment makes it again (it would otherwise take the path
+  # and the priority the new rule needs)
+  service=$(jq -r '.service.name' "$here/proton-inputs.json")
+  instance=$(jq -r '.service_instance.name' "$here/proton-inputs.json")
+  mapfile -t stale < <(jq -r --arg service "$service" --arg instance "$instance" \
+    '.[] | select(.tags["proton:service"] == $service and .tags["proton:service-instance"] == $instance) | .arn' <<<"$records")
+  for arn in "${stale[@]}"; do
+    aws elbv2 delete-rule --rule-arn "$arn" || {
+      echo "prepare.sh: could not delete rule $arn, which an interrupted run of this instance left on listener $listener (does the provisioning role have elasticloadbalancing:DeleteRule?)" >&2
+      exit 1
+    }
+    echo "prepare.sh: deleted rule $arn, which an interrupted run of this instance left on listener $listener; the deployment makes it again"
+  done
+  if ((${#stale[@]} > 0)); then
+    records=$(jq -c --arg service "$service" --arg instance "$instance" \
+      '[.[] | select((.tags["proton:service"] == $service and .tags["proton:service-instance"] == $instance) | not)]' <<<"$records")
+  fi
+fi
 pulumi config set listenerRules "$records"
-own=$(pulumi stack export | jq -r 'first(.deployment.resources[]? | select(.type == "aws:lb/listenerRule:ListenerRule") | .outputs.arn // empty) // empty')
 if [[ -n "$own" ]]; then pulumi config set ownListenerRuleArn "$own"; fi
 echo "prepare.sh: read ${#arns[@]} rule(s) of listener $listener${own:+; the rule its stack holds is $own}"

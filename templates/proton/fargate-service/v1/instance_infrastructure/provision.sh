@@ -162,14 +162,28 @@ configure() {
 }
 
 # A run of this deployment that was interrupted (the control plane running it stopped, and it runs the
-# deployment again with PROTON_DEPLOYMENT_ATTEMPT one higher) can have left the stack locked. No other
-# run of the stack can be going on: the control plane runs one deployment per resource at a time.
-clear_stale_lock() {
-  if (( ${PROTON_DEPLOYMENT_ATTEMPT:-1} > 1 )); then
-    step="clearing the lock an interrupted run left on stack $stack (pulumi cancel)"
-    pulumi cancel --yes --non-interactive --stack "$stack" \
-      || echo "provision.sh: no interrupted update of stack $stack to cancel"
+# deployment again with PROTON_DEPLOYMENT_ATTEMPT one higher) can have left the stack locked, resources
+# changed without the state saying so, and resources whose creation it started but did not record
+# ("pending creates", which Pulumi refuses to guess about). No other run of the stack can be going on:
+# the control plane runs one deployment per resource at a time. So the next attempt clears the lock,
+# names the pending creates, and refreshes the state from AWS, dropping them: `pulumi up` then creates
+# them again; one that AWS already has under the name the template gives it is adopted where the
+# template knows how (the service instance's log group, see prepare.sh), and one named by Pulumi (with a
+# random suffix) may be left behind in the account, which the log says.
+recover_interrupted_run() {
+  (( ${PROTON_DEPLOYMENT_ATTEMPT:-1} > 1 )) || return 0
+  step="clearing the lock an interrupted run left on stack $stack (pulumi cancel)"
+  pulumi cancel --yes --non-interactive --stack "$stack" \
+    || echo "provision.sh: no interrupted update of stack $stack to cancel"
+  step="reading what the interrupted run left unfinished (pulumi stack export)"
+  local pending
+  pending=$(pulumi stack export | jq -r '.deployment.pending_operations[]? | select(.type == "creating") | .resource.urn')
+  if [[ -n "$pending" ]]; then
+    echo "provision.sh: the interrupted run was creating these resources when it stopped; they are dropped from the state and created again (one Pulumi named may remain in the account, tagged with this resource's proton: tags):"
+    sed 's/^/  /' <<<"$pending"
   fi
+  step="reading the state of stack $stack from AWS after the interrupted run (pulumi refresh)"
+  pulumi refresh --yes --non-interactive --skip-preview --clear-pending-creates
 }
 
 # `pulumi up`, after the bundle's prepare.sh when it has one (it adds configuration read from the
@@ -230,8 +244,8 @@ check_rollout() {
 provision() {
   stack_names
   select_stack
-  clear_stale_lock
   configure
+  recover_interrupted_run
   deploy
   step="reading the stack outputs"
   pulumi stack output --json >stack-outputs.json
@@ -256,7 +270,7 @@ deprovision() {
   fi
   step="selecting stack $stack"
   pulumi stack select --non-interactive "$stack"
-  clear_stale_lock
+  recover_interrupted_run
   step="destroying stack $stack (pulumi destroy)"
   pulumi destroy --yes --non-interactive --skip-preview
   step="removing stack $stack"

@@ -9,6 +9,8 @@ export interface RecordedResource {
   type: string;
   name: string;
   inputs: Record<string, any>;
+  /** The ID of the existing resource the program adopts (the `import` resource option). */
+  importId?: string;
 }
 
 export interface ProgramRun {
@@ -96,14 +98,15 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   await pulumi.runtime.setMocks(
     {
       newResource: args => {
-        const recorded = {
+        const recorded: RecordedResource = {
           type: args.type,
           name: args.name,
           inputs: args.inputs,
+          ...(args.id ? { importId: args.id } : {}),
         };
         resources.push(recorded);
         return {
-          id: `${args.name}-id`,
+          id: args.id || `${args.name}-id`,
           state: { ...args.inputs, ...options.state?.(recorded) },
         };
       },

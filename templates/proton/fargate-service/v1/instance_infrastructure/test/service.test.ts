@@ -167,6 +167,8 @@ describe('fargate-service instance', () => {
     const group = single(run, 'aws:cloudwatch/logGroup:LogGroup');
     assert.equal(group.inputs.name, '/proton/staging/orders/staging');
     assert.equal(group.inputs.retentionInDays, 14);
+    // created, not adopted: prepare.sh named none (adoption.test.ts)
+    assert.equal(group.importId, undefined);
   });
 
   it('gives the execution role only AmazonECSTaskExecutionRolePolicy and the task role nothing', () => {
