@@ -174,6 +174,8 @@ describe('provision.sh provision', () => {
       'pulumi stack ls --json',
       'pulumi stack select --create --non-interactive 222222222222.us-east-1.staging',
       'pulumi config set-all --plaintext vpcCidrBlock=10.0.0.0/16 --plaintext loadBalancer=true --plaintext logRetentionDays=30 --plaintext protonEnvironmentName=staging',
+      // what an interrupted run may have left (nothing here)
+      'pulumi stack export',
       'pulumi up --yes --non-interactive --skip-preview --diff=false',
       'pulumi stack output --json',
       'aws proton notify-resource-deployment-status-change --resource-arn arn:aws:proton:us-east-1:111111111111:environment/staging --status IN_PROGRESS --outputs file://outputs.json',
@@ -280,36 +282,34 @@ describe('provision.sh provision', () => {
       PROTON_DEPLOYMENT_ATTEMPT: '1',
     });
     assert.equal(first.status, 0, first.stderr);
+    // nothing left unfinished: no lock to clear, nothing to refresh
     assert.ok(!commands(first.calls).includes(cancel));
     assert.ok(!commands(first.calls).includes(refresh));
     const urn =
       'urn:pulumi:222222222222.us-east-1.staging::proton-fargate-env::aws:ecs/cluster:Cluster::staging';
-    const resumed = provision(
-      'provision',
-      setUp({ protonInputs: ENVIRONMENT }),
-      {
-        ...SELF_MANAGED,
-        PROTON_DEPLOYMENT_ATTEMPT: '2',
-        // the state the interrupted run left: one resource being created, one being updated
-        STACK_EXPORT: JSON.stringify({
-          deployment: {
-            resources: [],
-            pending_operations: [
-              { resource: { urn }, type: 'creating' },
-              { resource: { urn: `${urn}-other` }, type: 'updating' },
-            ],
-          },
-        }),
-      },
-    );
+    const resumedSetup = setUp({ protonInputs: ENVIRONMENT });
+    const resumed = provision('provision', resumedSetup, {
+      ...SELF_MANAGED,
+      PROTON_DEPLOYMENT_ATTEMPT: '2',
+      // the state the interrupted run left: one resource being created, one being updated
+      STACK_EXPORT: JSON.stringify({
+        deployment: {
+          resources: [],
+          pending_operations: [
+            { resource: { urn }, type: 'creating' },
+            { resource: { urn: `${urn}-other` }, type: 'updating' },
+          ],
+        },
+      }),
+    });
     assert.equal(resumed.status, 0, resumed.stderr);
     const run = commands(resumed.calls);
     // the lock, then the state read from AWS (the configuration written first: it holds the region),
     // then the deployment
-    assert.ok(
-      run.findIndex(call => call.startsWith('pulumi config set-all')) <
-        run.indexOf(cancel),
+    const configured = run.findIndex(call =>
+      call.startsWith('pulumi config set-all'),
     );
+    assert.ok(configured >= 0 && configured < run.indexOf(cancel));
     assert.ok(run.indexOf(cancel) >= 0);
     assert.ok(run.indexOf(cancel) < run.indexOf(refresh));
     assert.ok(run.indexOf(refresh) < run.indexOf(up));
@@ -319,6 +319,14 @@ describe('provision.sh provision', () => {
       /was creating these resources when it stopped.*\n  urn:pulumi:.*::staging\n/,
     );
     assert.doesNotMatch(resumed.stdout, /staging-other/);
+    // and lists them for the bundle's prepare.sh
+    assert.equal(
+      fs.readFileSync(
+        path.join(resumedSetup.work, 'pending-creates.txt'),
+        'utf8',
+      ),
+      `${urn}\n`,
+    );
     // nothing to cancel (the interrupted run had not taken the lock yet): carry on
     const unlocked = provision(
       'provision',
@@ -631,8 +639,9 @@ describe('provision.sh deprovision', () => {
       ]),
     });
     assert.equal(result.status, 0, result.stderr);
-    assert.deepEqual(commands(result.calls).slice(-3), [
+    assert.deepEqual(commands(result.calls).slice(-4), [
       'pulumi stack select --non-interactive 222222222222.us-east-1.orders.staging',
+      'pulumi stack export',
       'pulumi destroy --yes --non-interactive --skip-preview',
       'pulumi stack rm --yes --non-interactive 222222222222.us-east-1.orders.staging',
     ]);
@@ -644,19 +653,27 @@ describe('provision.sh deprovision', () => {
       STACKS: JSON.stringify([{ name: 'orders.staging' }]),
     });
     assert.equal(result.status, 0, result.stderr);
-    assert.deepEqual(commands(result.calls).slice(-3), [
+    assert.deepEqual(commands(result.calls).slice(-4), [
       'pulumi stack select --non-interactive orders.staging',
+      'pulumi stack export',
       'pulumi destroy --yes --non-interactive --skip-preview',
       'pulumi stack rm --yes --non-interactive orders.staging',
     ]);
   });
 
-  it('clears the lock of an interrupted attempt and refreshes the state before destroying', () => {
+  it('clears the lock of an interrupted attempt and refreshes the state before destroying, naming what the destroy cannot see', () => {
     const stack = '222222222222.us-east-1.orders.staging';
+    const urn = `urn:pulumi:${stack}::proton-fargate-service::aws:ecs/service:Service::orders-staging`;
     const result = provision('deprovision', setUp({ protonInputs: INSTANCE }), {
       ...SELF_MANAGED,
       STACKS: JSON.stringify([{ name: stack }]),
       PROTON_DEPLOYMENT_ATTEMPT: '2',
+      STACK_EXPORT: JSON.stringify({
+        deployment: {
+          resources: [],
+          pending_operations: [{ resource: { urn }, type: 'creating' }],
+        },
+      }),
     });
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(commands(result.calls).slice(-6), [
@@ -667,6 +684,10 @@ describe('provision.sh deprovision', () => {
       'pulumi destroy --yes --non-interactive --skip-preview',
       `pulumi stack rm --yes --non-interactive ${stack}`,
     ]);
+    assert.match(
+      result.stdout,
+      /the destroy cannot remove them: if the account has them .*delete them by hand:\n  urn:pulumi:.*::orders-staging\n/,
+    );
   });
 
   it('fails, destroying nothing, when the stacks cannot be listed (never takes that for "no stack")', () => {
@@ -793,28 +814,40 @@ describe('the service template’s prepare.sh', () => {
     );
   });
 
-  it('adopts the log group an interrupted run created, which the stack does not hold', () => {
+  /** The state an interrupted run left: the resource of `type` being created, not recorded. */
+  const interrupted = (type, resources = []) =>
+    JSON.stringify({
+      deployment: {
+        resources,
+        pending_operations: [
+          {
+            resource: {
+              urn: `urn:pulumi:222222222222.us-east-1.orders.staging::proton-fargate-service::${type}::orders-staging`,
+            },
+            type: 'creating',
+          },
+        ],
+      },
+    });
+
+  it('adopts the log group an interrupted run was creating, which AWS has and the stack does not hold', () => {
     const group = '/proton/staging/orders/staging';
     const adopt = `pulumi config set adoptLogGroup ${group}`;
     const found = JSON.stringify({
       logGroups: [{ logGroupName: `${group}-other` }, { logGroupName: group }],
     });
-    const held = JSON.stringify({
-      deployment: {
-        resources: [{ type: 'aws:cloudwatch/logGroup:LogGroup', id: group }],
-      },
-    });
+    const creating = interrupted('aws:cloudwatch/logGroup:LogGroup');
     const run = (env = {}) => {
       const result = provision(
         'provision',
         setUp({ protonInputs: INSTANCE, prepare: PREPARE }),
-        { ...SELF_MANAGED, ...env },
+        { ...SELF_MANAGED, PROTON_DEPLOYMENT_ATTEMPT: '2', ...env },
       );
       assert.equal(result.status, 0, result.stderr);
       return { ...result, run: commands(result.calls) };
     };
-    // AWS has it, the stack does not: adopted, before the deployment
-    const orphan = run({ LOG_GROUPS: found });
+    // AWS has it, the stack does not, the interrupted run was creating it: adopted, before the deployment
+    const orphan = run({ LOG_GROUPS: found, STACK_EXPORT: creating });
     assert.ok(
       orphan.run.includes(
         `aws logs describe-log-groups --log-group-name-prefix ${group} --output json`,
@@ -826,27 +859,29 @@ describe('the service template’s prepare.sh', () => {
         orphan.run.findIndex(call => call.startsWith('pulumi up')),
     );
     assert.match(orphan.stdout, /adopting it/);
-    // the stack holds it, or AWS has only other names: nothing to adopt
-    assert.ok(
-      !run({ LOG_GROUPS: found, STACK_EXPORT: held }).run.includes(adopt),
-    );
+    // no interrupted run was creating it (a stack whose state was lost, say): not taken
+    assert.ok(!run({ LOG_GROUPS: found }).run.includes(adopt));
+    // AWS has only other names: nothing to adopt
     assert.ok(
       !run({
+        STACK_EXPORT: creating,
         LOG_GROUPS: JSON.stringify({
           logGroups: [{ logGroupName: `${group}-other` }],
         }),
       }).run.includes(adopt),
     );
     // the log groups cannot be read: deployed as before, saying so
-    const unreadable = run({ LOG_GROUPS: found, FAIL_ON: 'aws logs' });
+    const unreadable = run({
+      LOG_GROUPS: found,
+      STACK_EXPORT: creating,
+      FAIL_ON: 'aws logs',
+    });
     assert.ok(!unreadable.run.includes(adopt));
     assert.match(unreadable.stdout, /could not look for log group/);
     assert.ok(unreadable.run.some(call => call.startsWith('pulumi up')));
   });
 
-  it('deletes the listener rule an interrupted run of this instance left, so that the deployment makes it again', () => {
-    const listener =
-      'arn:aws:elasticloadbalancing:us-east-1:222222222222:listener/app/staging/1/2';
+  it('deletes the listener rule an interrupted run of this instance was creating, so that the deployment makes it again', () => {
     const rule = name =>
       `arn:aws:elasticloadbalancing:us-east-1:222222222222:listener-rule/app/staging/1/2/${name}`;
     const rules = JSON.stringify({
@@ -867,21 +902,30 @@ describe('the service template’s prepare.sh', () => {
         },
       ],
     });
-    const result = provision(
-      'provision',
-      setUp({ protonInputs: INSTANCE_ON_LISTENER, prepare: PREPARE }),
-      { ...SELF_MANAGED, LISTENER_RULES: rules },
-    );
+    const creating = interrupted('aws:lb/listenerRule:ListenerRule');
+    const deploy = env =>
+      provision(
+        'provision',
+        setUp({ protonInputs: INSTANCE_ON_LISTENER, prepare: PREPARE }),
+        {
+          ...SELF_MANAGED,
+          PROTON_DEPLOYMENT_ATTEMPT: '2',
+          LISTENER_RULES: rules,
+          ...env,
+        },
+      );
+    const result = deploy({ STACK_EXPORT: creating });
     assert.equal(result.status, 0, result.stderr);
     const run = commands(result.calls);
-    assert.ok(
-      run.includes(
-        `aws elbv2 delete-rule --rule-arn ${rule('orders.staging')}`,
-      ),
+    const deleted = run.indexOf(
+      `aws elbv2 delete-rule --rule-arn ${rule('orders.staging')}`,
     );
+    assert.ok(deleted >= 0);
+    assert.ok(deleted < run.findIndex(call => call.startsWith('pulumi up')));
     assert.ok(
-      !run.some(call =>
-        call.includes(`delete-rule --rule-arn ${rule('orders.prod')}`),
+      !run.some(
+        call =>
+          call.includes(rule('orders.prod')) && call.includes('delete-rule'),
       ),
     );
     const set = result.calls.find(
@@ -898,38 +942,16 @@ describe('the service template’s prepare.sh', () => {
       /deleted rule .*orders\.staging.*makes it again/,
     );
 
-    // held by the stack: its own rule, kept
-    const held = provision(
-      'provision',
-      setUp({ protonInputs: INSTANCE_ON_LISTENER, prepare: PREPARE }),
-      {
-        ...SELF_MANAGED,
-        LISTENER_RULES: rules,
-        STACK_EXPORT: JSON.stringify({
-          deployment: {
-            resources: [
-              {
-                type: 'aws:lb/listenerRule:ListenerRule',
-                outputs: { arn: rule('orders.staging') },
-              },
-            ],
-          },
-        }),
-      },
-    );
-    assert.equal(held.status, 0, held.stderr);
-    assert.ok(!commands(held.calls).some(call => call.includes('delete-rule')));
+    // no interrupted run was creating it (the stack's state lost, say): the live rule is kept
+    const lost = deploy({});
+    assert.equal(lost.status, 0, lost.stderr);
+    assert.ok(!commands(lost.calls).some(call => call.includes('delete-rule')));
 
     // it cannot be deleted: nothing is deployed
-    const denied = provision(
-      'provision',
-      setUp({ protonInputs: INSTANCE_ON_LISTENER, prepare: PREPARE }),
-      {
-        ...SELF_MANAGED,
-        LISTENER_RULES: rules,
-        FAIL_ON: 'aws elbv2 delete-rule',
-      },
-    );
+    const denied = deploy({
+      STACK_EXPORT: creating,
+      FAIL_ON: 'aws elbv2 delete-rule',
+    });
     assert.notEqual(denied.status, 0);
     assert.match(
       denied.stderr,

@@ -161,28 +161,38 @@ configure() {
   if ((${#args[@]} > 0)); then pulumi config set-all "${args[@]}"; fi
 }
 
-# A run of this deployment that was interrupted (the control plane running it stopped, and it runs the
-# deployment again with PROTON_DEPLOYMENT_ATTEMPT one higher) can have left the stack locked, resources
-# changed without the state saying so, and resources whose creation it started but did not record
-# ("pending creates", which Pulumi refuses to guess about). No other run of the stack can be going on:
-# the control plane runs one deployment per resource at a time. So the next attempt clears the lock,
-# names the pending creates, and refreshes the state from AWS, dropping them: `pulumi up` then creates
-# them again; one that AWS already has under the name the template gives it is adopted where the
-# template knows how (the service instance's log group, see prepare.sh), and one named by Pulumi (with a
-# random suffix) may be left behind in the account, which the log says.
+# A run of this deployment or an earlier one that was interrupted (the control plane running it stopped;
+# it runs the deployment again with PROTON_DEPLOYMENT_ATTEMPT one higher) can have left the stack locked,
+# resources changed without the state saying so, and resources whose creation it started but did not
+# record ("pending creates", which Pulumi refuses to guess about). No other run of the stack can be going
+# on: the control plane runs one deployment per resource at a time. So a later attempt clears the lock,
+# and any run that finds pending operations in the state names the pending creates (in the log, and in
+# pending-creates.txt for the bundle's prepare.sh) and refreshes the state from AWS, dropping them.
+# `pulumi up` then creates them again; one that AWS already has under the name the template gives it is
+# adopted or made again where the template knows how (the service instance's log group and listener rule,
+# see its prepare.sh). `pulumi destroy` cannot see them: the log says to delete them by hand.
 recover_interrupted_run() {
-  (( ${PROTON_DEPLOYMENT_ATTEMPT:-1} > 1 )) || return 0
-  step="clearing the lock an interrupted run left on stack $stack (pulumi cancel)"
-  pulumi cancel --yes --non-interactive --stack "$stack" \
-    || echo "provision.sh: no interrupted update of stack $stack to cancel"
-  step="reading what the interrupted run left unfinished (pulumi stack export)"
-  local pending
-  pending=$(pulumi stack export | jq -r '.deployment.pending_operations[]? | select(.type == "creating") | .resource.urn')
+  local action=$1 state pending
+  rm -f "$here/pending-creates.txt"
+  if (( ${PROTON_DEPLOYMENT_ATTEMPT:-1} > 1 )); then
+    step="clearing the lock an interrupted run left on stack $stack (pulumi cancel)"
+    pulumi cancel --yes --non-interactive --stack "$stack" \
+      || echo "provision.sh: no interrupted update of stack $stack to cancel"
+  fi
+  step="reading what an interrupted run left unfinished (pulumi stack export)"
+  state=$(pulumi stack export)
+  jq -e '(.deployment.pending_operations // []) | length > 0' <<<"$state" >/dev/null || return 0
+  pending=$(jq -r '.deployment.pending_operations[] | select(.type == "creating") | .resource.urn' <<<"$state")
   if [[ -n "$pending" ]]; then
-    echo "provision.sh: the interrupted run was creating these resources when it stopped; they are dropped from the state and created again (one Pulumi named may remain in the account, tagged with this resource's proton: tags):"
+    printf '%s\n' "$pending" >"$here/pending-creates.txt"
+    if [[ "$action" == provision ]]; then
+      echo "provision.sh: an interrupted run was creating these resources when it stopped; they are dropped from the state and created again (one Pulumi named with a random suffix may remain in the account, tagged with this resource's proton: tags):"
+    else
+      echo "provision.sh: an interrupted run was creating these resources when it stopped; they are not in the state, so the destroy cannot remove them: if the account has them (tagged with this resource's proton: tags), delete them by hand:"
+    fi
     sed 's/^/  /' <<<"$pending"
   fi
-  step="reading the state of stack $stack from AWS after the interrupted run (pulumi refresh)"
+  step="reading the state of stack $stack from AWS after an interrupted run (pulumi refresh)"
   pulumi refresh --yes --non-interactive --skip-preview --clear-pending-creates
 }
 
@@ -245,7 +255,7 @@ provision() {
   stack_names
   select_stack
   configure
-  recover_interrupted_run
+  recover_interrupted_run provision
   deploy
   step="reading the stack outputs"
   pulumi stack output --json >stack-outputs.json
@@ -270,7 +280,7 @@ deprovision() {
   fi
   step="selecting stack $stack"
   pulumi stack select --non-interactive "$stack"
-  recover_interrupted_run
+  recover_interrupted_run deprovision
   step="destroying stack $stack (pulumi destroy)"
   pulumi destroy --yes --non-interactive --skip-preview
   step="removing stack $stack"

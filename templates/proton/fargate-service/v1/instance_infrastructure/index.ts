@@ -46,8 +46,13 @@ const logGroup = new aws.cloudwatch.LogGroup(
     retentionInDays: environment.logRetentionDays,
     tags,
   },
+  // what the interrupted run had not set yet (the provider sets the retention after creating the group)
+  // is not compared when adopting, or the import would fail; the next deployment sets it
   config.get('adoptLogGroup') === logGroupId
-    ? { import: logGroupId }
+    ? {
+        import: logGroupId,
+        ignoreChanges: ['retentionInDays', 'tags', 'tagsAll'],
+      }
     : undefined,
 );
 

@@ -4,18 +4,26 @@
 # DescribeRules: priorities and path patterns; DescribeTags: which service instance each one routes)
 # into the stack configuration `listenerRules`, and the ARN of the rule the stack itself holds (its
 # state) into `ownListenerRuleArn`, from which the program chooses its rule's priority and refuses a
-# path another rule routes (routing.ts). And names in `adoptLogGroup` the instance's log group when AWS
-# has it but the stack does not (a run interrupted after creating it), so that the program adopts it
-# instead of creating it again, which AWS refuses (ResourceAlreadyExistsException).
+# path another rule routes (routing.ts).
+#
+# After an interrupted run (provision.sh lists in pending-creates.txt what it was creating, and drops it
+# from the state), what that run made under this instance's own names is taken back instead of being
+# refused by AWS: the log group, which AWS would not create twice (ResourceAlreadyExistsException), is
+# named in `adoptLogGroup` for the program to adopt; the listener rule, which would keep the path and
+# the priority the new one needs, is deleted for the deployment to make again. Only then: a stack that
+# holds neither for another reason (its state lost, say) is not taken to own what carries its names.
 set -Eeuo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 state=$(pulumi stack export)
+pending=$(cat "$here/pending-creates.txt" 2>/dev/null || true)
+was_creating() { grep -qE -- "(::|[$])$1::" <<<"$pending"; }
 
 # The log group's name, as index.ts gives it: /proton/<environment>/<service>/<instance>
 log_group=$(jq -r '"/proton/\(.environment.name)/\(.service.name)/\(.service_instance.name)"' "$here/proton-inputs.json")
 pulumi config rm adoptLogGroup >/dev/null 2>&1 || true
-if ! jq -e 'any(.deployment.resources[]?; .type == "aws:cloudwatch/logGroup:LogGroup")' <<<"$state" >/dev/null; then
+if was_creating 'aws:cloudwatch/logGroup:LogGroup' \
+  && ! jq -e 'any(.deployment.resources[]?; .type == "aws:cloudwatch/logGroup:LogGroup")' <<<"$state" >/dev/null; then
   if found=$(aws logs describe-log-groups --log-group-name-prefix "$log_group" --output json); then
     if jq -e --arg name "$log_group" 'any(.logGroups[]?; .logGroupName == $name)' <<<"$found" >/dev/null; then
       pulumi config set adoptLogGroup "$log_group"
@@ -54,10 +62,9 @@ records=$(jq -c --argjson tags "$tags" '[.Rules[] | select(.IsDefault | not) | .
   tags: ([$tags[] | select(.ResourceArn == $arn) | .Tags[]? | {(.Key): .Value}] | add // {})
 }]' <<<"$rules")
 own=$(jq -r 'first(.deployment.resources[]? | select(.type == "aws:lb/listenerRule:ListenerRule") | .outputs.arn // empty) // empty' <<<"$state")
-if [[ -z "$own" ]]; then
-  # A rule tagged as this instance's that the stack does not hold was made by a run interrupted before
-  # it recorded it: deleted, so that the deployment makes it again (it would otherwise take the path
-  # and the priority the new rule needs)
+if [[ -z "$own" ]] && was_creating 'aws:lb/listenerRule:ListenerRule'; then
+  # A rule tagged as this instance's that the stack does not hold was made by the interrupted run before
+  # it recorded it: deleted, so that the deployment makes it again
   service=$(jq -r '.service.name' "$here/proton-inputs.json")
   instance=$(jq -r '.service_instance.name' "$here/proton-inputs.json")
   mapfile -t stale < <(jq -r --arg service "$service" --arg instance "$instance" \
