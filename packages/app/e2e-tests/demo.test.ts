@@ -413,7 +413,7 @@ test('a developer removes an instance, adds one in another environment, then del
   const adding = page.getByRole('dialog', {
     name: 'Add an instance of search-api',
   });
-  await adding.getByRole('button', { name: /Environment/ }).click();
+  await adding.getByRole('button', { name: /Environment$/ }).click();
   await page.getByRole('option', { name: 'prod', exact: true }).click();
   await expect(
     adding.getByRole('textbox', { name: /Instance name/ }),

@@ -33,8 +33,9 @@ const NONE: ReadonlyMap<string, string> = new Map();
 /**
  * The catalog entities of Proton resources, by ARN: one catalog query (with the user's own
  * credentials, so entities the user cannot see are not linked) for every ARN given. An ARN without
- * an entity is absent from the map; the map is empty while the query runs or when it fails, so that
- * views show names without links rather than an error.
+ * an entity is absent from the map; the map is empty until the first query settles, or when it fails
+ * (while a later query runs, the last answer stays), so that views show names without links rather
+ * than an error.
  *
  * @param arns - Proton ARNs of services, environments and templates
  * @returns entity references (`resource:default/dev`) by ARN
@@ -62,8 +63,8 @@ export function useEntityRefsByArn(
     }
     if (byAnnotation.size === 0) return NONE;
     const { items } = await catalogApi.getEntities({
-      filter: [...byAnnotation].map(([annotation, arns]) => ({
-        [`metadata.annotations.${annotation}`]: arns,
+      filter: [...byAnnotation].map(([annotation, wanted]) => ({
+        [`metadata.annotations.${annotation}`]: wanted,
       })),
       fields: [
         'kind',
@@ -74,9 +75,9 @@ export function useEntityRefsByArn(
     });
     const refs = new Map<string, string>();
     for (const entity of items) {
-      for (const [annotation, arns] of byAnnotation) {
+      for (const [annotation, wanted] of byAnnotation) {
         const arn = entity.metadata.annotations?.[annotation];
-        if (arn && arns.includes(arn) && !refs.has(arn)) {
+        if (arn && wanted.includes(arn) && !refs.has(arn)) {
           refs.set(arn, stringifyEntityRef(entity));
         }
       }

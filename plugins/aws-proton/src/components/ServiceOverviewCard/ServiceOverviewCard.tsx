@@ -97,9 +97,17 @@ function ServiceUrl(props: { outputs: ProtonOutput[] }) {
 export function ServiceInstancesTable(props: {
   overview: ServiceOverview;
   onChanged: () => void;
+  /**
+   * The catalog entities of the environments by ARN, when the caller has read them (with its own);
+   * the table reads them itself otherwise.
+   */
+  entityRefs?: ReadonlyMap<string, string>;
 }) {
   const arns = relatedArns(props.overview);
-  const entities = useEntityRefsByArn([...arns.environments.values()]);
+  const read = useEntityRefsByArn(
+    props.entityRefs ? [] : [...arns.environments.values()],
+  );
+  const entities = props.entityRefs ?? read;
   return (
     <TableRoot aria-label="Service instances">
       <TableHeader>
@@ -211,8 +219,13 @@ function ServiceSummary({
   value: ServiceOverview;
   onChanged: () => void;
 }) {
-  const templateArn = relatedArns(value).template;
-  const entities = useEntityRefsByArn([templateArn]);
+  // the template's entity and the environments', in one catalog query
+  const related = relatedArns(value);
+  const templateArn = related.template;
+  const entities = useEntityRefsByArn([
+    templateArn,
+    ...related.environments.values(),
+  ]);
   return (
     <>
       <Flex gap="2" align="center">
@@ -249,7 +262,11 @@ function ServiceSummary({
           </Flex>
         </div>
       )}
-      <ServiceInstancesTable overview={value} onChanged={onChanged} />
+      <ServiceInstancesTable
+        overview={value}
+        onChanged={onChanged}
+        entityRefs={entities}
+      />
       <ServiceActions overview={value} onChanged={onChanged} />
     </>
   );

@@ -43,8 +43,8 @@ export function ProtonServiceInstances(
       // lists inside the items (inputs written into the template) say what they add too
       ...mergeUiSchemas(labelledListsUiSchema(schema as any), uiSchema ?? {}),
       'ui:options': {
-        ...uiSchema?.['ui:options'],
         addLabel: 'Add an instance',
+        ...uiSchema?.['ui:options'],
       },
       'ui:ArrayFieldTemplate': LabelledListTemplate,
       'ui:ArrayFieldItemTemplate': InstanceItem,

@@ -42,8 +42,8 @@ export const protonFieldExtensionOptions = {
   serviceInstances: {
     name: 'ProtonServiceInstances',
     component: ProtonServiceInstances,
-    // The wizard validates a field with its own `ui:field` only, not the fields of its items: the
-    // items' `ProtonTemplateInputs` are checked here
+    // The wizard validates a list with a `ui:field` of its own as one field and skips the fields of its
+    // items: the items' `ProtonTemplateInputs` are checked here (no other validated field of the items is)
     validation: (
       value: unknown,
       field: { addError(message: string): void },

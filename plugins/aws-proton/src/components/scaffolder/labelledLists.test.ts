@@ -21,6 +21,9 @@ describe('labelled lists', () => {
         },
       }),
     ).toBe('Add environment variable');
+    expect(
+      addButtonLabel({ schema: { items: { title: 'URL rewrite' } } }),
+    ).toBe('Add URL rewrite');
     expect(addButtonLabel({ schema: { title: 'Environment variables' } })).toBe(
       'Add to Environment variables',
     );

@@ -17,7 +17,12 @@ export function addButtonLabel(props: {
   if (typeof label === 'string' && label) return label;
   const items = props.schema.items as { title?: unknown } | undefined;
   if (typeof items?.title === 'string' && items.title) {
-    return `Add ${items.title.charAt(0).toLowerCase()}${items.title.slice(1)}`;
+    // "Environment variable" reads "Add environment variable"; an acronym ("URL rewrite") stays
+    const title = items.title;
+    const lower = /^.[a-z]/.test(title)
+      ? `${title.charAt(0).toLowerCase()}${title.slice(1)}`
+      : title;
+    return `Add ${lower}`;
   }
   const title = props.schema.title ?? props.title;
   return title ? `Add to ${title}` : 'Add an item';
