@@ -54,6 +54,19 @@ function fixtureBundle(): Record<string, string> {
 
 describe('the simulate runner', () => {
   let test: TestServer | undefined;
+  /**
+   * A server whose simulate runner takes @pulumi/pulumi from the installed fixture; undefined when the
+   * fixture cannot be installed (the test then has nothing to run against).
+   */
+  async function startWithPulumiFixture(): Promise<TestServer | undefined> {
+    if (!(await installPulumiFixture())) return undefined;
+    return startTemplateTestServer({
+      deploymentRunner: createSimulateRunner({
+        nodeModulesSources: [path.dirname(PULUMI_FIXTURE)],
+        install: false,
+      }),
+    });
+  }
   afterEach(async () => {
     await test?.stop();
     test = undefined;
@@ -139,13 +152,8 @@ describe('the simulate runner', () => {
   );
 
   it('computes outputs with the mock runtime, says so, and creates nothing', async () => {
-    if (!(await installPulumiFixture())) return;
-    test = await startTemplateTestServer({
-      deploymentRunner: createSimulateRunner({
-        nodeModulesSources: [path.dirname(PULUMI_FIXTURE)],
-        install: false,
-      }),
-    });
+    test = await startWithPulumiFixture();
+    if (!test) return;
     await publishEnvironmentVersion(
       test,
       'vpc.tar.gz',
@@ -191,13 +199,8 @@ describe('the simulate runner', () => {
   });
 
   it('fails, naming the resource, its name and the rule, when AWS would refuse a name the program gives', async () => {
-    if (!(await installPulumiFixture())) return;
-    test = await startTemplateTestServer({
-      deploymentRunner: createSimulateRunner({
-        nodeModulesSources: [path.dirname(PULUMI_FIXTURE)],
-        install: false,
-      }),
-    });
+    test = await startWithPulumiFixture();
+    if (!test) return;
     const files = fixtureBundle();
     files['infrastructure/index.ts'] = [
       "import * as pulumi from '@pulumi/pulumi';",
@@ -240,13 +243,8 @@ describe('the simulate runner', () => {
   });
 
   it("fails with the compiler's own error line, without this machine's paths, when the program does not compile", async () => {
-    if (!(await installPulumiFixture())) return;
-    test = await startTemplateTestServer({
-      deploymentRunner: createSimulateRunner({
-        nodeModulesSources: [path.dirname(PULUMI_FIXTURE)],
-        install: false,
-      }),
-    });
+    test = await startWithPulumiFixture();
+    if (!test) return;
     const compileError = (program: string) => {
       const files = fixtureBundle();
       files['infrastructure/index.ts'] = program;
@@ -274,13 +272,8 @@ describe('the simulate runner', () => {
   });
 
   it("names esbuild's first error and its place in the bundle, not its heading, when tsx cannot compile the program", async () => {
-    if (!(await installPulumiFixture())) return;
-    test = await startTemplateTestServer({
-      deploymentRunner: createSimulateRunner({
-        nodeModulesSources: [path.dirname(PULUMI_FIXTURE)],
-        install: false,
-      }),
-    });
+    test = await startWithPulumiFixture();
+    if (!test) return;
     const files = fixtureBundle();
     // what tsx (esbuild) throws: a heading, the errors with absolute paths, and the errors themselves
     files['infrastructure/index.ts'] = [

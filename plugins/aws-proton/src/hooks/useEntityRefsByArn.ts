@@ -75,6 +75,9 @@ export function useEntityRefsByArn(
     });
     const refs = new Map<string, string>();
     for (const entity of items) {
+      // a scaffolder template made for a Proton template carries its annotation too: it uses the
+      // template, it does not stand for it
+      if (entity.kind === 'Template') continue;
       for (const [annotation, wanted] of byAnnotation) {
         const arn = entity.metadata.annotations?.[annotation];
         if (arn && wanted.includes(arn) && !refs.has(arn)) {

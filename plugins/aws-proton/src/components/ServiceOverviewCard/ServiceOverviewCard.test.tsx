@@ -86,10 +86,24 @@ function overview(
 
 /**
  * The catalog: the dev environment and the service template have entities, prod has none; a component
- * holds dev's ARN under the service annotation by mistake, and stands for no environment.
+ * holds dev's ARN under the service annotation by mistake, and stands for no environment; the wizard
+ * generated for the template carries its annotation, and stands for it no more.
  */
 const entities = catalogApiMock({
   entities: [
+    {
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: {
+        name: 'proton-fargate-service-v1',
+        namespace: 'default',
+        annotations: {
+          'aws.amazon.com/aws-proton-service-template':
+            'arn:aws:proton:us-east-1:000000000000:service-template/fargate-service',
+        },
+      },
+      spec: { type: 'service', owner: 'platform', steps: [] },
+    },
     {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',

@@ -47,38 +47,46 @@ const instancesStep = {
   },
 };
 
+/** The instances step with one instance named `instance`, fargate-service 1.1 chosen. */
+async function renderInstancesStep(
+  instance: string,
+  onCreate: (values: Record<string, unknown>) => Promise<void> | void,
+) {
+  const apis = catalogApis();
+  await renderSettled(
+    <TestApiProvider
+      apis={[
+        [coreApis.discovery, apis.discoveryApi],
+        [coreApis.fetch, apis.fetchApi],
+      ]}
+    >
+      <Stepper
+        manifest={{ title: 'Create', steps: [instancesStep] }}
+        initialState={{
+          serviceTemplate: {
+            name: 'fargate-service',
+            majorVersion: '1',
+            minorVersion: '1',
+          },
+          instances: [{ name: instance, environment: 'prod' }],
+        }}
+        extensions={Object.values(protonFieldExtensionOptions) as any}
+        // the browser's own checks (max, pattern) would stop the submit before the field's validation
+        formProps={{ noHtml5Validate: true }}
+        onCreate={onCreate as any}
+      />
+    </TestApiProvider>,
+  );
+}
+
 describe('ProtonTemplateInputs', () => {
   beforeAll(() => {
     window.scrollTo = jest.fn();
   });
 
   it("renders the template's inputs with their defaults, and validates them like the action before moving on", async () => {
-    const apis = catalogApis();
     const onCreate = jest.fn(async () => {});
-    await renderSettled(
-      <TestApiProvider
-        apis={[
-          [coreApis.discovery, apis.discoveryApi],
-          [coreApis.fetch, apis.fetchApi],
-        ]}
-      >
-        <Stepper
-          manifest={{ title: 'Create', steps: [instancesStep] }}
-          initialState={{
-            serviceTemplate: {
-              name: 'fargate-service',
-              majorVersion: '1',
-              minorVersion: '1',
-            },
-            instances: [{ name: 'web-prod', environment: 'prod' }],
-          }}
-          extensions={Object.values(protonFieldExtensionOptions) as any}
-          // the browser's own checks (max, pattern) would stop the submit before the field's validation
-          formProps={{ noHtml5Validate: true }}
-          onCreate={onCreate}
-        />
-      </TestApiProvider>,
-    );
+    await renderInstancesStep('web-prod', onCreate);
     const port = await screen.findByLabelText(/Container port/, {}, SLOW);
     expect(port).toHaveValue(80);
     // descriptions are rendered as markdown, which the app loads lazily
@@ -143,29 +151,7 @@ describe('ProtonTemplateInputs', () => {
     );
   });
   it('titles each instance by its name and says what the add button adds', async () => {
-    const apis = catalogApis();
-    await renderSettled(
-      <TestApiProvider
-        apis={[
-          [coreApis.discovery, apis.discoveryApi],
-          [coreApis.fetch, apis.fetchApi],
-        ]}
-      >
-        <Stepper
-          manifest={{ title: 'Create', steps: [instancesStep] }}
-          initialState={{
-            serviceTemplate: {
-              name: 'fargate-service',
-              majorVersion: '1',
-              minorVersion: '1',
-            },
-            instances: [{ name: 'web-dev', environment: 'dev' }],
-          }}
-          extensions={Object.values(protonFieldExtensionOptions) as any}
-          onCreate={jest.fn()}
-        />
-      </TestApiProvider>,
-    );
+    await renderInstancesStep('web-dev', jest.fn());
     expect(
       await screen.findByRole('heading', { name: 'Instance web-dev' }, SLOW),
     ).toBeInTheDocument();
