@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -57,8 +57,15 @@ if (name === 'aws' && args.slice(0, 2).join(' ') === 'elbv2 describe-tags') {
 if (name === 'curl') fs.writeFileSync(args[args.indexOf('--output') + 1], 'not the pulumi archive');
 `;
 
+// Every folder a test made, removed when the file's tests are done.
+const made = [];
+after(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function setUp({ protonInputs, cliInstalled = true, backendFile, prepare }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'provision-'));
+  made.push(dir);
   const work = path.join(dir, 'bundle');
   const bin = path.join(dir, 'bin');
   fs.mkdirSync(work);
