@@ -160,7 +160,9 @@ describe('.../service/instances/:instance/inputs', () => {
     expect(message).toMatch(
       /^2 problems in the inputs of service instance "shop\/dev" for web 1\.0:/,
     );
-    expect(message).toContain('path: must match');
+    expect(message).toContain(
+      'path: is not in the expected form (pattern ^/[a-z]*$)',
+    );
     expect(message).toContain('port: must be <= 65535');
     expect(await deploymentCount('dev')).toBe(before);
     expect((await instance('dev')).spec).toContain('port: 8080');
