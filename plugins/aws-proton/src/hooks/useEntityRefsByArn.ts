@@ -6,6 +6,7 @@ import {
   AWS_PROTON_ENVIRONMENT_TEMPLATE_ANNOTATION,
   AWS_PROTON_SERVICE_ANNOTATION,
   AWS_PROTON_SERVICE_TEMPLATE_ANNOTATION,
+  formatProtonArn,
   parseProtonArn,
   ProtonResourceType,
 } from '@proton-platform/plugin-aws-proton-common';
@@ -29,6 +30,26 @@ function annotationFor(arn: string): string | undefined {
 }
 
 const NONE: ReadonlyMap<string, string> = new Map();
+
+/**
+ * The ARN of another Proton resource of `arn`'s account and Region (a service's template, an
+ * environment's services), whose entity a card links to; undefined when `arn` is not a Proton ARN.
+ */
+export function arnBeside(
+  arn: string,
+  resourceType:
+    | 'service'
+    | 'environment'
+    | 'service-template'
+    | 'environment-template',
+  name: string,
+): string | undefined {
+  try {
+    return formatProtonArn({ ...parseProtonArn(arn), resourceType, name });
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The catalog entities of Proton resources, by ARN: one catalog query (with the user's own

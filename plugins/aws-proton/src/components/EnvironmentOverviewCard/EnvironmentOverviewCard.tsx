@@ -20,10 +20,8 @@ import {
 import {
   AWS_PROTON_ENVIRONMENT_ANNOTATION,
   EnvironmentOverview,
-  formatProtonArn,
-  parseProtonArn,
 } from '@proton-platform/plugin-aws-proton-common';
-import { useEntityRefsByArn } from '../../hooks/useEntityRefsByArn';
+import { arnBeside, useEntityRefsByArn } from '../../hooks/useEntityRefsByArn';
 import { EntityLink } from '../EntityLink/EntityLink';
 import { ResourceIdentity } from '../ResourceIdentity/ResourceIdentity';
 import { awsProtonApiRef } from '../../api/AwsProtonApi';
@@ -53,30 +51,13 @@ function EnvironmentOverviewContent() {
   );
 }
 
-/**
- * The ARN of a resource of the environment's account and Region (its template, a service deployed
- * in it), whose catalog entity the card links to; undefined when the environment's ARN is not one.
- */
-function relatedArn(
-  environmentArn: string,
-  resourceType: 'environment-template' | 'service',
-  name: string,
-): string | undefined {
-  try {
-    const arn = parseProtonArn(environmentArn, 'environment');
-    return formatProtonArn({ ...arn, resourceType, name });
-  } catch {
-    return undefined;
-  }
-}
-
 function EnvironmentSummary({ value }: { value: EnvironmentOverview }) {
-  const templateArn = relatedArn(
+  const templateArn = arnBeside(
     value.arn,
     'environment-template',
     value.templateName,
   );
-  const serviceArn = (name: string) => relatedArn(value.arn, 'service', name);
+  const serviceArn = (name: string) => arnBeside(value.arn, 'service', name);
   const entities = useEntityRefsByArn([
     templateArn,
     ...value.serviceInstances.map(i => serviceArn(i.serviceName)),

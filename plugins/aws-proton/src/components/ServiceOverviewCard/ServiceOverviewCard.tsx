@@ -17,13 +17,11 @@ import {
 } from '@backstage/ui';
 import {
   AWS_PROTON_SERVICE_ANNOTATION,
-  formatProtonArn,
   isSimulated,
-  parseProtonArn,
   ProtonOutput,
   ServiceOverview,
 } from '@proton-platform/plugin-aws-proton-common';
-import { useEntityRefsByArn } from '../../hooks/useEntityRefsByArn';
+import { arnBeside, useEntityRefsByArn } from '../../hooks/useEntityRefsByArn';
 import { EntityLink } from '../EntityLink/EntityLink';
 import { ResourceIdentity } from '../ResourceIdentity/ResourceIdentity';
 import { awsProtonApiRef } from '../../api/AwsProtonApi';
@@ -182,22 +180,16 @@ export function ServiceInstancesTable(props: {
  * service's account and Region, whose catalog entities the card links to.
  */
 function relatedArns(overview: ServiceOverview) {
-  let service;
-  try {
-    service = parseProtonArn(overview.arn, 'service');
-  } catch {
-    return { template: undefined, environments: new Map<string, string>() };
-  }
-  const arnOf = (
-    resourceType: 'service-template' | 'environment',
-    name: string,
-  ) => formatProtonArn({ ...service, resourceType, name });
   return {
-    template: arnOf('service-template', overview.templateName),
+    template: arnBeside(
+      overview.arn,
+      'service-template',
+      overview.templateName,
+    ),
     environments: new Map(
       overview.instances.map(i => [
         i.environmentName,
-        arnOf('environment', i.environmentName),
+        arnBeside(overview.arn, 'environment', i.environmentName),
       ]),
     ),
   };
