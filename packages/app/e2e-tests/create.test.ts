@@ -121,6 +121,15 @@ test('creating a service through the wizard: a bad input is refused, a good one 
   await expect(
     page.getByText('production', { exact: true }).first(),
   ).toBeVisible();
+  // the deployment history names who created it: the scaffolder's action recorded the guest, on
+  // whose behalf it ran
+  await page.goto('/catalog/default/component/orders/proton');
+  const created = page
+    .getByRole('grid', { name: 'Deployments of instance dev' })
+    .getByRole('row')
+    .nth(1);
+  await expect(created).toContainText('Create', { timeout: 30_000 });
+  await expect(created).toContainText('guest');
 });
 
 test('the catalog provider generates a wizard for the published service template, with its inputs', async ({

@@ -134,6 +134,7 @@ export const awsProtonPlugin = createBackendPlugin({
               logger,
               triggers,
             }),
+            triggers,
             auditor,
             resolveTarget: target => clients.resolveTarget(target),
           }),

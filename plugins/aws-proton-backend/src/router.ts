@@ -24,7 +24,10 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import type { CampaignService } from './campaigns/CampaignService';
 import { DeploymentHistoryService } from './services/DeploymentHistoryService';
-import { triggerOf } from './services/DeploymentTriggerStore';
+import {
+  DeploymentTriggerStore,
+  triggerOf,
+} from './services/DeploymentTriggerStore';
 import { EntityArnResolver } from './services/EntityArnResolver';
 import { EnvironmentOverviewService } from './services/EnvironmentOverviewService';
 import { InstanceUpdateService } from './services/InstanceUpdateService';
@@ -57,6 +60,11 @@ export interface RouterOptions {
   /** Adds and deletes service instances and deletes services; their routes are absent without it. */
   changes?: ServiceChangeService;
   /**
+   * Records who started the deployments that backend plugins (the scaffolder's AWS Proton actions)
+   * started on behalf of a user; the route is absent without it.
+   */
+  triggers?: DeploymentTriggerStore;
+  /**
    * Records who started, paused, resumed or cancelled a campaign (required with `campaigns`), and
    * who edited, added or deleted instances or deleted a service.
    */
@@ -68,6 +76,11 @@ export interface RouterOptions {
   };
 }
 
+/** A deployment ID's pattern (Proton API reference, Deployment). */
+const DEPLOYMENT_ID =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The most deployment IDs one request records (a service's instances and pipeline). */
+const MAX_RECORDED_DEPLOYMENTS = 100;
 const ENTITY_PART = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,252}$/;
 const DEPLOYMENT_TYPES: InstanceDeploymentType[] = [
   'CURRENT_VERSION',
@@ -546,6 +559,37 @@ export async function createRouter(
       );
     },
   );
+
+  const { triggers } = options;
+  if (triggers) {
+    // a backend plugin (the scaffolder) tells who started the deployments it started for a user: only
+    // a token a plugin made on behalf of a user (its principal names that plugin as its actor) is let
+    // in, and the trigger recorded is that user, so nobody records a deployment as somebody else's
+    router.post('/v1/deployments/triggers', async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      if (!credentials.principal.actor) {
+        throw new NotAllowedError(
+          'Only a backend plugin, on behalf of a user, records who started deployments',
+        );
+      }
+      const ids: unknown = req.body?.deploymentIds;
+      if (
+        !Array.isArray(ids) ||
+        ids.length === 0 ||
+        ids.length > MAX_RECORDED_DEPLOYMENTS ||
+        !ids.every(id => typeof id === 'string' && DEPLOYMENT_ID.test(id))
+      ) {
+        throw new InputError(
+          `deploymentIds must be a list of 1 to ${MAX_RECORDED_DEPLOYMENTS} deployment IDs (UUIDs, as Proton gives them)`,
+        );
+      }
+      const trigger = triggerOf(credentials);
+      for (const id of new Set(ids as string[])) {
+        await triggers.record(id, trigger);
+      }
+      res.status(204).end();
+    });
+  }
 
   if (options.templates && options.resolveTarget) {
     addTemplateCatalogRoutes(

@@ -37,6 +37,8 @@ export const scaffolderModuleAwsProton = createBackendModule({
           clients: ProtonClientFactory.fromConfig(config),
           permissions,
           events,
+          discovery,
+          auth,
         };
         scaffolder.addActions(
           createAwsProtonServiceAction(options),

@@ -1,5 +1,7 @@
 import {
   CreateComponentCommand,
+  CreateRepositoryCommand,
+  CreateServiceSyncConfigCommand,
   GetComponentCommand,
   GetEnvironmentCommand,
   GetServiceInstanceCommand,
@@ -24,6 +26,10 @@ import {
   ScratchControlPlane,
   startScratchControlPlane,
 } from '@proton-platform/proton-server/testUtils';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { awsProtonPlugin } from '../plugin';
 import { testDatabaseFactory } from '../__testUtils__/testDatabase';
@@ -40,6 +46,22 @@ jest.setTimeout(90_000);
 const database = testDatabaseFactory();
 const PREFIX = 'arn:aws:proton:us-east-1:000000000000';
 const ENTITIES = '/api/aws-proton/v1/entities';
+const CONNECTION =
+  'arn:aws:codestar-connections:us-east-1:000000000000:connection/ops';
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Platform',
+      GIT_AUTHOR_EMAIL: 'platform@example.com',
+      GIT_COMMITTER_NAME: 'Platform',
+      GIT_COMMITTER_EMAIL: 'platform@example.com',
+    },
+  }).trim();
+}
 
 const entity = (
   kind: string,
@@ -56,10 +78,19 @@ describe('deployment logs', () => {
   let controlPlane: ScratchControlPlane;
   let instanceDeployment: string;
   let environmentDeployment: string;
+  /** Bare Git repositories, as the connection's provider would hold them (service sync). */
+  let repositories: string;
 
   beforeAll(async () => {
+    repositories = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'repos-'));
     controlPlane = await startScratchControlPlane({
       deploymentRunner: createLocalRunner(),
+      git: {
+        connections: [
+          { arn: CONNECTION, provider: 'GITHUB', baseUrl: repositories },
+        ],
+        pollIntervalSeconds: 0,
+      },
     });
     const { client } = controlPlane;
     const waiter = { client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
@@ -91,6 +122,7 @@ describe('deployment logs', () => {
 
   afterAll(async () => {
     await controlPlane?.stop();
+    await fs.promises.rm(repositories, { recursive: true, force: true });
   });
 
   async function backend(endpoint: string | undefined) {
@@ -105,6 +137,9 @@ describe('deployment logs', () => {
             }),
             entity('Component', 'other', {
               'aws.amazon.com/aws-proton-service': `${PREFIX}:service/other`,
+            }),
+            entity('Component', 'synced', {
+              'aws.amazon.com/aws-proton-service': `${PREFIX}:service/synced`,
             }),
             entity('Resource', 'dev', {
               'aws.amazon.com/aws-proton-environment': `${PREFIX}:environment/dev`,
@@ -128,16 +163,21 @@ describe('deployment logs', () => {
         }),
       ],
     });
-    const get = (path: string) =>
+    const get = (route: string) =>
       request(server)
-        .get(`${ENTITIES}/${path}`)
+        .get(`${ENTITIES}/${route}`)
         .set('authorization', mockCredentials.user.header());
-    const post = (path: string, body: object) =>
+    const post = (route: string, body: object) =>
       request(server)
-        .post(`${ENTITIES}/${path}`)
+        .post(`${ENTITIES}/${route}`)
         .set('authorization', mockCredentials.user.header())
         .send(body);
-    return { get, post };
+    const recordTriggers = (authorization: string, body: object) =>
+      request(server)
+        .post('/api/aws-proton/v1/deployments/triggers')
+        .set('authorization', authorization)
+        .send(body);
+    return { get, post, recordTriggers };
   }
 
   it("serves a service instance's and an environment's deployment log to readers of their entities", async () => {
@@ -222,6 +262,137 @@ describe('deployment logs', () => {
         'SUCCEEDED',
       ],
       ['1.0', 'CREATE', undefined, 'SUCCEEDED'],
+    ]);
+  });
+
+  it("names the user a backend plugin started deployments for, on that plugin's word only", async () => {
+    const { get, recordTriggers } = await backend(controlPlane.server.endpoint);
+    const onBehalf = (user: string) =>
+      `Bearer ${mockCredentials.user.token(user, {
+        actor: { subject: 'plugin:scaffolder' },
+      })}`;
+    // a user's own token (from the browser) has no actor: nobody claims deployments by hand
+    const direct = await recordTriggers(
+      mockCredentials.user.header('user:default/jane'),
+      { deploymentIds: [instanceDeployment] },
+    );
+    expect(direct.status).toBe(403);
+    expect(direct.body.error.message).toBe(
+      'Only a backend plugin, on behalf of a user, records who started deployments',
+    );
+    for (const deploymentIds of [
+      [],
+      ['a_b'],
+      'x',
+      Array(101).fill(instanceDeployment),
+    ]) {
+      const bad = await recordTriggers(onBehalf('user:default/jane'), {
+        deploymentIds,
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toBe(
+        'deploymentIds must be a list of 1 to 100 deployment IDs (UUIDs, as Proton gives them)',
+      );
+    }
+
+    // the scaffolder, for jane, who created the service; then for someone else, too late
+    for (const user of ['user:default/jane', 'user:default/mallory']) {
+      const recorded = await recordTriggers(onBehalf(user), {
+        deploymentIds: [instanceDeployment],
+      });
+      expect(recorded.status).toBe(204);
+    }
+    const history = await get(
+      'component/default/shop/service/instances/dev/deployments',
+    );
+    expect(history.status).toBe(200);
+    expect(
+      history.body.find((d: { id: string }) => d.id === instanceDeployment),
+    ).toMatchObject({
+      change: 'CREATE',
+      trigger: { kind: 'user', name: 'user:default/jane' },
+    });
+  });
+
+  it('names service sync as the trigger of the deployments it started, with the commit it deployed', async () => {
+    const { client } = controlPlane;
+    const waiter = { client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
+    await seedProtonResources(client, {
+      services: [
+        {
+          name: 'synced',
+          templateName: 'web',
+          templateMajorVersion: '1',
+          templateMinorVersion: '0',
+          spec: serviceSpec('dev'),
+        },
+      ],
+    });
+    await waitUntilServiceInstanceDeployed(waiter, {
+      serviceName: 'synced',
+      name: 'dev',
+    });
+    // the service's instances follow a proton-ops file; its spec changes the port
+    const bare = path.join(repositories, 'team/ops.git');
+    fs.mkdirSync(bare, { recursive: true });
+    git(bare, 'init', '--bare', '-q', '--initial-branch=main');
+    const work = path.join(repositories, 'work');
+    git(repositories, 'init', '-q', '--initial-branch=main', work);
+    fs.mkdirSync(path.join(work, 'synced'));
+    fs.writeFileSync(
+      path.join(work, 'proton-ops.yaml'),
+      'sync:\n  services:\n    synced:\n      dev:\n        branch: main\n        spec: ./synced/spec.yaml\n',
+    );
+    fs.writeFileSync(
+      path.join(work, 'synced/spec.yaml'),
+      'proton: ServiceSpec\ninstances:\n  - name: dev\n    environment: dev\n    spec:\n      port: 8081\n',
+    );
+    git(work, 'add', '-A');
+    git(work, 'commit', '-q', '-m', 'Deploy synced on 8081');
+    git(work, 'push', '-q', bare, 'main');
+    const sha = git(work, 'rev-parse', 'HEAD');
+    await client.send(
+      new CreateRepositoryCommand({
+        provider: 'GITHUB',
+        name: 'team/ops',
+        connectionArn: CONNECTION,
+      }),
+    );
+    await client.send(
+      new CreateServiceSyncConfigCommand({
+        serviceName: 'synced',
+        repositoryProvider: 'GITHUB',
+        repositoryName: 'team/ops',
+        branch: 'main',
+        filePath: 'proton-ops.yaml',
+      }),
+    );
+    await controlPlane.server.settled();
+    await waitUntilServiceInstanceDeployed(waiter, {
+      serviceName: 'synced',
+      name: 'dev',
+    });
+
+    const { get } = await backend(controlPlane.server.endpoint);
+    const history = await get(
+      'component/default/synced/service/instances/dev/deployments',
+    );
+    expect(history.status).toBe(200);
+    expect(
+      history.body.map(
+        (d: { change?: string; trigger?: object; status: string }) => [
+          d.change,
+          d.trigger,
+          d.status,
+        ],
+      ),
+    ).toEqual([
+      [
+        'UPDATE',
+        { kind: 'sync', name: `team/ops@main ${sha.slice(0, 7)}` },
+        'SUCCEEDED',
+      ],
+      ['CREATE', undefined, 'SUCCEEDED'],
     ]);
   });
 

@@ -2,6 +2,8 @@ import {
   Deployment,
   DeploymentSummary,
   GetDeploymentCommand,
+  GetServiceInstanceSyncStatusCommand,
+  GetServiceSyncConfigCommand,
   paginateListDeployments,
   ProtonClient,
 } from '@aws-sdk/client-proton';
@@ -9,6 +11,7 @@ import { NotFoundError } from '@backstage/errors';
 import {
   DeploymentChange,
   DeploymentLog,
+  DeploymentTrigger,
   DeploymentView,
   describeDeploymentStatus,
   formatProtonArn,
@@ -274,7 +277,7 @@ export class DeploymentHistoryService {
       }))
       .sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''))
       .slice(0, HISTORY_LENGTH);
-    const [details, triggers] = await Promise.all([
+    const [details, recorded] = await Promise.all([
       this.details(
         client,
         arn,
@@ -282,6 +285,20 @@ export class DeploymentHistoryService {
       ),
       this.triggers?.find(newest.map(d => d.id)),
     ]);
+    const triggers = new Map(recorded);
+    if (filter.serviceName && filter.serviceInstanceName) {
+      const synced = await this.syncTriggers(
+        client,
+        filter.serviceName,
+        filter.serviceInstanceName,
+        newest.map(d => d.id).filter(id => !triggers.has(id)),
+      );
+      for (const [id, trigger] of synced) {
+        triggers.set(id, trigger);
+        // the sync status names only the latest attempts: kept here, older ones stay named
+        await this.triggers?.record(id, trigger);
+      }
+    }
     return newest.map(view => {
       const detail = details.get(view.id);
       const target = resourceState(detail?.targetState);
@@ -291,9 +308,55 @@ export class DeploymentHistoryService {
           ? `${target.templateMajorVersion}.${target.templateMinorVersion}`
           : undefined,
         change: detail ? deploymentChange(detail) : undefined,
-        trigger: triggers?.get(view.id),
+        trigger: triggers.get(view.id),
       };
     });
+  }
+
+  /**
+   * Which of `ids` service sync started: the deployments its latest and latest successful attempts
+   * for the instance name (GetServiceInstanceSyncStatus; a sync event's `externalId` is the
+   * deployment it started), as `sync` triggers naming the repository, branch and commit. None when
+   * the service has no sync configuration, or its sync status cannot be read: the history shows
+   * without them rather than not at all.
+   */
+  private async syncTriggers(
+    client: ProtonClient,
+    serviceName: string,
+    serviceInstanceName: string,
+    ids: string[],
+  ): Promise<Map<string, DeploymentTrigger>> {
+    const found = new Map<string, DeploymentTrigger>();
+    if (ids.length === 0) return found;
+    try {
+      const { serviceSyncConfig } = await client.send(
+        new GetServiceSyncConfigCommand({ serviceName }),
+      );
+      if (!serviceSyncConfig) return found;
+      const status = await client.send(
+        new GetServiceInstanceSyncStatusCommand({
+          serviceName,
+          serviceInstanceName,
+        }),
+      );
+      for (const attempt of [status.latestSync, status.latestSuccessfulSync]) {
+        const revision = attempt?.targetRevision;
+        for (const event of attempt?.events ?? []) {
+          if (!event.externalId || !ids.includes(event.externalId)) continue;
+          found.set(event.externalId, {
+            kind: 'sync',
+            name: revision
+              ? `${revision.repositoryName}@${revision.branch} ${(
+                  revision.sha ?? ''
+                ).slice(0, 7)}`
+              : `${serviceSyncConfig.repositoryName}@${serviceSyncConfig.branch}`,
+          });
+        }
+      }
+    } catch {
+      // no sync configuration (ResourceNotFoundException), or no permission to read it
+    }
+    return found;
   }
 
   /**

@@ -20,9 +20,11 @@ export function triggerOf(
 }
 
 /**
- * Who or what started deployments from this Backstage, in the plugin's database: the updates a user
- * started from an entity page (recorded here), and the upgrades of campaigns (read from their
- * targets). Deployments started elsewhere have none.
+ * Who or what started deployments, in the plugin's database: the updates a user started from an
+ * entity page or an action, the deployments the scaffolder's AWS Proton actions started for a user
+ * (`POST /v1/deployments/triggers`) and those service sync started (kept when the history first
+ * finds them in the sync status), recorded here; and the upgrades of campaigns, read from their
+ * targets. Deployments started elsewhere (the AWS CLI, the console, a pipeline) have none.
  */
 export class DeploymentTriggerStore {
   constructor(

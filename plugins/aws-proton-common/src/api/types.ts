@@ -230,16 +230,18 @@ export type DeploymentChange =
   | 'DELETE';
 
 /**
- * Who or what started a deployment: a user from an entity page or an action (`name` is the user's
- * entity reference), a backend service calling on its own behalf (`name` is its subject), or an
- * upgrade campaign (`name` describes it, such as `upgrade of fargate-service to 1.2`).
+ * Who or what started a deployment: a user from an entity page, a scaffolder task or an action
+ * (`name` is the user's entity reference), a backend service calling on its own behalf (`name` is
+ * its subject), an upgrade campaign (`name` describes it, such as
+ * `upgrade of fargate-service to 1.2`), or Proton's service sync from Git (`name` is the
+ * repository, branch and commit, such as `acme/ops@main 0c1f2e3`).
  *
  * @public
  */
 export interface DeploymentTrigger {
-  /** A user, a backend service, or an upgrade campaign. */
-  kind: 'user' | 'service' | 'campaign';
-  /** The user's entity reference, the service's subject, or the campaign in words. */
+  /** A user, a backend service, an upgrade campaign, or service sync. */
+  kind: 'user' | 'service' | 'campaign' | 'sync';
+  /** The user's entity reference, the service's subject, the campaign or the synced revision. */
   name: string;
 }
 

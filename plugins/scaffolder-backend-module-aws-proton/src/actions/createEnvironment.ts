@@ -19,7 +19,9 @@ import {
   DEFAULT_MAX_WAIT_SECONDS,
   pollIntervalsOf,
   ProtonActionOptions,
+  triggerRecorderOf,
 } from '../services/actionOptions';
+import { lastDeploymentIds } from '../services/deploymentTriggers';
 import {
   failOnUnsuccessful,
   waitForEnvironment,
@@ -171,6 +173,17 @@ export function createAwsProtonEnvironmentAction(
         action: 'created',
         arn: created.arn,
       });
+      // an adopted environment's deployment was started by whoever created it
+      const triggers = created.adopted
+        ? undefined
+        : triggerRecorderOf(
+            options,
+            () => ctx.getInitiatorCredentials(),
+            logger,
+          );
+      await triggers?.record(() =>
+        lastDeploymentIds(session, { environmentName: input.name }),
+      );
       if (input.wait === false) {
         ctx.output('deploymentStatus', 'IN_PROGRESS');
         ctx.output('outputs', {});
@@ -181,6 +194,7 @@ export function createAwsProtonEnvironmentAction(
         signal: ctx.signal,
         intervals: pollIntervalsOf(options),
         maxWaitMs: (input.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
+        onDeployments: triggers && (ids => triggers.record(ids)),
       });
       ctx.output('deploymentStatus', result.deploymentStatus);
       if (result.statusMessage)

@@ -4,8 +4,11 @@ import {
 } from '@aws-sdk/client-proton';
 import {
   createMockDirectory,
+  mockCredentials,
   mockServices,
 } from '@backstage/backend-test-utils';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { countProtonCalls } from '@proton-platform/proton-server/testUtils';
 import {
@@ -266,6 +269,78 @@ describe('aws:proton:create-service against the control plane', () => {
           statusMessage: 'pulumi up: image not found',
         }),
       ]),
+    );
+  }, 30_000);
+
+  it('tells the aws-proton plugin that the initiator started the deployments, and carries on when it cannot', async () => {
+    // where the aws-proton backend plugin would be: what the action sends it
+    const received: Array<{
+      url?: string;
+      authorization?: string;
+      ids: string[];
+    }> = [];
+    const plugin = http.createServer((req, res) => {
+      let text = '';
+      req.on('data', chunk => {
+        text += chunk;
+      });
+      req.on('end', () => {
+        received.push({
+          url: req.url,
+          authorization: req.headers.authorization,
+          ids: JSON.parse(text).deploymentIds,
+        });
+        res.statusCode = 204;
+        res.end();
+      });
+    });
+    await new Promise<void>(resolve => plugin.listen(0, '127.0.0.1', resolve));
+    const { port } = plugin.address() as AddressInfo;
+    const recording = (baseUrl: string) =>
+      createAwsProtonServiceAction({
+        clients: plane.clients,
+        events,
+        pollIntervals: FAST,
+        discovery: mockServices.discovery.mock({
+          getBaseUrl: async () => baseUrl,
+        }),
+        auth: mockServices.auth(),
+      });
+    try {
+      await recording(`http://127.0.0.1:${port}/api/aws-proton`).handler(
+        context(input('recorded')),
+      );
+    } finally {
+      plugin.close();
+    }
+    const deployments = (await instancesOf('recorded'))
+      .map(i => i.lastAttemptedDeploymentId)
+      .sort();
+    expect(deployments).toHaveLength(3);
+    // each deployment once, with a token on behalf of the initiator
+    expect(received.flatMap(r => r.ids).sort()).toEqual(deployments);
+    for (const request of received) {
+      expect(request.url).toBe('/api/aws-proton/v1/deployments/triggers');
+      expect(request.authorization).toBe(
+        `Bearer ${mockCredentials.service.token({
+          onBehalfOf: mockCredentials.user(),
+          targetPluginId: 'aws-proton',
+        })}`,
+      );
+    }
+
+    // a plugin that cannot be reached (its port closed now): one warning, and the service is
+    // created all the same
+    const ctx = context(input('unrecorded'));
+    await recording(`http://127.0.0.1:${port}/api/aws-proton`).handler(ctx);
+    expect(ctx.logger.warn).toHaveBeenCalledTimes(1);
+    expect(ctx.logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^The deployment history will not name who started these deployments: the aws-proton backend plugin did not record it \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/,
+      ),
+    );
+    expect(ctx.logger.info).toHaveBeenCalledWith(
+      'The AWS Proton service unrecorded is deployed: unrecorded-dev SUCCEEDED, unrecorded-prod SUCCEEDED, unrecorded-staging SUCCEEDED',
     );
   }, 30_000);
 });

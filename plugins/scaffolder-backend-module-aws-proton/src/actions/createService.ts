@@ -21,7 +21,9 @@ import {
   DEFAULT_MAX_WAIT_SECONDS,
   pollIntervalsOf,
   ProtonActionOptions,
+  triggerRecorderOf,
 } from '../services/actionOptions';
+import { lastDeploymentIds } from '../services/deploymentTriggers';
 import {
   collectInstanceResults,
   failOnUnsuccessful,
@@ -273,6 +275,21 @@ export function createAwsProtonServiceAction(
       });
 
       const names = spec.instances.map(i => i.name);
+      // an adopted service's deployments were started by whoever created it
+      const triggers = created.adopted
+        ? undefined
+        : triggerRecorderOf(
+            options,
+            () => ctx.getInitiatorCredentials(),
+            logger,
+          );
+      await triggers?.record(() =>
+        lastDeploymentIds(session, {
+          serviceName: input.serviceName,
+          instanceNames: names,
+          pipeline: spec.pipeline !== undefined,
+        }),
+      );
       if (input.wait === false) {
         logger.info(
           `Not waiting for the deployment of ${names.join(', ')} (wait: false)`,
@@ -298,6 +315,7 @@ export function createAwsProtonServiceAction(
           signal: ctx.signal,
           intervals: pollIntervalsOf(options),
           maxWaitMs: (input.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
+          onDeployments: triggers && (ids => triggers.record(ids)),
         },
       );
       const results = await collectInstanceResults(

@@ -175,7 +175,10 @@ export function createAwsProtonServiceInstanceAction(
         }),
       });
       ctx.output('arn', created.arn);
-      await finishInstanceDeployment(ctx, options, session, logger, input);
+      // an adopted instance's deployment was started by whoever created it
+      await finishInstanceDeployment(ctx, options, session, logger, input, {
+        recordTrigger: !created.adopted,
+      });
     },
   });
   // the schema above and the declared types have the same inputs and outputs

@@ -213,7 +213,9 @@ export function createAwsProtonUpdateServiceInstanceAction(
           );
         },
       });
-      await finishInstanceDeployment(ctx, options, session, logger, input);
+      await finishInstanceDeployment(ctx, options, session, logger, input, {
+        recordTrigger: true,
+      });
     },
   });
   // the schema above and the declared types have the same inputs and outputs

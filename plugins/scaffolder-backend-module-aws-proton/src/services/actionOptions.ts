@@ -1,5 +1,7 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  AuthService,
+  DiscoveryService,
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -11,6 +13,7 @@ import {
 } from '@proton-platform/plugin-aws-proton-common';
 import { ProtonClientFactory } from '@proton-platform/plugin-aws-proton-node';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { DeploymentTriggerRecorder } from './deploymentTriggers';
 import { DEFAULT_POLL_INTERVALS, PollIntervals } from './deploymentWaiter';
 
 /**
@@ -27,6 +30,33 @@ export interface ProtonActionOptions {
   events?: EventsService;
   /** How deployments are polled; 1 s growing to 10 s by default. */
   pollIntervals?: PollIntervals;
+  /**
+   * With `auth`, finds the `aws-proton` backend plugin, which records that the task's initiator
+   * started the deployments an action starts (its deployment history names them). Without them, the
+   * history shows those deployments without a trigger.
+   */
+  discovery?: DiscoveryService;
+  /** With `discovery`: makes the token, on behalf of the initiator, that the record is sent with. */
+  auth?: AuthService;
+}
+
+/**
+ * What records the task's initiator as the trigger of the deployments an action starts, when the
+ * options have `discovery` and `auth`.
+ */
+export function triggerRecorderOf(
+  options: ProtonActionOptions,
+  getCredentials: () => Promise<BackstageCredentials>,
+  logger: LoggerService,
+): DeploymentTriggerRecorder | undefined {
+  return options.discovery && options.auth
+    ? new DeploymentTriggerRecorder(
+        options.discovery,
+        options.auth,
+        getCredentials,
+        logger,
+      )
+    : undefined;
 }
 
 /** The default longest wait for a deployment: 30 minutes. */

@@ -37,6 +37,8 @@ export interface WaitOptions {
   intervals: PollIntervals;
   /** Gives up after this long, failing with the statuses at that time. */
   maxWaitMs: number;
+  /** Told each round the IDs of the deployments awaited (to record who started them). */
+  onDeployments?: (ids: Array<string | undefined>) => Promise<void>;
 }
 
 /** A service instance after its deployment, as the actions output it. */
@@ -207,6 +209,9 @@ export async function waitForServiceInstances(
         }
         return found;
       });
+      await options.onDeployments?.(
+        wanted.map(i => i.lastAttemptedDeploymentId),
+      );
       // the deployments' log lines first, then what their status became
       await Promise.all(
         wanted.map(instance =>
@@ -340,6 +345,7 @@ export async function waitForEnvironment(
         c => c.send(new GetEnvironmentCommand({ name })),
       );
       const status = value?.deploymentStatus;
+      await options.onDeployments?.([value?.lastAttemptedDeploymentId]);
       await logs.follow(
         name,
         value?.lastAttemptedDeploymentId,

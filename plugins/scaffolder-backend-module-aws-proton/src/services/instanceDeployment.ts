@@ -6,7 +6,9 @@ import {
   DEFAULT_MAX_WAIT_SECONDS,
   pollIntervalsOf,
   ProtonActionOptions,
+  triggerRecorderOf,
 } from './actionOptions';
+import { lastDeploymentIds } from './deploymentTriggers';
 import {
   collectInstanceResults,
   failOnUnsuccessful,
@@ -22,7 +24,10 @@ import { ProtonSession } from './ProtonSession';
  */
 export async function finishInstanceDeployment(
   // any action's context: the outputs set here are declared by both instance actions
-  ctx: Pick<ActionContext<any, any>, 'output' | 'signal'>,
+  ctx: Pick<
+    ActionContext<any, any>,
+    'output' | 'signal' | 'getInitiatorCredentials'
+  >,
   options: ProtonActionOptions,
   session: ProtonSession,
   logger: LoggerService,
@@ -32,6 +37,7 @@ export async function finishInstanceDeployment(
     wait?: boolean;
     maxWaitSeconds?: number;
   },
+  { recordTrigger }: { recordTrigger: boolean },
 ): Promise<void> {
   const serviceArn = formatProtonArn({
     resourceType: 'service',
@@ -39,6 +45,15 @@ export async function finishInstanceDeployment(
     ...session.target,
   });
   await announceChange(options, logger, { action: 'updated', arn: serviceArn });
+  const triggers = recordTrigger
+    ? triggerRecorderOf(options, () => ctx.getInitiatorCredentials(), logger)
+    : undefined;
+  await triggers?.record(() =>
+    lastDeploymentIds(session, {
+      serviceName: input.serviceName,
+      instanceNames: [input.instanceName],
+    }),
+  );
   if (input.wait === false) {
     ctx.output('deploymentStatus', 'IN_PROGRESS');
     ctx.output('outputs', {});
@@ -53,6 +68,7 @@ export async function finishInstanceDeployment(
       signal: ctx.signal,
       intervals: pollIntervalsOf(options),
       maxWaitMs: (input.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
+      onDeployments: triggers && (ids => triggers.record(ids)),
     },
   );
   const [result] = await collectInstanceResults(

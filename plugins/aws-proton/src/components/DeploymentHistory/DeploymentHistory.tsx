@@ -62,16 +62,19 @@ function formatDuration(deployment: DeploymentView): string {
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
-/** Who started it, in words: a user's name, "campaign", a service; "—" when not this Backstage. */
+/** Who started it, in words: a user's name, "campaign", "sync", a service; "—" when not this Backstage. */
 function triggerCell(trigger?: DeploymentTrigger): {
   title: string;
   description?: string;
 } {
   if (!trigger) {
-    return { title: '—', description: 'not from these pages' };
+    return { title: '—', description: 'outside Backstage' };
   }
   if (trigger.kind === 'campaign') {
     return { title: 'Campaign', description: trigger.name };
+  }
+  if (trigger.kind === 'sync') {
+    return { title: 'Sync', description: trigger.name };
   }
   if (trigger.kind === 'service') {
     return { title: trigger.name, description: 'service' };
