@@ -326,11 +326,15 @@ export async function createRouter(
       '/v1/entities/:kind/:namespace/:name/service/instances/:instance',
       async (req, res) => {
         await audited(req, 'delete-instance', 'high', async () => {
-          const { arn } = await authorizedService(
+          const { arn, credentials } = await authorizedService(
             req,
             'delete the instances of',
           );
-          await changes.deleteInstance(arn, instanceName(req.params));
+          await changes.deleteInstance(
+            arn,
+            instanceName(req.params),
+            triggerOf(credentials),
+          );
         });
         res.status(202).json({});
       },
@@ -340,8 +344,8 @@ export async function createRouter(
       '/v1/entities/:kind/:namespace/:name/service',
       async (req, res) => {
         await audited(req, 'delete-service', 'high', async () => {
-          const { arn } = await authorizedService(req, 'delete');
-          await changes.deleteService(arn);
+          const { arn, credentials } = await authorizedService(req, 'delete');
+          await changes.deleteService(arn, triggerOf(credentials));
         });
         res.status(202).json({});
       },

@@ -179,6 +179,7 @@ export class ServiceChangeService {
    * UpdateServiceInstance, which leaves the service's spec as it was), and the pipeline with its own;
    * the removed instance's resources are deprovisioned.
    *
+   * @param trigger - who removes it: recorded as who started the deprovisioning
    * @throws NotFoundError when the service has no such instance; InputError when it is the
    *   service's last instance (Proton keeps at least one: delete the service instead); ConflictError
    *   while any of its instances is being deployed, or when instances were added or removed
@@ -187,6 +188,7 @@ export class ServiceChangeService {
   async deleteInstance(
     service: ProtonArn,
     instanceName: string,
+    trigger?: DeploymentTrigger,
   ): Promise<void> {
     const { client, context, current, resource } = await this.read(service);
     const listed = await this.listInstances(client, service.name);
@@ -258,6 +260,9 @@ export class ServiceChangeService {
         }),
       ),
     );
+    if (trigger) {
+      await this.recordDeletions(client, service.name, [removed], trigger);
+    }
     await this.forget(
       service,
       current.templateName,
@@ -272,16 +277,25 @@ export class ServiceChangeService {
    * Deletes the service with its instances and pipeline (DeleteService; their resources are
    * deprovisioned), and tells the catalog's Proton provider, which removes the entity it made of it.
    *
+   * @param trigger - who deletes it: recorded as who started each deprovisioning
    * @throws the errors of the Proton calls (ConflictError while a deployment runs)
    */
-  async deleteService(service: ProtonArn): Promise<void> {
+  async deleteService(
+    service: ProtonArn,
+    trigger?: DeploymentTrigger,
+  ): Promise<void> {
     const { client, context, current, resource } = await this.read(service);
-    const environments = (await this.listInstances(client, service.name)).map(
-      i => i.environmentName ?? '',
-    );
+    const instances = await this.listInstances(client, service.name);
+    const environments = instances.map(i => i.environmentName ?? '');
     await callProton(context('DeleteService'), () =>
       client.send(new DeleteServiceCommand({ name: service.name })),
     );
+    if (trigger) {
+      await this.recordDeletions(client, service.name, instances, trigger, {
+        before: current.pipeline?.lastAttemptedDeploymentId,
+        exists: Boolean(current.pipeline),
+      });
+    }
     await this.forget(service, current.templateName, ...environments);
     this.options.logger.info(`Deleted ${resource}`);
     const event: ProtonResourceChangedEvent = {
@@ -302,6 +316,50 @@ export class ServiceChangeService {
         }`,
       );
     }
+  }
+
+  /**
+   * Records `trigger` as who started the deprovisioning of `instances` (and of the pipeline, when
+   * the service has one): each one's last attempted deployment, read again, when it is not the one
+   * it had before the deletion. A resource already gone has nothing to record; a read that fails
+   * only loses who started it (logged), never the deletion.
+   */
+  private async recordDeletions(
+    client: ProtonClient,
+    serviceName: string,
+    instances: ServiceInstanceSummary[],
+    trigger: DeploymentTrigger,
+    pipeline?: { before?: string; exists: boolean },
+  ): Promise<void> {
+    const gone = (error: Error) => {
+      if (error.name === 'ResourceNotFoundException') return undefined;
+      throw error;
+    };
+    const started: string[] = [];
+    try {
+      for (const before of instances) {
+        const name = requireField(before.name, 'serviceInstance.name');
+        const read = await client
+          .send(new GetServiceInstanceCommand({ serviceName, name }))
+          .catch(gone);
+        const id = read?.serviceInstance?.lastAttemptedDeploymentId;
+        if (id && id !== before.lastAttemptedDeploymentId) started.push(id);
+      }
+      if (pipeline?.exists) {
+        const read = await client
+          .send(new GetServiceCommand({ name: serviceName }))
+          .catch(gone);
+        const id = read?.service?.pipeline?.lastAttemptedDeploymentId;
+        if (id && id !== pipeline.before) started.push(id);
+      }
+    } catch (error) {
+      this.options.logger.warn(
+        `Who started the deprovisioning in the service ${serviceName} was not recorded: ${
+          (error as Error).message
+        }`,
+      );
+    }
+    for (const id of started) await this.options.triggers?.record(id, trigger);
   }
 
   private async listInstances(

@@ -1,12 +1,15 @@
 import {
   GetServiceCommand,
   ListServiceInstancesCommand,
+  waitUntilServiceInstanceDeployed,
 } from '@aws-sdk/client-proton';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { EventParams, eventsServiceRef } from '@backstage/plugin-events-node';
 import {
+  DeploymentReporter,
+  DeploymentRunner,
   seedProtonResources,
   writeTemplateBundle,
 } from '@proton-platform/proton-server';
@@ -292,5 +295,110 @@ describe('adding and deleting instances, deleting the service', () => {
     expect(announced).toEqual([
       { action: 'deleted', arn: `${PREFIX}:service/shop` },
     ]);
+  });
+});
+
+describe('who deleted: the deprovisioning a removal or a deletion started', () => {
+  let controlPlane: ScratchControlPlane;
+  /** Deprovisioning deployments the runner holds, by ID, until the test ends them. */
+  const deprovisioning = new Map<string, DeploymentReporter>();
+
+  beforeAll(async () => {
+    // a runner that provisions at once and holds every deprovisioning, as a slow stack deletion would
+    const runner: DeploymentRunner = {
+      async start(job, reporter) {
+        if (job.action === 'deprovision') {
+          deprovisioning.set(job.deploymentId, reporter);
+        } else {
+          setImmediate(() => reporter.succeeded([]));
+        }
+      },
+      async cancel() {},
+    };
+    controlPlane = await startScratchControlPlane({
+      deploymentRunner: runner,
+    });
+    await seedWebTemplate(controlPlane, ['dev', 'prod'], undefined, {
+      runner: true,
+    });
+    await seedProtonResources(controlPlane.client, {
+      services: [
+        {
+          name: 'shop',
+          templateName: 'web',
+          templateMajorVersion: '1',
+          templateMinorVersion: '0',
+          spec: [
+            'proton: ServiceSpec',
+            'instances:',
+            '  - name: dev',
+            '    environment: dev',
+            '    spec: {}',
+            '  - name: prod',
+            '    environment: prod',
+            '    spec: {}',
+            '',
+          ].join('\n'),
+        },
+      ],
+    });
+    for (const name of ['dev', 'prod']) {
+      await waitUntilServiceInstanceDeployed(
+        {
+          client: controlPlane.client,
+          maxWaitTime: 60,
+          minDelay: 1,
+          maxDelay: 1,
+        },
+        { serviceName: 'shop', name },
+      );
+    }
+  });
+
+  afterAll(async () => {
+    await controlPlane?.stop();
+  });
+
+  it('names the user who removed an instance or deleted the service as who started each deprovisioning', async () => {
+    const server = await startAwsProtonBackend(controlPlane, {
+      database,
+      entities: [catalogEntity('Component', 'shop', `${PREFIX}:service/shop`)],
+    });
+    const as = (user: string) => mockCredentials.user.header(user);
+    const history = async (instance: string) =>
+      (
+        await request(server)
+          .get(`${SERVICE}/instances/${instance}/deployments`)
+          .set('authorization', as('user:default/jane'))
+          .expect(200)
+      ).body as Array<{ id: string; status: string; trigger?: object }>;
+
+    await request(server)
+      .delete(`${SERVICE}/instances/prod`)
+      .set('authorization', as('user:default/jane'))
+      .expect(202);
+    expect(deprovisioning.size).toBe(1);
+    const [removal] = deprovisioning.keys();
+    expect((await history('prod'))[0]).toMatchObject({
+      id: removal,
+      status: 'DELETE_IN_PROGRESS',
+      trigger: { kind: 'user', name: 'user:default/jane' },
+    });
+    // the instance's earlier deployment keeps having no trigger (it was not jane's)
+    expect((await history('prod'))[1].trigger).toBeUndefined();
+    await deprovisioning.get(removal)!.succeeded([]);
+
+    await request(server)
+      .delete(SERVICE)
+      .set('authorization', as('user:default/joe'))
+      .expect(202);
+    const deletion = [...deprovisioning.keys()].find(id => id !== removal);
+    expect(deletion).toBeDefined();
+    expect((await history('dev'))[0]).toMatchObject({
+      id: deletion,
+      status: 'DELETE_IN_PROGRESS',
+      trigger: { kind: 'user', name: 'user:default/joe' },
+    });
+    await deprovisioning.get(deletion!)!.succeeded([]);
   });
 });
