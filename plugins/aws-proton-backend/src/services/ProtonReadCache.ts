@@ -8,6 +8,8 @@ import { JsonValue } from '@backstage/types';
  */
 export class ProtonReadCache {
   private readonly inflight = new Map<string, Promise<unknown>>();
+  /** Loads that an invalidation overtook: their results are answered, never kept. */
+  private readonly overtaken = new WeakSet<Promise<unknown>>();
 
   constructor(
     private readonly cache: CacheService,
@@ -15,7 +17,15 @@ export class ProtonReadCache {
     private readonly inProgressTtlMs = Math.min(ttlMs, 2_000),
   ) {}
 
-  /** `T` must be plain JSON data (the overviews are): it goes through the cache store as JSON. */
+  /**
+   * The cached value of `key`, or else what `load` gives (shared with identical reads meanwhile).
+   * The value is answered as soon as it is loaded; it is written to the cache store afterwards, off
+   * the reader's path (a store that cannot be written only costs the next read an upstream call),
+   * and not at all when {@link ProtonReadCache.invalidate} came while it loaded: it may predate
+   * the change.
+   *
+   * `T` must be plain JSON data (the overviews are): it goes through the cache store as JSON.
+   */
   async read<T>(
     key: string,
     load: () => Promise<T>,
@@ -25,26 +35,42 @@ export class ProtonReadCache {
     if (cached !== undefined) {
       return cached as T;
     }
-    let pending = this.inflight.get(key) as Promise<T> | undefined;
-    if (!pending) {
-      pending = (async () => {
-        try {
-          const value = await load();
+    const pending = this.inflight.get(key) as Promise<T> | undefined;
+    if (pending) return pending;
+    const loading = load();
+    this.inflight.set(key, loading);
+    loading
+      .then(
+        async value => {
+          // after the reader's own continuation (the response), not before it
+          await new Promise(resolve => setImmediate(resolve));
           const ttl = isInProgress(value) ? this.inProgressTtlMs : this.ttlMs;
-          if (ttl > 0) {
-            await this.cache.set(key, value as unknown as JsonValue, { ttl });
+          if (ttl > 0 && !this.overtaken.has(loading)) {
+            await this.cache
+              .set(key, value as unknown as JsonValue, { ttl })
+              .catch(() => undefined);
           }
-          return value;
-        } finally {
-          this.inflight.delete(key);
-        }
-      })();
-      this.inflight.set(key, pending);
-    }
-    return pending;
+        },
+        () => undefined, // the reader gets the error; nothing is kept
+      )
+      .finally(() => {
+        if (this.inflight.get(key) === loading) this.inflight.delete(key);
+      });
+    return loading;
   }
 
+  /**
+   * Drops `keys` from the cache after a change: loads still running for them are not kept, and the
+   * next read of each loads again instead of sharing one that started before the change.
+   */
   async invalidate(keys: string[]): Promise<void> {
+    for (const key of keys) {
+      const pending = this.inflight.get(key);
+      if (pending) {
+        this.overtaken.add(pending);
+        this.inflight.delete(key);
+      }
+    }
     await Promise.all(keys.map(key => this.cache.delete(key)));
   }
 }

@@ -87,9 +87,8 @@ export class ServiceOverviewService {
 
     // Two rounds of calls: the service and its instances; then, each as soon as what it needs is
     // there, the template (from the service), the instances' outputs and versions (from the list).
-    const servicePromise = callProton(context('GetService', serviceName), () =>
-      client.send(new GetServiceCommand({ name: arn.name })),
-    ).then(r => requireField(r.service, 'service'));
+    // The list goes first: its answer starts the most calls (one per instance), and answers come
+    // back in the order the calls left.
     const instancesPromise = callProton(
       context('ListServiceInstances', serviceName),
       async () => {
@@ -103,6 +102,9 @@ export class ServiceOverviewService {
         return all;
       },
     );
+    const servicePromise = callProton(context('GetService', serviceName), () =>
+      client.send(new GetServiceCommand({ name: arn.name })),
+    ).then(r => requireField(r.service, 'service'));
     const templateNameOf = (service: { templateName?: string }) =>
       requireField(service.templateName, 'service.templateName');
     const templatePromise = servicePromise.then(service =>
