@@ -63,7 +63,7 @@ test('creating a service through the wizard: a bad input is refused, a good one 
   // the pattern as a detail; the wizard does not move on
   await expect(
     page.getByText(
-      'is not in the expected form: The path prefix this service answers on, for example /orders (the load balancer forwards /orders and /orders/* unchanged) (pattern ^(/|(/[A-Za-z0-9._~-]+)+)$)',
+      'is not in the expected form: The path prefix this service answers on, for example /orders (the load balancer forwards /orders and /orders/* unchanged, unless the prefix is stripped) (pattern ^(/|(/[A-Za-z0-9._~-]+)+)$)',
       { exact: true },
     ),
   ).toBeVisible();

@@ -13,10 +13,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ENVIRONMENT_BUNDLE = path.join(
-  root,
-  'fargate-env/v1/infrastructure',
-);
+const ENVIRONMENT_BUNDLE = path.join(root, 'fargate-env/v1/infrastructure');
 const SERVICE_BUNDLE = path.join(
   root,
   'fargate-service/v1/instance_infrastructure',
@@ -24,10 +21,8 @@ const SERVICE_BUNDLE = path.join(
 
 /** Runs a bundle's program on a proton-inputs.json; returns what provision.sh would report to Proton. */
 function simulate(bundle, protonInputs) {
-  const file = path.join(
-    fs.mkdtempSync(path.join(os.tmpdir(), 'contract-')),
-    'proton-inputs.json',
-  );
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'contract-'));
+  const file = path.join(directory, 'proton-inputs.json');
   fs.writeFileSync(file, JSON.stringify(protonInputs));
   const result = spawnSync(
     process.execPath,
@@ -37,6 +32,7 @@ function simulate(bundle, protonInputs) {
       encoding: 'utf8',
     },
   );
+  fs.rmSync(directory, { recursive: true, force: true });
   return {
     status: result.status,
     stderr: result.stderr,
@@ -159,6 +155,24 @@ describe('fargate-env outputs feed fargate-service', () => {
     assert.match(
       service.stderr,
       /Environment batch has no load balancer \(it was deployed with loadBalancer: false\)/,
+    );
+  });
+
+  it('refuses a service instance in an environment whose private subnets have no route out', () => {
+    const environment = simulate(ENVIRONMENT_BUNDLE, {
+      environment: { name: 'isolated', inputs: { natGateways: 'None' } },
+    });
+    assert.equal(environment.status, 0, environment.stderr);
+    const service = simulate(
+      SERVICE_BUNDLE,
+      serviceInstanceInputs('isolated', environment.outputs, {
+        path: '/orders',
+      }),
+    );
+    assert.equal(service.status, 1);
+    assert.match(
+      service.stderr,
+      /Environment isolated has no NAT gateway \(natGateways: None\)/,
     );
   });
 });

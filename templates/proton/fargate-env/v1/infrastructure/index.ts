@@ -98,3 +98,5 @@ export const loadBalancerDnsName = shared?.loadBalancer.dnsName;
 export const listenerArn = shared?.listener.arn;
 export const loadBalancerSecurityGroupId = shared?.securityGroup.id;
 export const logRetentionDays = String(inputs.logRetentionDays);
+// so that services refuse an environment whose private subnets have no route out (None)
+export const natGateways = inputs.natGateways;

@@ -4,6 +4,7 @@ import {
   readEnvironmentOutputs,
   readProtonNames,
   readServiceInstanceInputs,
+  stripsPathPrefix,
 } from './inputs';
 import {
   AWS_NAMES,
@@ -16,6 +17,7 @@ import {
   pathPatterns,
   readListenerRules,
   ruleTags,
+  stripPrefixTransform,
 } from './routing';
 
 // Inputs: the instance's spec, its names and its environment's outputs, from proton-inputs.json
@@ -23,7 +25,9 @@ import {
 const config = new pulumi.Config();
 const proton = readProtonNames(config);
 const inputs = readServiceInstanceInputs(config);
-const environment = readEnvironmentOutputs(config, proton.environment);
+const environment = readEnvironmentOutputs(config, proton.environment, {
+  hasVpcEndpoints: inputs.environmentHasVpcEndpoints,
+});
 
 const name = `${proton.service}-${proton.instance}`;
 const containerName = 'app';
@@ -160,6 +164,10 @@ const listenerRule = new aws.lb.ListenerRule(name, {
   priority,
   conditions: [{ pathPattern: { values: pathPatterns(inputs.path) } }],
   actions: [{ type: 'forward', targetGroupArn: targetGroup.arn }],
+  // the application (or the placeholder image) serves from /: the prefix is taken off on the way
+  transforms: stripsPathPrefix(inputs)
+    ? [stripPrefixTransform(inputs.path)]
+    : undefined,
   tags: {
     ...tags,
     ...ruleTags({

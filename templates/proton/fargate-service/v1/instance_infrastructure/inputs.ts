@@ -19,6 +19,8 @@ export interface EnvironmentVariable {
 /**
  * Defaults of the optional inputs; they equal the defaults in `schema/schema.yaml` (a test checks it).
  * `healthCheckGracePeriodSeconds` came with 1.1: its default, 0, is what 1.0 did (ECS's default).
+ * `stripPathPrefix` and `environmentHasVpcEndpoints` came with 1.5: their default, false, is what
+ * earlier versions did.
  */
 export const DEFAULTS = {
   image: 'public.ecr.aws/nginx/nginx:1.27',
@@ -29,7 +31,16 @@ export const DEFAULTS = {
   healthCheckPath: '/',
   environmentVariables: [] as EnvironmentVariable[],
   healthCheckGracePeriodSeconds: 0,
+  stripPathPrefix: false,
+  environmentHasVpcEndpoints: false,
 };
+
+/**
+ * The placeholder image's repository (the default image's): stock nginx, which serves only `/`, so
+ * that its instances always have their path prefix stripped (a prefix it cannot serve would answer
+ * 404 at the service's URL).
+ */
+export const PLACEHOLDER_IMAGE_REPOSITORY = 'public.ecr.aws/nginx/nginx';
 
 export interface ServiceInstanceInputs {
   image: string;
@@ -41,6 +52,21 @@ export interface ServiceInstanceInputs {
   healthCheckPath: string;
   environmentVariables: EnvironmentVariable[];
   healthCheckGracePeriodSeconds: number;
+  stripPathPrefix: boolean;
+  environmentHasVpcEndpoints: boolean;
+}
+
+/**
+ * Whether the load balancer strips the instance's path prefix: when asked to, and always for the
+ * placeholder image (any tag or digest of {@link PLACEHOLDER_IMAGE_REPOSITORY}); never for `/`.
+ */
+export function stripsPathPrefix(inputs: ServiceInstanceInputs): boolean {
+  if (inputs.path === '/') return false;
+  const repository = inputs.image.replace(/@sha256:[a-f0-9]{64}$/, '');
+  const placeholder =
+    repository === PLACEHOLDER_IMAGE_REPOSITORY ||
+    repository.startsWith(`${PLACEHOLDER_IMAGE_REPOSITORY}:`);
+  return inputs.stripPathPrefix || placeholder;
 }
 
 /** The outputs of the fargate-env environment this instance deploys into, decoded. */
@@ -154,6 +180,11 @@ export function readServiceInstanceInputs(
       0,
       1800,
     ),
+    stripPathPrefix:
+      config.getBoolean('stripPathPrefix') ?? DEFAULTS.stripPathPrefix,
+    environmentHasVpcEndpoints:
+      config.getBoolean('environmentHasVpcEndpoints') ??
+      DEFAULTS.environmentHasVpcEndpoints,
   };
 }
 
@@ -170,11 +201,13 @@ export function readProtonNames(config: pulumi.Config): ProtonNames {
 
 /**
  * Decodes the environment's outputs (Proton passes them as strings). Fails with a clear message when
- * the environment has no load balancer or is not a fargate-env environment.
+ * the environment has no load balancer, is not a fargate-env environment, or says it has no NAT
+ * gateways (unless `hasVpcEndpoints`, the instance's `environmentHasVpcEndpoints`).
  */
 export function readEnvironmentOutputs(
   config: pulumi.Config,
   environment: string,
+  options: { hasVpcEndpoints?: boolean } = {},
 ): EnvironmentOutputs {
   const outputs =
     config.requireObject<Record<string, unknown>>('environmentOutputs');
@@ -200,6 +233,17 @@ export function readEnvironmentOutputs(
       `Environment ${environment} has no load balancer (it was deployed with loadBalancer: false), ` +
         'and fargate-service routes traffic through it: deploy this service into an environment with ' +
         'loadBalancer: true, or update the environment to enable it',
+    );
+  }
+  // fargate-env reports its NAT strategy from 1.4 on; without one (None), the private subnets the
+  // tasks run in have no route out, unless the VPC has endpoints for what the tasks reach
+  if (outputs?.natGateways === 'None' && !options.hasVpcEndpoints) {
+    throw new Error(
+      `Environment ${environment} has no NAT gateway (natGateways: None), and fargate-service runs its ` +
+        'tasks in the private subnets, which then have no route out: without VPC endpoints they cannot ' +
+        'pull their image or send their logs. Update the environment to natGateways Single or OnePerAz, ' +
+        'deploy this service into another environment, or, if the VPC has the endpoints the tasks need ' +
+        '(ECR api and dkr, S3, CloudWatch Logs), set environmentHasVpcEndpoints',
     );
   }
   let privateSubnetIds: unknown;

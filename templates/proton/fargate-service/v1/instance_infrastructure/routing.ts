@@ -85,6 +85,28 @@ export function pathPatterns(path: string): string[] {
   return path === '/' ? ['/*'] : [path, `${path}/*`];
 }
 
+/**
+ * The listener rule's transform that strips a path prefix (an ALB rule transform of type
+ * `url-rewrite`; Elastic Load Balancing User Guide, "Transforms for listener rules"): `/orders`,
+ * `/orders/` and `/orders/items?size=2` reach the container as `/`, `/` and `/items?size=2`. The
+ * rule's path patterns already hold only that prefix, so the expression needs no more than to
+ * match it; it uses none of what ALB expressions lack (lookarounds, backreferences and so on).
+ *
+ * @param path - a path prefix other than `/` (the schema's pattern: segments of letters, digits and
+ *   `._~-`)
+ */
+export function stripPrefixTransform(path: string) {
+  return {
+    type: 'url-rewrite',
+    urlRewriteConfig: {
+      rewrite: {
+        regex: `^${path.replace(/\./g, '\\.')}/?(.*)$`,
+        replace: '/$1',
+      },
+    },
+  };
+}
+
 /** The inclusive priority range for a path: deeper paths come first. */
 export function priorityBand(path: string): { first: number; last: number } {
   const band = BAND_COUNT - 1 - Math.min(pathDepth(path), BAND_COUNT - 1);

@@ -112,6 +112,7 @@ describe('fargate-env with a load balancer (the defaults)', () => {
         'arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/app/staging/1/2',
       loadBalancerSecurityGroupId: 'staging-lb-id',
       logRetentionDays: '30',
+      natGateways: 'OnePerAz',
     });
   });
 });

@@ -45,6 +45,7 @@ describe('fargate-env without a load balancer', () => {
       'clusterArn',
       'clusterName',
       'logRetentionDays',
+      'natGateways',
       'privateSubnetIds',
       'vpcId',
     ]);

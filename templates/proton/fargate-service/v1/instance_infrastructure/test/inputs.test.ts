@@ -15,6 +15,8 @@ import {
   PATTERNS,
   readEnvironmentOutputs,
   readServiceInstanceInputs,
+  ServiceInstanceInputs,
+  stripsPathPrefix,
 } from '../inputs';
 import { ENVIRONMENT_OUTPUTS } from './fixtures';
 import { readProject } from './pulumiMocks';
@@ -192,7 +194,62 @@ describe('service instance inputs', () => {
   });
 });
 
+describe('stripping the path prefix', () => {
+  const instance = (inputs: Partial<ServiceInstanceInputs>) =>
+    stripsPathPrefix({
+      ...(DEFAULTS as Omit<ServiceInstanceInputs, 'path'>),
+      path: '/orders',
+      ...inputs,
+    });
+
+  it('strips when asked to, and never for /', () => {
+    const image = '111111111111.dkr.ecr.us-east-1.amazonaws.com/orders:1.4.2';
+    assert.equal(instance({ image }), false);
+    assert.equal(instance({ image, stripPathPrefix: true }), true);
+    assert.equal(instance({ image, stripPathPrefix: true, path: '/' }), false);
+  });
+
+  it('always strips for the placeholder image, which serves only / (any tag or digest)', () => {
+    for (const image of [
+      DEFAULTS.image,
+      'public.ecr.aws/nginx/nginx:1.29',
+      `public.ecr.aws/nginx/nginx@sha256:${'a'.repeat(64)}`,
+      `public.ecr.aws/nginx/nginx:1.27@sha256:${'b'.repeat(64)}`,
+    ]) {
+      assert.equal(instance({ image }), true, image);
+    }
+    // another repository whose name starts the same is not the placeholder
+    assert.equal(
+      instance({ image: 'public.ecr.aws/nginx/nginx-unprivileged:1.27' }),
+      false,
+    );
+    assert.equal(instance({ path: '/' }), false);
+  });
+});
+
 describe('environment outputs', () => {
+  it('refuses an environment whose private subnets have no route out (natGateways None), unless it has VPC endpoints', () => {
+    const isolated = () =>
+      config({
+        environmentOutputs: { ...ENVIRONMENT_OUTPUTS, natGateways: 'None' },
+      });
+    assert.throws(() => readEnvironmentOutputs(isolated(), 'isolated'), {
+      message:
+        'Environment isolated has no NAT gateway (natGateways: None), and fargate-service runs its ' +
+        'tasks in the private subnets, which then have no route out: without VPC endpoints they cannot ' +
+        'pull their image or send their logs. Update the environment to natGateways Single or OnePerAz, ' +
+        'deploy this service into another environment, or, if the VPC has the endpoints the tasks need ' +
+        '(ECR api and dkr, S3, CloudWatch Logs), set environmentHasVpcEndpoints',
+    });
+    readEnvironmentOutputs(isolated(), 'isolated', { hasVpcEndpoints: true });
+    for (const natGateways of ['Single', 'OnePerAz']) {
+      readEnvironmentOutputs(
+        config({ environmentOutputs: { ...ENVIRONMENT_OUTPUTS, natGateways } }),
+        'staging',
+      );
+    }
+  });
+
   it('decodes the strings Proton passes', () => {
     const outputs = readEnvironmentOutputs(
       config({ environmentOutputs: ENVIRONMENT_OUTPUTS }),

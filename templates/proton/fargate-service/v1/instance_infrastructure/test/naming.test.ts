@@ -27,7 +27,8 @@ const AWS_PATTERNS = {
   ecrRepository:
     /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
   // S3 general purpose bucket names
-  s3Bucket: /^(?!xn--|sthree-|amzn-s3-demo-)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  s3Bucket:
+    /^(?!xn--|sthree-|amzn-s3-demo-)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
   // CodeBuild CreateProject name
   codebuildProject: /^[A-Za-z0-9][A-Za-z0-9\-_]{1,149}$/,
   // CodePipeline CreatePipeline name

@@ -10,7 +10,9 @@ import {
   priorityBand,
   readListenerRules,
   RULE_TAGS,
+  stripPrefixTransform,
 } from '../routing';
+import { PATTERNS } from '../inputs';
 
 /** A rule of these templates, as prepare.sh reads it from AWS (priority, path patterns, tags). */
 function rule(
@@ -63,6 +65,49 @@ describe('path patterns and bands', () => {
     assert.equal(fnv1a(''), 0x811c9dc5);
     assert.equal(fnv1a('a'), 0xe40c292c);
     assert.equal(fnv1a('foobar'), 0xbf9cf968);
+  });
+});
+
+describe('stripPrefixTransform', () => {
+  /** What ALB does with a url-rewrite: the first match of the expression replaced ($n: groups). */
+  const rewrite = (path: string, url: string) => {
+    const { regex, replace } =
+      stripPrefixTransform(path).urlRewriteConfig.rewrite;
+    const match = new RegExp(regex).exec(url);
+    if (!match) return url; // no match: the request goes on unchanged
+    return replace.replace(/\$(\d)/g, (_, n) => match[Number(n)] ?? '');
+  };
+
+  it('takes the prefix off every URL the rule routes, keeping what follows and the query', () => {
+    assert.equal(rewrite('/orders', '/orders'), '/');
+    assert.equal(rewrite('/orders', '/orders/'), '/');
+    assert.equal(rewrite('/orders', '/orders/items/7'), '/items/7');
+    assert.equal(rewrite('/orders', '/orders?page=2'), '/?page=2');
+    assert.equal(
+      rewrite('/orders', '/orders/items?size=2&x=/y'),
+      '/items?size=2&x=/y',
+    );
+    assert.equal(rewrite('/api/v1.2', '/api/v1.2/status'), '/status');
+    // a dot in the prefix is a dot, not any character
+    assert.equal(rewrite('/api/v1.2', '/api/v1x2/status'), '/api/v1x2/status');
+  });
+
+  it("writes what AWS takes: an expression of 1 to 1,024 characters without ALB's unsupported features", () => {
+    for (const path of [
+      '/a',
+      '/orders',
+      `/${'x'.repeat(99)}`,
+      '/a.b/c~d/e-f_g',
+    ]) {
+      assert.match(path, new RegExp(PATTERNS.path));
+      const transform = stripPrefixTransform(path);
+      assert.equal(transform.type, 'url-rewrite');
+      const { regex, replace } = transform.urlRewriteConfig.rewrite;
+      assert.ok(regex.length >= 1 && regex.length <= 1024, regex);
+      assert.ok(replace.length <= 1024);
+      // lookarounds, backreferences, atomic groups, possessive quantifiers, Unicode classes
+      assert.doesNotMatch(regex, /\(\?[=!<>]|\\[1-9kpP]|[*+?}]\+/);
+    }
   });
 });
 

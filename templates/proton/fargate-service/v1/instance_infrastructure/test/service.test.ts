@@ -108,6 +108,8 @@ describe('fargate-service instance', () => {
           'arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-staging/1',
       },
     ]);
+    // its own image serves under /orders: the path reaches it unchanged
+    assert.equal(rule.inputs.transforms, undefined);
     // One path segment: band 40001-45000, at the hash of the names.
     const expected = 40001 + (fnv1a('orders/staging') % 5000);
     assert.equal(rule.inputs.priority, expected);
