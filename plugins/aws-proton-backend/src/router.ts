@@ -81,6 +81,10 @@ const DEPLOYMENT_ID =
   /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The most deployment IDs one request records (a service's instances and pipeline). */
 const MAX_RECORDED_DEPLOYMENTS = 100;
+/** The plugins whose tokens on behalf of a user may record that user as who started deployments. */
+const TRIGGER_RECORDING_PLUGINS = ['plugin:scaffolder'];
+/** How recent a deployment must be to have who started it recorded: one hour, in milliseconds. */
+const RECORDING_WINDOW_MS = 60 * 60 * 1000;
 const ENTITY_PART = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,252}$/;
 const DEPLOYMENT_TYPES: InstanceDeploymentType[] = [
   'CURRENT_VERSION',
@@ -564,16 +568,18 @@ export async function createRouter(
     },
   );
 
-  const { triggers } = options;
-  if (triggers) {
-    // a backend plugin (the scaffolder) tells who started the deployments it started for a user: only
-    // a token a plugin made on behalf of a user (its principal names that plugin as its actor) is let
-    // in, and the trigger recorded is that user, so nobody records a deployment as somebody else's
+  const { triggers, resolveTarget } = options;
+  if (triggers && resolveTarget) {
+    // The scaffolder tells who started the deployments its actions started for a user. Only a token
+    // the scaffolder made on behalf of a user is let in (its principal is the user, the scaffolder
+    // its actor), and the trigger recorded is that user, so nobody records a deployment as somebody
+    // else's; only deployments Proton has, started in the last hour and not recorded yet, are.
     router.post('/v1/deployments/triggers', async (req, res) => {
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-      if (!credentials.principal.actor) {
+      const actor = credentials.principal.actor?.subject;
+      if (!actor || !TRIGGER_RECORDING_PLUGINS.includes(actor)) {
         throw new NotAllowedError(
-          'Only a backend plugin, on behalf of a user, records who started deployments',
+          'Only the scaffolder, on behalf of a user, records who started deployments',
         );
       }
       const ids: unknown = req.body?.deploymentIds;
@@ -587,9 +593,34 @@ export async function createRouter(
           `deploymentIds must be a list of 1 to ${MAX_RECORDED_DEPLOYMENTS} deployment IDs (UUIDs, as Proton gives them)`,
         );
       }
-      const trigger = triggerOf(credentials);
-      for (const id of new Set(ids as string[])) {
-        await triggers.record(id, trigger);
+      const target = resolveTarget({
+        accountId: bodyString(req, 'accountId', /^\d{12}$/),
+        region: bodyString(req, 'region', /^[a-z]{2}(-[a-z]+)+-\d$/),
+      });
+      const unique = [...new Set(ids as string[])];
+      const event = await options.auditor?.createEvent({
+        eventId: 'aws-proton-deployment-triggers',
+        severityLevel: 'low',
+        request: req,
+        meta: { deploymentIds: unique, ...target },
+      });
+      try {
+        const found = await deployments.readDeployments(target, unique);
+        const oldest = Date.now() - RECORDING_WINDOW_MS;
+        const old = found.find(d => (d.createdAt?.getTime() ?? 0) < oldest);
+        if (old) {
+          throw new InputError(
+            `Deployment ${
+              old.id
+            } started at ${old.createdAt?.toISOString()}, more than an hour ago: only the deployments of the last hour are recorded`,
+          );
+        }
+        const trigger = triggerOf(credentials);
+        for (const id of unique) await triggers.record(id, trigger);
+        await event?.success();
+      } catch (error) {
+        await event?.fail({ error: error as Error });
+        throw error;
       }
       res.status(204).end();
     });
@@ -619,6 +650,19 @@ function queryString(
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string' || (pattern && !pattern.test(value))) {
     throw new InputError(`The query parameter ${name} is not valid`);
+  }
+  return value;
+}
+
+function bodyString(
+  req: Request,
+  name: string,
+  pattern: RegExp,
+): string | undefined {
+  const value = req.body?.[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    throw new InputError(`${name} is not valid`);
   }
   return value;
 }

@@ -265,21 +265,26 @@ describe('deployment logs', () => {
     ]);
   });
 
-  it("names the user a backend plugin started deployments for, on that plugin's word only", async () => {
+  it("names the user the scaffolder started deployments for, on the scaffolder's word only", async () => {
     const { get, recordTriggers } = await backend(controlPlane.server.endpoint);
-    const onBehalf = (user: string) =>
+    const onBehalf = (user: string, plugin = 'plugin:scaffolder') =>
       `Bearer ${mockCredentials.user.token(user, {
-        actor: { subject: 'plugin:scaffolder' },
+        actor: { subject: plugin },
       })}`;
-    // a user's own token (from the browser) has no actor: nobody claims deployments by hand
-    const direct = await recordTriggers(
+    const refused =
+      'Only the scaffolder, on behalf of a user, records who started deployments';
+    // a user's own token (from the browser) has no actor: nobody claims deployments by hand; nor
+    // does another plugin for its users
+    for (const authorization of [
       mockCredentials.user.header('user:default/jane'),
-      { deploymentIds: [instanceDeployment] },
-    );
-    expect(direct.status).toBe(403);
-    expect(direct.body.error.message).toBe(
-      'Only a backend plugin, on behalf of a user, records who started deployments',
-    );
+      onBehalf('user:default/jane', 'plugin:catalog'),
+    ]) {
+      const denied = await recordTriggers(authorization, {
+        deploymentIds: [instanceDeployment],
+      });
+      expect(denied.status).toBe(403);
+      expect(denied.body.error.message).toBe(refused);
+    }
     for (const deploymentIds of [
       [],
       ['a_b'],
@@ -294,11 +299,39 @@ describe('deployment logs', () => {
         'deploymentIds must be a list of 1 to 100 deployment IDs (UUIDs, as Proton gives them)',
       );
     }
+    // only deployments Proton has, in an allowed account and Region
+    const unknown = await recordTriggers(onBehalf('user:default/jane'), {
+      deploymentIds: ['00000000-0000-0000-0000-000000000000'],
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toMatch(
+      /^AWS Proton has no deployment 00000000-0000-0000-0000-000000000000 in account 000000000000, region us-east-1/,
+    );
+    const elsewhere = await recordTriggers(onBehalf('user:default/jane'), {
+      deploymentIds: [instanceDeployment],
+      region: 'eu-west-1',
+    });
+    expect(elsewhere.status).toBe(403);
+    // only those of the last hour: two hours on, the deployment is too old to claim
+    const now = Date.now();
+    const later = jest.spyOn(Date, 'now').mockReturnValue(now + 2 * 3600_000);
+    const old = await recordTriggers(onBehalf('user:default/jane'), {
+      deploymentIds: [instanceDeployment],
+    });
+    later.mockRestore();
+    expect(old.status).toBe(400);
+    expect(old.body.error.message).toMatch(
+      new RegExp(
+        `^Deployment ${instanceDeployment} started at .+Z, more than an hour ago: only the deployments of the last hour are recorded$`,
+      ),
+    );
 
     // the scaffolder, for jane, who created the service; then for someone else, too late
     for (const user of ['user:default/jane', 'user:default/mallory']) {
       const recorded = await recordTriggers(onBehalf(user), {
         deploymentIds: [instanceDeployment],
+        accountId: '000000000000',
+        region: 'us-east-1',
       });
       expect(recorded.status).toBe(204);
     }

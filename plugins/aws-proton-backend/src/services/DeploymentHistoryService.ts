@@ -20,6 +20,7 @@ import {
 import {
   callProton,
   ProtonClientFactory,
+  ProtonTarget,
   readDeploymentLog,
   requireField,
 } from '@proton-platform/plugin-aws-proton-node';
@@ -170,6 +171,36 @@ export class DeploymentHistoryService {
   }
 
   /**
+   * Deployments by ID in an account and Region (GetDeployment, a few at a time), as Proton has them:
+   * for the checks made before recording who started them.
+   *
+   * @throws NotFoundError naming a deployment Proton does not have there; the errors of the Proton
+   *   calls
+   */
+  async readDeployments(
+    target: ProtonTarget,
+    ids: string[],
+  ): Promise<Deployment[]> {
+    const client = await this.clients.getClient(target);
+    const limit = pLimit(DETAIL_CONCURRENCY);
+    return Promise.all(
+      ids.map(id =>
+        limit(async () => {
+          const { deployment } = await callProton(
+            {
+              operation: 'GetDeployment',
+              resource: `deployment ${id}`,
+              ...target,
+            },
+            () => client.send(new GetDeploymentCommand({ id })),
+          );
+          return requireField(deployment, 'deployment');
+        }),
+      ),
+    );
+  }
+
+  /**
    * The log of one deployment of a service (its instances and pipeline) or of an environment: the
    * deployment is read first (GetDeployment), and refused unless it deploys that service or
    * environment, so that an entity's readers see its deployments' logs and no others.
@@ -277,27 +308,25 @@ export class DeploymentHistoryService {
       }))
       .sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''))
       .slice(0, HISTORY_LENGTH);
-    const [details, recorded] = await Promise.all([
-      this.details(
-        client,
-        arn,
-        newest.map(d => d.id),
-      ),
-      this.triggers?.find(newest.map(d => d.id)),
+    const ids = newest.map(d => d.id);
+    const [details, recorded, synced] = await Promise.all([
+      this.details(client, arn, ids),
+      this.triggers?.find(ids),
+      filter.serviceName && filter.serviceInstanceName
+        ? this.syncTriggers(
+            client,
+            filter.serviceName,
+            filter.serviceInstanceName,
+            ids,
+          )
+        : undefined,
     ]);
     const triggers = new Map(recorded);
-    if (filter.serviceName && filter.serviceInstanceName) {
-      const synced = await this.syncTriggers(
-        client,
-        filter.serviceName,
-        filter.serviceInstanceName,
-        newest.map(d => d.id).filter(id => !triggers.has(id)),
-      );
-      for (const [id, trigger] of synced) {
-        triggers.set(id, trigger);
-        // the sync status names only the latest attempts: kept here, older ones stay named
-        await this.triggers?.record(id, trigger);
-      }
+    for (const [id, trigger] of synced ?? []) {
+      if (triggers.has(id)) continue;
+      triggers.set(id, trigger);
+      // the sync status names only the latest attempts: kept here, older ones stay named
+      await this.triggers?.record(id, trigger);
     }
     return newest.map(view => {
       const detail = details.get(view.id);
@@ -341,15 +370,14 @@ export class DeploymentHistoryService {
       );
       for (const attempt of [status.latestSync, status.latestSuccessfulSync]) {
         const revision = attempt?.targetRevision;
+        // the revision the attempt deployed names it; the configuration may have changed since
+        if (!revision?.repositoryName || !revision.branch) continue;
+        const commit = revision.sha ? ` ${revision.sha.slice(0, 7)}` : '';
         for (const event of attempt?.events ?? []) {
           if (!event.externalId || !ids.includes(event.externalId)) continue;
           found.set(event.externalId, {
             kind: 'sync',
-            name: revision
-              ? `${revision.repositoryName}@${revision.branch} ${(
-                  revision.sha ?? ''
-                ).slice(0, 7)}`
-              : `${serviceSyncConfig.repositoryName}@${serviceSyncConfig.branch}`,
+            name: `${revision.repositoryName}@${revision.branch}${commit}`,
           });
         }
       }

@@ -45,14 +45,15 @@ export class ProtonReadCache {
           // after the reader's own continuation (the response), not before it
           await new Promise(resolve => setImmediate(resolve));
           const ttl = isInProgress(value) ? this.inProgressTtlMs : this.ttlMs;
-          if (ttl > 0 && !this.overtaken.has(loading)) {
-            await this.cache
-              .set(key, value as unknown as JsonValue, { ttl })
-              .catch(() => undefined);
-          }
+          if (ttl <= 0 || this.overtaken.has(loading)) return;
+          await this.cache.set(key, value as unknown as JsonValue, { ttl });
+          // an invalidation while the store wrote it: take it out again
+          if (this.overtaken.has(loading)) await this.cache.delete(key);
         },
         () => undefined, // the reader gets the error; nothing is kept
       )
+      // a store that cannot be written only costs the next read an upstream call
+      .catch(() => undefined)
       .finally(() => {
         if (this.inflight.get(key) === loading) this.inflight.delete(key);
       });

@@ -34,6 +34,7 @@ import {
   ProtonClientFactory,
   requireField,
 } from '@proton-platform/plugin-aws-proton-node';
+import pLimit from 'p-limit';
 import { DeploymentTriggerStore } from './DeploymentTriggerStore';
 import { InstanceUpdateResult } from './InstanceUpdateService';
 import { cacheKeys, ProtonReadCache } from './ProtonReadCache';
@@ -260,9 +261,7 @@ export class ServiceChangeService {
         }),
       ),
     );
-    if (trigger) {
-      await this.recordDeletions(client, service.name, [removed], trigger);
-    }
+    await this.recordDeletions(client, service, [removed], trigger);
     await this.forget(
       service,
       current.templateName,
@@ -290,12 +289,10 @@ export class ServiceChangeService {
     await callProton(context('DeleteService'), () =>
       client.send(new DeleteServiceCommand({ name: service.name })),
     );
-    if (trigger) {
-      await this.recordDeletions(client, service.name, instances, trigger, {
-        before: current.pipeline?.lastAttemptedDeploymentId,
-        exists: Boolean(current.pipeline),
-      });
-    }
+    await this.recordDeletions(client, service, instances, trigger, {
+      before: current.pipeline?.lastAttemptedDeploymentId,
+      exists: Boolean(current.pipeline),
+    });
     await this.forget(service, current.templateName, ...environments);
     this.options.logger.info(`Deleted ${resource}`);
     const event: ProtonResourceChangedEvent = {
@@ -320,46 +317,83 @@ export class ServiceChangeService {
 
   /**
    * Records `trigger` as who started the deprovisioning of `instances` (and of the pipeline, when
-   * the service has one): each one's last attempted deployment, read again, when it is not the one
-   * it had before the deletion. A resource already gone has nothing to record; a read that fails
-   * only loses who started it (logged), never the deletion.
+   * the service has one): each one's last attempted deployment, read again (a few at a time), when
+   * it is not the one it had before the deletion. A resource already gone, or whose deprovisioning
+   * Proton does not show yet, has nothing to record; a read that fails only loses who started that
+   * one (logged), never the deletion. Their histories are read afresh next time.
    */
   private async recordDeletions(
     client: ProtonClient,
-    serviceName: string,
+    service: ProtonArn,
     instances: ServiceInstanceSummary[],
-    trigger: DeploymentTrigger,
+    trigger: DeploymentTrigger | undefined,
     pipeline?: { before?: string; exists: boolean },
   ): Promise<void> {
-    const gone = (error: Error) => {
-      if (error.name === 'ResourceNotFoundException') return undefined;
-      throw error;
+    const { accountId, region, name: serviceName } = service;
+    await this.cache.invalidate([
+      ...instances.map(i =>
+        cacheKeys.serviceInstanceDeployments(
+          accountId,
+          region,
+          serviceName,
+          i.name ?? '',
+        ),
+      ),
+      cacheKeys.servicePipelineDeployments(accountId, region, serviceName),
+    ]);
+    if (!trigger) return;
+    const limit = pLimit(10);
+    const lastDeployment = async (
+      what: string,
+      read: () => Promise<string | undefined>,
+      before: string | undefined,
+    ) => {
+      try {
+        const id = await read();
+        if (id && id !== before)
+          await this.options.triggers?.record(id, trigger);
+      } catch (error) {
+        if ((error as Error).name === 'ResourceNotFoundException') return;
+        this.options.logger.warn(
+          `Who started the deprovisioning of ${what} was not recorded: ${
+            (error as Error).message
+          }`,
+        );
+      }
     };
-    const started: string[] = [];
-    try {
-      for (const before of instances) {
-        const name = requireField(before.name, 'serviceInstance.name');
-        const read = await client
-          .send(new GetServiceInstanceCommand({ serviceName, name }))
-          .catch(gone);
-        const id = read?.serviceInstance?.lastAttemptedDeploymentId;
-        if (id && id !== before.lastAttemptedDeploymentId) started.push(id);
-      }
-      if (pipeline?.exists) {
-        const read = await client
-          .send(new GetServiceCommand({ name: serviceName }))
-          .catch(gone);
-        const id = read?.service?.pipeline?.lastAttemptedDeploymentId;
-        if (id && id !== pipeline.before) started.push(id);
-      }
-    } catch (error) {
-      this.options.logger.warn(
-        `Who started the deprovisioning in the service ${serviceName} was not recorded: ${
-          (error as Error).message
-        }`,
-      );
-    }
-    for (const id of started) await this.options.triggers?.record(id, trigger);
+    await Promise.all([
+      ...instances.map(before =>
+        limit(() =>
+          lastDeployment(
+            `the instance ${serviceName}/${before.name}`,
+            async () =>
+              (
+                await client.send(
+                  new GetServiceInstanceCommand({
+                    serviceName,
+                    name: before.name,
+                  }),
+                )
+              ).serviceInstance?.lastAttemptedDeploymentId,
+            before.lastAttemptedDeploymentId,
+          ),
+        ),
+      ),
+      ...(pipeline?.exists
+        ? [
+            lastDeployment(
+              `the pipeline of ${serviceName}`,
+              async () =>
+                (
+                  await client.send(
+                    new GetServiceCommand({ name: serviceName }),
+                  )
+                ).service?.pipeline?.lastAttemptedDeploymentId,
+              pipeline.before,
+            ),
+          ]
+        : []),
+    ]);
   }
 
   private async listInstances(

@@ -87,8 +87,8 @@ export class ServiceOverviewService {
 
     // Two rounds of calls: the service and its instances; then, each as soon as what it needs is
     // there, the template (from the service), the instances' outputs and versions (from the list).
-    // The list goes first: its answer starts the most calls (one per instance), and answers come
-    // back in the order the calls left.
+    // The list goes first: its answer starts the most calls (one per instance), and, the calls
+    // taking about as long, it tends to come back first too.
     const instancesPromise = callProton(
       context('ListServiceInstances', serviceName),
       async () => {

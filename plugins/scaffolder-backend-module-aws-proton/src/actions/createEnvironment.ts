@@ -179,6 +179,7 @@ export function createAwsProtonEnvironmentAction(
         : triggerRecorderOf(
             options,
             () => ctx.getInitiatorCredentials(),
+            session.target,
             logger,
           );
       await triggers?.record(() =>

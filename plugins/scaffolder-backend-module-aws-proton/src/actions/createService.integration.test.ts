@@ -278,6 +278,7 @@ describe('aws:proton:create-service against the control plane', () => {
       url?: string;
       authorization?: string;
       ids: string[];
+      target: { accountId: string; region: string };
     }> = [];
     const plugin = http.createServer((req, res) => {
       let text = '';
@@ -289,6 +290,10 @@ describe('aws:proton:create-service against the control plane', () => {
           url: req.url,
           authorization: req.headers.authorization,
           ids: JSON.parse(text).deploymentIds,
+          target: {
+            accountId: JSON.parse(text).accountId,
+            region: JSON.parse(text).region,
+          },
         });
         res.statusCode = 204;
         res.end();
@@ -321,6 +326,10 @@ describe('aws:proton:create-service against the control plane', () => {
     expect(received.flatMap(r => r.ids).sort()).toEqual(deployments);
     for (const request of received) {
       expect(request.url).toBe('/api/aws-proton/v1/deployments/triggers');
+      expect(request.target).toEqual({
+        accountId: '000000000000',
+        region: 'us-east-1',
+      });
       expect(request.authorization).toBe(
         `Bearer ${mockCredentials.service.token({
           onBehalfOf: mockCredentials.user(),
@@ -336,7 +345,7 @@ describe('aws:proton:create-service against the control plane', () => {
     expect(ctx.logger.warn).toHaveBeenCalledTimes(1);
     expect(ctx.logger.warn).toHaveBeenCalledWith(
       expect.stringMatching(
-        /^The deployment history will not name who started these deployments: the aws-proton backend plugin did not record it \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/,
+        /^The deployment history will not name who started these deployments: the aws-proton backend plugin did not record it \(it could not be reached\)$/,
       ),
     );
     expect(ctx.logger.info).toHaveBeenCalledWith(

@@ -281,6 +281,7 @@ export function createAwsProtonServiceAction(
         : triggerRecorderOf(
             options,
             () => ctx.getInitiatorCredentials(),
+            session.target,
             logger,
           );
       await triggers?.record(() =>

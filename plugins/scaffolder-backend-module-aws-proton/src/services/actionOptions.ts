@@ -47,6 +47,7 @@ export interface ProtonActionOptions {
 export function triggerRecorderOf(
   options: ProtonActionOptions,
   getCredentials: () => Promise<BackstageCredentials>,
+  target: { accountId: string; region: string },
   logger: LoggerService,
 ): DeploymentTriggerRecorder | undefined {
   return options.discovery && options.auth
@@ -54,6 +55,7 @@ export function triggerRecorderOf(
         options.discovery,
         options.auth,
         getCredentials,
+        target,
         logger,
       )
     : undefined;

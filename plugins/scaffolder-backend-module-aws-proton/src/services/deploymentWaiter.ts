@@ -37,8 +37,11 @@ export interface WaitOptions {
   intervals: PollIntervals;
   /** Gives up after this long, failing with the statuses at that time. */
   maxWaitMs: number;
-  /** Told each round the IDs of the deployments awaited (to record who started them). */
-  onDeployments?: (ids: Array<string | undefined>) => Promise<void>;
+  /**
+   * Told each round the deployment of each resource awaited, by resource (`instance dev`,
+   * `environment dev`), to record who started them.
+   */
+  onDeployments?: (ids: Record<string, string | undefined>) => Promise<void>;
 }
 
 /** A service instance after its deployment, as the actions output it. */
@@ -210,7 +213,9 @@ export async function waitForServiceInstances(
         return found;
       });
       await options.onDeployments?.(
-        wanted.map(i => i.lastAttemptedDeploymentId),
+        Object.fromEntries(
+          wanted.map(i => [`instance ${i.name}`, i.lastAttemptedDeploymentId]),
+        ),
       );
       // the deployments' log lines first, then what their status became
       await Promise.all(
@@ -345,7 +350,9 @@ export async function waitForEnvironment(
         c => c.send(new GetEnvironmentCommand({ name })),
       );
       const status = value?.deploymentStatus;
-      await options.onDeployments?.([value?.lastAttemptedDeploymentId]);
+      await options.onDeployments?.({
+        [`environment ${name}`]: value?.lastAttemptedDeploymentId,
+      });
       await logs.follow(
         name,
         value?.lastAttemptedDeploymentId,

@@ -46,7 +46,12 @@ export async function finishInstanceDeployment(
   });
   await announceChange(options, logger, { action: 'updated', arn: serviceArn });
   const triggers = recordTrigger
-    ? triggerRecorderOf(options, () => ctx.getInitiatorCredentials(), logger)
+    ? triggerRecorderOf(
+        options,
+        () => ctx.getInitiatorCredentials(),
+        session.target,
+        logger,
+      )
     : undefined;
   await triggers?.record(() =>
     lastDeploymentIds(session, {

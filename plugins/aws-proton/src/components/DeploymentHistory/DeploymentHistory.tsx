@@ -62,13 +62,13 @@ function formatDuration(deployment: DeploymentView): string {
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
-/** Who started it, in words: a user's name, "campaign", "sync", a service; "—" when not this Backstage. */
+/** Who started it, in words: a user's name, "campaign", "sync", a service; "—" when none is recorded. */
 function triggerCell(trigger?: DeploymentTrigger): {
   title: string;
   description?: string;
 } {
   if (!trigger) {
-    return { title: '—', description: 'outside Backstage' };
+    return { title: '—', description: 'not recorded' };
   }
   if (trigger.kind === 'campaign') {
     return { title: 'Campaign', description: trigger.name };
