@@ -26,12 +26,12 @@ import {
   ScratchControlPlane,
   startScratchControlPlane,
 } from '@proton-platform/proton-server/testUtils';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { awsProtonPlugin } from '../plugin';
+import { git } from '../__testUtils__/git';
 import { testDatabaseFactory } from '../__testUtils__/testDatabase';
 import { seedWebTemplate, serviceSpec } from '../__testUtils__/fleetFixtures';
 
@@ -48,20 +48,6 @@ const PREFIX = 'arn:aws:proton:us-east-1:000000000000';
 const ENTITIES = '/api/aws-proton/v1/entities';
 const CONNECTION =
   'arn:aws:codestar-connections:us-east-1:000000000000:connection/ops';
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'Platform',
-      GIT_AUTHOR_EMAIL: 'platform@example.com',
-      GIT_COMMITTER_NAME: 'Platform',
-      GIT_COMMITTER_EMAIL: 'platform@example.com',
-    },
-  }).trim();
-}
 
 const entity = (
   kind: string,

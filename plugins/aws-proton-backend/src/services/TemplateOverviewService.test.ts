@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +20,7 @@ import {
 } from '@proton-platform/proton-server/testUtils';
 import request from 'supertest';
 import { awsProtonPlugin } from '../plugin';
+import { git } from '../__testUtils__/git';
 import { testDatabaseFactory } from '../__testUtils__/testDatabase';
 
 const database = testDatabaseFactory();
@@ -35,20 +35,6 @@ jest.setTimeout(60_000);
 const PREFIX = 'arn:aws:proton:us-east-1:000000000000';
 const CONNECTION =
   'arn:aws:codestar-connections:us-east-1:000000000000:connection/templates';
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'Platform',
-      GIT_AUTHOR_EMAIL: 'platform@example.com',
-      GIT_COMMITTER_NAME: 'Platform',
-      GIT_COMMITTER_EMAIL: 'platform@example.com',
-    },
-  }).trim();
-}
 
 describe('GET /v1/entities/:kind/:namespace/:name/template', () => {
   let controlPlane: ScratchControlPlane;

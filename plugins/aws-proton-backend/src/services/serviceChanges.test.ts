@@ -22,6 +22,7 @@ import request from 'supertest';
 import {
   catalogEntity,
   seedWebTemplate,
+  serviceSpec,
   settleDeployments,
   startAwsProtonBackend,
 } from '../__testUtils__/fleetFixtures';
@@ -328,17 +329,7 @@ describe('who deleted: the deprovisioning a removal or a deletion started', () =
           templateName: 'web',
           templateMajorVersion: '1',
           templateMinorVersion: '0',
-          spec: [
-            'proton: ServiceSpec',
-            'instances:',
-            '  - name: dev',
-            '    environment: dev',
-            '    spec: {}',
-            '  - name: prod',
-            '    environment: prod',
-            '    spec: {}',
-            '',
-          ].join('\n'),
+          spec: serviceSpec('dev', 'prod'),
         },
       ],
     });

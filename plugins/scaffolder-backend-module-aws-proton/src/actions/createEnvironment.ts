@@ -173,15 +173,13 @@ export function createAwsProtonEnvironmentAction(
         action: 'created',
         arn: created.arn,
       });
-      // an adopted environment's deployment was started by whoever created it
-      const triggers = created.adopted
-        ? undefined
-        : triggerRecorderOf(
-            options,
-            () => ctx.getInitiatorCredentials(),
-            session.target,
-            logger,
-          );
+      const triggers = triggerRecorderOf(
+        options,
+        ctx,
+        session.target,
+        logger,
+        !created.adopted,
+      );
       await triggers?.record(() =>
         lastDeploymentIds(session, { environmentName: input.name }),
       );

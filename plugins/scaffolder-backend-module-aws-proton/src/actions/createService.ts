@@ -275,15 +275,13 @@ export function createAwsProtonServiceAction(
       });
 
       const names = spec.instances.map(i => i.name);
-      // an adopted service's deployments were started by whoever created it
-      const triggers = created.adopted
-        ? undefined
-        : triggerRecorderOf(
-            options,
-            () => ctx.getInitiatorCredentials(),
-            session.target,
-            logger,
-          );
+      const triggers = triggerRecorderOf(
+        options,
+        ctx,
+        session.target,
+        logger,
+        !created.adopted,
+      );
       await triggers?.record(() =>
         lastDeploymentIds(session, {
           serviceName: input.serviceName,

@@ -42,19 +42,21 @@ export interface ProtonActionOptions {
 
 /**
  * What records the task's initiator as the trigger of the deployments an action starts, when the
- * options have `discovery` and `auth`.
+ * options have `discovery` and `auth` and the action started them (`startedHere`: not when it
+ * adopted a resource an earlier run or someone else created, whose deployments are theirs).
  */
 export function triggerRecorderOf(
   options: ProtonActionOptions,
-  getCredentials: () => Promise<BackstageCredentials>,
+  ctx: { getInitiatorCredentials(): Promise<BackstageCredentials> },
   target: { accountId: string; region: string },
   logger: LoggerService,
+  startedHere: boolean,
 ): DeploymentTriggerRecorder | undefined {
-  return options.discovery && options.auth
+  return startedHere && options.discovery && options.auth
     ? new DeploymentTriggerRecorder(
         options.discovery,
         options.auth,
-        getCredentials,
+        () => ctx.getInitiatorCredentials(),
         target,
         logger,
       )

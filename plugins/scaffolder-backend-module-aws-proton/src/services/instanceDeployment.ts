@@ -45,14 +45,13 @@ export async function finishInstanceDeployment(
     ...session.target,
   });
   await announceChange(options, logger, { action: 'updated', arn: serviceArn });
-  const triggers = recordTrigger
-    ? triggerRecorderOf(
-        options,
-        () => ctx.getInitiatorCredentials(),
-        session.target,
-        logger,
-      )
-    : undefined;
+  const triggers = triggerRecorderOf(
+    options,
+    ctx,
+    session.target,
+    logger,
+    recordTrigger,
+  );
   await triggers?.record(() =>
     lastDeploymentIds(session, {
       serviceName: input.serviceName,
