@@ -294,8 +294,8 @@ describe('the codebuild runner', () => {
     expect(environment.deploymentStatus).toBe('FAILED');
     expect(environment.deploymentStatusMessage).toBe(
       `The CodeBuild build ${BUILD_ID} ended FAILED in phase BUILD (step 2/2): ` +
-        'Error while executing command: ./provision.sh. Reason: exit status 3\n' +
-        '[Container] Running command ./provision.sh\nno credentials for /aws/codebuild/proton-deploy',
+        'Error while executing command: ./provision.sh. Reason: exit status 3; ' +
+        "the build said: no credentials for /aws/codebuild/proton-deploy. The deployment's log has its full output",
     );
     expect(
       await server.server.deploymentLog(created.lastAttemptedDeploymentId!),
@@ -396,6 +396,41 @@ describe('the codebuild runner', () => {
     );
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(codeBuild.commandCalls(StartBuildCommand)).toHaveLength(0);
+  });
+
+  it("says the tool's own error in one line, leaving stack traces, CodeBuild's lines and paths to the log", async () => {
+    const server = await start({
+      readBuildLog: async () =>
+        [
+          '[Container] 2026/12/03 10:00:00.123456 Running command bash provision.sh',
+          'Updating (dev.000000000000.us-east-1):',
+          'error: Running program failed with an unhandled exception:',
+          'Error: Input vpcCidrBlock ("10.0.0.1/16") has host bits set; did you mean 10.0.0.0/16?',
+          '    at readEnvironmentInputs (/codebuild/output/src1234/src/infrastructure/inputs.ts:60:5)',
+          '    at Object.<anonymous> (/tmp/proton-work/infrastructure/index.ts:8:16)',
+          '[Container] 2026/12/03 10:00:09.654321 Command did not exit successfully bash provision.sh exit status 1',
+          '[Container] 2026/12/03 10:00:09.700000 Phase complete: BUILD State: FAILED',
+          '[Container] 2026/12/03 10:00:09.700001 Phase context status code: COMMAND_EXECUTION_ERROR Message: Error while executing command: bash provision.sh. Reason: exit status 1',
+          '',
+        ].join('\n'),
+    });
+    codeBuild.on(BatchGetBuildsCommand).resolves({
+      builds: [build('FAILED')],
+    });
+    const created = await createEnvironment(server, 'dev');
+    const environment = await waitForEnvironmentStatus(server, 'dev', [
+      'SUCCEEDED',
+      'FAILED',
+    ]);
+    expect(environment.deploymentStatusMessage).toBe(
+      `The CodeBuild build ${BUILD_ID} ended FAILED; the build said: ` +
+        'Error: Input vpcCidrBlock ("10.0.0.1/16") has host bits set; did you mean 10.0.0.0/16? ' +
+        "The deployment's log has its full output",
+    );
+    // all of it is in the log
+    expect(
+      await server.server.deploymentLog(created.lastAttemptedDeploymentId!),
+    ).toContain('at readEnvironmentInputs (/codebuild/output/src1234');
   });
 
   it('keeps the deployment secrets out of the stored log and message', async () => {

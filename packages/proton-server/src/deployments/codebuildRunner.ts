@@ -35,9 +35,13 @@ import { DEFAULT_LOCAL_TIMEOUT_MS } from './localRunner';
 import {
   boundedMessage,
   DeploymentSetupError,
+  failureLine,
   readProvisioningSteps,
 } from './provisioningManifest';
 import { redactSecrets } from './stepEnvironment';
+
+/** A line CodeBuild's agent writes into a build's log (`[Container] 2026/12/03 10:00:00.123 …`). */
+const CODEBUILD_AGENT_LINE = /^\[Container\] /;
 
 /**
  * Options of the `codebuild` runner.
@@ -522,8 +526,20 @@ export class CodeBuildDeploymentRunner implements DeploymentRunner {
     if (output !== undefined) {
       entry.log.push(output.endsWith('\n') ? output : `${output}\n`);
     }
-    const tail = output
-      ? `\n${output.trimEnd().split('\n').slice(-20).join('\n')}`
+    // the tool's own error line, as the local runner gives it (CodeBuild's agent lines, which the
+    // phase's message already says in words, left out); the rest stays in the log
+    const said = output
+      ? failureLine(
+          output
+            .split('\n')
+            .filter(line => !CODEBUILD_AGENT_LINE.test(line))
+            .join('\n'),
+        )
+      : '';
+    const tail = said
+      ? `; the build said: ${said}${
+          /[.?!]$/.test(said) ? '' : '.'
+        } The deployment's log has its full output`
       : '';
     const status = build.buildStatus;
     if (status === 'SUCCEEDED') {
