@@ -65,8 +65,9 @@ export interface RouterOptions {
    */
   triggers?: DeploymentTriggerStore;
   /**
-   * Records who started, paused, resumed or cancelled a campaign (required with `campaigns`), and
-   * who edited, added or deleted instances or deleted a service.
+   * Records who started, paused, resumed or cancelled a campaign (required with `campaigns`), who
+   * edited, added or deleted instances or deleted a service, and each record of who started
+   * deployments that the scaffolder sends.
    */
   auditor?: AuditorService;
   /** Resolves the account and region the form-field routes read (defaults, or an allowed one). */
