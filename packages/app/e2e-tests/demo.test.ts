@@ -541,8 +541,8 @@ test('a campaign stops at the first instance whose deployment fails, with its me
     file: 'instance_infrastructure/inputs.ts',
     edit: text =>
       text.replace(
-        "listenerArn: text('listenerArn'),",
-        "listenerArn: text('httpsListenerArn'),",
+        "const listenerArn = text('listenerArn');",
+        "const listenerArn = text('httpsListenerArn');",
       ),
     message: 'Route through the HTTPS listener',
   });

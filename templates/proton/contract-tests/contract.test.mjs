@@ -93,14 +93,60 @@ describe('fargate-env outputs feed fargate-service', () => {
       'ecsClusterArn',
       'ecsServiceName',
       'logGroupName',
+      'securityGroupId',
       'serviceUrl',
       'targetGroupArn',
       'taskDefinitionArn',
+      'taskRoleArn',
     ]);
     assert.equal(outputs.serviceUrl, `http://${dns}/orders`);
     assert.equal(outputs.logGroupName, '/proton/staging/orders/main');
     for (const [key, value] of Object.entries(outputs))
       assert.ok(typeof value === 'string' && value.length > 0, key);
+  });
+
+  it('gives a service in an HTTPS environment (fargate-env 1.5) the HTTPS listener and an https URL on its host', () => {
+    const environment = simulate(ENVIRONMENT_BUNDLE, {
+      environment: {
+        name: 'prod',
+        inputs: {
+          httpsCertificateArn:
+            'arn:aws:acm:us-east-1:111111111111:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+          domainName: 'apps.example.com',
+          containerInsights: 'enabled',
+        },
+      },
+    });
+    assert.equal(environment.status, 0, environment.stderr);
+    const reported = Object.fromEntries(
+      environment.outputs.map(({ key, valueString }) => [key, valueString]),
+    );
+    assert.equal(reported.listenerProtocol, 'HTTPS');
+    assert.equal(reported.domainName, 'apps.example.com');
+
+    const withoutHost = simulate(
+      SERVICE_BUNDLE,
+      serviceInstanceInputs('prod', environment.outputs, { path: '/orders' }),
+    );
+    assert.equal(withoutHost.status, 0, withoutHost.stderr);
+    assert.equal(
+      withoutHost.outputs.find(o => o.key === 'serviceUrl').valueString,
+      'https://apps.example.com/orders',
+    );
+    const withHost = simulate(
+      SERVICE_BUNDLE,
+      serviceInstanceInputs('prod', environment.outputs, {
+        path: '/',
+        hostNames: ['orders.example.com'],
+        autoscalingMaxCount: 4,
+        autoscalingRequestsPerTarget: 500,
+      }),
+    );
+    assert.equal(withHost.status, 0, withHost.stderr);
+    assert.equal(
+      withHost.outputs.find(o => o.key === 'serviceUrl').valueString,
+      'https://orders.example.com/',
+    );
   });
 
   it('deploys a service instance into a customer managed existing-fargate-env environment', () => {

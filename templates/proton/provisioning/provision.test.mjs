@@ -731,7 +731,7 @@ describe('provision.sh deprovision', () => {
 });
 
 describe('the service template’s prepare.sh', () => {
-  it('reads the listener’s rules, with their priorities, path patterns and tags, into the configuration', () => {
+  it('reads the listener’s rules, with their priorities, path patterns, host headers and tags, into the configuration', () => {
     const inputs = structuredClone(INSTANCE);
     inputs.environment.outputs.listenerArn =
       'arn:aws:elasticloadbalancing:us-east-1:222222222222:listener/app/staging/1/2';
@@ -746,6 +746,10 @@ describe('the service template’s prepare.sh', () => {
             {
               Field: 'path-pattern',
               PathPatternConfig: { Values: ['/billing', '/billing/*'] },
+            },
+            {
+              Field: 'host-header',
+              HostHeaderConfig: { Values: ['billing.example.com'] },
             },
           ],
         },
@@ -802,12 +806,14 @@ describe('the service template’s prepare.sh', () => {
         arn: rules.Rules[0].RuleArn,
         priority: 40007,
         paths: ['/billing', '/billing/*'],
+        hosts: ['billing.example.com'],
         tags: { 'proton:service': 'billing' },
       },
       {
         arn: rules.Rules[1].RuleArn,
         priority: 5,
         paths: ['/legacy/*'],
+        hosts: [],
         tags: { 'proton:service': 'manual' },
       },
     ]);
@@ -886,6 +892,54 @@ describe('the service template’s prepare.sh', () => {
     assert.ok(!unreadable.run.includes(adopt));
     assert.match(unreadable.stdout, /could not look for log group/);
     assert.ok(unreadable.run.some(call => call.startsWith('pulumi up')));
+  });
+
+  it('refreshes the ECS service from AWS before a deployment that turns autoscaling off, and only then', () => {
+    const serviceUrn =
+      'urn:pulumi:222222222222.us-east-1.orders.staging::proton-fargate-service::aws:ecs/service:Service::orders-staging';
+    const withTarget = JSON.stringify({
+      deployment: {
+        resources: [
+          { type: 'aws:ecs/service:Service', urn: serviceUrn, outputs: {} },
+          {
+            type: 'aws:appautoscaling/target:Target',
+            urn: 'urn:target',
+            outputs: {},
+          },
+        ],
+      },
+    });
+    const refresh = `pulumi refresh --yes --non-interactive --skip-preview --target ${serviceUrn}`;
+    const run = (autoscalingMaxCount, stackExport) => {
+      const inputs = structuredClone(INSTANCE);
+      if (autoscalingMaxCount !== undefined) {
+        inputs.service_instance.inputs.autoscalingMaxCount =
+          autoscalingMaxCount;
+      }
+      const result = provision(
+        'provision',
+        setUp({ protonInputs: inputs, prepare: PREPARE }),
+        { ...SELF_MANAGED, STACK_EXPORT: stackExport },
+      );
+      assert.equal(result.status, 0, result.stderr);
+      return commands(result.calls);
+    };
+    // turned off (0, or left out: the default) while the stack holds a scaling target: refreshed first
+    for (const off of [0, undefined]) {
+      const calls = run(off, withTarget);
+      assert.ok(calls.includes(refresh), String(off));
+      assert.ok(
+        calls.indexOf(refresh) <
+          calls.findIndex(call => call.startsWith('pulumi up')),
+      );
+    }
+    // still on, or never on: nothing to refresh
+    assert.ok(!run(4, withTarget).includes(refresh));
+    assert.ok(
+      !run(0, JSON.stringify({ deployment: { resources: [] } })).some(call =>
+        call.startsWith('pulumi refresh'),
+      ),
+    );
   });
 
   it('deletes the listener rule an interrupted run of this instance was creating, so that the deployment makes it again', () => {

@@ -99,6 +99,17 @@ export const AWS_NAMING_RULES: Record<string, AwsNamingRule> = {
     autoname: true,
     source: 'IAM CreatePolicy, PolicyName',
   },
+  'aws:iam/rolePolicy:RolePolicy': {
+    field: 'name',
+    noun: 'IAM inline policy name',
+    minLength: 1,
+    maxLength: 128,
+    pattern: IAM_NAME,
+    characters: '[A-Za-z0-9_+=,.@-]',
+    rule: 'at most 128 characters, letters, digits and _+=,.@-',
+    autoname: true,
+    source: 'IAM PutRolePolicy, PolicyName',
+  },
   'aws:ec2/securityGroup:SecurityGroup': {
     field: 'name',
     noun: 'security group name',

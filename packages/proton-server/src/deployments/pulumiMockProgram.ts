@@ -146,6 +146,35 @@ function physicalNameOf(type, name, inputs) {
     : name + '-' + hash.slice(0, 7);
   return rule.lowercase ? physical.toLowerCase() : physical;
 }
+// The ARN a resource reports: in AWS's own format for the load balancer types, whose ARNs programs
+// take apart (a listener's holds its load balancer's, and CloudWatch names both by ARN suffix), with
+// 16 hexadecimal characters for the id AWS gives; for the others, a plainly simulated one that names
+// the type and the physical name.
+function arnOf(type, name, physicalName, inputs) {
+  const id = crypto.createHash('sha256').update(plan.stack + '\0' + type + '\0' + name).digest('hex').slice(0, 16);
+  const elb = 'arn:aws:elasticloadbalancing:' + region + ':' + account + ':';
+  const within = (arn, kind) => {
+    const match = typeof arn === 'string' ? new RegExp(':' + kind + '/(.+)$').exec(arn) : null;
+    return match ? match[1] : undefined;
+  };
+  switch (type) {
+    case 'aws:lb/loadBalancer:LoadBalancer':
+      return elb + 'loadbalancer/' + (inputs.loadBalancerType === 'network' ? 'net' : 'app') + '/' + (physicalName || name) + '/' + id;
+    case 'aws:lb/targetGroup:TargetGroup':
+      return elb + 'targetgroup/' + (physicalName || name) + '/' + id;
+    case 'aws:lb/listener:Listener': {
+      const loadBalancer = within(inputs.loadBalancerArn, 'loadbalancer');
+      if (loadBalancer) return elb + 'listener/' + loadBalancer + '/' + id;
+      break;
+    }
+    case 'aws:lb/listenerRule:ListenerRule': {
+      const listener = within(inputs.listenerArn, 'listener');
+      if (listener) return elb + 'listener-rule/' + listener + '/' + id;
+      break;
+    }
+  }
+  return 'arn:aws:simulated:' + region + ':' + account + ':' + type + '/' + (physicalName || name);
+}
 ${AWS_NAME_PROBLEM_SOURCE}
 const settle = value => new Promise(resolve => pulumi.output(value).apply(v => { resolve(v); return v; }));
 async function main() {
@@ -154,11 +183,14 @@ async function main() {
     newResource: args => {
       const id = args.name + '-simulated';
       const physicalName = physicalNameOf(args.type, args.name, args.inputs);
-      const arn = 'arn:aws:simulated:' + region + ':' + account + ':' + args.type + '/' + (physicalName || args.name);
+      const arn = arnOf(args.type, args.name, physicalName, args.inputs);
       registered.push({ type: args.type, name: args.name, custom: args.custom !== false, inputs: args.inputs, id, arn, physicalName });
       const computed = providerComputed[args.type] ? providerComputed[args.type](args.name, args.inputs) : {};
       const named = physicalName ? { [naming[args.type].field]: physicalName } : {};
-      return { id, state: { arn, ...computed, ...args.inputs, ...named } };
+      // the ARN's end, as CloudWatch names load balancers and target groups
+      const suffix = /:(?:loadbalancer\\/)?((?:app|net)\\/.+|targetgroup\\/.+)$/.exec(arn);
+      const arnSuffix = suffix && /^aws:lb\\/(loadBalancer|targetGroup):/.test(args.type) ? { arnSuffix: suffix[1] } : {};
+      return { id, state: { arn, ...arnSuffix, ...computed, ...args.inputs, ...named } };
     },
     call: args => (invokes[args.token] ? invokes[args.token](args.inputs) : {}),
   }, plan.project, plan.stack, false);

@@ -242,6 +242,61 @@ describe('the simulate runner', () => {
     expect(log).not.toContain('aws:ecs/service:Service "service":');
   });
 
+  it("gives load balancers, listeners, rules and target groups ARNs in AWS's format, which programs take apart", async () => {
+    test = await startWithPulumiFixture();
+    if (!test) return;
+    const files = fixtureBundle();
+    files['infrastructure/index.ts'] = [
+      "import * as pulumi from '@pulumi/pulumi';",
+      "const lb = new pulumi.CustomResource('aws:lb/loadBalancer:LoadBalancer', 'shared', { name: 'shared', arn: undefined, arnSuffix: undefined });",
+      "const listener = new pulumi.CustomResource('aws:lb/listener:Listener', 'http', { loadBalancerArn: (lb as any).arn, arn: undefined });",
+      "const rule = new pulumi.CustomResource('aws:lb/listenerRule:ListenerRule', 'orders', { listenerArn: (listener as any).arn, arn: undefined });",
+      "const group = new pulumi.CustomResource('aws:lb/targetGroup:TargetGroup', 'orders', { name: 'orders', arn: undefined, arnSuffix: undefined });",
+      'export const loadBalancerArn = (lb as any).arn;',
+      'export const loadBalancerArnSuffix = (lb as any).arnSuffix;',
+      'export const listenerArn = (listener as any).arn;',
+      'export const ruleArn = (rule as any).arn;',
+      'export const targetGroupArn = (group as any).arn;',
+      'export const targetGroupArnSuffix = (group as any).arnSuffix;',
+      '',
+    ].join('\n');
+    await publishEnvironmentVersion(test, 'vpc.tar.gz', undefined, files);
+    await createEnvironment(test, 'dev');
+    await waitUntilEnvironmentDeployed(
+      { ...fastWaiter(test), maxWaitTime: 60 },
+      { name: 'dev' },
+    );
+    const { outputs } = await test.client.send(
+      new ListEnvironmentOutputsCommand({ environmentName: 'dev' }),
+    );
+    const value = (key: string) =>
+      outputs?.find(output => output.key === key)?.valueString;
+    const elb = /^arn:aws:elasticloadbalancing:[a-z0-9-]+:\d{12}:/;
+    expect(value('loadBalancerArn')).toMatch(
+      new RegExp(`${elb.source}loadbalancer/app/shared/[0-9a-f]{16}$`),
+    );
+    expect(value('loadBalancerArnSuffix')).toMatch(
+      /^app\/shared\/[0-9a-f]{16}$/,
+    );
+    // a listener's ARN holds its load balancer's, and a rule's its listener's
+    const balancer = value('loadBalancerArn')!.split(':loadbalancer/')[1];
+    expect(value('listenerArn')).toMatch(
+      new RegExp(`${elb.source}listener/${balancer}/[0-9a-f]{16}$`),
+    );
+    const listener = value('listenerArn')!.split(':listener/')[1];
+    expect(value('ruleArn')).toMatch(
+      new RegExp(`${elb.source}listener-rule/${listener}/[0-9a-f]{16}$`),
+    );
+    expect(value('targetGroupArnSuffix')).toMatch(
+      /^targetgroup\/orders\/[0-9a-f]{16}$/,
+    );
+    expect(value('targetGroupArn')).toBe(
+      `${value('targetGroupArn')!.split(':targetgroup/')[0]}:${value(
+        'targetGroupArnSuffix',
+      )}`,
+    );
+  });
+
   it("fails with the compiler's own error line, without this machine's paths, when the program does not compile", async () => {
     test = await startWithPulumiFixture();
     if (!test) return;

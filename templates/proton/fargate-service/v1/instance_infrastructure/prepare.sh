@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run by provision.sh before each `pulumi up` of a service instance (the stack selected, its
 # configuration written): reads the rules of the environment's shared listener as AWS has them (ELB
-# DescribeRules: priorities and path patterns; DescribeTags: which service instance each one routes)
+# DescribeRules: priorities, path patterns and host headers; DescribeTags: which service instance each one routes)
 # into the stack configuration `listenerRules`, and the ARN of the rule the stack itself holds (its
 # state) into `ownListenerRuleArn`, from which the program chooses its rule's priority and refuses a
 # path another rule routes (routing.ts).
@@ -12,6 +12,8 @@
 # named in `adoptLogGroup` for the program to adopt; the listener rule, which would keep the path and
 # the priority the new one needs, is deleted for the deployment to make again. Only then: a stack that
 # holds neither for another reason (its state lost, say) is not taken to own what carries its names.
+#
+# When autoscaling is turned off, the ECS service is refreshed from AWS first (see below).
 set -Eeuo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -31,6 +33,18 @@ if was_creating 'aws:cloudwatch/logGroup:LogGroup' \
     fi
   else
     echo "prepare.sh: could not look for log group $log_group (logs:DescribeLogGroups); deploying without adopting it"
+  fi
+fi
+
+# Autoscaling turned off (autoscalingMaxCount 0 while the stack holds a scaling target): while it was on,
+# the program ignored the service's task count, so the state holds the last count a deployment set, not
+# the one autoscaling left. The service is refreshed first, so that the deployment sets desiredCount.
+if jq -e 'any(.deployment.resources[]?; .type == "aws:appautoscaling/target:Target")' <<<"$state" >/dev/null \
+  && jq -e '(.service_instance.inputs.autoscalingMaxCount // 0) == 0' "$here/proton-inputs.json" >/dev/null; then
+  service_urn=$(jq -r 'first(.deployment.resources[]? | select(.type == "aws:ecs/service:Service") | .urn) // empty' <<<"$state")
+  if [[ -n "$service_urn" ]]; then
+    echo "prepare.sh: autoscaling is turned off; reading the ECS service's task count from AWS, so that the deployment sets desiredCount"
+    pulumi refresh --yes --non-interactive --skip-preview --target "$service_urn"
   fi
 fi
 
@@ -59,6 +73,7 @@ records=$(jq -c --argjson tags "$tags" '[.Rules[] | select(.IsDefault | not) | .
   arn: $arn,
   priority: (.Priority | tonumber),
   paths: [.Conditions[]? | select(.Field == "path-pattern") | (.PathPatternConfig.Values // .Values // [])[]],
+  hosts: [.Conditions[]? | select(.Field == "host-header") | (.HostHeaderConfig.Values // .Values // [])[]],
   tags: ([$tags[] | select(.ResourceArn == $arn) | .Tags[]? | {(.Key): .Value}] | add // {})
 }]' <<<"$rules")
 own=$(jq -r 'first(.deployment.resources[]? | select(.type == "aws:lb/listenerRule:ListenerRule") | .outputs.arn // empty) // empty' <<<"$state")

@@ -17,8 +17,11 @@
  *    the start slot to the first priority no other rule holds.
  *
  * A rule of any other owner (another instance, or one made outside these templates) that already
- * matches one of this instance's path patterns would shadow it or be shadowed: the deployment fails,
- * naming that rule. When two instances take the same free priority at the same moment, AWS refuses the
+ * matches one of this instance's path patterns for a host this instance also answers would shadow it or
+ * be shadowed: the deployment fails, naming that rule. A rule without a host-header condition answers
+ * every host, so two rules with the same path pattern may share a listener only when both name their
+ * hosts and no host of one matches a host of the other (ALB's `*` and `?` wildcards included). Paths
+ * still come first: a deeper path of any host is tried before a shallower one for a named host. When two instances take the same free priority at the same moment, AWS refuses the
  * second (PriorityInUse) and provision.sh reads the rules and deploys again.
  */
 
@@ -40,6 +43,8 @@ export interface ListenerRuleRecord {
   priority: number;
   /** The values of its path-pattern conditions. */
   paths: string[];
+  /** The values of its host-header conditions; empty: it answers every host. */
+  hosts: string[];
   /** Its tags: those of these templates name the service instance it routes. */
   tags: Record<string, string>;
 }
@@ -64,12 +69,16 @@ export function readListenerRules(value: unknown): ListenerRuleRecord[] {
         `Configuration ${at} must have an arn and a whole-number priority`,
       );
     }
-    const paths = Array.isArray(rule.paths) ? rule.paths : [];
+    const strings = (value: unknown): string[] =>
+      Array.isArray(value)
+        ? value.filter((v: unknown): v is string => typeof v === 'string')
+        : [];
     const tags = rule.tags && typeof rule.tags === 'object' ? rule.tags : {};
     return {
       arn: rule.arn,
       priority: rule.priority,
-      paths: paths.filter((p: unknown): p is string => typeof p === 'string'),
+      paths: strings(rule.paths),
+      hosts: strings(rule.hosts),
       tags,
     };
   });
@@ -123,6 +132,37 @@ export function fnv1a(text: string): number {
   return hash;
 }
 
+/** A host-header value as a regular expression: ALB's `*` (any characters) and `?` (one), no case. */
+function hostPattern(host: string): RegExp {
+  const source = host
+    .split('')
+    .map(c =>
+      c === '*'
+        ? '.*'
+        : c === '?'
+        ? '.'
+        : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('');
+  return new RegExp(`^${source}$`, 'i');
+}
+
+/**
+ * Whether two rules' host-header values can match the same request: either has none (every host), or
+ * a value of one matches a value of the other. Two values that both hold wildcards are taken to
+ * overlap (deciding whether two globs share a match is not worth the risk of a wrong answer).
+ */
+export function hostsOverlap(a: string[], b: string[]): boolean {
+  if (a.length === 0 || b.length === 0) return true;
+  const wild = (host: string) => /[*?]/.test(host);
+  return a.some(x =>
+    b.some(y => {
+      if (wild(x) && wild(y)) return true;
+      return hostPattern(x).test(y) || hostPattern(y).test(x);
+    }),
+  );
+}
+
 /** The tags that identify an instance's rule. */
 export function ruleTags(options: {
   service: string;
@@ -145,6 +185,8 @@ export function chooseRulePriority(options: {
   service: string;
   instance: string;
   path: string;
+  /** The host names the instance's rule matches besides its path; empty or absent: every host. */
+  hosts?: string[];
   rules: ListenerRuleRecord[];
   /** The ARN of the rule the stack's state holds, when it holds one. */
   ownArn?: string;
@@ -168,16 +210,29 @@ export function chooseRulePriority(options: {
 
   const others = options.rules.filter(rule => !isOwn(rule));
   const patterns = new Set(pathPatterns(path));
-  const overlapping = others.find(rule =>
-    rule.paths.some(p => patterns.has(p)),
+  const hosts = options.hosts ?? [];
+  const overlapping = others.find(
+    rule =>
+      rule.paths.some(p => patterns.has(p)) && hostsOverlap(rule.hosts, hosts),
   );
   if (overlapping) {
+    const where =
+      overlapping.hosts.length > 0
+        ? ` for host ${overlapping.hosts.join(', ')}`
+        : hosts.length > 0
+        ? ' for every host'
+        : '';
     throw new Error(
-      `Path ${path} is already routed to ${owner(
+      `Path ${path} is already routed${where} to ${owner(
         overlapping,
       )} by listener rule ${overlapping.arn} (priority ${
         overlapping.priority
-      }); ` + `give service ${service} instance ${instance} another path`,
+      }); ` +
+        `give service ${service} instance ${instance} another path${
+          hosts.length > 0 || overlapping.hosts.length > 0
+            ? ' or host names that no other rule of this path answers'
+            : ''
+        }`,
     );
   }
   const taken = new Set(others.map(rule => rule.priority));

@@ -99,6 +99,23 @@ describe('fargate-env with a load balancer (the defaults)', () => {
     assert.equal(ofType(run, 'aws:ecs/cluster:Cluster').length, 1);
   });
 
+  it('without the 1.5 options, changes nothing earlier versions made: no HTTPS, access logs, WAF or cluster settings', () => {
+    assert.equal(ofType(run, 'aws:lb/listener:Listener').length, 1);
+    // turned off explicitly, which is how AWS reads it back when off: no change for earlier stacks
+    assert.deepEqual(
+      single(run, 'aws:lb/loadBalancer:LoadBalancer').inputs.accessLogs,
+      { bucket: '', enabled: false },
+    );
+    assert.equal(
+      single(run, 'aws:ecs/cluster:Cluster').inputs.settings,
+      undefined,
+    );
+    assert.deepEqual(
+      ofType(run, 'aws:wafv2/webAclAssociation:WebAclAssociation'),
+      [],
+    );
+  });
+
   it('reports every output as a string, lists JSON-encoded', () => {
     assert.deepEqual(run.outputs, {
       vpcId: 'vpc-0123',
@@ -113,6 +130,8 @@ describe('fargate-env with a load balancer (the defaults)', () => {
       loadBalancerSecurityGroupId: 'staging-lb-id',
       logRetentionDays: '30',
       natGateways: 'OnePerAz',
+      listenerProtocol: 'HTTP',
+      domainName: undefined,
     });
   });
 });

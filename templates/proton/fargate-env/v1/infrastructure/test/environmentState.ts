@@ -26,7 +26,7 @@ export function environmentState(
         arn: `${resource.inputs.loadBalancerArn.replace(
           ':loadbalancer/',
           ':listener/',
-        )}/2`,
+        )}/${resource.inputs.port === 443 ? 3 : 2}`,
       };
     default:
       return {};

@@ -6,9 +6,11 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import {
   cidrBlockProblem,
+  CONTAINER_INSIGHTS,
   DEFAULTS,
   LOG_RETENTION_DAYS,
   NAT_GATEWAY_STRATEGIES,
+  PATTERNS,
   readEnvironmentInputs,
 } from '../inputs';
 import { readProject } from './pulumiMocks';
@@ -39,6 +41,10 @@ describe('environment inputs', () => {
       environmentName: 'dev',
       templateVersion: '1.1',
       ...DEFAULTS,
+      httpsCertificateArn: undefined,
+      domainName: undefined,
+      accessLogsBucket: undefined,
+      webAclArn: undefined,
     });
   });
 
@@ -46,13 +52,27 @@ describe('environment inputs', () => {
     for (const [key, value] of Object.entries(DEFAULTS)) {
       assert.deepEqual(properties[key].default, value, key);
     }
+    // every input has a default, or is optional without one and matched by a pattern
     assert.deepEqual(
       Object.keys(properties).sort(),
-      Object.keys(DEFAULTS).sort(),
+      [...Object.keys(DEFAULTS), ...Object.keys(PATTERNS)].sort(),
     );
+    for (const key of Object.keys(PATTERNS)) {
+      assert.equal(properties[key].default, undefined, key);
+      assert.ok(!(inputType.required ?? []).includes(key), key);
+    }
+  });
+
+  it('keeps the schema patterns equal to the program patterns', () => {
+    for (const [key, pattern] of Object.entries(PATTERNS)) {
+      assert.equal(properties[key].pattern, pattern, key);
+    }
   });
 
   it('keeps the schema enums equal to what the program accepts', () => {
+    assert.deepEqual(properties.containerInsights.enum, [
+      ...CONTAINER_INSIGHTS,
+    ]);
     assert.deepEqual(properties.natGateways.enum, [...NAT_GATEWAY_STRATEGIES]);
     assert.deepEqual(properties.logRetentionDays.enum, [...LOG_RETENTION_DAYS]);
   });
@@ -82,7 +102,156 @@ describe('environment inputs', () => {
       /Input logRetentionDays \(2\) must be one of CloudWatch's periods/,
     );
     assert.throws(() => read({ loadBalancer: 'yes' }), /loadBalancer/);
+    assert.throws(
+      () =>
+        read({
+          httpsCertificateArn: 'arn:aws:iam::123456789012:server-certificate/x',
+        }),
+      /Input httpsCertificateArn \("arn:aws:iam::123456789012:server-certificate\/x"\) must be the ARN of an ACM certificate/,
+    );
+    assert.throws(
+      () => read({ domainName: 'Apps.Example.com' }),
+      /Input domainName \("Apps.Example.com"\) must be a lowercase DNS name/,
+    );
+    assert.throws(
+      () => read({ domainName: `${'a'.repeat(60)}.`.repeat(5) + 'com' }),
+      {
+        message:
+          'Input domainName is 308 characters; a DNS name has at most 253',
+      },
+    );
+    assert.throws(
+      () => read({ accessLogsBucket: 'My_Bucket' }),
+      /Input accessLogsBucket \("My_Bucket"\) must be the name of an S3 bucket/,
+    );
+    assert.throws(
+      () =>
+        read({
+          webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/0',
+        }),
+      /Input webAclArn .* must be the ARN of a regional AWS WAF web ACL/,
+    );
   });
+
+  it('refuses a certificate without the domain name it covers, and an unknown Container Insights setting', () => {
+    assert.throws(() => read({ httpsCertificateArn: CERTIFICATE }), {
+      message:
+        "Input domainName is required with httpsCertificateArn: services are reached over HTTPS at a name the certificate covers, never at the load balancer's own DNS name",
+    });
+    assert.equal(
+      read({ httpsCertificateArn: CERTIFICATE, domainName: 'apps.example.com' })
+        .httpsCertificateArn,
+      CERTIFICATE,
+    );
+    assert.throws(
+      () => read({ containerInsights: 'true' }),
+      /Input containerInsights \("true"\) must be one of default, enabled, enhanced, disabled/,
+    );
+  });
+
+  it('refuses load balancer settings for an environment without a load balancer', () => {
+    assert.throws(
+      () =>
+        read({
+          loadBalancer: 'false',
+          httpsCertificateArn: CERTIFICATE,
+          domainName: 'apps.example.com',
+          webAclArn: WEB_ACL,
+        }),
+      {
+        message:
+          'Input httpsCertificateArn, domainName, webAclArn configure the load balancer, and loadBalancer is false: enable the load balancer or leave them out',
+      },
+    );
+    assert.throws(
+      () => read({ loadBalancer: 'false', accessLogsBucket: 'logs' }),
+      /Input accessLogsBucket configures the load balancer, and loadBalancer is false/,
+    );
+  });
+
+  it('takes an empty optional input as absent', () => {
+    const inputs = read({ httpsCertificateArn: '', domainName: '' });
+    assert.equal(inputs.httpsCertificateArn, undefined);
+    assert.equal(inputs.domainName, undefined);
+  });
+});
+
+const CERTIFICATE =
+  'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+const WEB_ACL =
+  'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/apps/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+
+describe('optional input patterns', () => {
+  const cases: Record<
+    keyof typeof PATTERNS,
+    { valid: string[]; invalid: string[] }
+  > = {
+    httpsCertificateArn: {
+      valid: [
+        CERTIFICATE,
+        'arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/abc',
+        'arn:aws-cn:acm:cn-north-1:123456789012:certificate/abc',
+      ],
+      invalid: [
+        '',
+        'arn:aws:acm:eu-west-1:12345678901:certificate/abc',
+        'arn:aws:acm:eu-west-1:123456789012:certificate/',
+        'arn:aws:acm::123456789012:certificate/abc',
+        `${CERTIFICATE} `,
+        'arn:aws:iam::123456789012:server-certificate/abc',
+      ],
+    },
+    domainName: {
+      valid: ['apps.example.com', 'a.b', 'x-1.example.co.uk', 'example.com'],
+      invalid: [
+        '',
+        'localhost',
+        'Apps.example.com',
+        '-a.example.com',
+        'a-.example.com',
+        '*.example.com',
+        'a..com',
+        '10.0.0.1',
+        'example.com.',
+      ],
+    },
+    accessLogsBucket: {
+      valid: ['logs', 'my.alb-logs.2026', 'a'.repeat(63)],
+      invalid: ['ab', 'a'.repeat(64), 'Logs', 'my_logs', '-logs', 'logs-'],
+    },
+    webAclArn: {
+      valid: [WEB_ACL],
+      invalid: [
+        '',
+        'arn:aws:wafv2:eu-west-1:123456789012:global/webacl/apps/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+        'arn:aws:waf-regional:eu-west-1:123456789012:webacl/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+      ],
+    },
+  };
+  for (const [key, { valid, invalid }] of Object.entries(cases)) {
+    it(`${key}: the schema and the program accept the valid and refuse the rest`, () => {
+      const pattern = new RegExp(properties[key].pattern);
+      for (const value of valid) {
+        assert.ok(pattern.test(value), value);
+        const withDomain: Record<string, string> =
+          key === 'httpsCertificateArn'
+            ? { domainName: 'apps.example.com' }
+            : {};
+        assert.equal(
+          (read({ [key]: value, ...withDomain }) as any)[key],
+          value,
+        );
+      }
+      for (const value of invalid) {
+        assert.ok(!pattern.test(value), value);
+        if (value !== '')
+          assert.throws(
+            () => read({ [key]: value }),
+            new RegExp(`Input ${key}`),
+          );
+      }
+    });
+  }
 });
 
 describe('VPC CIDR blocks', () => {

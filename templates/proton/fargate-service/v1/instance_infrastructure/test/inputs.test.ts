@@ -52,7 +52,8 @@ describe('service instance inputs', () => {
     }
     assert.deepEqual(
       Object.keys(properties).sort(),
-      [...Object.keys(DEFAULTS), 'path'].sort(),
+      // path is required; the health check timeout has no default (AWS's applies)
+      [...Object.keys(DEFAULTS), 'path', 'healthCheckTimeoutSeconds'].sort(),
     );
     assert.deepEqual(current.inputs.required, ['path']);
   });
@@ -65,6 +66,71 @@ describe('service instance inputs', () => {
       current.types.EnvironmentVariable.properties.name.pattern,
       PATTERNS.environmentVariableName,
     );
+    assert.equal(properties.hostNames.items.pattern, PATTERNS.hostName);
+    assert.equal(
+      current.types.ContainerSecret.properties.name.pattern,
+      PATTERNS.environmentVariableName,
+    );
+    assert.equal(
+      current.types.ContainerSecret.properties.valueFrom.pattern,
+      PATTERNS.secretValueFrom,
+    );
+    assert.equal(
+      properties.taskRolePolicyArns.items.pattern,
+      PATTERNS.policyArn,
+    );
+  });
+
+  it('keeps the schema ranges equal to what the program accepts', () => {
+    const range = (key: string) => [
+      properties[key].minimum,
+      properties[key].maximum,
+    ];
+    for (const [key, min, max] of [
+      ['autoscalingMaxCount', 0, 100],
+      ['autoscalingCpuTarget', 10, 90],
+      ['autoscalingRequestsPerTarget', 0, 1000000],
+      ['healthCheckIntervalSeconds', 5, 300],
+      ['healthCheckTimeoutSeconds', 2, 120],
+      ['healthyThresholdCount', 2, 10],
+      ['unhealthyThresholdCount', 2, 10],
+    ] as const) {
+      assert.deepEqual(range(key), [min, max], key);
+      const below = { path: '/a', [key]: min - 1 };
+      const above = { path: '/a', [key]: max + 1 };
+      assert.throws(
+        () => readServiceInstanceInputs(config(below)),
+        new RegExp(`Input ${key}`),
+      );
+      assert.throws(
+        () => readServiceInstanceInputs(config(above)),
+        new RegExp(`Input ${key}`),
+      );
+    }
+    assert.equal(properties.hostNames.maxItems, 3);
+    assert.equal(properties.taskRolePolicyArns.maxItems, 10);
+  });
+
+  it('accepts secrets from Secrets Manager (whole or one JSON key) and Parameter Store, by full ARN', () => {
+    const pattern = new RegExp(PATTERNS.secretValueFrom);
+    const valid = [
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/db-AbCdEf',
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/db-AbCdEf:password::',
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/db-AbCdEf:password:AWSCURRENT:',
+      'arn:aws:ssm:eu-west-1:123456789012:parameter/orders/db-password',
+      'arn:aws-us-gov:ssm:us-gov-west-1:123456789012:parameter/x',
+    ];
+    const invalid = [
+      'orders/db',
+      '/orders/db-password',
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:',
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:a:b',
+      'arn:aws:ssm:eu-west-1:123456789012:parameter',
+      'arn:aws:s3:::bucket/key',
+      'arn:aws:ssm:eu-west-1:123456789012:parameter/x y',
+    ];
+    for (const value of valid) assert.ok(pattern.test(value), value);
+    for (const value of invalid) assert.ok(!pattern.test(value), value);
   });
 
   it('restricts cpu and memory to Fargate values, and the program to Fargate pairs', () => {
@@ -99,6 +165,7 @@ describe('service instance inputs', () => {
       ),
       {
         ...DEFAULTS,
+        healthCheckTimeoutSeconds: undefined,
         path: '/a',
         port: 8080,
         environmentVariables: [{ name: 'A', value: '1' }],
@@ -157,6 +224,115 @@ describe('service instance inputs', () => {
         /Input healthCheckGracePeriodSeconds \(3600\)/,
       ],
       [{}, /path/],
+      [
+        { path: '/a', desiredCount: 3, autoscalingMaxCount: 2 },
+        /Input autoscalingMaxCount \(2\) is below desiredCount \(3\), the fewest tasks autoscaling keeps: make it at least 3, or 0 for no autoscaling$/,
+      ],
+      [
+        {
+          path: '/a',
+          healthCheckIntervalSeconds: 10,
+          healthCheckTimeoutSeconds: 10,
+        },
+        /Input healthCheckTimeoutSeconds \(10\) must be shorter than healthCheckIntervalSeconds \(10\)$/,
+      ],
+      [
+        { path: '/a', hostNames: ['Orders.example.com'] },
+        /Input hostNames\[0\] \("Orders.example.com"\) is not valid: expected something like orders.example.com$/,
+      ],
+      [
+        { path: '/a', hostNames: ['a.com', 'b.com', 'c.com', 'd.com'] },
+        /Input hostNames has 4 items; at most 3 are allowed$/,
+      ],
+      [
+        { path: '/a', hostNames: ['a.com', 'a.com'] },
+        /Input hostNames\[1\] repeats a.com$/,
+      ],
+      [
+        { path: '/a', hostNames: '"a.com"' },
+        /Input hostNames must be a list of strings$/,
+      ],
+      [
+        {
+          path: '/a',
+          hostNames: [`${'a'.repeat(60)}.${'b'.repeat(60)}.example.com`],
+        },
+        /Input hostNames\[0\] is 133 characters; a load balancer rule takes at most 128$/,
+      ],
+      [
+        { path: '/a', hostNames: ['shop.xn--p1ai'] },
+        /Input hostNames\[0\] \("shop.xn--p1ai"\) is not valid/,
+      ],
+      [
+        {
+          path: '/a',
+          secrets: Array.from({ length: 51 }, (_, i) => ({
+            name: `S${i}`,
+            valueFrom: `arn:aws:ssm:us-east-1:111111111111:parameter/s${i}`,
+          })),
+        },
+        /Input secrets has 51 items; at most 50 are allowed$/,
+      ],
+      [
+        {
+          path: '/a',
+          // 50 secrets with long names: each granted twice (full and partial ARN)
+          secrets: Array.from({ length: 50 }, (_, i) => ({
+            name: `S${i}`,
+            valueFrom: `arn:aws:secretsmanager:us-east-1:111111111111:secret:teams/orders/production/database-credentials-${i}-AbCdEf`,
+          })),
+        },
+        /Input secrets need an execution role policy of \d+ characters to read them, and IAM allows 10240: keep several values in one secret/,
+      ],
+      [
+        {
+          path: '/a',
+          secrets: [
+            {
+              name: 'DB',
+              valueFrom: `arn:aws:ssm:us-east-1:111111111111:parameter/${'p'.repeat(
+                2100,
+              )}`,
+            },
+          ],
+        },
+        /Input secrets\[0\]\.valueFrom is 2145 characters; at most 2048 are allowed$/,
+      ],
+      [
+        { path: '/a', secrets: [{ name: 'DB', valueFrom: 'orders/db' }] },
+        /Input secrets\[0\]\.valueFrom \("orders\/db"\) is not valid: expected something like arn:aws:secretsmanager:/,
+      ],
+      [
+        {
+          path: '/a',
+          environmentVariables: [{ name: 'DB', value: 'x' }],
+          secrets: [
+            {
+              name: 'DB',
+              valueFrom: 'arn:aws:ssm:us-east-1:111111111111:parameter/db',
+            },
+          ],
+        },
+        /Input secrets\[0\] repeats the name DB \(of an environment variable or another secret\)$/,
+      ],
+      [
+        { path: '/a', secrets: [{ name: 'DB' }] },
+        /Input secrets\[0\] must have a string name and a string valueFrom$/,
+      ],
+      [
+        { path: '/a', taskRolePolicyArns: ['AmazonS3ReadOnlyAccess'] },
+        /Input taskRolePolicyArns\[0\] \("AmazonS3ReadOnlyAccess"\) is not valid: expected something like arn:aws:iam::aws:policy\/AmazonS3ReadOnlyAccess$/,
+      ],
+      [
+        {
+          path: '/a',
+          taskRolePolicyArns: Array.from(
+            { length: 11 },
+            (_, i) => `arn:aws:iam::111111111111:policy/p${i}`,
+          ),
+        },
+        /Input taskRolePolicyArns has 11 items; at most 10 are allowed$/,
+      ],
     ];
     for (const [values, message] of cases) {
       assert.throws(
@@ -260,6 +436,58 @@ describe('environment outputs', () => {
       'subnet-private-b',
     ]);
     assert.equal(outputs.logRetentionDays, 14);
+    // before fargate-env 1.5, and for existing-fargate-env: HTTP, no domain name
+    assert.equal(outputs.listenerProtocol, 'HTTP');
+    assert.equal(outputs.domainName, undefined);
+    assert.equal(outputs.clusterName, 'staging-cluster');
+    assert.equal(outputs.loadBalancerArnSuffix, 'app/staging/1');
+  });
+
+  it('reads the listener protocol and domain name of fargate-env 1.5, and the cluster name from its ARN when not reported', () => {
+    const { clusterName: _name, ...withoutClusterName } = ENVIRONMENT_OUTPUTS;
+    const outputs = readEnvironmentOutputs(
+      config({
+        environmentOutputs: {
+          ...withoutClusterName,
+          listenerProtocol: 'HTTPS',
+          domainName: 'apps.example.com',
+        },
+      }),
+      'staging',
+    );
+    assert.equal(outputs.listenerProtocol, 'HTTPS');
+    assert.equal(outputs.domainName, 'apps.example.com');
+    assert.equal(outputs.clusterName, 'staging');
+    assert.throws(
+      () =>
+        readEnvironmentOutputs(
+          config({
+            environmentOutputs: {
+              ...ENVIRONMENT_OUTPUTS,
+              listenerProtocol: 'TCP',
+            },
+          }),
+          'odd',
+        ),
+      {
+        message:
+          'Environment odd output listenerProtocol must be HTTP or HTTPS, got "TCP"',
+      },
+    );
+    // an ARN the load balancer's cannot be read from (needed only to autoscale on requests)
+    assert.equal(
+      readEnvironmentOutputs(
+        config({
+          environmentOutputs: {
+            ...ENVIRONMENT_OUTPUTS,
+            listenerArn:
+              'arn:aws:elasticloadbalancing:us-east-1:1:listener/net/x/1/2',
+          },
+        }),
+        'odd',
+      ).loadBalancerArnSuffix,
+      undefined,
+    );
   });
 
   it('fails clearly for an environment that is not a fargate-env one', () => {

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   BAND_SIZE,
   chooseRulePriority,
+  hostsOverlap,
   fnv1a,
   ListenerRuleRecord,
   pathDepth,
@@ -20,11 +21,13 @@ function rule(
   instance: string,
   path: string,
   priority: number,
+  hosts: string[] = [],
 ): ListenerRuleRecord {
   return {
     arn: `arn:aws:elasticloadbalancing:us-east-1:1:listener-rule/app/lb/1/2/${service}-${instance}`,
     priority,
     paths: pathPatterns(path),
+    hosts,
     tags: {
       [RULE_TAGS.service]: service,
       [RULE_TAGS.instance]: instance,
@@ -239,6 +242,7 @@ describe('chooseRulePriority', () => {
       arn: 'arn:aws:elasticloadbalancing:us-east-1:1:listener-rule/app/lb/1/2/manual',
       priority: 10,
       paths: ['/legacy', '/orders/*'],
+      hosts: [],
       tags: {},
     };
     assert.throws(
@@ -294,6 +298,7 @@ describe('chooseRulePriority', () => {
       arn: 'arn:aws:elasticloadbalancing:us-east-1:1:listener-rule/app/lb/1/2/manual',
       priority: base('/orders'),
       paths: ['/legacy'],
+      hosts: [],
       tags: {},
     };
     assert.notEqual(
@@ -331,8 +336,24 @@ describe('readListenerRules', () => {
     assert.deepEqual(
       readListenerRules([
         { arn: 'arn:r', priority: 7, paths: ['/a', '/a/*'], tags: { k: 'v' } },
+        { arn: 'arn:s', priority: 8, paths: ['/b'], hosts: ['b.example.com'] },
       ]),
-      [{ arn: 'arn:r', priority: 7, paths: ['/a', '/a/*'], tags: { k: 'v' } }],
+      [
+        {
+          arn: 'arn:r',
+          priority: 7,
+          paths: ['/a', '/a/*'],
+          hosts: [],
+          tags: { k: 'v' },
+        },
+        {
+          arn: 'arn:s',
+          priority: 8,
+          paths: ['/b'],
+          hosts: ['b.example.com'],
+          tags: {},
+        },
+      ],
     );
   });
 
@@ -342,5 +363,81 @@ describe('readListenerRules', () => {
       () => readListenerRules([{ arn: 'arn:r', priority: '7' }]),
       /listenerRules\[0\] must have an arn and a whole-number priority/,
     );
+  });
+});
+
+describe('host names beside paths (1.6)', () => {
+  const choose = (hosts: string[], rules: ListenerRuleRecord[]) =>
+    chooseRulePriority({
+      service: 'orders',
+      instance: 'prod',
+      path: '/orders',
+      hosts,
+      rules,
+    });
+
+  it('lets two instances share a path on hosts that cannot match the same request', () => {
+    const other = rule('billing', 'prod', '/orders', 41000, [
+      'billing.example.com',
+    ]);
+    const priority = choose(['orders.example.com'], [other]);
+    assert.notEqual(priority, 41000);
+    assert.equal(priority, base('/orders'));
+  });
+
+  it('refuses a shared path when the other rule answers every host, or the same host in any case or by wildcard', () => {
+    const cases: [string[], string[], RegExp][] = [
+      [
+        [],
+        ['orders.example.com'],
+        /already routed for every host to service billing/,
+      ],
+      [
+        ['orders.example.com'],
+        [],
+        /already routed for host orders\.example\.com to service billing/,
+      ],
+      [
+        ['Orders.Example.com'],
+        ['orders.example.com'],
+        /already routed for host Orders\.Example\.com/,
+      ],
+      [
+        ['*.example.com'],
+        ['orders.example.com'],
+        /already routed for host \*\.example\.com/,
+      ],
+      [['orders.example.co?'], ['orders.example.com'], /already routed/],
+    ];
+    for (const [otherHosts, hosts, message] of cases) {
+      const other = rule('billing', 'prod', '/orders', 41000, otherHosts);
+      assert.throws(
+        () => choose(hosts, [other]),
+        message,
+        JSON.stringify({ otherHosts, hosts }),
+      );
+    }
+    assert.throws(
+      () =>
+        choose(
+          ['orders.example.com'],
+          [rule('billing', 'prod', '/orders', 41000)],
+        ),
+      /give service orders instance prod another path or host names that no other rule of this path answers/,
+    );
+  });
+
+  it('decides overlap as ALB matches host headers: without case, * for any characters, ? for one', () => {
+    assert.equal(hostsOverlap([], []), true);
+    assert.equal(hostsOverlap(['a.example.com'], ['b.example.com']), false);
+    assert.equal(hostsOverlap(['a.example.com'], ['A.EXAMPLE.COM']), true);
+    assert.equal(hostsOverlap(['*.example.com'], ['a.example.com']), true);
+    assert.equal(hostsOverlap(['*.example.com'], ['example.com']), false);
+    assert.equal(hostsOverlap(['a?.example.com'], ['ab.example.com']), true);
+    assert.equal(hostsOverlap(['a?.example.com'], ['abc.example.com']), false);
+    // a dot in a host is a dot, not "any character"
+    assert.equal(hostsOverlap(['a.example.com'], ['axexample.com']), false);
+    // two wildcard values are taken to overlap
+    assert.equal(hostsOverlap(['*.a.com'], ['*.b.com']), true);
   });
 });

@@ -248,6 +248,38 @@ describe('fargate-service instance', () => {
       targetGroupArn:
         'arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-staging/1',
       logGroupName: '/proton/staging/orders/staging',
+      taskRoleArn: 'arn:aws:iam::111111111111:role/orders-staging-task',
+      securityGroupId: 'orders-staging-id',
     });
+  });
+
+  it('without the 1.6 options, adds nothing earlier versions did not make, with the provider’s health check values', () => {
+    for (const type of [
+      'aws:iam/rolePolicy:RolePolicy',
+      'aws:appautoscaling/target:Target',
+      'aws:appautoscaling/policy:Policy',
+    ]) {
+      assert.deepEqual(ofType(run, type), [], type);
+    }
+    assert.equal(
+      ofType(run, 'aws:iam/rolePolicyAttachment:RolePolicyAttachment').length,
+      1,
+    );
+    const rule = single(run, 'aws:lb/listenerRule:ListenerRule');
+    assert.equal(rule.inputs.conditions.length, 1);
+    const { healthCheck } = single(
+      run,
+      'aws:lb/targetGroup:TargetGroup',
+    ).inputs;
+    assert.deepEqual(
+      [
+        healthCheck.interval,
+        healthCheck.timeout,
+        healthCheck.healthyThreshold,
+        healthCheck.unhealthyThreshold,
+      ],
+      // no timeout sent: AWS keeps its default, as before 1.6
+      [30, undefined, 3, 3],
+    );
   });
 });

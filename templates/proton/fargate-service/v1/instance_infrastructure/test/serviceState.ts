@@ -13,6 +13,7 @@ export function serviceState(
     case 'aws:lb/targetGroup:TargetGroup':
       return {
         arn: `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:targetgroup/${name}/1`,
+        arnSuffix: `targetgroup/${name}/1`,
       };
     case 'aws:lb/listenerRule:ListenerRule':
       return {
