@@ -14,6 +14,11 @@ const PREPARE = path.join(
   here,
   '../fargate-service/v1/instance_infrastructure/prepare.sh',
 );
+/** The environment template's prepare.sh. */
+const ENVIRONMENT_PREPARE = path.join(
+  here,
+  '../fargate-env/v1/infrastructure/prepare.sh',
+);
 const PULUMI_VERSION = /^PULUMI_VERSION=(.+)$/m.exec(
   fs.readFileSync(path.join(here, 'provision.sh'), 'utf8'),
 )[1];
@@ -47,6 +52,7 @@ if (name === 'aws' && args[0] === 'secretsmanager') console.log('pul-token-from-
 if (name === 'aws' && args[0] === 'sts') console.log(process.env.CALLER_ACCOUNT || '222222222222');
 if (name === 'aws' && args[0] === 'ecs') console.log(process.env.PRIMARY_DEPLOYMENT || 'null');
 if (name === 'aws' && args.slice(0, 2).join(' ') === 'elbv2 describe-rules') console.log(process.env.LISTENER_RULES || '{"Rules": []}');
+if (name === 'aws' && args.slice(0, 2).join(' ') === 'ec2 describe-availability-zones') console.log(process.env.AZ_COUNT || '3');
 if (name === 'aws' && args.slice(0, 2).join(' ') === 'logs describe-log-groups') console.log(process.env.LOG_GROUPS || '{"logGroups": []}');
 if (name === 'aws' && args.slice(0, 2).join(' ') === 'elbv2 describe-tags') {
   const arns = args.slice(args.indexOf('--resource-arns') + 1).filter(a => a.startsWith('arn:'));
@@ -1043,5 +1049,169 @@ describe('the service template’s prepare.sh', () => {
     assert.ok(
       !commands(result.calls).some(call => call.startsWith('pulumi up')),
     );
+  });
+});
+
+describe('the environment template’s prepare.sh', () => {
+  const LISTENER = name =>
+    `arn:aws:elasticloadbalancing:us-east-1:222222222222:listener/app/staging/1/${name}`;
+  const withListeners = JSON.stringify({
+    deployment: {
+      resources: [
+        { type: 'aws:ecs/cluster:Cluster', outputs: { arn: 'arn:cluster' } },
+        {
+          type: 'aws:lb/listener:Listener',
+          outputs: { arn: LISTENER('http'), port: 80 },
+        },
+        {
+          type: 'aws:lb/listener:Listener',
+          outputs: { arn: LISTENER('https'), port: 443 },
+        },
+      ],
+    },
+  });
+  const rule = name =>
+    `arn:aws:elasticloadbalancing:us-east-1:222222222222:listener-rule/app/staging/1/2/${name}`;
+  const rules = JSON.stringify({
+    Rules: [
+      {
+        RuleArn: rule('orders.prod'),
+        Priority: '40007',
+        IsDefault: false,
+        Conditions: [],
+      },
+      {
+        RuleArn: rule('manual'),
+        Priority: '5',
+        IsDefault: false,
+        Conditions: [],
+      },
+      {
+        RuleArn: rule('default'),
+        Priority: 'default',
+        IsDefault: true,
+        Conditions: [],
+      },
+    ],
+  });
+  const run = env =>
+    provision(
+      'provision',
+      setUp({ protonInputs: ENVIRONMENT, prepare: ENVIRONMENT_PREPARE }),
+      { ...SELF_MANAGED, ...env },
+    );
+  const configSet = (result, key) => {
+    const call = result.calls.find(
+      c =>
+        c.name === 'pulumi' &&
+        c.args.slice(0, 3).join(' ') === `config set ${key}`,
+    );
+    return call?.args[3];
+  };
+
+  it('counts the Region’s availability zones and reads which listeners services route through, before the deployment', () => {
+    const result = run({
+      AZ_COUNT: '2',
+      STACK_EXPORT: withListeners,
+      LISTENER_RULES: rules,
+    });
+    assert.equal(result.status, 0, result.stderr);
+    const calls = commands(result.calls);
+    assert.ok(
+      calls.includes(
+        // as the provider lists them for awsx: every zone of the account, opted-in Local Zones included
+        'aws ec2 describe-availability-zones --query length(AvailabilityZones) --output text',
+      ),
+    );
+    assert.equal(configSet(result, 'availabilityZoneCount'), '2');
+    for (const name of ['http', 'https']) {
+      assert.ok(
+        calls.includes(
+          `aws elbv2 describe-rules --listener-arn ${LISTENER(
+            name,
+          )} --output json`,
+        ),
+      );
+    }
+    const inUse = [
+      { arn: rule('orders.prod'), service: 'orders', instance: 'prod' },
+      { arn: rule('manual'), service: 'manual', instance: null },
+    ];
+    assert.deepEqual(JSON.parse(configSet(result, 'listenersInUse')), [
+      { listenerArn: LISTENER('http'), port: 80, rules: inUse },
+      { listenerArn: LISTENER('https'), port: 443, rules: inUse },
+    ]);
+    assert.ok(
+      calls.findIndex(call =>
+        call.startsWith('pulumi config set listenersInUse'),
+      ) < calls.findIndex(call => call.startsWith('pulumi up')),
+    );
+  });
+
+  it('keeps the zones of the VPC the stack holds, without asking the Region, and skips a listener the state names without an ARN', () => {
+    const result = run({
+      AZ_COUNT: '6',
+      LISTENER_RULES: rules,
+      STACK_EXPORT: JSON.stringify({
+        deployment: {
+          resources: [
+            {
+              type: 'awsx:ec2:Vpc',
+              outputs: { privateSubnetIds: ['subnet-a', 'subnet-b'] },
+            },
+            { type: 'aws:lb/listener:Listener', outputs: { port: 80 } },
+          ],
+        },
+      }),
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(configSet(result, 'availabilityZoneCount'), '2');
+    const calls = commands(result.calls);
+    assert.ok(!calls.some(call => call.startsWith('aws ec2')));
+    assert.ok(!calls.some(call => call.startsWith('aws elbv2')));
+    assert.equal(configSet(result, 'listenersInUse'), '[]');
+  });
+
+  it('reads no rules for a stack without listeners', () => {
+    const result = run({});
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(configSet(result, 'listenersInUse'), '[]');
+    assert.ok(
+      !commands(result.calls).some(call => call.startsWith('aws elbv2')),
+    );
+  });
+
+  it('skips a listener deleted outside the template, and fails on any other error, deploying nothing', () => {
+    const gone = run({
+      STACK_EXPORT: withListeners,
+      LISTENER_RULES: rules,
+      FAIL_FIRST: 'aws elbv2 describe-rules',
+      FAIL_MESSAGE:
+        'An error occurred (ListenerNotFound) when calling the DescribeRules operation: One or more listeners not found',
+    });
+    assert.equal(gone.status, 0, gone.stderr);
+    assert.deepEqual(
+      JSON.parse(configSet(gone, 'listenersInUse')).map(l => l.port),
+      [443],
+    );
+    for (const failing of [
+      'aws elbv2 describe-rules',
+      'aws ec2 describe-availability-zones',
+    ]) {
+      const failed = run({
+        STACK_EXPORT: withListeners,
+        LISTENER_RULES: rules,
+        FAIL_ON: failing,
+      });
+      assert.notEqual(failed.status, 0, failing);
+      assert.match(
+        failed.stderr,
+        /prepare\.sh: could not (read the rules of listener|list the Region's availability zones)/,
+      );
+      assert.ok(
+        !commands(failed.calls).some(call => call.startsWith('pulumi up')),
+        failing,
+      );
+    }
   });
 });

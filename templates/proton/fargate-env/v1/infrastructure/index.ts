@@ -3,10 +3,27 @@ import * as awsx from '@pulumi/awsx';
 import * as pulumi from '@pulumi/pulumi';
 import { readEnvironmentInputs } from './inputs';
 import { AWS_NAMES, nameUnlessPulumiFits } from './naming';
+import {
+  listenerRemovalProblem,
+  readListenersInUse,
+  vpcAvailabilityZones,
+} from './prepared';
 
-// Inputs: the Proton environment's name and spec, written to the stack configuration by provision.sh.
-const inputs = readEnvironmentInputs(new pulumi.Config());
+// Inputs: the Proton environment's name and spec, written to the stack configuration by provision.sh,
+// and what prepare.sh read from the account (prepared.ts), all checked before any resource is
+// registered, so that nothing is half-made.
+const config = new pulumi.Config();
+const inputs = readEnvironmentInputs(config);
 const name = inputs.environmentName;
+const availabilityZones = vpcAvailabilityZones(
+  config.getNumber('availabilityZoneCount'),
+  inputs.loadBalancer,
+);
+const removal = listenerRemovalProblem(
+  inputs,
+  readListenersInUse(config.getObject<unknown>('listenersInUse')),
+);
+if (removal) throw new Error(removal);
 const tags = {
   'proton:environment': name,
   'proton:template': 'fargate-env',
@@ -15,6 +32,8 @@ const tags = {
 
 const vpc = new awsx.ec2.Vpc(name, {
   cidrBlock: inputs.vpcCidrBlock,
+  // three, or every zone of a Region with fewer (undefined: awsx's default, three)
+  numberOfAvailabilityZones: availabilityZones,
   natGateways: { strategy: inputs.natGateways },
   subnetStrategy: 'Auto',
   enableDnsHostnames: true,

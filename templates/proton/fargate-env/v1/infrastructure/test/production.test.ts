@@ -25,6 +25,17 @@ describe('fargate-env with its production options (1.5)', () => {
         accessLogsBucket: 'example-alb-logs',
         webAclArn: WEB_ACL,
         containerInsights: 'enhanced',
+        // what prepare.sh read: a Region with two zones, a load balancer whose HTTP listener routes
+        // to a service (kept: HTTPS stays on)
+        availabilityZoneCount: '2',
+        listenersInUse: JSON.stringify([
+          {
+            listenerArn:
+              'arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/app/prod/1/2',
+            port: 80,
+            rules: [{ arn: 'arn:rule', service: 'orders', instance: 'prod' }],
+          },
+        ]),
       },
       stack: 'prod',
       state: environmentState,
@@ -93,6 +104,13 @@ describe('fargate-env with its production options (1.5)', () => {
     assert.equal(
       association.inputs.resourceArn,
       'arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/prod/1',
+    );
+  });
+
+  it('spreads the VPC over every zone of a Region with fewer than three', () => {
+    assert.equal(
+      single(run, 'awsx:ec2:Vpc').inputs.numberOfAvailabilityZones,
+      2,
     );
   });
 
