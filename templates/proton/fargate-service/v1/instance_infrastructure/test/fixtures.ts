@@ -1,3 +1,5 @@
+import { ProgramRun, single } from './pulumiMocks';
+
 /** The outputs of a fargate-env environment as Proton hands them to a service instance: all strings. */
 export const ENVIRONMENT_OUTPUTS = {
   vpcId: 'vpc-0123',
@@ -27,4 +29,15 @@ export function serviceInstanceInputs(
       outputs: environmentOutputs,
     },
   };
+}
+
+/** The target group's health check timings: interval, timeout, healthy and unhealthy thresholds. */
+export function healthCheckTimings(run: ProgramRun): unknown[] {
+  const { healthCheck } = single(run, 'aws:lb/targetGroup:TargetGroup').inputs;
+  return [
+    healthCheck.interval,
+    healthCheck.timeout,
+    healthCheck.healthyThreshold,
+    healthCheck.unhealthyThreshold,
+  ];
 }

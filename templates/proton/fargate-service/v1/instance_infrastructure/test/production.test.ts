@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { ENVIRONMENT_OUTPUTS, serviceInstanceInputs } from './fixtures';
+import {
+  ENVIRONMENT_OUTPUTS,
+  healthCheckTimings,
+  serviceInstanceInputs,
+} from './fixtures';
 import {
   ofType,
   ProgramRun,
@@ -143,19 +147,7 @@ describe('fargate-service with its production options (1.6), in an HTTPS environ
   });
 
   it('tunes the target group health check', () => {
-    const { healthCheck } = single(
-      run,
-      'aws:lb/targetGroup:TargetGroup',
-    ).inputs;
-    assert.deepEqual(
-      [
-        healthCheck.interval,
-        healthCheck.timeout,
-        healthCheck.healthyThreshold,
-        healthCheck.unhealthyThreshold,
-      ],
-      [10, 4, 2, 4],
-    );
+    assert.deepEqual(healthCheckTimings(run), [10, 4, 2, 4]);
   });
 
   it('reports an HTTPS URL on its first host name, the task role ARN and the security group id', () => {

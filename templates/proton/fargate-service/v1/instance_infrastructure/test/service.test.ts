@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { fnv1a } from '../routing';
-import { ENVIRONMENT_OUTPUTS, serviceInstanceInputs } from './fixtures';
+import {
+  ENVIRONMENT_OUTPUTS,
+  healthCheckTimings,
+  serviceInstanceInputs,
+} from './fixtures';
 import {
   ofType,
   ProgramRun,
@@ -267,17 +271,8 @@ describe('fargate-service instance', () => {
     );
     const rule = single(run, 'aws:lb/listenerRule:ListenerRule');
     assert.equal(rule.inputs.conditions.length, 1);
-    const { healthCheck } = single(
-      run,
-      'aws:lb/targetGroup:TargetGroup',
-    ).inputs;
     assert.deepEqual(
-      [
-        healthCheck.interval,
-        healthCheck.timeout,
-        healthCheck.healthyThreshold,
-        healthCheck.unhealthyThreshold,
-      ],
+      healthCheckTimings(run),
       // no timeout sent: AWS keeps its default, as before 1.6
       [30, undefined, 3, 3],
     );
