@@ -765,7 +765,13 @@ describe('the service template’s prepare.sh', () => {
             'arn:aws:elasticloadbalancing:us-east-1:222222222222:listener-rule/app/staging/1/2/manual',
           Priority: '5',
           IsDefault: false,
-          Conditions: [{ Field: 'path-pattern', Values: ['/legacy/*'] }],
+          Conditions: [
+            { Field: 'path-pattern', Values: ['/legacy/*'] },
+            {
+              Field: 'http-header',
+              HttpHeaderConfig: { HttpHeaderName: 'X-Canary', Values: ['1'] },
+            },
+          ],
         },
         {
           RuleArn:
@@ -813,6 +819,7 @@ describe('the service template’s prepare.sh', () => {
         priority: 40007,
         paths: ['/billing', '/billing/*'],
         hosts: ['billing.example.com'],
+        otherConditions: false,
         tags: { 'proton:service': 'billing' },
       },
       {
@@ -820,6 +827,8 @@ describe('the service template’s prepare.sh', () => {
         priority: 5,
         paths: ['/legacy/*'],
         hosts: [],
+        // a header condition: it takes only part of the traffic of its path
+        otherConditions: true,
         tags: { 'proton:service': 'manual' },
       },
     ]);

@@ -189,7 +189,8 @@ const targetGroup = new aws.lb.TargetGroup(name, {
 });
 
 // The rules on the shared listener as AWS has them (prepare.sh reads them before each deployment), to
-// pick a priority no other rule holds and refuse a path another rule routes (routing.ts).
+// pick a priority no other rule holds and refuse a path another rule routes or would shadow
+// (routing.ts).
 const priority = chooseRulePriority({
   service: proton.service,
   instance: proton.instance,

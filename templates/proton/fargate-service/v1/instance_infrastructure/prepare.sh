@@ -74,6 +74,7 @@ records=$(jq -c --argjson tags "$tags" '[.Rules[] | select(.IsDefault | not) | .
   priority: (.Priority | tonumber),
   paths: [.Conditions[]? | select(.Field == "path-pattern") | (.PathPatternConfig.Values // .Values // [])[]],
   hosts: [.Conditions[]? | select(.Field == "host-header") | (.HostHeaderConfig.Values // .Values // [])[]],
+  otherConditions: any(.Conditions[]?; .Field != "path-pattern" and .Field != "host-header"),
   tags: ([$tags[] | select(.ResourceArn == $arn) | .Tags[]? | {(.Key): .Value}] | add // {})
 }]' <<<"$rules")
 own=$(jq -r 'first(.deployment.resources[]? | select(.type == "aws:lb/listenerRule:ListenerRule") | .outputs.arn // empty) // empty' <<<"$state")

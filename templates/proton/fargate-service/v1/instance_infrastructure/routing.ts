@@ -21,7 +21,15 @@
  * be shadowed: the deployment fails, naming that rule. A rule without a host-header condition answers
  * every host, so two rules with the same path pattern may share a listener only when both name their
  * hosts and no host of one matches a host of the other (ALB's `*` and `?` wildcards included). Paths
- * still come first: a deeper path of any host is tried before a shallower one for a named host. When two instances take the same free priority at the same moment, AWS refuses the
+ * still come first: a deeper path of any host is tried before a shallower one for a named host.
+ *
+ * A rule made outside these templates that AWS evaluates before this instance's (a lower priority)
+ * and takes all of its traffic, on its path itself or everything below it (a wildcard rule made by
+ * hand, `/ord*` or `/*`, or a rule matching on hosts alone), would leave it none: the deployment fails,
+ * naming that rule and its pattern. A rule that takes only part of it (other conditions besides path
+ * and host, some of its hosts, part of the paths below, `/orders/v2/*`, `*.png`) is let be. Paths of
+ * nine segments or more share the first band, where a prefix can come before a longer path: these
+ * templates' own rules are not checked against each other there. When two instances take the same free priority at the same moment, AWS refuses the
  * second (PriorityInUse) and provision.sh reads the rules and deploys again.
  */
 
@@ -45,6 +53,11 @@ export interface ListenerRuleRecord {
   paths: string[];
   /** The values of its host-header conditions; empty: it answers every host. */
   hosts: string[];
+  /**
+   * Whether it has conditions besides path and host (HTTP header, method, query string, source IP):
+   * it then takes only part of the traffic of its paths and hosts.
+   */
+  otherConditions?: boolean;
   /** Its tags: those of these templates name the service instance it routes. */
   tags: Record<string, string>;
 }
@@ -79,6 +92,7 @@ export function readListenerRules(value: unknown): ListenerRuleRecord[] {
       priority: rule.priority,
       paths: strings(rule.paths),
       hosts: strings(rule.hosts),
+      ...(rule.otherConditions === true ? { otherConditions: true } : {}),
       tags,
     };
   });
@@ -132,9 +146,12 @@ export function fnv1a(text: string): number {
   return hash;
 }
 
-/** A host-header value as a regular expression: ALB's `*` (any characters) and `?` (one), no case. */
-function hostPattern(host: string): RegExp {
-  const source = host
+/**
+ * An ALB pattern as a regular expression: `*` any characters, `?` one, everything else as itself.
+ * Host headers compare without case (`i`), paths with case.
+ */
+function globRegExp(pattern: string, flags = ''): RegExp {
+  const source = pattern
     .split('')
     .map(c =>
       c === '*'
@@ -144,7 +161,12 @@ function hostPattern(host: string): RegExp {
         : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'),
     )
     .join('');
-  return new RegExp(`^${source}$`, 'i');
+  return new RegExp(`^${source}$`, flags);
+}
+
+/** A host-header value as a regular expression: ALB's `*` (any characters) and `?` (one), no case. */
+function hostPattern(host: string): RegExp {
+  return globRegExp(host, 'i');
 }
 
 /**
@@ -179,7 +201,8 @@ export function ruleTags(options: {
 /**
  * Chooses the listener rule priority of a service instance (see the module comment), given the rules
  * of the listener. Fails when a rule of another owner already matches one of the instance's path
- * patterns, or when every priority of the band is taken.
+ * patterns for a host it answers, when a rule made outside these templates evaluated first would take
+ * all of its traffic, or when every priority of the band is taken.
  */
 export function chooseRulePriority(options: {
   service: string;
@@ -244,17 +267,87 @@ export function chooseRulePriority(options: {
     .filter(isOwn)
     .map(rule => rule.priority)
     .find(priority => inBand(priority));
-  if (current !== undefined && !taken.has(current)) return current;
+  const priority =
+    current !== undefined && !taken.has(current)
+      ? current
+      : firstFree(band, fnv1a(`${service}/${instance}`) % BAND_SIZE, taken);
+  if (priority === undefined) {
+    throw new Error(
+      `All ${BAND_SIZE} listener rule priorities for paths of depth ${pathDepth(
+        path,
+      )} ` +
+        `(${band.first}-${band.last}) are taken on this listener; remove unused service instances`,
+    );
+  }
 
-  const start = fnv1a(`${service}/${instance}`) % BAND_SIZE;
+  // A rule made outside these templates that AWS evaluates first (a lower priority) and that takes all
+  // of this instance's traffic on its path, or everything below it, leaves it none: a wildcard rule
+  // made by hand (`/ord*`, `/*`), say, or one matching on hosts alone. One that takes only part of it
+  // (more conditions than path and host, some of its hosts, part of the paths below) is let be.
+  const shadowing = others.find(
+    rule =>
+      rule.tags[RULE_TAGS.service] === undefined &&
+      !rule.otherConditions &&
+      rule.priority < priority &&
+      hostsCover(rule.hosts, hosts) &&
+      shadowingPatterns(rule, path).length > 0,
+  );
+  if (shadowing) {
+    throw new Error(
+      `Path ${path} would be shadowed by listener rule ${
+        shadowing.arn
+      } (priority ${shadowing.priority}, ${owner(
+        shadowing,
+      )}), which AWS evaluates first and whose path pattern ${shadowingPatterns(
+        shadowing,
+        path,
+      ).join(', ')} matches it; ` +
+        `give service ${service} instance ${instance} another path, or change that rule`,
+    );
+  }
+  return priority;
+}
+
+/** The path patterns of a rule that shadow a path; a rule without any matches every path (`*`). */
+function shadowingPatterns(rule: ListenerRuleRecord, path: string): string[] {
+  const patterns = rule.paths.length > 0 ? rule.paths : ['*'];
+  return patterns.filter(pattern => shadows(pattern, path));
+}
+
+/**
+ * Whether a rule's host-header values take every host an instance answers: the rule has none (every
+ * host), or each of the instance's host names matches one of them. An instance without host names
+ * answers every host, which only a rule without host names covers.
+ */
+export function hostsCover(ruleHosts: string[], hosts: string[]): boolean {
+  if (ruleHosts.length === 0) return true;
+  if (hosts.length === 0) return false;
+  return hosts.every(host =>
+    ruleHosts.some(ruleHost => hostPattern(ruleHost).test(host)),
+  );
+}
+
+/** The first priority of the band, probing from `start`, that no other rule holds. */
+function firstFree(
+  band: { first: number; last: number },
+  start: number,
+  taken: Set<number>,
+): number | undefined {
   for (let step = 0; step < BAND_SIZE; step++) {
     const priority = band.first + ((start + step) % BAND_SIZE);
     if (!taken.has(priority)) return priority;
   }
-  throw new Error(
-    `All ${BAND_SIZE} listener rule priorities for paths of depth ${pathDepth(
-      path,
-    )} ` +
-      `(${band.first}-${band.last}) are taken on this listener; remove unused service instances`,
-  );
+  return undefined;
+}
+
+/**
+ * Whether an ALB path pattern (case-sensitive; `*` any characters, `/` included, `?` one) matches a
+ * path prefix itself or everything below it.
+ */
+export function shadows(pattern: string, path: string): boolean {
+  const glob = globRegExp(pattern);
+  // everything below: a probe standing for any path under it, longer than any path, of a character
+  // no path has, which only a pattern that takes whatever follows can match
+  const probe = `${path === '/' ? '' : path}/${'\u0001'.repeat(200)}`;
+  return glob.test(path) || glob.test(probe);
 }

@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import {
   BAND_SIZE,
   chooseRulePriority,
+  hostsCover,
   hostsOverlap,
+  shadows,
   fnv1a,
   ListenerRuleRecord,
   pathDepth,
@@ -439,5 +441,112 @@ describe('host names beside paths (1.6)', () => {
     assert.equal(hostsOverlap(['a.example.com'], ['axexample.com']), false);
     // two wildcard values are taken to overlap
     assert.equal(hostsOverlap(['*.a.com'], ['*.b.com']), true);
+  });
+});
+
+describe('rules AWS evaluates first that take the path', () => {
+  const outside = (
+    pattern: string,
+    priority: number,
+    hosts: string[] = [],
+  ): ListenerRuleRecord => ({
+    arn: 'arn:aws:elasticloadbalancing:us-east-1:1:listener-rule/app/lb/1/2/manual',
+    priority,
+    paths: [pattern],
+    hosts,
+    tags: {},
+  });
+  const choose = (rules: ListenerRuleRecord[], hosts: string[] = []) =>
+    chooseRulePriority({
+      service: 'orders',
+      instance: 'prod',
+      path: '/orders',
+      hosts,
+      rules,
+    });
+
+  it('refuses a path a wildcard rule of a lower priority matches, naming the rule and its pattern', () => {
+    assert.throws(() => choose([outside('/ord*', 10)]), {
+      message:
+        'Path /orders would be shadowed by listener rule arn:aws:elasticloadbalancing:us-east-1:1:listener-rule/app/lb/1/2/manual ' +
+        '(priority 10, a rule not made by these templates), which AWS evaluates first and whose path pattern /ord* matches it; ' +
+        'give service orders instance prod another path, or change that rule',
+    });
+    assert.throws(() => choose([outside('/*', 1)]), /would be shadowed/);
+    assert.throws(
+      () => choose([outside('/orders/**', 5)]),
+      /would be shadowed/,
+    );
+    assert.throws(() => choose([outside('/o?ders', 5)]), /would be shadowed/);
+  });
+
+  it('refuses a rule made by hand on hosts alone (every path), for the hosts it answers', () => {
+    const hostOnly: ListenerRuleRecord = {
+      ...outside('/x', 3, ['orders.example.com']),
+      paths: [],
+    };
+    assert.throws(
+      () => choose([hostOnly], ['orders.example.com']),
+      /would be shadowed .* whose path pattern \* matches it/,
+    );
+  });
+
+  it('lets be a rule that takes part of the traffic: more conditions, some of the hosts, part of the paths below', () => {
+    assert.equal(
+      choose([{ ...outside('/*', 1), otherConditions: true }]),
+      base('/orders'),
+    );
+    // the instance answers every host; the rule only one
+    assert.equal(
+      choose([outside('/*', 1, ['admin.example.com'])]),
+      base('/orders'),
+    );
+    assert.equal(choose([outside('/orders/??', 1)]), base('/orders'));
+    assert.equal(choose([outside('/orders???', 1)]), base('/orders'));
+  });
+
+  it('does not check these templates’ own rules, which the bands order', () => {
+    const root = rule('web', 'prod', '/', 1);
+    assert.equal(choose([root]), base('/orders'));
+  });
+
+  it('lets be what comes after it, what takes only part of the path, and rules for other hosts', () => {
+    // evaluated after this instance's rule
+    assert.equal(choose([outside('/ord*', 49000)]), base('/orders'));
+    // deeper paths are meant to come first, and a pattern for part of what is below
+    assert.equal(choose([outside('/orders/v2/*', 10)]), base('/orders'));
+    assert.equal(choose([outside('/orders/a*', 10)]), base('/orders'));
+    assert.equal(choose([outside('*.png', 10)]), base('/orders'));
+    // another host
+    assert.equal(
+      choose([outside('/*', 1, ['admin.example.com'])], ['orders.example.com']),
+      base('/orders'),
+    );
+  });
+
+  it('knows when a rule takes every host an instance answers', () => {
+    assert.equal(hostsCover([], []), true);
+    assert.equal(hostsCover([], ['a.example.com']), true);
+    assert.equal(hostsCover(['a.example.com'], []), false);
+    assert.equal(
+      hostsCover(['*.example.com'], ['a.example.com', 'b.example.com']),
+      true,
+    );
+    assert.equal(
+      hostsCover(['a.example.com'], ['a.example.com', 'b.example.com']),
+      false,
+    );
+  });
+
+  it('matches as ALB does: case-sensitive, * across slashes, ? for one character', () => {
+    assert.equal(shadows('/ORDERS*', '/orders'), false);
+    assert.equal(shadows('/*', '/orders/v2'), true);
+    assert.equal(shadows('/orders?', '/orders'), false);
+    assert.equal(shadows('/orders/?', '/orders'), false);
+    assert.equal(shadows('/orders*', '/orders'), true);
+    assert.equal(shadows('/orders/*', '/orders'), true);
+    assert.equal(shadows('/orders', '/orders'), true);
+    assert.equal(shadows('/orders.json', '/ordersxjson'), false);
+    assert.equal(shadows('/*', '/'), true);
   });
 });
