@@ -47,6 +47,16 @@ const ALPHANUMERIC_HYPHENS_NOT_AT_ENDS =
   '^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$';
 const IAM_NAME = '^[A-Za-z0-9_+=,.@-]+$';
 const ECS_NAME = '^[A-Za-z0-9_-]+$';
+/** IAM's rule for policy names, managed (CreatePolicy) and inline (PutRolePolicy) alike. */
+const IAM_POLICY_NAME = {
+  field: 'name',
+  minLength: 1,
+  maxLength: 128,
+  pattern: IAM_NAME,
+  characters: '[A-Za-z0-9_+=,.@-]',
+  rule: 'at most 128 characters, letters, digits and _+=,.@-',
+  autoname: true,
+};
 
 /**
  * The rules, by Pulumi type token. Sources: the parameter of each type's create action in the AWS API
@@ -89,25 +99,13 @@ export const AWS_NAMING_RULES: Record<string, AwsNamingRule> = {
     source: 'IAM CreateRole, RoleName',
   },
   'aws:iam/policy:Policy': {
-    field: 'name',
+    ...IAM_POLICY_NAME,
     noun: 'IAM policy name',
-    minLength: 1,
-    maxLength: 128,
-    pattern: IAM_NAME,
-    characters: '[A-Za-z0-9_+=,.@-]',
-    rule: 'at most 128 characters, letters, digits and _+=,.@-',
-    autoname: true,
     source: 'IAM CreatePolicy, PolicyName',
   },
   'aws:iam/rolePolicy:RolePolicy': {
-    field: 'name',
+    ...IAM_POLICY_NAME,
     noun: 'IAM inline policy name',
-    minLength: 1,
-    maxLength: 128,
-    pattern: IAM_NAME,
-    characters: '[A-Za-z0-9_+=,.@-]',
-    rule: 'at most 128 characters, letters, digits and _+=,.@-',
-    autoname: true,
     source: 'IAM PutRolePolicy, PolicyName',
   },
   'aws:ec2/securityGroup:SecurityGroup': {

@@ -368,15 +368,19 @@ describe('readListenerRules', () => {
   });
 });
 
+/** The priority of service orders instance prod at /orders, on the hosts given, among the rules. */
+const chooseForOrders = (rules: ListenerRuleRecord[], hosts: string[] = []) =>
+  chooseRulePriority({
+    service: 'orders',
+    instance: 'prod',
+    path: '/orders',
+    hosts,
+    rules,
+  });
+
 describe('host names beside paths (1.6)', () => {
   const choose = (hosts: string[], rules: ListenerRuleRecord[]) =>
-    chooseRulePriority({
-      service: 'orders',
-      instance: 'prod',
-      path: '/orders',
-      hosts,
-      rules,
-    });
+    chooseForOrders(rules, hosts);
 
   it('lets two instances share a path on hosts that cannot match the same request', () => {
     const other = rule('billing', 'prod', '/orders', 41000, [
@@ -456,14 +460,7 @@ describe('rules AWS evaluates first that take the path', () => {
     hosts,
     tags: {},
   });
-  const choose = (rules: ListenerRuleRecord[], hosts: string[] = []) =>
-    chooseRulePriority({
-      service: 'orders',
-      instance: 'prod',
-      path: '/orders',
-      hosts,
-      rules,
-    });
+  const choose = chooseForOrders;
 
   it('refuses a path a wildcard rule of a lower priority matches, naming the rule and its pattern', () => {
     assert.throws(() => choose([outside('/ord*', 10)]), {
