@@ -167,10 +167,8 @@ configure() {
 # record ("pending creates", which Pulumi refuses to guess about). No other run of the stack can be going
 # on: the control plane runs one deployment per resource at a time. So a later attempt clears the lock,
 # and any run that finds pending operations in the state names the pending creates (in the log, and in
-# pending-creates.txt for the bundle's prepare.sh) and refreshes the state from AWS, dropping them.
-# `pulumi up` then creates them again; one that AWS already has under the name the template gives it is
-# adopted or made again where the template knows how (the service instance's log group and listener rule,
-# see its prepare.sh). `pulumi destroy` cannot see them: the log says to delete them by hand.
+# pending-creates.txt for the bundle's prepare.sh), refreshes the state from AWS, dropping them, and
+# removes what of them AWS has (remove_leftovers). `pulumi up` then creates them again.
 recover_interrupted_run() {
   local action=$1 state pending
   rm -f "$here/pending-creates.txt"
@@ -185,15 +183,170 @@ recover_interrupted_run() {
   pending=$(jq -r '.deployment.pending_operations[] | select(.type == "creating") | .resource.urn' <<<"$state")
   if [[ -n "$pending" ]]; then
     printf '%s\n' "$pending" >"$here/pending-creates.txt"
-    if [[ "$action" == provision ]]; then
-      echo "provision.sh: an interrupted run was creating these resources when it stopped; they are dropped from the state and created again (one Pulumi named with a random suffix may remain in the account, tagged with this resource's proton: tags):"
-    else
-      echo "provision.sh: an interrupted run was creating these resources when it stopped; they are not in the state, so the destroy cannot remove them: if the account has them (tagged with this resource's proton: tags), delete them by hand:"
-    fi
+    echo "provision.sh: an interrupted run was creating these resources when it stopped; they are dropped from the state$([[ "$action" == provision ]] && echo " and created again"):"
     sed 's/^/  /' <<<"$pending"
   fi
+  # The refresh takes the stack's lock, and fails while a run still holds it: only after it is anything
+  # that run may yet be making removed.
   step="reading the state of stack $stack from AWS after an interrupted run (pulumi refresh)"
   pulumi refresh --yes --non-interactive --skip-preview --clear-pending-creates
+  if [[ -n "$pending" ]]; then remove_leftovers "$action" "$state"; fi
+}
+
+# What an interrupted run created but did not record stays in the account, out of the state: AWS
+# refuses to create again a name the template gives (an IAM role's, a repository's, a log group's), a
+# name Pulumi gave (with its random suffix) is left behind, and `pulumi destroy` cannot see either.
+# $2, the state as the interrupted run left it, holds in each pending create the name and tags the
+# resource was being created with. For the kinds removable_kind names, what AWS has under that name,
+# carrying every one of those tags and not held by the stack under that name (a resource the stack
+# already had is no leftover, whatever the pending create says), is deleted: `pulumi up` makes it
+# again, `pulumi destroy` has no more to do. The rest is named in the log to check by hand. A lookup or
+# deletion AWS refuses stops the run with AWS's error.
+remove_leftovers() {
+  local action=$1 state=$2 entry urn type name tags vpc found by_hand=()
+  while IFS= read -r -u 3 entry; do
+    urn=$(jq -r '.urn' <<<"$entry")
+    type=$(jq -r '.type' <<<"$entry")
+    name=$(jq -r '.name // empty' <<<"$entry")
+    tags=$(jq -c '.tags' <<<"$entry")
+    vpc=$(jq -r '.vpcId // empty' <<<"$entry")
+    if [[ "$type" == pulumi:* ]]; then
+      continue # a provider or stack: nothing in AWS
+    elif [[ "$type" == aws:lb/listenerRule:ListenerRule && "$action" == provision ]]; then
+      continue # it has no name; the service template's prepare.sh finds it by its tags and deletes it
+    elif ! removable_kind "$type"; then
+      by_hand+=("$urn (not a kind this script removes)")
+      continue
+    elif [[ "$type" == aws:ec2/securityGroup:SecurityGroup && -z "$vpc" ]]; then
+      by_hand+=("$urn (no VPC to look it up in)")
+      continue
+    elif [[ -z "$name" ]]; then
+      by_hand+=("$urn (no name to look it up by)")
+      continue
+    elif jq -e 'length == 0' <<<"$tags" >/dev/null; then
+      by_hand+=("$urn (created without tags, so nothing tells whose $name is)")
+      continue
+    elif jq -e --arg type "$type" --arg name "$name" \
+      'any(.deployment.resources[]?; .type == $type and (.id == $name or .outputs.name? == $name))' <<<"$state" >/dev/null; then
+      echo "provision.sh: the stack holds a $type named $name: it is no leftover and stays"
+      continue
+    fi
+    step="looking for the $type named $name that an interrupted run was creating"
+    found=$(leftover_tags "$type" "$name" "$vpc") \
+      || die "AWS refused the lookup (see its error above); the provisioning role needs to read what it creates. If the account has it, delete it by hand: the state no longer names it"
+    if [[ -z "$found" ]]; then
+      echo "provision.sh: $type $name is not in the account: nothing left to remove"
+    elif ! jq -e --argjson want "$tags" '. as $have | $want | to_entries | all(.[]; $have[.key] == .value)' <<<"$found" >/dev/null; then
+      echo "provision.sh: $type $name is in the account without the tags the interrupted run gave it (${tags}): it is not this stack's and stays; if AWS refuses to create it again, rename or remove that one"
+    else
+      step="deleting the $type $name that an interrupted run created"
+      delete_leftover "$type" "$name" "$vpc" \
+        || die "AWS refused to delete it (see its error above); delete it by hand: the state no longer names it"
+      echo "provision.sh: deleted $type $name, which the interrupted run created without recording it$([[ "$action" == provision ]] && echo "; the deployment creates it again")"
+    fi
+  done 3< <(jq -c '.deployment.pending_operations[] | select(.type == "creating") | .resource | {
+    urn,
+    type,
+    name: (.inputs.name | if type == "string" then . else null end),
+    tags: (.inputs.tags | if type == "object" and all(.[]; type == "string") then . else {} end),
+    vpcId: (.inputs.vpcId | if type == "string" then . else null end)
+  }' <<<"$state")
+  if ((${#by_hand[@]} > 0)); then
+    echo "provision.sh: these are not in the state and were not looked for: if the account has them, delete them by hand$([[ "$action" == provision ]] || echo " (the destroy cannot see them)"):"
+    printf '  %s\n' "${by_hand[@]}"
+  fi
+}
+
+# Whether remove_leftovers looks for leftovers of Pulumi type $1. (A security group left in the
+# environment's VPC would keep the VPC from being deleted.)
+removable_kind() {
+  case "$1" in
+    aws:iam/role:Role | aws:cloudwatch/logGroup:LogGroup | aws:ecr/repository:Repository | \
+      aws:codebuild/project:Project | aws:codepipeline/pipeline:Pipeline | \
+      aws:ec2/securityGroup:SecurityGroup) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+# The filters of the security group named $1 in VPC $2 (JSON, since a group name may hold commas).
+security_group_filters() {
+  jq -nc --arg name "$1" --arg vpc "$2" '[{Name: "group-name", Values: [$name]}, {Name: "vpc-id", Values: [$vpc]}]'
+}
+
+# Runs an AWS CLI command; when it fails with the error code $1 (the resource does not exist), prints
+# nothing and succeeds; any other failure fails, with AWS's error.
+absent_on() {
+  local code=$1 err status=0
+  shift
+  err=$(mktemp)
+  "$@" 2>"$err" || status=$?
+  if ((status != 0)) && grep -q "$code" "$err"; then status=0; else cat "$err" >&2; fi
+  rm -f "$err"
+  return "$status"
+}
+
+# Prints, as a JSON object, the tags of the resource of Pulumi type $1 (one removable_kind names) that
+# AWS has under name $2 (a security group's: in VPC $3); prints nothing when AWS has none by that name;
+# fails, with AWS's error, when AWS refuses to say.
+leftover_tags() {
+  local type=$1 name=$2 vpc=${3:-} found arn
+  case "$type" in
+    aws:iam/role:Role)
+      found=$(absent_on NoSuchEntity aws iam get-role --role-name "$name" --output json) || return 1
+      [[ -z "$found" ]] || jq -c '[.Role.Tags[]? | {(.Key): .Value}] | add // {}' <<<"$found" || return 1
+      ;;
+    aws:cloudwatch/logGroup:LogGroup)
+      found=$(aws logs describe-log-groups --log-group-name-prefix "$name" --output json) || return 1
+      arn=$(jq -r --arg name "$name" 'first(.logGroups[]? | select(.logGroupName == $name) | .logGroupArn // (.arn | rtrimstr(":*"))) // empty' <<<"$found") || return 1
+      [[ -n "$arn" ]] || return 0
+      found=$(aws logs list-tags-for-resource --resource-arn "$arn" --output json) || return 1
+      jq -c '.tags // {}' <<<"$found" || return 1
+      ;;
+    aws:ecr/repository:Repository)
+      found=$(absent_on RepositoryNotFoundException aws ecr describe-repositories --repository-names "$name" --output json) || return 1
+      [[ -n "$found" ]] || return 0
+      arn=$(jq -r '.repositories[0].repositoryArn' <<<"$found") || return 1
+      found=$(aws ecr list-tags-for-resource --resource-arn "$arn" --output json) || return 1
+      jq -c '[.tags[]? | {(.Key): .Value}] | add // {}' <<<"$found" || return 1
+      ;;
+    aws:codebuild/project:Project)
+      # names it does not have are listed in projectsNotFound, not refused
+      found=$(aws codebuild batch-get-projects --names "$name" --output json) || return 1
+      jq -c 'first(.projects[]? | [.tags[]? | {(.key): .value}] | add // {}) // empty' <<<"$found" || return 1
+      ;;
+    aws:codepipeline/pipeline:Pipeline)
+      found=$(absent_on PipelineNotFoundException aws codepipeline get-pipeline --name "$name" --output json) || return 1
+      [[ -n "$found" ]] || return 0
+      arn=$(jq -r '.metadata.pipelineArn' <<<"$found") || return 1
+      found=$(aws codepipeline list-tags-for-resource --resource-arn "$arn" --output json) || return 1
+      jq -c '[.tags[]? | {(.key): .value}] | add // {}' <<<"$found" || return 1
+      ;;
+    aws:ec2/securityGroup:SecurityGroup)
+      found=$(aws ec2 describe-security-groups --filters "$(security_group_filters "$name" "$vpc")" --output json) || return 1
+      jq -c 'first(.SecurityGroups[]? | [.Tags[]? | {(.Key): .Value}] | add // {}) // empty' <<<"$found" || return 1
+      ;;
+    *) return 1 ;;
+  esac
+}
+
+# Deletes the resource of Pulumi type $1 named $2 (a security group's: in VPC $3), which leftover_tags
+# found. What an interrupted run was creating has nothing of its own yet (what would depend on it waits
+# for its creation): no images, builds, policies or network interfaces to remove first.
+delete_leftover() {
+  local type=$1 name=$2 vpc=${3:-} id
+  case "$type" in
+    aws:iam/role:Role) aws iam delete-role --role-name "$name" ;;
+    aws:cloudwatch/logGroup:LogGroup) aws logs delete-log-group --log-group-name "$name" ;;
+    aws:ecr/repository:Repository) aws ecr delete-repository --repository-name "$name" --output json >/dev/null ;;
+    aws:codebuild/project:Project) aws codebuild delete-project --name "$name" --output json >/dev/null ;;
+    aws:codepipeline/pipeline:Pipeline) aws codepipeline delete-pipeline --name "$name" ;;
+    aws:ec2/securityGroup:SecurityGroup)
+      id=$(aws ec2 describe-security-groups --filters "$(security_group_filters "$name" "$vpc")" --output json \
+        | jq -r '.SecurityGroups[0].GroupId') || return 1
+      aws ec2 delete-security-group --group-id "$id" --output json >/dev/null
+      ;;
+    *) return 1 ;;
+  esac
 }
 
 # `pulumi up`, after the bundle's prepare.sh when it has one (it adds configuration read from the

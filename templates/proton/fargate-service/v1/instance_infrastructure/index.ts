@@ -53,26 +53,14 @@ const tags = {
   'proton:template-version': proton.templateVersion,
 };
 
-// Named (its name is its ID), so that its logs are easy to find. prepare.sh names it in `adoptLogGroup` when AWS has it but the
-// stack does not (a run interrupted after creating it): it is adopted (imported) rather than created
-// again, which AWS would refuse.
+// Named (its name is its ID), so that its logs are easy to find. One an interrupted run created
+// without recording it is deleted by provision.sh before this creates it again.
 const logGroupId = `/proton/${proton.environment}/${proton.service}/${proton.instance}`;
-const logGroup = new aws.cloudwatch.LogGroup(
-  name,
-  {
-    name: logGroupId,
-    retentionInDays: environment.logRetentionDays,
-    tags,
-  },
-  // what the interrupted run had not set yet (the provider sets the retention after creating the group)
-  // is not compared when adopting, or the import would fail; the next deployment sets it
-  config.get('adoptLogGroup') === logGroupId
-    ? {
-        import: logGroupId,
-        ignoreChanges: ['retentionInDays', 'tags', 'tagsAll'],
-      }
-    : undefined,
-);
+const logGroup = new aws.cloudwatch.LogGroup(name, {
+  name: logGroupId,
+  retentionInDays: environment.logRetentionDays,
+  tags,
+});
 
 // IAM names are global to the account: where Pulumi's own name does not fit, the role's name is hashed
 // with the account and region too, so that the instance deployed in another region gets another one.

@@ -6,12 +6,11 @@
 # state) into `ownListenerRuleArn`, from which the program chooses its rule's priority and refuses a
 # path another rule routes (routing.ts).
 #
-# After an interrupted run (provision.sh lists in pending-creates.txt what it was creating, and drops it
-# from the state), what that run made under this instance's own names is taken back instead of being
-# refused by AWS: the log group, which AWS would not create twice (ResourceAlreadyExistsException), is
-# named in `adoptLogGroup` for the program to adopt; the listener rule, which would keep the path and
-# the priority the new one needs, is deleted for the deployment to make again. Only then: a stack that
-# holds neither for another reason (its state lost, say) is not taken to own what carries its names.
+# After an interrupted run (provision.sh lists in pending-creates.txt what it was creating, drops it
+# from the state and deletes what it knows how to find by name), the listener rule that run made, which
+# has no name and would keep the path and the priority the new one needs, is found by its tags and
+# deleted for the deployment to make again. Only then: a stack that does not hold its rule for another
+# reason (its state lost, say) is not taken to own what carries its tags.
 #
 # When autoscaling is turned off, the ECS service is refreshed from AWS first (see below).
 set -Eeuo pipefail
@@ -20,21 +19,6 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 state=$(pulumi stack export)
 pending=$(cat "$here/pending-creates.txt" 2>/dev/null || true)
 was_creating() { grep -qE -- "(::|[$])$1::" <<<"$pending"; }
-
-# The log group's name, as index.ts gives it: /proton/<environment>/<service>/<instance>
-log_group=$(jq -r '"/proton/\(.environment.name)/\(.service.name)/\(.service_instance.name)"' "$here/proton-inputs.json")
-pulumi config rm adoptLogGroup >/dev/null 2>&1 || true
-if was_creating 'aws:cloudwatch/logGroup:LogGroup' \
-  && ! jq -e 'any(.deployment.resources[]?; .type == "aws:cloudwatch/logGroup:LogGroup")' <<<"$state" >/dev/null; then
-  if found=$(aws logs describe-log-groups --log-group-name-prefix "$log_group" --output json); then
-    if jq -e --arg name "$log_group" 'any(.logGroups[]?; .logGroupName == $name)' <<<"$found" >/dev/null; then
-      pulumi config set adoptLogGroup "$log_group"
-      echo "prepare.sh: log group $log_group exists but the stack does not hold it (an interrupted run created it): adopting it"
-    fi
-  else
-    echo "prepare.sh: could not look for log group $log_group (logs:DescribeLogGroups); deploying without adopting it"
-  fi
-fi
 
 # Autoscaling turned off (autoscalingMaxCount 0 while the stack holds a scaling target): while it was on,
 # the program ignored the service's task count, so the state holds the last count a deployment set, not

@@ -6,7 +6,7 @@ import { environmentState } from './environmentState';
 const TAGS = {
   'proton:environment': 'staging',
   'proton:template': 'fargate-env',
-  'proton:template-version': '1.1',
+  'proton:template-version': '1.7',
 };
 
 describe('fargate-env with a load balancer (the defaults)', () => {

@@ -39,7 +39,7 @@ describe('environment inputs', () => {
   it('uses the schema defaults for inputs that are not set', () => {
     assert.deepEqual(read({}), {
       environmentName: 'dev',
-      templateVersion: '1.1',
+      templateVersion: '1.7',
       ...DEFAULTS,
       httpsCertificateArn: undefined,
       domainName: undefined,

@@ -9,8 +9,6 @@ export interface RecordedResource {
   type: string;
   name: string;
   inputs: Record<string, any>;
-  /** The ID of the existing resource the program adopts (the `import` resource option). */
-  importId?: string;
 }
 
 export interface ProgramRun {
@@ -102,11 +100,10 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
           type: args.type,
           name: args.name,
           inputs: args.inputs,
-          ...(args.id ? { importId: args.id } : {}),
         };
         resources.push(recorded);
         return {
-          id: args.id || `${args.name}-id`,
+          id: `${args.name}-id`,
           state: { ...args.inputs, ...options.state?.(recorded) },
         };
       },

@@ -122,7 +122,7 @@ describe('fargate-service pipeline', () => {
       'proton:service': 'orders',
       'proton:pipeline': 'true',
       'proton:template': 'fargate-service',
-      'proton:template-version': '1.2',
+      'proton:template-version': '1.8',
     });
   });
 });
