@@ -39,7 +39,7 @@ test('creating a service through the wizard: a bad input is refused, a good one 
   // the lifecycle the entity will show (experimental unless chosen)
   await page.locator('#root_lifecycle').click();
   await page.getByRole('option', { name: 'production', exact: true }).click();
-  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
 
   // The instance: the environment picker lists the deployed environments, the inputs come from schema.yaml
   await page.getByLabel('Instance name').fill('dev');
@@ -67,7 +67,7 @@ test('creating a service through the wizard: a bad input is refused, a good one 
       { exact: true },
     ),
   ).toBeVisible();
-  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Review', exact: true }).click();
   await expect(
     page
       .getByText(
@@ -80,9 +80,9 @@ test('creating a service through the wizard: a bad input is refused, a good one 
   await docsScreenshot(page, 'create-wizard');
 
   await page.getByLabel('URL path').fill('/orders');
-  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Review', exact: true }).click();
   await expect(page.getByText('Takes and tracks orders')).toBeVisible();
-  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
 
   // The task page: the action's progress with the runner's lines of the instance's deployment, then
   // the link to the new entity
@@ -146,7 +146,7 @@ test('the catalog provider generates a wizard for the published service template
         { exact: true },
       ),
     })
-    .filter({ has: page.getByRole('button', { name: 'Choose' }) })
+    .filter({ has: page.getByRole('button', { name: 'Choose', exact: true }) })
     .last();
   // its card says which template it is for, unlike the hand-written wizard for any template
   await expect(card).toContainText(
@@ -156,14 +156,14 @@ test('the catalog provider generates a wizard for the published service template
     page.getByText('Pick any published service template and version'),
   ).toBeVisible();
   await docsScreenshot(page, 'create-page');
-  await card.getByRole('button', { name: 'Choose' }).click();
+  await card.getByRole('button', { name: 'Choose', exact: true }).click();
   await expect(page).toHaveURL(
     /\/create\/templates\/default\/proton-fargate-service-v1$/,
   );
   await page.getByRole('textbox', { name: 'Name' }).fill('generated');
   await page.getByRole('combobox').click();
   await page.getByRole('option', { name: 'guests', exact: true }).click();
-  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
   await expect(page.getByLabel('URL path')).toBeVisible();
   await expect(page.getByLabel('Container image')).toHaveValue(
     'public.ecr.aws/nginx/nginx:1.27',
