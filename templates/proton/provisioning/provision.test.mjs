@@ -621,35 +621,34 @@ describe('provision.sh provision', () => {
 
     it('sorts several pending creates: deletes its leftovers, keeps what the stack holds, names the rest and leaves the listener rule to prepare.sh', () => {
       const heldRole = 'orders-staging-task-77aa1c20';
-      const result = provisionAfter(
-        'provision',
-        interruptedState(
-          [
-            pendingCreate(ROLE_KIND),
-            pendingCreate(LOG_GROUP_KIND),
-            // a role the stack already holds under that name (a replacement that kept its name, say)
-            pendingCreate({ type: 'aws:iam/role:Role', name: heldRole }),
-            // a security group Pulumi was creating outside any VPC named in its inputs
-            pendingCreate({
-              type: 'aws:ec2/securityGroup:SecurityGroup',
-              name: 'orders-staging-5d1e2f7',
-            }),
-            pendingCreate({ type: 'aws:ecs/service:Service', name: 'orders' }),
-            pendingCreate({ type: 'aws:lb/listenerRule:ListenerRule' }),
-            pendingCreate({ type: 'pulumi:providers:aws', name: 'default' }),
-          ],
-          [{ type: 'aws:iam/role:Role', id: heldRole, outputs: {} }],
-        ),
-        {
-          REPLIES: JSON.stringify({
-            ...ROLE_KIND.found(TAGS),
-            [`aws iam get-role --role-name ${heldRole} `]: {
-              Role: { Tags: tagList(TAGS) },
-            },
+      const state = interruptedState(
+        [
+          pendingCreate(ROLE_KIND),
+          pendingCreate(LOG_GROUP_KIND),
+          // a role the stack already holds under that name (a replacement that kept its name, say)
+          pendingCreate({ type: 'aws:iam/role:Role', name: heldRole }),
+          // a security group Pulumi was creating outside any VPC named in its inputs
+          pendingCreate({
+            type: 'aws:ec2/securityGroup:SecurityGroup',
+            name: 'orders-staging-5d1e2f7',
           }),
-          REFUSALS: JSON.stringify(JSON.parse(LOG_GROUP_KIND.absent.REPLIES)),
-        },
+          pendingCreate({ type: 'aws:ecs/service:Service', name: 'orders' }),
+          pendingCreate({ type: 'aws:lb/listenerRule:ListenerRule' }),
+          pendingCreate({ type: 'pulumi:providers:aws', name: 'default' }),
+        ],
+        [{ type: 'aws:iam/role:Role', id: heldRole, outputs: {} }],
       );
+      const roles = {
+        ...ROLE_KIND.found(TAGS),
+        [`aws iam get-role --role-name ${heldRole} `]: {
+          Role: { Tags: tagList(TAGS) },
+        },
+      };
+      const logGroupAbsent = JSON.parse(LOG_GROUP_KIND.absent.REPLIES);
+      const result = provisionAfter('provision', state, {
+        REPLIES: JSON.stringify(roles),
+        REFUSALS: JSON.stringify(logGroupAbsent),
+      });
       // the log group's lookup answered with an error: the run stops there, the role already deleted
       assert.notEqual(result.status, 0);
       assert.ok(result.run.includes(ROLE_KIND.remove));
@@ -658,33 +657,9 @@ describe('provision.sh provision', () => {
         /looking for the aws:cloudwatch\/logGroup:LogGroup named \/proton\/staging\/orders\/staging .*: AWS refused the lookup .*delete it by hand: the state no longer names it/,
       );
 
-      const sorted = provisionAfter(
-        'provision',
-        interruptedState(
-          [
-            pendingCreate(ROLE_KIND),
-            pendingCreate(LOG_GROUP_KIND),
-            pendingCreate({ type: 'aws:iam/role:Role', name: heldRole }),
-            pendingCreate({
-              type: 'aws:ec2/securityGroup:SecurityGroup',
-              name: 'orders-staging-5d1e2f7',
-            }),
-            pendingCreate({ type: 'aws:ecs/service:Service', name: 'orders' }),
-            pendingCreate({ type: 'aws:lb/listenerRule:ListenerRule' }),
-            pendingCreate({ type: 'pulumi:providers:aws', name: 'default' }),
-          ],
-          [{ type: 'aws:iam/role:Role', id: heldRole, outputs: {} }],
-        ),
-        {
-          REPLIES: JSON.stringify({
-            ...ROLE_KIND.found(TAGS),
-            ...JSON.parse(LOG_GROUP_KIND.absent.REPLIES),
-            [`aws iam get-role --role-name ${heldRole} `]: {
-              Role: { Tags: tagList(TAGS) },
-            },
-          }),
-        },
-      );
+      const sorted = provisionAfter('provision', state, {
+        REPLIES: JSON.stringify({ ...roles, ...logGroupAbsent }),
+      });
       assert.equal(sorted.status, 0, sorted.stderr);
       const deletions = sorted.run.filter(call => / delete-/.test(call));
       assert.deepEqual(deletions, [ROLE_KIND.remove]);
